@@ -1,0 +1,57 @@
+"""The event contract: envelope, event types, codec, upcasters, streams and the log port."""
+
+from events.envelope import Event, Payload, Source, Span, make_event
+from events.types import (
+    AlertAcknowledged,
+    AlertRaised,
+    AlertResolved,
+    AlertSilenced,
+    CityPilotDesignated,
+    CityPilotStatusChanged,
+    DocumentChanged,
+    DocumentReceived,
+    EventRejected,
+    FactRetracted,
+    Issuer,
+    PolicyNoticeIssued,
+    ReportedChange,
+    StatisticPublished,
+)
+from events.periods import (
+    AsOfPeriod,
+    HalfPeriod,
+    MonthsPeriod,
+    Period,
+    QuarterPeriod,
+    YearPeriod,
+    parse_period_key,
+)
+
+__all__ = [
+    "AlertAcknowledged",
+    "AlertRaised",
+    "AlertResolved",
+    "AlertSilenced",
+    "AsOfPeriod",
+    "CityPilotDesignated",
+    "CityPilotStatusChanged",
+    "DocumentChanged",
+    "DocumentReceived",
+    "Event",
+    "EventRejected",
+    "FactRetracted",
+    "HalfPeriod",
+    "Issuer",
+    "MonthsPeriod",
+    "Payload",
+    "Period",
+    "PolicyNoticeIssued",
+    "QuarterPeriod",
+    "ReportedChange",
+    "Source",
+    "Span",
+    "StatisticPublished",
+    "YearPeriod",
+    "make_event",
+    "parse_period_key",
+]

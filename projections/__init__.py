@@ -1,0 +1,1 @@
+"""Read models: tables, pure derivations, the projector and queries."""

@@ -1,0 +1,274 @@
+"""The projector: applies a batch of log records and commits state and positions together."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from events.log.port import Record
+from projections import derive, tables
+from projections.rows import BUILDERS, Row, normalise
+
+SeriesKey = tuple[str, str]
+PilotKey = tuple[str, str]
+AlertKey = tuple[str, str]
+
+_TABLES = {t.name: t for t in tables.BASE_TABLES}
+
+
+@dataclass
+class Changes:
+    """What one applied batch touched, for alert rules, sinks and reports."""
+
+    series: set[SeriesKey] = field(default_factory=set)
+    notices: set[str] = field(default_factory=set)
+    pilots: set[PilotKey] = field(default_factory=set)
+    alerts: set[AlertKey] = field(default_factory=set)
+    new_alert_events: list[Row] = field(default_factory=list)
+    new_event_ids: set[str] = field(default_factory=set)
+    rejected: list[tuple[Record, str]] = field(default_factory=list)
+    applied: int = 0
+    skipped: int = 0
+
+    def merge(self, other: Changes) -> None:
+        """Add another batch's changes to these."""
+        self.series |= other.series
+        self.notices |= other.notices
+        self.pilots |= other.pilots
+        self.alerts |= other.alerts
+        self.new_alert_events += other.new_alert_events
+        self.new_event_ids |= other.new_event_ids
+        self.rejected += other.rejected
+        self.applied += other.applied
+        self.skipped += other.skipped
+
+
+@dataclass
+class Decoded:
+    """A batch split into base-table rows, with the records that could not be read."""
+
+    rows: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    rejected: list[tuple[Record, str]] = field(default_factory=list)
+
+
+def decode_records(records: Iterable[Record]) -> Decoded:
+    """Parse records into base rows; unreadable ones are set aside with the reason."""
+    out = Decoded()
+    for r in records:
+        try:
+            raw = normalise(orjson.loads(r.data))
+            table, build = BUILDERS[raw["event_type"]]
+            out.rows[table].append(build(raw))
+        except Exception as exc:  # noqa: BLE001 - any failure means the record is unreadable
+            out.rejected.append((r, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[Row]) -> None:
+    """Insert rows, skipping those whose primary key is stored already."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "sqlite":
+        conn.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
+    elif name == "postgresql":
+        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
+    else:  # pragma: no cover - only the two dialects are supported
+        raise ValueError(f"unsupported database dialect {name!r}")
+
+
+def _chunks(items: Sequence[Any], size: int = 400) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _retracted(conn: Connection, event_ids: Iterable[str]) -> set[str]:
+    ids = list(event_ids)
+    found: set[str] = set()
+    rt = tables.retractions
+    for chunk in _chunks(ids):
+        found.update(
+            conn.execute(
+                sa.select(rt.c.retracted_event_id).where(rt.c.retracted_event_id.in_(chunk))
+            ).scalars()
+        )
+    return found
+
+
+def _load(conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any]) -> list[Row]:
+    """Base rows whose key columns match any of `keys`, without retracted events."""
+    out: list[Row] = []
+    for chunk in _chunks(list(keys)):
+        if len(cols) == 1:
+            cond = table.c[cols[0]].in_(chunk)
+        else:
+            cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
+        out.extend(dict(m) for m in conn.execute(sa.select(table).where(cond)).mappings())
+    gone = _retracted(conn, (r["event_id"] for r in out))
+    return [r for r in out if r["event_id"] not in gone]
+
+
+def _replace(conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any],
+             rows: Sequence[Row]) -> None:
+    for chunk in _chunks(list(keys)):
+        if len(cols) == 1:
+            cond = table.c[cols[0]].in_(chunk)
+        else:
+            cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
+        conn.execute(sa.delete(table).where(cond))
+    if rows:
+        conn.execute(sa.insert(table), list(rows))
+
+
+def _group(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[Any, list[Row]]:
+    out: dict[Any, list[Row]] = defaultdict(list)
+    for r in rows:
+        out[r[cols[0]] if len(cols) == 1 else tuple(r[c] for c in cols)].append(r)
+    return out
+
+
+SERIES = ("metric", "geography")
+PILOT = ("program", "city")
+ALERT = ("rule", "key")
+
+
+def derive_all(
+    observations: Iterable[Row],
+    mentions: Iterable[Row],
+    pilot_events: Iterable[Row],
+    alert_events: Iterable[Row],
+) -> dict[str, list[Row]]:
+    """Derived rows of every key present in the given (unretracted) base rows."""
+    out: dict[str, list[Row]] = {t.name: [] for t in tables.DERIVED_TABLES}
+    for obs in _group(observations, SERIES).values():
+        current, yearly, growth = derive.derive_series(obs)
+        out["current_values"] += current
+        out["yearly_totals"] += yearly
+        out["growth_rates"] += growth
+    out["policy_notices"] = [derive.derive_notice(m) for m in _group(mentions, ("notice_key",)).values()]
+    out["city_pilots"] = [derive.derive_pilot(p) for p in _group(pilot_events, PILOT).values()]
+    for evs in _group(alert_events, ALERT).values():
+        state = derive.derive_alert(evs)
+        if state is not None:
+            out["alerts"].append(state)
+    return out
+
+
+class Projector:
+    """Applies log records to the projection tables of one database.
+
+    `apply` runs in a single transaction: base rows, the derived rows of every key the
+    batch touched, and the new log positions commit together or not at all.
+    """
+
+    def __init__(self, engine: Engine, name: str = "main") -> None:
+        self.engine = engine
+        self.name = name
+
+    def create(self) -> None:
+        """Create any missing projection tables."""
+        tables.metadata.create_all(self.engine)
+
+    def cursor(self) -> dict[str, int]:
+        """The log positions the projections reflect: partition -> last applied offset."""
+        p = tables.positions
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(p.c.partition, p.c.offset).where(p.c.projector == self.name)
+            )
+            return {part: int(off) for part, off in rows}
+
+    def apply(self, records: Sequence[Record]) -> Changes:
+        """Apply records not yet reflected, in one transaction; return what changed."""
+        with self.engine.begin() as conn:
+            return self.apply_in(conn, records)
+
+    def apply_in(self, conn: Connection, records: Sequence[Record]) -> Changes:
+        """Apply records inside a transaction the caller owns (the faust worker does)."""
+        p = tables.positions
+        stored = {
+            part: int(off)
+            for part, off in conn.execute(
+                sa.select(p.c.partition, p.c.offset).where(p.c.projector == self.name)
+            )
+        }
+        fresh = [r for r in records if r.position.offset > stored.get(r.position.partition, -1)]
+        changes = Changes(skipped=len(records) - len(fresh))
+        decoded = decode_records(fresh)
+        changes.rejected = decoded.rejected
+        rows = decoded.rows
+        alert_rows = rows.get("alert_events", [])
+        if alert_rows:
+            known = set(
+                conn.execute(
+                    sa.select(tables.alert_events.c.event_id).where(
+                        tables.alert_events.c.event_id.in_([r["event_id"] for r in alert_rows])
+                    )
+                ).scalars()
+            )
+            changes.new_alert_events = [r for r in alert_rows if r["event_id"] not in known]
+        for name, table_rows in rows.items():
+            insert_ignore(conn, _TABLES[name], table_rows)
+            changes.applied += len(table_rows)
+        changes.series = {(r["metric"], r["geography"]) for r in rows.get("observations", ())}
+        changes.notices = {r["notice_key"] for r in rows.get("notice_mentions", ())}
+        changes.pilots = {(r["program"], r["city"]) for r in rows.get("pilot_events", ())}
+        changes.alerts = {(r["rule"], r["key"]) for r in alert_rows}
+        for r in rows.get("retractions", ()):
+            kind, _, rest = r["retracted_subject"].partition(":")
+            if kind == "statistic":
+                metric, _, geo = rest.partition(":")
+                changes.series.add((metric, geo))
+            elif kind == "notice":
+                changes.notices.add(rest)
+            elif kind == "pilot":
+                program, _, city = rest.rpartition(":")
+                changes.pilots.add((program, city))
+        self.rederive(conn, changes)
+        self._save_positions(conn, stored, fresh)
+        return changes
+
+    def rederive(self, conn: Connection, changes: Changes) -> None:
+        """Recompute the derived rows of every key in `changes` from the base tables."""
+        if changes.series:
+            keys = sorted(changes.series)
+            derived = derive_all(_load(conn, tables.observations, SERIES, keys), (), (), ())
+            for t in (tables.current_values, tables.yearly_totals, tables.growth_rates):
+                _replace(conn, t, SERIES, keys, derived[t.name])
+        if changes.notices:
+            keys = sorted(changes.notices)
+            mentions = _load(conn, tables.notice_mentions, ("notice_key",), keys)
+            rows = derive_all((), mentions, (), ())["policy_notices"]
+            _replace(conn, tables.policy_notices, ("notice_key",), keys, rows)
+        if changes.pilots:
+            keys = sorted(changes.pilots)
+            rows = derive_all((), (), _load(conn, tables.pilot_events, PILOT, keys), ())
+            _replace(conn, tables.city_pilots, PILOT, keys, rows["city_pilots"])
+        if changes.alerts:
+            keys = sorted(changes.alerts)
+            rows = derive_all((), (), (), _load(conn, tables.alert_events, ALERT, keys))
+            _replace(conn, tables.alerts, ALERT, keys, rows["alerts"])
+
+    def _save_positions(self, conn: Connection, stored: dict[str, int],
+                        records: Sequence[Record]) -> None:
+        latest: dict[str, int] = {}
+        for r in records:
+            if r.position.offset > latest.get(r.position.partition, -1):
+                latest[r.position.partition] = r.position.offset
+        p = tables.positions
+        for part, off in latest.items():
+            if part in stored:
+                conn.execute(
+                    sa.update(p)
+                    .where(p.c.projector == self.name, p.c.partition == part)
+                    .values(offset=off)
+                )
+            else:
+                conn.execute(sa.insert(p).values(projector=self.name, partition=part, offset=off))

@@ -1,0 +1,292 @@
+"""SQLAlchemy tables of every projection, plus the log positions they reflect.
+
+Each projection has a *base* table keyed by event id (inserted once, never updated) and
+*derived* tables recomputed from the base rows of the keys a batch touched. That is what
+makes the result independent of order and duplicates: derived rows are a function of the
+set of events, not of the sequence in which they arrived.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from events.types import plain_decimal
+
+
+class DecimalText(sa.types.TypeDecorator[Decimal]):
+    """Exact decimals stored as plain text, identical on SQLite and PostgreSQL."""
+
+    impl = sa.String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else plain_decimal(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+metadata = sa.MetaData()
+S = sa.String
+ID = sa.String(36)
+
+positions = sa.Table(
+    "projection_positions",
+    metadata,
+    sa.Column("projector", S(64), primary_key=True),
+    sa.Column("partition", S(255), primary_key=True),
+    sa.Column("offset", sa.BigInteger, nullable=False),
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("document_id", S(64), nullable=False, index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("publisher", S(255)),
+    sa.Column("origin", sa.Text),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("chars", sa.Integer, nullable=False),
+)
+
+document_changes = sa.Table(
+    "document_changes",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("previous_document_id", S(64), nullable=False),
+    sa.Column("document_id", S(64), nullable=False),
+    sa.Column("published_at", sa.Date, nullable=False),
+)
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("metric", S(128), nullable=False),
+    sa.Column("geography", S(128), nullable=False),
+    sa.Column("period_key", S(16), nullable=False),
+    sa.Column("period_kind", S(8), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("month_first", sa.Integer, nullable=False),
+    sa.Column("month_last", sa.Integer, nullable=False),
+    sa.Column("value", DecimalText),
+    sa.Column("unit", S(16), nullable=False),
+    sa.Column("qualifier", S(16), nullable=False),
+    sa.Column("change_kind", S(20)),
+    sa.Column("change_amount", DecimalText),
+    sa.Column("change_basis", S(40)),
+    sa.Column("description", sa.Text),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("document_id", S(64)),
+    sa.Column("sentence", sa.Text),
+    sa.Column("sentence_start", sa.Integer),
+    sa.Column("sentence_end", sa.Integer),
+    sa.Column("value_start", sa.Integer),
+    sa.Column("value_end", sa.Integer),
+    sa.Column("extractor_version", S(32)),
+    sa.Index("observations_series", "metric", "geography", "period_key"),
+    sa.Index("observations_document", "document_id"),
+)
+
+retractions = sa.Table(
+    "retractions",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("retracted_event_id", ID, nullable=False, index=True),
+    sa.Column("retracted_subject", S(300), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+current_values = sa.Table(
+    "current_values",
+    metadata,
+    sa.Column("metric", S(128), primary_key=True),
+    sa.Column("geography", S(128), primary_key=True),
+    sa.Column("period_key", S(16), primary_key=True),
+    sa.Column("period_kind", S(8), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("month_first", sa.Integer, nullable=False),
+    sa.Column("month_last", sa.Integer, nullable=False),
+    sa.Column("value", DecimalText),
+    sa.Column("unit", S(16), nullable=False),
+    sa.Column("qualifier", S(16), nullable=False),
+    sa.Column("event_id", ID, nullable=False),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("vintages", sa.Integer, nullable=False),
+    sa.Column("previous_value", DecimalText),
+    sa.Column("previous_event_id", ID),
+    sa.Index("current_values_latest", "metric", "geography", "year"),
+)
+
+yearly_totals = sa.Table(
+    "yearly_totals",
+    metadata,
+    sa.Column("metric", S(128), primary_key=True),
+    sa.Column("geography", S(128), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("unit", S(16), nullable=False),
+    sa.Column("official_value", DecimalText),
+    sa.Column("official_event_id", ID),
+    sa.Column("ytd_value", DecimalText),
+    sa.Column("ytd_through_month", sa.Integer),
+    sa.Column("covered_periods", S(200), nullable=False),
+    sa.Column("ytd_event_ids", sa.Text, nullable=False),
+    sa.Column("gap", DecimalText),
+    sa.Column("complete", sa.Boolean, nullable=False),
+)
+
+growth_rates = sa.Table(
+    "growth_rates",
+    metadata,
+    sa.Column("metric", S(128), primary_key=True),
+    sa.Column("geography", S(128), primary_key=True),
+    sa.Column("period_key", S(16), primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("unit", S(16), nullable=False),
+    sa.Column("value", DecimalText),
+    sa.Column("event_id", ID, nullable=False),
+    sa.Column("change_kind", S(20)),
+    sa.Column("reported_change", DecimalText),
+    sa.Column("reported_basis", S(40)),
+    sa.Column("prior_value", DecimalText),
+    sa.Column("prior_event_id", ID),
+    sa.Column("computed_change", DecimalText),
+    sa.Column("difference", DecimalText),
+    sa.Column("implied_prior_value", DecimalText),
+)
+
+notice_mentions = sa.Table(
+    "notice_mentions",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("notice_key", S(300), nullable=False, index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("description", sa.Text),
+    sa.Column("issuers", sa.JSON, nullable=False),
+    sa.Column("date", S(10)),
+    sa.Column("doc_number", S(200)),
+    sa.Column("type", S(16), nullable=False),
+    sa.Column("mention", S(16), nullable=False),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("document_id", S(64)),
+    sa.Column("sentence", sa.Text),
+)
+
+policy_notices = sa.Table(
+    "policy_notices",
+    metadata,
+    sa.Column("notice_key", S(300), primary_key=True),
+    sa.Column("title", sa.Text),
+    sa.Column("description", sa.Text),
+    sa.Column("issuers", sa.JSON, nullable=False),
+    sa.Column("issuer_ids", S(500), nullable=False),
+    sa.Column("date", S(10)),
+    sa.Column("doc_number", S(200)),
+    sa.Column("type", S(16), nullable=False),
+    sa.Column("first_published_at", sa.Date, nullable=False),
+    sa.Column("mentions", sa.Integer, nullable=False),
+    sa.Column("event_ids", sa.JSON, nullable=False),
+)
+
+pilot_events = sa.Table(
+    "pilot_events",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("event_type", S(32), nullable=False),
+    sa.Column("program", S(300), nullable=False),
+    sa.Column("city", S(128), nullable=False),
+    sa.Column("status", S(16), nullable=False),
+    sa.Column("admin_level", S(16)),
+    sa.Column("role", S(16)),
+    sa.Column("batch", sa.Integer),
+    sa.Column("year", sa.Integer),
+    sa.Column("reason", sa.Text),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("document_id", S(64)),
+    sa.Index("pilot_events_key", "program", "city"),
+)
+
+city_pilots = sa.Table(
+    "city_pilots",
+    metadata,
+    sa.Column("program", S(300), primary_key=True),
+    sa.Column("city", S(128), primary_key=True),
+    sa.Column("status", S(16), nullable=False),
+    sa.Column("previous_status", S(16)),
+    sa.Column("admin_level", S(16)),
+    sa.Column("role", S(16)),
+    sa.Column("batch", sa.Integer),
+    sa.Column("designated_at", sa.Date),
+    sa.Column("since", sa.Date, nullable=False),
+    sa.Column("event_ids", sa.JSON, nullable=False),
+    sa.Column("document_ids", sa.JSON, nullable=False),
+)
+
+alert_events = sa.Table(
+    "alert_events",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("event_type", S(32), nullable=False),
+    sa.Column("rule", S(64), nullable=False),
+    sa.Column("key", S(400), nullable=False),
+    sa.Column("severity", S(16)),
+    sa.Column("message", sa.Text),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("fingerprint", S(200)),
+    sa.Column("by", S(200)),
+    sa.Column("until", S(40)),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Index("alert_events_key", "rule", "key"),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("rule", S(64), primary_key=True),
+    sa.Column("key", S(400), primary_key=True),
+    sa.Column("state", S(16), nullable=False),
+    sa.Column("severity", S(16), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("fingerprint", S(200), nullable=False),
+    sa.Column("raised_at", S(40), nullable=False),
+    sa.Column("resolved_at", S(40)),
+    sa.Column("acknowledged_by", S(200)),
+    sa.Column("acknowledged_at", S(40)),
+    sa.Column("silenced_until", S(40)),
+    sa.Column("times_raised", sa.Integer, nullable=False),
+)
+
+deadletters = sa.Table(
+    "deadletters",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("raw_sha256", S(64), nullable=False),
+    sa.Column("recorded_at", S(40), nullable=False),
+)
+
+BASE_TABLES = (
+    documents,
+    document_changes,
+    observations,
+    retractions,
+    notice_mentions,
+    pilot_events,
+    alert_events,
+    deadletters,
+)
+DERIVED_TABLES = (current_values, yearly_totals, growth_rates, policy_notices, city_pilots, alerts)

@@ -1,0 +1,1 @@
+"""Entry points, adapters' composition root, ingestion, processors, alerts, API and CLI."""

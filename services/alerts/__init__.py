@@ -1,0 +1,1 @@
+"""Alert rules evaluated as projections change, and the sinks that deliver alerts."""

@@ -1,0 +1,119 @@
+"""The composition root: the one place that reads settings and picks adapters by URL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from events.log import EventLog
+from projections.projector import Projector
+from services.alerts.rules import AlertConfig
+from services.alerts.sinks import AlertSink, LogSink
+from services.ingest.service import IngestService
+from services.processor.embedded import EmbeddedRunner
+from services.settings import Settings
+
+
+def event_log(url: str, settings: Settings | None = None) -> EventLog:
+    """An event-log adapter chosen by URL scheme: sqlite, kafka or memory."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        from events.log.sqlite import SqliteEventLog
+
+        return SqliteEventLog(sqlite_path(url))
+    if scheme == "memory":
+        from events.log.memory import MemoryEventLog
+
+        return MemoryEventLog()
+    if scheme == "kafka":
+        from events.log.kafka import KafkaEventLog
+
+        s = settings or Settings()
+        return KafkaEventLog(
+            bootstrap=urlparse(url).netloc,
+            prefix=s.kafka_topic_prefix,
+            partitions=s.kafka_partitions,
+            replication=s.kafka_replication,
+        )
+    raise ValueError(f"unsupported event log URL {url!r}: use sqlite:///…, kafka://… or memory://")
+
+
+def sqlite_path(url: str) -> Path:
+    """The file path of a `sqlite:///path` URL."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path:
+        raise ValueError(f"{url!r} names no file: use sqlite:///path/to/file.sqlite")
+    return Path(path)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def projection_engine(url: str) -> Engine:
+    """A SQLAlchemy engine for the projections: SQLite (embedded) or PostgreSQL."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        if scheme != "postgresql+psycopg":
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return sa.create_engine(url, pool_pre_ping=True)
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
+
+
+@dataclass
+class App:
+    """Everything a command needs, wired from one Settings object."""
+
+    settings: Settings
+    log: EventLog
+    engine: Engine
+    projector: Projector
+    ingest: IngestService
+    runner: EmbeddedRunner
+    sinks: list[AlertSink] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release the log and the database."""
+        self.log.close()
+        self.engine.dispose()
+
+
+def alert_config(settings: Settings) -> AlertConfig:
+    """Alert rules with the thresholds from settings."""
+    return AlertConfig.with_thresholds(
+        settings.alerts.growth_tolerance_pp, settings.alerts.growth_threshold_pct
+    )
+
+
+def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None = None) -> App:
+    """Build the application from settings (environment variables and flags)."""
+    s = settings or Settings()
+    log = event_log(s.resolved_event_log_url(), s)
+    engine = projection_engine(s.resolved_database_url())
+    projector = Projector(engine)
+    projector.create()
+    chosen: list[AlertSink] = sinks if sinks is not None else [LogSink()]
+    runner = EmbeddedRunner(
+        log, projector, alert_config(s), chosen, batch_size=s.batch_size
+    )
+    return App(s, log, engine, projector, IngestService(log), runner, chosen)
+
+
+def in_ci() -> bool:
+    """Whether this process runs under continuous integration."""
+    return os.environ.get("CI", "").lower() == "true"

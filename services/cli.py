@@ -1,0 +1,320 @@
+"""The `ipmon` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import Progress
+
+from services.settings import Settings
+
+app = typer.Typer(help="ipmon: monitor published IP statistics and policy notices.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+DataOpt = Annotated[Path | None, typer.Option("--data", help="data folder (default ./ipmon-data)")]
+LogOpt = Annotated[str | None, typer.Option("--event-log", help="event log URL (sqlite/kafka)")]
+DbOpt = Annotated[str | None, typer.Option("--database", help="projections database URL")]
+
+
+def _settings(data: Path | None, event_log: str | None, database: str | None,
+              **extra: Any) -> Settings:
+    overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    if data is not None:
+        overrides["data_dir"] = data
+    if event_log is not None:
+        overrides["event_log_url"] = event_log
+    if database is not None:
+        overrides["database_url"] = database
+    return Settings(**overrides)
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False, show_time=False)], force=True,
+    )
+    for noisy in ("kafka", "aiokafka", "faust", "mode", "watchfiles"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _ingest_paths(application: Any, paths: list[Path], published: date | None) -> Any:
+    from services.ingest.service import IngestResult
+
+    total = IngestResult()
+    if not paths:
+        return total
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("ingesting", total=len(paths))
+        total = application.ingest.ingest_paths(
+            paths, published, progress=lambda _p: bar.advance(task)
+        )
+    for e in total.errors:
+        err.print(f"[red]error[/] {e}")
+    return total
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    from services.ingest.service import inbox_files
+
+    out: list[Path] = []
+    for p in paths:
+        out.extend(inbox_files(p) if p.is_dir() else [p])
+    return out
+
+
+@app.command()
+def run(
+    inbox: Annotated[Path, typer.Option(help="folder of documents and feeds to ingest")] = Path(
+        "inbox"
+    ),
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+    once: Annotated[bool, typer.Option("--once", help="process the inbox, report, exit")] = False,
+    published: Annotated[str | None, typer.Option(help="date for documents without one")] = None,
+    verbose: bool = False,
+) -> None:
+    """The main job: ingest the inbox, keep watching it, project, alert and report."""
+    from services.bootstrap import bootstrap
+    from services.report import print_report
+
+    _logging(verbose)
+    s = _settings(data, event_log, database, inbox=inbox)
+    application = bootstrap(s)
+    when = _date(published)
+    try:
+        result = _ingest_paths(application, _expand([inbox]) if inbox.exists() else [], when)
+        changes = application.runner.catch_up()
+        err.print(
+            f"ingested {len(result.events)} events ({result.new} new) from {inbox}; "
+            f"applied {changes.applied} to projections, {len(changes.rejected)} dead-lettered"
+        )
+        with application.engine.connect() as conn:
+            print_report(console, conn, s.alerts.growth_tolerance_pp)
+        if once:
+            if result.errors:
+                raise typer.Exit(1)
+            return
+        _watch(application, inbox, when)
+    finally:
+        application.close()
+
+
+def _watch(application: Any, inbox: Path, when: date | None) -> None:
+    from watchfiles import watch
+
+    from services.report import print_report
+
+    inbox.mkdir(parents=True, exist_ok=True)
+    err.print(f"watching {inbox} (Ctrl-C to stop)")
+    stop = threading.Event()
+    try:
+        for batch in watch(inbox, stop_event=stop, rust_timeout=1000, yield_on_timeout=True):
+            files = sorted({Path(p) for _, p in batch if Path(p).is_file()})
+            wanted = [f for f in _expand(files) if f in set(_expand([inbox]))]
+            result = _ingest_paths(application, wanted, when)
+            changes = application.runner.catch_up()
+            if result.new or changes.applied:
+                err.print(f"{len(wanted)} file(s): {result.new} new events")
+                with application.engine.connect() as conn:
+                    print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders")],
+    published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+    verbose: bool = False,
+) -> None:
+    """Ingest documents and feeds into the event log (projections update on `run`/`worker`)."""
+    from services.bootstrap import bootstrap
+
+    _logging(verbose)
+    application = bootstrap(_settings(data, event_log, database))
+    try:
+        result = _ingest_paths(application, _expand(paths), _date(published))
+        err.print(f"{len(result.events)} events, {result.new} new")
+        if result.errors:
+            raise typer.Exit(1)
+    finally:
+        application.close()
+
+
+@app.command()
+def extract(
+    file: Path,
+    published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or table")] = "jsonl",
+) -> None:
+    """Print the events a document yields, one JSON object per line; store nothing."""
+    from services.ingest.documents import read_document
+    from services.ingest.errors import IngestError
+    from services.ingest.extract import Document
+    from services.ingest.service import document_events
+
+    try:
+        f = read_document(file, _date(published))
+    except IngestError as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
+    doc = Document(f.text, f.published, f.title, f.url, f.publisher)
+    events = document_events(doc, origin=str(file))
+    if fmt == "jsonl":
+        out = sys.stdout.buffer
+        for e in events:
+            out.write(e.model_dump_json(by_alias=True).encode() + b"\n")
+        out.flush()
+        return
+    if fmt != "table":
+        raise typer.BadParameter("--format is jsonl or table")
+    from rich.table import Table
+
+    t = Table("type", "subject", "payload")
+    for e in events[1:]:
+        t.add_row(e.event_type, e.subject, orjson.dumps(e.payload.model_dump(mode="json")).decode())
+    console.print(t)
+
+
+@app.command()
+def report(
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
+) -> None:
+    """Print the projections: yearly totals, growth, pilots, notices, alerts."""
+    from services.bootstrap import projection_engine
+    from services.report import collect, print_report
+
+    s = _settings(data, event_log, database)
+    engine = projection_engine(s.resolved_database_url())
+    from projections.tables import metadata
+
+    metadata.create_all(engine)
+    with engine.connect() as conn:
+        if as_json:
+            sys.stdout.buffer.write(
+                orjson.dumps(collect(conn, s.alerts.growth_tolerance_pp), option=orjson.OPT_INDENT_2)
+                + b"\n"
+            )
+        else:
+            print_report(console, conn, s.alerts.growth_tolerance_pp)
+    engine.dispose()
+
+
+@app.command()
+def rebuild(
+    data: DataOpt = None, event_log: LogOpt = None, database: DbOpt = None,
+) -> None:
+    """Replay the whole log into fresh projection tables, then swap them in."""
+    from services.rebuild import rebuild_projections
+
+    s = _settings(data, event_log, database)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("replaying", total=None)
+        totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    err.print(f"rebuilt from {totals.applied} events; {len(totals.rejected)} unreadable")
+
+
+@app.command()
+def tail(
+    stream: Annotated[str, typer.Option(help="stream to follow, e.g. statistics")] = "statistics",
+    follow: Annotated[bool, typer.Option(help="keep waiting for new events")] = True,
+    from_beginning: Annotated[bool, typer.Option(help="start at the oldest event")] = True,
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+) -> None:
+    """Print a stream's events as JSON lines, as a downstream consumer sees them."""
+    from events.log import advance
+    from services.bootstrap import event_log as make_log
+
+    s = _settings(data, event_log, database)
+    log = make_log(s.resolved_event_log_url(), s)
+    out = sys.stdout.buffer
+    try:
+        cursor: dict[str, int] = {}
+        if not from_beginning:
+            while batch := log.read(stream, cursor, 10000):
+                cursor = advance(cursor, batch)
+        import time
+
+        while True:
+            batch = log.read(stream, cursor, 1000)
+            for r in batch:
+                out.write(r.data + b"\n")
+            out.flush()
+            cursor = advance(cursor, batch)
+            if not batch:
+                if not follow:
+                    return
+                time.sleep(s.poll_interval_s)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        log.close()
+
+
+@app.command()
+def schemas(
+    out: Annotated[Path | None, typer.Option(help="folder to write (default: the package's)")] = None,
+    check: Annotated[bool, typer.Option(help="fail if the stored schemas are stale")] = False,
+) -> None:
+    """Write the JSON Schema of every event type."""
+    from events.jsonschema import SCHEMA_DIR, all_schemas
+
+    target = out or SCHEMA_DIR
+    stale = []
+    for name, data in all_schemas().items():
+        path = target / name
+        if check:
+            if not path.exists() or path.read_bytes() != data:
+                stale.append(name)
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    if check and stale:
+        err.print(f"[red]stale schemas[/]: {', '.join(stale)}; run `ipmon schemas`")
+        raise typer.Exit(1)
+    err.print(f"{'checked' if check else 'wrote'} {len(all_schemas())} schemas in {target}")
+
+
+@app.command(name="eval")
+def evaluate_cmd(
+    path: Path,
+    verbose: Annotated[bool, typer.Option("--verbose", help="list misses and extras")] = False,
+) -> None:
+    """Precision, recall and F1 of extraction against a labelled corpus."""
+    from services.ingest.evaluate import evaluate, render
+
+    console.print(render(evaluate(path, verbose)), markup=False, highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Ingestion: sources turn documents and feeds into events."""

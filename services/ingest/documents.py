@@ -1,0 +1,110 @@
+"""Reading document files: size, encoding and metadata checks before anything is stored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from services.ingest.errors import IngestError
+
+MAX_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+FEED_SUFFIXES = frozenset({".csv", ".json"})
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    """A document's text and metadata as read from disk."""
+
+    text: str
+    published: date
+    title: str | None
+    url: str | None
+    publisher: str | None
+    published_from: str
+
+
+def decode_text(data: bytes, origin: str | Path) -> str:
+    """UTF-8 text of a document, refusing empty, binary and oversized input."""
+    if len(data) > MAX_BYTES:
+        raise IngestError(origin, f"document is {len(data)} bytes; the limit is {MAX_BYTES}")
+    if b"\x00" in data:
+        raise IngestError(origin, "document is binary (it contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise IngestError(
+            origin, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise IngestError(origin, "document is empty")
+    return text
+
+
+def _parse_date(value: str, origin: str | Path, what: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise IngestError(origin, f"{what} {value!r} is not a date YYYY-MM-DD") from None
+
+
+def _front_matter(text: str, origin: str | Path) -> tuple[dict[str, str], str]:
+    """Split an optional `---` block of `key: value` lines from the top of a document."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise IngestError(origin, "front matter starts with '---' but is never closed", 1)
+    meta: dict[str, str] = {}
+    for n, line in enumerate(text[4:end].splitlines(), start=2):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise IngestError(origin, f"front matter line is not 'key: value': {line!r}", n)
+        meta[key.strip().lower()] = value.strip()
+    return meta, text[end + 5 :]
+
+
+def read_document(path: Path, published: date | None = None) -> DocumentFile:
+    """Read a text document and its metadata (front matter, or a `<name>.meta.json` beside it).
+
+    The publication date comes from `published` if given, else the metadata, else the
+    file's modification date, which is recorded as such.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read: {exc.strerror}") from None
+    text = decode_text(data, path)
+    meta, text = _front_matter(text, path)
+    if not text.strip():
+        raise IngestError(path, "document has front matter but no text")
+    sidecar = path.with_name(path.name + ".meta.json")
+    if sidecar.exists():
+        try:
+            loaded = json.loads(sidecar.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IngestError(sidecar, f"metadata is not readable JSON: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise IngestError(sidecar, "metadata must be a JSON object")
+        meta.update({str(k).lower(): str(v) for k, v in loaded.items() if v is not None})
+    if published is not None:
+        when, source = published, "given"
+    elif "published" in meta:
+        when, source = _parse_date(meta["published"], path, "published"), "metadata"
+    else:
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        when, source = mtime.date(), "file modification time"
+    return DocumentFile(
+        text=text,
+        published=when,
+        title=meta.get("title"),
+        url=meta.get("url"),
+        publisher=meta.get("publisher"),
+        published_from=source,
+    )

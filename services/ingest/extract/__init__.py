@@ -1,0 +1,19 @@
+"""Extraction of facts (statistics, notices, city pilots) from press-release text."""
+
+from __future__ import annotations
+
+from services.ingest.extract.base import EXTRACTOR_NAME, EXTRACTOR_VERSION, Document, Fact
+
+
+def extract_facts(doc: Document) -> list[Fact]:
+    """Every fact the current extractor finds in a document, in text order."""
+    from services.ingest.extract.notices import extract_notices
+    from services.ingest.extract.pilots import extract_pilots
+    from services.ingest.extract.statistics import extract_statistics
+
+    facts = extract_statistics(doc) + extract_notices(doc) + extract_pilots(doc)
+    facts.sort(key=lambda f: (f.source.sentence_span.start if f.source.sentence_span else 0))
+    return facts
+
+
+__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "Document", "Fact", "extract_facts"]

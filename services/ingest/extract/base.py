@@ -1,0 +1,63 @@
+"""Shared types of the extractors: the document being read and the facts found in it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from events import Payload, Source, Span
+
+EXTRACTOR_NAME = "ipmon.rules"
+EXTRACTOR_VERSION = "1.0.0"
+
+
+def document_id(text: str) -> str:
+    """The id of a document: sha256 of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document to extract from; `published` resolves relative years like 'last year'."""
+
+    text: str
+    published: date | None = None
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+    @property
+    def id(self) -> str:
+        """sha256 of the text."""
+        return document_id(self.text)
+
+    def source(
+        self,
+        sentence: Span,
+        value: Span | None = None,
+        *,
+        extractor: str = EXTRACTOR_NAME,
+        version: str = EXTRACTOR_VERSION,
+    ) -> Source:
+        """Provenance for a fact found in `sentence` (and `value`, its exact value text)."""
+        return Source(
+            document_id=self.id,
+            publisher=self.publisher,
+            url=self.url,
+            title=self.title,
+            sentence=self.text[sentence.start : sentence.end],
+            sentence_span=sentence,
+            value_text=self.text[value.start : value.end] if value else None,
+            value_span=value,
+            extractor=extractor,
+            extractor_version=version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One extracted fact: an event payload and where it was read."""
+
+    payload: Payload
+    source: Source

@@ -1,0 +1,102 @@
+"""Sentence splitting that keeps character offsets into the original text.
+
+Rules, in order:
+
+* A blank line always ends a sentence, so headlines and document headers are sentences of
+  their own.
+* A single line break ends a sentence too, unless the line looks hard-wrapped: the line
+  ends in a letter, digit, comma or hyphen and the next line starts in lower case.
+* Inside a paragraph a sentence ends at `.`, `!` or `?` (plus closing quotes or brackets)
+  followed by white space and an upper-case letter, a digit or an opening quote, except
+  after abbreviations ("Jan.", "Sept.", "No.", "Mr.", "U.S.", single initials) and after
+  function words ("a total of. CNY" is a stray full stop, not a sentence end).
+* Decimals ("33.7") never split because no white space follows the point.
+
+Spans are half-open `[start, end)` and trimmed of surrounding white space.
+"""
+
+from __future__ import annotations
+
+import re
+
+from events import Span
+
+# Abbreviations after which a full stop does not end a sentence (compared lower case,
+# without the final point).
+_ABBREVIATIONS = frozenset(
+    {
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "no", "nos", "mr", "mrs", "ms", "dr", "prof", "st", "co", "ltd", "inc", "corp",
+        "vs", "approx", "art", "arts", "fig", "dept", "gov", "govt", "est", "e.g", "i.e",
+        "u.s", "u.k", "u.n", "p.r", "p.r.c", "cf", "vol", "op", "pp", "mln", "bln",
+    }
+)  # fmt: skip
+
+# A sentence cannot end on these words, so a point after them is a typo or an ellipsis.
+_FUNCTION_WORDS = frozenset(
+    {"of", "the", "a", "an", "to", "for", "and", "or", "with", "by", "in", "at", "from", "on"}
+)
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*")
+_END = re.compile(r"[.!?](?:[\"'”’)\]]{0,2})(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Blank-line separated blocks, then single lines unless a line looks hard-wrapped."""
+    blocks: list[tuple[int, int]] = []
+    start = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        blocks.append((start, m.start()))
+        start = m.end()
+    blocks.append((start, len(text)))
+    lines: list[tuple[int, int]] = []
+    for b_start, b_end in blocks:
+        cur = b_start
+        for m in _LINE_BREAK.finditer(text, b_start, b_end):
+            before = text[cur : m.start()].rstrip()
+            after = text[m.end() : m.end() + 1]
+            wrapped = bool(before) and (before[-1].isalnum() or before[-1] in ",-") and (
+                after.islower()
+            )
+            if not wrapped:
+                lines.append((cur, m.start()))
+                cur = m.end()
+        lines.append((cur, b_end))
+    return lines
+
+
+def _is_abbreviation(text: str, dot: int, para_start: int) -> bool:
+    m = _WORD_BEFORE.search(text, para_start, dot)
+    if not m:
+        return False
+    word = m.group(1)
+    low = word.lower().rstrip(".")
+    if low in _ABBREVIATIONS or low in _FUNCTION_WORDS:
+        return True
+    # Single initials ("J. Smith") and dotted acronyms ("U.S.") are not sentence ends.
+    return len(word) == 1 and word.isupper() or "." in word.strip(".")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split text into sentence spans over the original string (headlines included)."""
+    spans: list[Span] = []
+    for p_start, p_end in _paragraphs(text):
+        cur = p_start
+        for m in _END.finditer(text, p_start, p_end):
+            if text[m.start()] == "." and _is_abbreviation(text, m.start(), p_start):
+                continue
+            _add(text, cur, m.end(), spans)
+            cur = m.end()
+        _add(text, cur, p_end, spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Span(start=start, end=end))

@@ -1,0 +1,1310 @@
+"""Rule-based extraction of published statistics (values, growth rates) from English text.
+
+The extractor reads one sentence at a time and keeps a little state across sentences (the
+last period, year, currency, place and growth basis) because press releases state them
+once. Within a sentence it:
+
+1. masks numbers that are never values: dates, document and article numbers, ordinals,
+   "Top 10", the "10,000" of "per 10,000 people", years;
+2. reads every remaining number with its scale ("billion", "trillion", "million",
+   "100 million" and "10,000" before a currency), currency, percent, months or per-10k unit;
+3. tells growth rates ("up 15.5%", "an increase of 39.8%", "a 2.5% drop", "2 times") from
+   values, and attaches each rate to the value it modifies: the value before it, or the
+   value after it in "rose 21.7% to 709,000"; "respectively" maps rates in order; a rate
+   with no free value is a growth-only statistic (value None);
+4. drops targets and forecasts (a future cue such as "will", "expected", "goal", or a
+   period that starts after the publication date), thresholds and milestones,
+   funding allocations and fund sizes, counts of selected units, legal ranges,
+   multi-year totals and averages, other countries' and single companies' figures;
+5. resolves the period (nearest period phrase in the sentence, else the carried one),
+   the geography (a named Chinese city/district, else CN), the metric (catalogue aliases,
+   see `metrics_match`), hedges and parenthetical currency equivalents.
+
+All patterns are precompiled and linear (no nested unbounded repeats), so a 10 KB document
+takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from events import (
+    AsOfPeriod,
+    HalfPeriod,
+    MonthsPeriod,
+    Period,
+    QuarterPeriod,
+    ReportedChange,
+    Span,
+    StatisticPublished,
+    YearPeriod,
+)
+from events.metrics import UNCLASSIFIED, Metric, get_metric
+from events.types import Equivalent
+from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.metrics_match import match_metric
+from services.ingest.extract.sentences import split_sentences
+
+Qual = Literal["exact", "at_least", "approx", "approx_below"]
+Direction = Literal["up", "down"]
+
+# ------------------------------------------------------------------------- vocabulary
+
+_MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_WORD_NUMBERS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1,
+    "second": 2, "third": 3, "fourth": 4,
+}  # fmt: skip
+_SCALES: dict[str, Decimal] = {
+    "trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6, "thousand": Decimal(1000),
+}  # fmt: skip
+
+_M = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_Y = r"(?:19|20)\d{2}"
+_YREF = rf"(?:{_Y}|this year|last year|the (?:same|current|previous) year|the year)"
+
+# Chinese provinces, municipalities and cities that publish IP statistics of their own.
+_PLACES = (
+    "Beijing|Shanghai|Tianjin|Chongqing|Guangdong|Jiangsu|Zhejiang|Shandong|Fujian|Hebei|"
+    "Henan|Hubei|Hunan|Anhui|Jiangxi|Sichuan|Shaanxi|Shanxi|Liaoning|Jilin|Heilongjiang|"
+    "Yunnan|Guizhou|Guangxi|Hainan|Gansu|Qinghai|Ningxia|Xinjiang|Tibet|Inner Mongolia|"
+    "Guangzhou|Shenzhen|Hangzhou|Ningbo|Wenzhou|Suzhou|Nanjing|Wuxi|Changzhou|Xiamen|"
+    "Fuzhou|Quanzhou|Taizhou|Jinan|Qingdao|Yantai|Wuhan|Changsha|Chengdu|Xi'an|Hefei|"
+    "Zhengzhou|Shijiazhuang|Dalian|Shenyang|Harbin|Changchun|Kunming|Nanning|Nanchang|"
+    "Dongguan|Foshan|Zhuhai|Huizhou|Zhongshan|Shantou|Haikou|Lanzhou|Urumqi|Hohhot|Taiyuan|"
+    "Guiyang|Xining|Yinchuan|Lhasa|Jiaxing|Shaoxing|Jinhua|Nantong|Yangzhou|Xuzhou|"
+    "Huangpu|Pudong|Haidian|Chaoyang|Nansha|Qianhai|Binhai|Zhongguancun"
+)
+_FOREIGN = re.compile(
+    r"\b(?:the United States|United States|the U\.S\.|the US|America|Japan|Germany|"
+    r"South Korea|Republic of Korea|Britain|the UK|France|India|Switzerland|the EU|Europe|"
+    r"Netherlands|Sweden|Russia|Singapore's)\b"
+)
+_COMPANY = re.compile(
+    r"\b(?:giant|Technologies|Co\.,? Ltd|Inc\.|Corporation|top filer|top applicant|"
+    r"the company's|the firm's)\b",
+    re.I,
+)
+# A cue of the IP domain; numbers in sentences without one are not IP statistics.
+_IP_CUE = re.compile(
+    r"patent|trademark|intellectual property|\bIPR?s?\b|\bGIs?\b|geographical indication|"
+    r"copyright|pledge|royalt|\bPCT\b|Madrid|Hague|invention|layout design|"
+    r"technolog\w* (?:contract|transaction|market)|licens|securitiz",
+    re.I,
+)
+
+# ------------------------------------------------------------------------- patterns
+
+_NUMBER = re.compile(
+    r"(?P<pre>US\$|\$|RMB|CNY|USD|¥|€)?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
+    r"(?:(?P<yi>\s+(?:100|one hundred|a hundred|hundred)\s+million)(?=\s*(?:yuan|rmb|cny))"
+    r"|(?P<wan>\s+(?:10,000|ten thousand))(?=\s*(?:yuan|rmb|cny))"
+    r"|\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn)\b"
+    r"|(?![\w]))",
+    re.I,
+)
+_WORD_NUMBER = re.compile(
+    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?P<half>\s+and\s+a\s+half)?(?=\s+months?\b)",
+    re.I,
+)
+_HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?P<cny>yuan|RMB|CNY|renminbi)\b|\s*(?P<usd>U\.\s?S\.\s?dollars|US dollars|"
+    r"dollars|USD|US\$)",
+    re.I,
+)
+_PERCENT_AFTER = re.compile(
+    r"\s?(?P<pp>percentage points?|(?-i:pct) points?)\b|\s?(?P<pc>%|percent\b|per cent\b|"
+    r"-percent\b|(?-i:pct)\b)",
+    re.I,
+)
+_MONTHS_AFTER = re.compile(
+    r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I
+)
+_TIMES_AFTER = re.compile(r"\s+(?:times|-fold|fold)\b", re.I)
+_PER10K_AFTER = re.compile(
+    r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
+    r"(?P<base>10,000|10 000|ten thousand|100,000|100 thousand|hundred thousand))"
+    r"(?:\s+(?:people|persons|population|residents|inhabitants|Chinese))?",
+    re.I,
+)
+_PER10K_BEFORE = re.compile(
+    r"(?:per|for every|every)\s+(?P<base>10,000|ten thousand|100,000|100 thousand)"
+    r"\s+(?:people|persons|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
+    re.I,
+)
+_PER_BASE = re.compile(
+    r"(?:per|every|for every|out of every)\s+(?:10,000|100,000|100 thousand|10 000)", re.I
+)
+
+# Spans that never hold a value.
+_MASKS = re.compile(
+    rf"\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_M}(?:,?\s+{_Y})?"
+    r"|\b\d{1,2}:\d{2}\b"
+    r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"
+    r"|\b(?:articles?|art\.|chapters?|clauses?|sections?|items?)\s+\d+(?:\s*(?:,|、|and|to)\s*\d+)*"
+    r"|\d+(?:\s*、\s*\d+)+"
+    r"|\btop\s+\d+|\b\d+\s*(?:st|nd|rd|th)\b"
+    r"|\b(?:first|second|third|last)\s+\d+\b"
+    r"|\d+-(?:year|month|day|member|point|article)\b",
+    re.I,
+)
+# A following noun that makes a number a count of selected or covered units, a duration,
+# a legal structure or an event: never a statistic.
+_BAD_NOUN = re.compile(
+    r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had)\b)"
+    r"[\w-]+\s+){0,3}?(?:cit(?:y|ies)|provinces?|regions?|areas?|locations?|"
+    r"municipalit(?:y|ies)|parks?|zones?|districts?|counties|county|lenders?|banks?|"
+    r"funds?|years?|days?|weeks?|decades?|sessions?|articles?|chapters?|measures|"
+    r"hotlines?|folds?|members?|persons?|people|centers|centres|incubators|"
+    r"institutions|universities|platforms|bases|hubs|stations|points|rounds|batch(?:es)?|"
+    r"pilots?|projects in (?:the|\d)|departments|ministries|agreements?)\b",
+    re.I,
+)
+
+_CHANGE_BEFORE = re.compile(
+    r"\b(?P<dir>up|down|increas\w*|decreas\w*|rise|rises|rising|rose|risen|grow\w*|grew|"
+    r"drop\w*|fell|fall\w*|declin\w*|surg\w*|soar\w*|climb\w*|jump\w*|gain\w*|expand\w*|"
+    r"shr[iu]nk\w*|growth|increase|decline|picked up|higher|lower|plunge\w*|slump\w*|"
+    r"reduc\w*|dip\w*|edg\w* up|edg\w* down)"
+    r"(?:\s+(?:by|of|at|slightly|sharply|about|nearly|almost|approximately|around|some|"
+    r"over|more than|a|an|small|significant|significantly|strong|strongly|steady|"
+    r"year-on-year|year on year|yearon- year|yoy|annual|on-year|of over|of about|"
+    r"of nearly|of more than|of almost))*\s*$",
+    re.I,
+)
+_CHANGE_AFTER = re.compile(
+    r"^\s*(?:year[- ]on[- ]year\s+|yoy\s+|y-o-y\s+)?(?P<dir>increase|rise|growth|drop|"
+    r"decrease|decline|jump|gain|surge|hike|fall|dip|reduction|up|down)\b",
+    re.I,
+)
+_CHANGE_HEDGE = re.compile(
+    r"\b(?P<h>about|nearly|almost|approximately|around|some|over|more than)\s*$", re.I
+)
+_VALUE_HEDGE = re.compile(
+    r"\b(?P<h>more than|over|exceed\w*|surpass\w*|topp\w*|above|at least|no less than|"
+    r"about|some|approximately|around|roughly|nearly|almost|close to|less than|under|"
+    r"nearing)\s*(?:a total of\s*|the\s+)?$",
+    re.I,
+)
+_HEDGE_MAP: dict[str, Qual] = {
+    "more than": "at_least", "over": "at_least", "exceed": "at_least",
+    "surpass": "at_least", "topp": "at_least", "above": "at_least", "at least": "at_least",
+    "no less than": "at_least", "about": "approx", "some": "approx",
+    "approximately": "approx", "around": "approx", "roughly": "approx",
+    "nearly": "approx_below", "almost": "approx_below", "close to": "approx_below",
+    "less than": "approx_below", "under": "approx_below", "nearing": "approx_below",
+}  # fmt: skip
+_DOWN = re.compile(
+    r"^(?:down|decreas|drop|fell|fall|declin|shr|lower|plunge|slump|reduc|dip|edg\w* down)",
+    re.I,
+)
+
+_BASIS_YOY = re.compile(
+    r"year[- ]on[- ]year|yearon-\s?year|\byoy\b|y-o-y|from a year (?:ago|earlier)|"
+    r"(?:versus|vs\.?|compared (?:with|to)) a year (?:ago|earlier)|on a yearly basis|"
+    r"same period|year over year",
+    re.I,
+)
+_BASIS_PREV = re.compile(
+    r"(?:over|from|compared (?:with|to)|than|on|versus)\s+(?:that of\s+)?(?:the\s+)?"
+    r"(?:previous|prior|preceding|last) year|as compared with last year|a year (?:ago|earlier)",
+    re.I,
+)
+_BASIS_YEAR = re.compile(
+    rf"(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+(?:that of\s+|that in\s+)?"
+    rf"(?:the same period of\s+)?(?P<y>{_Y})",
+    re.I,
+)
+
+# Sentence-level suppressors.
+_MULTI_YEAR = re.compile(
+    r"average annual|annual average|average (?:growth )?rate|annual growth rate|"
+    r"cumulative (?:value|amount|total)|compound annual|"
+    rf"\bfrom\s+(?:{_M}\s+)?{_Y}\s+(?:to|through|until)\s+(?:{_M}\s+)?{_Y}|"
+    rf"\bbetween\s+{_Y}\s+and\s+{_Y}|\b{_Y}\s*[-–]\s*{_Y}\s+period|"
+    r"over the (?:past|last) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) years"
+    r"(?! to)",
+    re.I,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|expected|expects?|aims?|aiming|target\w*|goals?|plans? to|"
+    r"planned|forecasts?|projected|anticipated|strive|should|intends?|objectives?|"
+    r"indicators?|is set to|are set to|next year|by the same year|to be achieved|pledged to|"
+    r"vows?|seeks?)\b",
+    re.I,
+)
+# "Will" in machine translations of past figures; plan words stay targets regardless.
+_SOFT_FUTURE = re.compile(r"^(?:will|would)$", re.I)
+_FUNDING = re.compile(
+    r"\b(?:funds?|fund of|earmark\w*|allocat\w*|financial support|subsid\w*|"
+    r"capital pool|risk pool|ceremony|signed|signing|budget|grants? of|award(?:ed)? of|"
+    r"statutory|damages?|fines?|penalt\w*|range of|compensation of|prize)\b",
+    re.I,
+)
+_THRESHOLD_BEFORE = re.compile(
+    r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
+    r"\brevenue of|\bthreshold of|\bcap of|\bceiling of|\bloans? (?:of|below|under)|"
+    r"\bamount(?:s)? (?:of|below|under))\s*(?:more|less|fewer)\s+than\s*$|"
+    r"\b(?:below|under|up to|within)\s*$",
+    re.I,
+)
+_FIRST_TIME = re.compile(r"^\s*(?:[\w$.,]+\s+){0,4}?for the first time", re.I)
+_SUBSET = re.compile(r"\b(?:of which|among them|among which|of them|of these|including)\b", re.I)
+_SUBORDINATE_SHARE = re.compile(
+    r"(?:accounting for|representing|making up|, or|, about|,)\s*"
+    r"(?:about|nearly|over|more than|some|approximately)?\s*$",
+    re.I,
+)
+_SHARE_OF = re.compile(
+    r"^\s*(?:of\s+(?:the\s+)?(?:total|GDP|all|China's|that year's|its|national|the country's))",
+    re.I,
+)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+_CONTINUATION = re.compile(
+    r"^\s*(?:this|that|it|which|the figure|the number|the amount)\s+(?:represents?|"
+    r"was|is|marks?|marked|means?)\b",
+    re.I,
+)
+_TO_VALUE = re.compile(
+    r"^\s*(?:(?:year[- ]on[- ]year|from a year (?:ago|earlier)|from the previous year|"
+    r"compared with (?:the previous year|last year))\s*)?,?\s*to\s+(?:reach\s+)?$",
+    re.I,
+)
+_FROM_TO = re.compile(r"\bfrom\s*$", re.I)
+_CHANGE_VERB = re.compile(
+    r"\b(?:increas\w*|grow\w*|grew|rise|rose|risen|rising|climb\w*|jump\w*|surg\w*|"
+    r"soar\w*|expand\w*|went|gone|decreas\w*|drop\w*|fell|fall\w*|declin\w*|shr[iu]nk\w*|"
+    r"reduc\w*|shortened)\b",
+    re.I,
+)
+_RANGE_TO = re.compile(r"^\s*(?:to|-|–|and)\s*$", re.I)
+_ABSOLUTE_AFTER = re.compile(
+    r"^\s*(?P<dir>more|less|fewer|higher|lower)\s+than\s+(?:that\s+(?:of|in)\s+)?"
+    r"(?:the same period|a year|the previous year|last year|the year before|in\s|" + _Y + ")",
+    re.I,
+)
+_PAREN = re.compile(r"^\s*\(([^()]{1,80})\)")
+_APPROX_WORD = re.compile(r"\b(?:about|approximately|around|roughly|some|nearly|almost)\b", re.I)
+_STOP = re.compile(r"[,;:.(]|\s(?:while|whereas|and|with|but)\s|\s--?\s|—", re.I)
+_BASIS_STOP = re.compile(r"[,;.(]|\s--?\s|—|\band\b")
+_HEADLINE_END = re.compile(r"[.!?\"”’:]$")
+
+# Periods ------------------------------------------------------------------------------
+
+_PERIOD = re.compile(
+    rf"(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
+    rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
+    rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
+    rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{_Y}))"
+    rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{_YREF}))?)"
+    rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{_YREF}))?)"
+    rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+    rf"(?:\s+(?:of\s+)?(?P<q_y>{_YREF}))?)"
+    rf"|(?P<qd>\bQ(?P<qd_n>[1-4])(?:\s+(?P<qd_y>{_Y}))?\b)"
+    rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)\s+half(?:\s+(?:of\s+)?(?:the\s+)?"
+    rf"(?P<h_y>{_YREF}))?)"
+    rf"|(?P<hd>\bH(?P<hd_n>[12])(?:\s+(?P<hd_y>{_Y}))?\b)"
+    rf"|(?P<fm>(?:the\s+)?first\s+(?P<fm_n>two|three|four|five|six|seven|eight|nine|ten|"
+    rf"eleven|\d{{1,2}})\s+months(?:\s+(?:of\s+)?(?P<fm_y>{_YREF}))?)"
+    rf"|(?P<past>(?:over\s+|in\s+|during\s+)?the\s+past\s+(?:six|6)\s+months)"
+    rf"|(?P<mr>(?:(?:from|between)\s+)?(?P<mr_a>{_M})\s*(?:to|-|–|and|through|till|until)\s*"
+    rf"(?P<mr_b>{_M})(?:,?\s+(?:of\s+)?(?P<mr_y>{_YREF}))?)"
+    rf"|(?P<mo>\bin\s+(?P<mo_m>{_M})\s+(?P<mo_y>{_Y}))"
+    rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
+    rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
+    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year|a year earlier)\b)",
+    re.I,
+)
+_NOT_PERIOD_BEFORE = re.compile(
+    r"(?:same period of|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
+    r"as compared with|that of|before|after|launched in|initiated in|founded in|"
+    r"established in|plan|index)\s*$",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _Num:
+    start: int  # value text span in the sentence
+    end: int
+    value: Decimal
+    unit: str  # CNY USD count percent pp times months per_10k_people
+    currency_explicit: bool = False
+    scaled: bool = False
+    separated: bool = False
+    flags: list[str] = field(default_factory=list)
+    is_change: bool = False
+    direction: Direction = "up"
+    qualifier: Qual = "exact"
+    dropped: bool = False
+    subordinate: bool = False  # "accounting for 12%": a share of the preceding value
+    change: _Change | None = None
+    equivalent: Equivalent | None = None
+    target: _Num | None = None  # for a change: the value it modifies
+    from_to: int = 0  # 1 = "from" end, 2 = "to" end of an increase between two years
+
+
+@dataclass(slots=True)
+class _Change:
+    amount: Decimal
+    kind: Literal["percent", "percentage_points", "absolute"]
+    direction: Direction
+    basis: str
+    qualifier: Qual
+    carry_basis: bool = False
+
+
+@dataclass(slots=True)
+class _PeriodHit:
+    start: int
+    end: int
+    period: Period | None  # None: a multi-year span or unresolvable
+    explicit_year: int | None
+
+
+@dataclass(slots=True)
+class _Stat:
+    num: _Num | None
+    change: _Change | None
+    metric: Metric
+    description: str
+    period: Period
+    geography: str
+    sentence: Span
+    value_span: Span | None
+    headline: bool
+    unit: str
+
+
+@dataclass(slots=True)
+class _State:
+    published: date | None
+    period: Period | None = None
+    year: int | None = None
+    currency: str | None = None
+    place: str | None = None
+    basis: str | None = None
+    places: dict[str, str] = field(default_factory=dict)
+    last_stats: list[_Stat] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------- numbers
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
+    """Every number in the sentence with its scale and unit, masked spans left out."""
+    out: list[_Num] = []
+
+    def is_masked(a: int, b: int) -> bool:
+        return any(a < me and b > ms for ms, me in masked)
+
+    for m in _NUMBER.finditer(s):
+        a, b = m.start("num"), m.end()
+        if m.group("pre"):
+            a = m.start("pre")
+        if is_masked(m.start("num"), m.end("num")):
+            continue
+        raw = m.group("num")
+        flags: list[str] = []
+        if re.fullmatch(r"\d{1,3},\d{1,2}", raw):
+            flags.append("suspected_typo")  # a malformed thousands group ("8,70")
+        value = _dec(raw)
+        scaled = False
+        if m.group("yi"):
+            value *= Decimal(10) ** 8
+            scaled = True
+        elif m.group("wan"):
+            value *= Decimal(10) ** 4
+            scaled = True
+        elif m.group("scale"):
+            scale_word = m.group("scale").lower()
+            value *= _SCALES[scale_word]
+            scaled = True
+            if scale_word in ("billion", "bln", "bn") and _dec(raw) >= 1000:
+                # "4868.8 billion": a writer of trillions would say trillion; likely a
+                # mistranslated yi (100 million).
+                flags.append("suspected_scale_error")
+        unit = "count"
+        explicit = False
+        pre = (m.group("pre") or "").upper()
+        if pre in ("US$", "$", "USD"):
+            unit, explicit = "USD", True
+        elif pre in ("RMB", "CNY", "¥"):
+            unit, explicit = "CNY", True
+        rest = s[b:]
+        if not explicit and (cm := _CURRENCY_AFTER.match(rest)):
+            unit, explicit = ("CNY" if cm.group("cny") else "USD"), True
+            b += cm.end()
+        elif not scaled and (pm := _PERCENT_AFTER.match(rest)):
+            unit = "pp" if pm.group("pp") else "percent"
+            b += pm.end()
+        elif not scaled and (mm := _MONTHS_AFTER.match(rest)):
+            unit = "months"
+            if mm.group("days"):
+                value = (value + Decimal(mm.group("days")) / 30).quantize(Decimal("0.01"))
+            b += mm.end()
+        elif (
+            not scaled
+            and (tm := _TIMES_AFTER.match(rest))
+            and _CHANGE_BEFORE.search(s[max(0, a - 60) : a])
+        ):
+            unit = "times"  # "an increase of 2 times"; "done 307,000 times" is a count
+            b += tm.end()
+        elif not scaled and (km := _PER10K_AFTER.match(rest)):
+            unit = "per_10k_people"
+            if km.group("base").replace(" ", "").lower() in ("100,000", "100thousand",
+                                                             "hundredthousand"):
+                value = value / 10
+                flags.append("suspected_unit_error")
+            b = b + km.end()
+        elif (hm := _HALF.match(rest)) and _MONTHS_AFTER.match(rest[hm.end() :]):
+            mm2 = _MONTHS_AFTER.match(rest[hm.end() :])
+            assert mm2 is not None
+            value += Decimal("0.5")
+            unit = "months"
+            b += hm.end() + mm2.end()
+        num = _Num(start=a, end=b, value=value, unit=unit, currency_explicit=explicit,
+                   scaled=scaled, separated="," in raw, flags=flags)
+        if unit == "count" and (pb := _PER10K_BEFORE.search(s, 0, a)):
+            num.unit = "per_10k_people"
+            if "100" in pb.group("base"):
+                num.value = num.value / 10
+                num.flags.append("suspected_unit_error")
+        out.append(num)
+    for m in _WORD_NUMBER.finditer(s):
+        if is_masked(m.start(), m.end()):
+            continue
+        value = Decimal(_WORD_NUMBERS[m.group("num").lower()])
+        if m.group("half"):
+            value += Decimal("0.5")
+        mm = _MONTHS_AFTER.match(s, m.end())
+        end = mm.end() if mm else m.end()
+        out.append(_Num(start=m.start(), end=end, value=value, unit="months"))
+    # Words in a "from nine to 74" pair are values too.
+    for m in re.finditer(r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d",
+                         s, re.I):
+        out.append(_Num(start=m.start(1), end=m.end(1),
+                        value=Decimal(_WORD_NUMBERS[m.group(1).lower()]), unit="count"))
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def _masks(s: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _MASKS.finditer(s)]
+    spans += [(m.start(), m.end()) for m in _PER_BASE.finditer(s)]
+    return spans
+
+
+# ------------------------------------------------------------------------- periods
+
+
+def _year_of(ref: str | None, state: _State, default: int | None) -> int | None:
+    if not ref:
+        return default
+    low = ref.lower()
+    if low[:2] in ("19", "20"):
+        return int(low)
+    pub = state.published.year if state.published else None
+    if low == "last year" or low == "the previous year":
+        return (pub - 1) if pub else state.year
+    # "this year", "the year", "the same year", "the current year".
+    return pub if pub else state.year
+
+
+def _month(word: str) -> int:
+    return _MONTHS[word.lower().rstrip(".")]
+
+
+def _months_period(year: int, first: int, last: int) -> Period:
+    if first == 1 and last == 12:
+        return YearPeriod(year=year)
+    if first == 1 and last == 6:
+        return HalfPeriod(year=year, half=1)
+    if first == 7 and last == 12:
+        return HalfPeriod(year=year, half=2)
+    if last - first == 2 and first % 3 == 1:
+        return QuarterPeriod(year=year, quarter=(first + 2) // 3)
+    return MonthsPeriod(year=year, months=(first, last))
+
+
+def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
+    """Period phrases of a sentence, resolved against the publication date and context."""
+    hits: list[_PeriodHit] = []
+    pub = state.published
+    default = pub.year if pub else state.year
+    for m in _PERIOD.finditer(s):
+        g = m.groupdict()
+        explicit: int | None = None
+        period: Period | None = None
+        try:
+            if g["asof"]:
+                if g["ao_m"]:
+                    y = _year_of(g["ao_my"], state, default)
+                    if y:
+                        period = AsOfPeriod(year=y, as_of_month=_month(g["ao_m"]))
+                else:
+                    y = _year_of(g["ao_y"], state, default)
+                    if y:
+                        period = AsOfPeriod(year=y, as_of_month=12)
+                explicit = y if (g["ao_my"] or g["ao_y"] or "").strip()[:1].isdigit() else None
+            elif g["asof2"]:
+                y = _year_of(g["a2_y"], state, default)
+                if y:
+                    period = AsOfPeriod(year=y, as_of_month=_month(g["a2_m"]))
+            elif g["asof3"]:
+                y = int(g["a3_y"])
+                period, explicit = AsOfPeriod(year=y, as_of_month=12), y
+            elif g["q3"] or g["q2"]:
+                y = _year_of(g["q3_y"] or g["q2_y"], state, default)
+                if y:
+                    period = (MonthsPeriod(year=y, months=(1, 9)) if g["q3"]
+                              else HalfPeriod(year=y, half=1))
+            elif g["q"] or g["qd"]:
+                n = g["q_n"] or g["qd_n"]
+                q = int(n) if n.isdigit() else _WORD_NUMBERS.get(n.lower(), int(n[0]) if
+                                                                 n[0].isdigit() else 1)
+                y = _year_of(g["q_y"] or g["qd_y"], state, default)
+                if y:
+                    period = QuarterPeriod(year=y, quarter=q)
+            elif g["h"] or g["hd"]:
+                n = g["h_n"] or g["hd_n"]
+                half = 1 if n.lower() in ("first", "1") else 2
+                y = _year_of(g["h_y"] or g["hd_y"], state, default)
+                if y:
+                    period = HalfPeriod(year=y, half=half)
+            elif g["fm"]:
+                n = g["fm_n"].lower()
+                last = int(n) if n.isdigit() else _WORD_NUMBERS[n]
+                y = _year_of(g["fm_y"], state, default)
+                if y and 1 <= last <= 12:
+                    period = _months_period(y, 1, last)
+            elif g["past"]:
+                if pub:
+                    period = (HalfPeriod(year=pub.year, half=1) if pub.month >= 7
+                              else HalfPeriod(year=pub.year - 1, half=2))
+                elif state.year:
+                    period = HalfPeriod(year=state.year, half=1)
+            elif g["mr"]:
+                a, b = _month(g["mr_a"]), _month(g["mr_b"])
+                y = _year_of(g["mr_y"], state, default)
+                if y and a <= b:
+                    period = _months_period(y, a, b)
+            elif g["mo"]:
+                y = int(g["mo_y"])
+                mth = _month(g["mo_m"])
+                period, explicit = MonthsPeriod(year=y, months=(mth, mth)), y
+            elif g["yr"]:
+                if _NOT_PERIOD_BEFORE.search(s, 0, m.start("yr_y")):
+                    continue
+                y = int(g["yr_y"])
+                period, explicit = YearPeriod(year=y), y
+            elif g["rel"]:
+                if _NOT_PERIOD_BEFORE.search(s, 0, m.start()):
+                    continue
+                w = g["rel_w"].lower()
+                if w == "next year":
+                    y = (pub.year + 1) if pub else ((state.year or 0) + 1 or None)
+                elif w in ("last year", "the previous year", "a year earlier"):
+                    if w == "a year earlier":
+                        continue
+                    y = (pub.year - 1) if pub else state.year
+                else:
+                    y = pub.year if pub else state.year
+                if y:
+                    period = YearPeriod(year=y)
+        except (ValueError, KeyError):
+            period = None
+        if period is not None:
+            hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
+    return hits
+
+
+def _period_start(period: Period) -> date:
+    first = period.months[0]
+    return date(period.year, first, 1)
+
+
+# ------------------------------------------------------------------------- sentences
+
+
+def _qualifier(before: str) -> Qual:
+    m = _VALUE_HEDGE.search(before)
+    if not m:
+        return "exact"
+    word = m.group("h").lower()
+    for key, qual in _HEDGE_MAP.items():
+        if word.startswith(key):
+            return qual
+    return "exact"
+
+
+def _basis(after: str, value_year: int | None) -> tuple[str | None, int]:
+    """The basis named at the start of `after` (within its clause) and where it ends."""
+    window = _BASIS_STOP.split(after, maxsplit=1)[0] if after else ""
+    cands: list[tuple[int, str, int]] = []
+    if m := _BASIS_YOY.search(window):
+        # "than that of the same period of 2017" is year on year, whatever the year.
+        return "year_on_year", m.end()
+    if m := _BASIS_PREV.search(window):
+        cands.append((m.start(), "vs_previous_year", m.end()))
+    if m := _BASIS_YEAR.search(window):
+        y = int(m.group("y"))
+        if value_year is not None and y == value_year - 1:
+            cands.append((m.start(), "vs_previous_year", m.end()))
+        else:
+            cands.append((m.start(), f"vs_{y}", m.end()))
+    if not cands:
+        return None, 0
+    cands.sort()
+    return cands[0][1], cands[0][2]
+
+
+def _geography(s: str, pos: int, state: _State) -> str:
+    """The place a statistic is about: a named city or district before it, else CN."""
+    best: str | None = None
+    for m in _PLACE.finditer(s, 0, pos):
+        tail = s[m.end() : m.end() + 40]
+        if _ORG_AFTER.match(tail):
+            continue
+        best = state.places.get(m.group(0), m.group(0))
+    if best is None:
+        ref = _PLACE_REF.search(s, 0, pos)
+        if ref and state.place:
+            best = state.place
+    if best is None:
+        return "CN"
+    # "China" after the place (a national figure about the place's initiative) wins.
+    return best
+
+
+_PLACE = re.compile(rf"\b(?:{_PLACES})\b(?!')|\b(?:{_PLACES})(?='s)")
+_ORG_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:and\s+\w+\s+)?(?:stock|exchanges?|Intellectual|IP\b|Municipal|market|"
+    r"Administration|Bureau|government|office|University|court|Internet|Daily|Customs|"
+    r"Science|Finance|Patent|Knowledge)",
+    re.I,
+)
+_PLACE_REF = re.compile(r"\b(?:in|of)\s+the\s+(?:city|district|province|municipality)\b", re.I)
+_DISTRICT_DEF = re.compile(
+    rf"\b(?P<city>{_PLACES})'s\s+(?P<name>[A-Z][a-z]+)\s+(?:district|District|new area)"
+)
+
+
+def _clause_future(s: str, start: int) -> bool:
+    """Whether a target/forecast cue occurs before position `start` in the sentence."""
+    return bool(_FUTURE.search(s, 0, start))
+
+
+def _hard_future(s: str, start: int) -> bool:
+    return any(not _SOFT_FUTURE.match(m.group(0)) for m in _FUTURE.finditer(s, 0, start))
+
+
+def _process(
+    doc: Document,
+    span: Span,
+    state: _State,
+    headline: bool,
+    next_period: Callable[[], Period | None],
+) -> list[_Stat]:
+    text = doc.text
+    s = text[span.start : span.end]
+    if not _IP_CUE.search(s) and not state.last_stats:
+        return []
+    periods = _find_periods(s, state)
+    for hit in periods:
+        if hit.explicit_year:
+            state.year = hit.explicit_year
+    for dm in _DISTRICT_DEF.finditer(s):
+        state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
+        state.place = state.places[dm.group("name")]
+    for pm in _PLACE.finditer(s):
+        state.place = state.places.get(pm.group(0), pm.group(0))
+
+    multi_year = _MULTI_YEAR.search(s)
+    # Numbers inside period phrases ("first five months", "Q1") are not values.
+    nums = [
+        n
+        for n in _read_numbers(s, _masks(s))
+        if not any(h.start <= n.start < h.end for h in periods)
+    ]
+    # Years are periods, not values.
+    nums = [
+        n
+        for n in nums
+        if not (
+            n.unit == "count"
+            and not n.scaled
+            and not n.separated
+            and n.value == n.value.to_integral_value()
+            and 1900 <= n.value <= 2100
+            and s[n.start : n.end].strip().isdigit()
+        )
+    ]
+    if not nums:
+        return []
+
+    # 1. Growth rates.
+    for i, n in enumerate(nums):
+        before, after = s[: n.start], s[n.end :]
+        prev_num = nums[i - 1] if i else None
+        if (
+            n.unit in ("percent", "pp")
+            and prev_num is not None
+            and prev_num.is_change
+            and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s[prev_num.end : n.start])
+        ):
+            n.is_change, n.direction = True, prev_num.direction  # "by 13.8% and 340%"
+            n.flags.extend(f for f in prev_num.flags if f.startswith("basis:"))
+            continue
+        if n.unit in ("percent", "pp", "times"):
+            mb = _CHANGE_BEFORE.search(before[-60:])
+            ma = _CHANGE_AFTER.match(after)
+            if mb and re.search(r"\bto\s*$", before[-10:]):
+                mb = None
+            if mb or ma or n.unit == "times":
+                word = (mb.group("dir") if mb else ma.group("dir") if ma else "up")
+                n.is_change = True
+                n.direction = "down" if _DOWN.match(word) else "up"
+                clause_start = max(before.rfind(","), before.rfind(";"), 0)
+                if _BASIS_YOY.search(before[clause_start:]):
+                    n.flags.append("basis:year_on_year")  # "a year-on-year increase of 5%"
+                hm = _CHANGE_HEDGE.search(before)
+                n.qualifier = _qualifier(before) if hm else "exact"
+                continue
+        if n.unit in ("CNY", "USD", "count") and (am := _ABSOLUTE_AFTER.match(after)):
+            n.is_change = True
+            n.direction = "down" if am.group("dir").lower() in ("less", "fewer", "lower") else "up"
+            continue
+        if n.unit == "times":
+            n.dropped = True
+
+    # 2. Values: filters.
+    values: list[_Num] = []
+    pub = state.published
+    for n in nums:
+        if n.is_change:
+            continue
+        before, after = s[: n.start], s[n.end :]
+        if n.unit in ("count",) and not n.scaled and not n.separated and n.value < 1000:
+            # A bare small number is a value only with a noun or a reporting verb.
+            noun = re.match(r"\s+(?:[A-Za-z(][\w()-]*)", after)
+            verb = re.search(
+                r"\b(?:reached|was|were|is|are|totall?ed|hit|to|at|of|stood at|exceeded|"
+                r"numbered|with|by|had|has|have|recorded|filed|granted|issued|approved|"
+                r"registered|over|more than|about|some|nearly|almost)\s*$",
+                before,
+                re.I,
+            )
+            if not noun and not verb:
+                continue
+        if _BAD_NOUN.match(after) and n.unit == "count":
+            continue
+        if n.unit == "count" and re.match(r"\s*(?:[-–]|to)\s*\d", after) and not (
+            _FROM_TO.search(before[-6:])
+        ):
+            continue  # "150 to 200 million": a range
+        if _THRESHOLD_BEFORE.search(before):
+            continue
+        values.append(n)
+
+    # Ranges "A to B" (no "from" with an increase verb): drop both ends.
+    keep: list[_Num] = []
+    skip: set[int] = set()
+    for i, n in enumerate(values):
+        if i in skip:
+            continue
+        if i + 1 < len(values):
+            nxt = values[i + 1]
+            gap = s[n.end : nxt.start]
+            if _RANGE_TO.match(gap) and not _PAREN_OPEN(s, n.start):
+                from_word = _FROM_TO.search(s[: n.start][-12:].rstrip("$ ") + " ")
+                if from_word and _CHANGE_VERB.search(s[: n.start]):
+                    n.from_to, nxt.from_to = 1, 2
+                else:
+                    skip.add(i + 1)
+                    continue
+        keep.append(n)
+    values = keep
+
+    # Parenthetical currency conversions become equivalents of the value before them.
+    main: list[_Num] = []
+    pending_equivalents: list[_Num] = []
+    for n in values:
+        open_paren = s.rfind("(", 0, n.start)
+        close_before = s.rfind(")", 0, n.start)
+        if (
+            n.unit in ("CNY", "USD")
+            and open_paren > close_before
+            and main
+            and main[-1].unit in ("CNY", "USD")
+            and open_paren >= main[-1].end - 1
+            and s[main[-1].end : open_paren].strip() in ("", ",")
+            or (n.unit in ("CNY", "USD") and pending_equivalents and open_paren > close_before)
+        ):
+            qual: Qual = "approx" if _APPROX_WORD.search(s[open_paren : n.start]) else "exact"
+            eq = Equivalent(value=n.value, unit=n.unit, qualifier=qual)  # type: ignore[arg-type]
+            # Paired conversions "(A to B)" map in order onto a from-to pair.
+            targets = [v for v in main if v.unit in ("CNY", "USD") and v.equivalent is None]
+            if targets:
+                pair = [v for v in targets if v.from_to]
+                (pair[0] if pair else targets[-1]).equivalent = eq
+            pending_equivalents.append(n)
+            continue
+        main.append(n)
+    values = main
+
+    # 3. Currency-less big amounts take the currency of their context.
+    sentence_currency = next((n.unit for n in values if n.unit in ("CNY", "USD")), None)
+    for n in values:
+        if n.unit in ("CNY", "USD"):
+            state.currency = n.unit
+    for n in values:
+        if n.unit == "count" and n.scaled and n.value >= 10**9:
+            after = s[n.end : n.end + 20]
+            if not re.match(r"\s+[a-z]", after):
+                cur = sentence_currency or state.currency
+                if cur:
+                    n.unit = cur
+
+    # 4. Attach changes to values.
+    changes = [n for n in nums if n.is_change and not n.dropped]
+    for c in changes:
+        before = s[: c.start]
+        c_after = s[c.end :]
+        basis, _bend = _basis(c_after, None)
+        if basis is None and "basis:year_on_year" in c.flags:
+            basis = "year_on_year"
+        amount = c.value
+        if c.unit == "times":
+            kind: Literal["percent", "percentage_points", "absolute"] = "percent"
+            amount = c.value * 100
+        elif c.unit == "pp":
+            kind = "percentage_points"
+        elif c.unit == "percent":
+            kind = "percent"
+        else:
+            kind = "absolute"
+        hm = _CHANGE_HEDGE.search(before)
+        cq: Qual = "exact"
+        if hm:
+            cq = _HEDGE_MAP.get(hm.group("h").lower(), "exact")
+        ch = _Change(amount=amount, kind=kind, direction=c.direction,
+                     basis=basis or "", qualifier=cq)
+        c.change = ch
+        # Change before value: "rose 21.7% to 709,000".
+        nxt = next((v for v in values if v.start >= c.end), None)
+        if nxt is not None:
+            gap = s[c.end : nxt.start]
+            gap_wo_basis = _BASIS_YOY.sub("", gap)
+            if _TO_VALUE.match(gap_wo_basis) or re.fullmatch(
+                r"\s*(?:year[- ]on[- ]year\s*)?to\s*", gap, re.I
+            ):
+                c.target = nxt
+                if not basis:
+                    b2, _ = _basis(s[nxt.end :], None)
+                    if b2:
+                        ch.basis = b2
+                        ch.carry_basis = True
+                continue
+    # "respectively": k rates map in order onto the last k values before them.
+    resp = _RESPECTIVELY.search(s)
+    free_changes = [c for c in changes if c.target is None]
+    if resp and len(free_changes) >= 2:
+        group = [c for c in free_changes if c.end <= resp.start()]
+        before_vals = [v for v in values if v.end <= group[0].start and not v.subordinate]
+        for c, v in zip(group, before_vals[-len(group) :], strict=False):
+            c.target = v
+    for c in changes:
+        if c.target is not None:
+            continue
+        # The nearest preceding non-subordinate value without a change, if nothing with a
+        # subject of its own sits between them.
+        prev = [v for v in values if v.end <= c.start]
+        prev_main = [v for v in prev if not _is_subordinate_share(s, v)]
+        cand = prev_main[-1] if prev_main else (prev[-1] if prev else None)
+        if cand is not None and not any(
+            o.change is not None and o.target is cand for o in changes if o is not c
+        ):
+            gap = s[cand.end : c.start]
+            if not re.search(r"\b(?:with|while|whereas)\s+(?!a\b|an\b)[\w-]+(?:\s+[\w-]+)*\s+"
+                             r"(?:up|down|increas|grew|rose|fell)\w*\b", gap, re.I):
+                c.target = cand
+                continue
+
+    attached: dict[int, _Change] = {}
+    for c in changes:
+        if c.target is not None and c.change is not None and id(c.target) not in attached:
+            attached[id(c.target)] = c.change
+    # Resolve basis words that sit right after the value ("... to 709,000 year on year").
+    stats: list[_Stat] = []
+
+    sentence_head = s[: values[0].start] if values else s
+    prev_phrase = ""
+    prev_end = 0
+    prev_metric: Metric | None = state.last_stats[-1].metric if state.last_stats else None
+    phrases: dict[int, tuple[str, str]] = {}
+    for idx, n in enumerate(values):
+        if n.dropped:
+            continue
+        before = s[prev_end : n.start]
+        stop = _STOP.search(s, n.end)
+        right_end = stop.start() if stop else len(s)
+        nxt_val = values[idx + 1].start if idx + 1 < len(values) else len(s)
+        right_end = min(right_end, nxt_val)
+        left = before + " " + s[n.start : n.end]
+        head = s[n.end : right_end]
+        phrase = left + " " + head
+        phrases[id(n)] = (left, head)
+        n.qualifier = _qualifier(s[max(0, n.start - 40) : n.start])
+        subordinate = n.unit == "percent" and _is_subordinate_share(s, n)
+        period = _nearest_period(periods, n, s)
+        hard_future = _hard_future(s, n.start)
+        soft_future = _clause_future(s, n.start)
+        if period is None and headline:
+            period = next_period()
+        if period is None:
+            period = state.period
+        future_period = bool(pub and period and _period_start(period) > pub)
+        explicit_past = bool(
+            pub
+            and period
+            and any(h.period == period for h in periods)
+            and _period_start(period) <= pub
+            and not future_period
+        )
+        if hard_future or future_period or (soft_future and not explicit_past):
+            continue
+        if _FUNDING.search(s, 0, n.start) or _FUNDING.match(s[n.end : n.end + 12]):
+            continue
+        if multi_year and not n.from_to:
+            continue
+        if _FOREIGN.search(s, 0, n.start) and not re.search(
+            r"\b(?:China|Chinese)\b", s[(_FOREIGN.search(s, 0, n.start) or _DUMMY).end() : n.start]
+        ):
+            continue
+        if _COMPANY.search(s, 0, n.start) or _COMPANY.search(phrase):
+            continue
+        if n.qualifier == "at_least" and _FIRST_TIME.match(s[n.end :]) and any(
+            v.start > n.end and v.unit == n.unit for v in values
+        ):
+            continue  # milestone "topped 25 billion for the first time, totaling 25.4 billion"
+        if period is None:
+            continue
+        if n.from_to == 1 and isinstance(period, YearPeriod):
+            span_m = re.search(r"over the (?:past|last) (\w+) years", s, re.I)
+            if span_m and not any(h.start > n.start for h in periods):
+                nyears = _WORD_NUMBERS.get(span_m.group(1).lower()) or (
+                    int(span_m.group(1)) if span_m.group(1).isdigit() else 0
+                )
+                period = period.shifted(-nyears)
+        if n.from_to == 2:
+            pass
+        unit = n.unit
+        if unit in ("pp", "times"):
+            continue
+        as_of_hint = isinstance(period, AsOfPeriod)
+        local = left
+        if subordinate:
+            main_prev = next(
+                (v for v in reversed(values[:idx]) if not _is_subordinate_share(s, v)), None
+            )
+            if main_prev is not None and id(main_prev) in phrases:
+                m_left, m_head = phrases[id(main_prev)]
+                local, head = m_left + " " + m_head, head
+        metric, score = match_metric(
+            local, prev_phrase, s, head=head, unit=unit, as_of=as_of_hint
+        )
+        if (
+            prev_metric is not None
+            and (_SUBSET.search(phrase) or _SUBSET.match(s))
+            and (metric.id == UNCLASSIFIED or score < 2.0)
+            and metric.id != prev_metric.id
+            and unit_fits_metric(prev_metric, unit)
+        ):
+            metric = prev_metric
+        if metric.id == UNCLASSIFIED and not _IP_CUE.search(s):
+            continue
+        if metric.id == UNCLASSIFIED and unit == "count" and not (n.scaled or n.separated):
+            continue
+        if metric.id != UNCLASSIFIED and not metric.is_money and unit in ("CNY", "USD"):
+            metric = get_metric(UNCLASSIFIED)
+        if metric.as_of:
+            period = _as_stock(period, state)
+        change = attached.get(id(n))
+        if change is not None and not change.basis:
+            change.basis = state.basis or "unspecified_prior_year"
+        if change is not None and change.basis.startswith("vs_") and change.basis[3:].isdigit():
+            if int(change.basis[3:]) == period.year - 1:
+                change.basis = "vs_previous_year"
+        geo = _geography(s, n.start, state)
+        stats.append(
+            _Stat(
+                num=n, change=change, metric=metric,
+                description=_describe(local if metric.id == UNCLASSIFIED else phrase),
+                period=period, geography=geo,
+                sentence=span,
+                value_span=Span(start=span.start + n.start, end=span.start + n.end),
+                headline=headline, unit=unit if unit in ("CNY", "USD") or metric.id ==
+                UNCLASSIFIED else metric.unit,
+            )
+        )
+        if not subordinate:
+            prev_metric = metric
+        prev_phrase = phrase
+        prev_end = right_end
+
+    # 5. Growth rates with no value of their own.
+    for c in changes:
+        if c.target is not None or c.change is None:
+            continue
+        if multi_year or _clause_future(s, c.start) or _FOREIGN.search(s, 0, c.start):
+            continue
+        if _COMPANY.search(s, 0, c.start) or _THRESHOLD_BEFORE.search(s[: c.start]):
+            continue
+        ch = c.change
+        if not ch.basis:
+            ch.basis = state.basis or "unspecified_prior_year"
+        # "This represents an increase of 80% over 2012": the previous sentence's value.
+        if _CONTINUATION.match(s) and state.last_stats and state.last_stats[-1].change is None:
+            last = state.last_stats[-1]
+            if ch.basis.startswith("vs_") and ch.basis[3:].isdigit() and (
+                int(ch.basis[3:]) == last.period.year - 1
+            ):
+                ch.basis = "vs_previous_year"
+            last.change = ch
+            continue
+        period = _nearest_period(periods, c, s) or state.period
+        if period is None or c.unit == "times" and ch.amount > 1000:
+            continue
+        # Its subject: the words since the previous number ("with exports up 17%").
+        last_end = max((o.end for o in nums if o.end <= c.start), default=0)
+        phrase = s[last_end : c.start]
+        metric, _score = match_metric(phrase, s[:last_end], s, unit=None,
+                                      as_of=isinstance(period, AsOfPeriod))
+        if metric.id == UNCLASSIFIED and not _IP_CUE.search(s):
+            continue
+        if ch.basis.startswith("vs_") and ch.basis[3:].isdigit() and (
+            int(ch.basis[3:]) == period.year - 1
+        ):
+            ch.basis = "vs_previous_year"
+        if ch.basis.startswith("vs_") and ch.basis[3:].isdigit() and (
+            period.year - int(ch.basis[3:]) > 6
+        ):
+            continue  # "14 folds from 2001": a multi-year comparison
+        unit = metric.unit if metric.id != UNCLASSIFIED else "percent"
+        if metric.is_money and sentence_currency:
+            unit = sentence_currency
+        if metric.as_of:
+            period = _as_stock(period, state)
+        stats.append(
+            _Stat(num=None, change=ch, metric=metric, description=_describe(phrase[-120:]),
+                  period=period, geography=_geography(s, c.start, state), sentence=span,
+                  value_span=Span(start=span.start + c.start, end=span.start + c.end),
+                  headline=headline, unit=unit)
+        )
+
+    # A basis stated once after a value ("... versus a year ago") carries to the next
+    # sentences of the same release.
+    carried = [c.change for c in changes if c.change is not None and c.change.carry_basis]
+    if carried:
+        state.basis = carried[-1].basis
+    # The period carried to the next sentences: the last flow period named here (a stock's
+    # "by the end of September" does not make the next flows stocks), else the last one.
+    flows = [h for h in periods if not isinstance(h.period, AsOfPeriod)]
+    if flows or periods:
+        state.period = max(flows or periods, key=lambda h: h.end).period
+    state.last_stats = stats or state.last_stats
+    return stats
+
+
+_DUMMY = re.compile("x")
+
+
+
+def _PAREN_OPEN(s: str, pos: int) -> bool:  # noqa: N802 - reads like a predicate constant
+    """Whether position `pos` sits inside an open parenthesis."""
+    return s.rfind("(", 0, pos) > s.rfind(")", 0, pos)
+
+
+def unit_fits_metric(metric: Metric, unit: str) -> bool:
+    """Whether a value with `unit` can belong to `metric`."""
+    if unit in ("CNY", "USD"):
+        return metric.is_money
+    return metric.unit == unit
+
+
+def _is_subordinate_share(s: str, n: _Num) -> bool:
+    if n.unit != "percent":
+        return False
+    before = s[max(0, n.start - 30) : n.start]
+    return bool(_SUBORDINATE_SHARE.search(before)) and (
+        bool(_SHARE_OF.match(s[n.end :])) or "accounting" in before
+    )
+
+
+def _nearest_period(periods: list[_PeriodHit], n: _Num, s: str) -> Period | None:
+    if not periods:
+        return None
+    # Distance from the value's span; a period phrase inside a parenthesis counts too.
+    def dist(h: _PeriodHit) -> int:
+        if h.end <= n.start:
+            return n.start - h.end
+        if h.start >= n.end:
+            return h.start - n.end
+        return 0
+
+    def cost(h: _PeriodHit) -> int:
+        # A period phrase in another clause (across ";") applies less likely.
+        a, b = (h.end, n.start) if h.end <= n.start else (n.end, h.start)
+        return dist(h) + (1000 if ";" in s[a:b] else 0)
+
+    best = min(periods, key=cost)
+    return best.period
+
+
+def _as_stock(period: Period, state: _State) -> Period:
+    """A level's period: the end of the stated period ("in 2024" = end of 2024)."""
+    if isinstance(period, AsOfPeriod):
+        return period
+    return AsOfPeriod(year=period.year, as_of_month=period.months[1])
+
+
+_WS = re.compile(r"\s+")
+
+
+def _describe(phrase: str) -> str:
+    text = _WS.sub(" ", phrase).strip(" ,;:")
+    return text[-160:]
+
+
+# ------------------------------------------------------------------------- entry point
+
+
+def extract_statistics(doc: Document) -> list[Fact]:
+    """Every statistic published in a document, in text order, one Fact each."""
+    text = doc.text
+    spans = split_sentences(text)
+    state = _State(published=doc.published)
+    stats: list[_Stat] = []
+    for i, span in enumerate(spans):
+        sentence = text[span.start : span.end]
+        headline = _is_headline(text, span, sentence)
+
+        def next_period(i: int = i) -> Period | None:
+            for nxt in spans[i + 1 : i + 3]:
+                s2 = text[nxt.start : nxt.end]
+                if _MULTI_YEAR.search(s2):
+                    return None
+                hits = _find_periods(s2, state)
+                if hits:
+                    return hits[0].period
+            return None
+
+        found = _process(doc, span, state, headline, next_period)
+        stats.extend(found)
+    stats = _dedupe(stats)
+    _flag_transpositions(stats)
+    return [_fact(doc, st) for st in stats]
+
+
+def _is_headline(text: str, span: Span, sentence: str) -> bool:
+    """A short line standing alone without final punctuation."""
+    before = text[max(0, span.start - 2) : span.start]
+    after = text[span.end : span.end + 2]
+    alone = (span.start == 0 or "\n" in before) and (span.end == len(text) or "\n" in after)
+    return alone and len(sentence) < 200 and not _HEADLINE_END.search(sentence)
+
+
+def _dedupe(stats: list[_Stat]) -> list[_Stat]:
+    """One statistic per (metric, geography, period, value, unit): a headline repeated in
+    the body is one fact; the mention with a reported change wins."""
+    out: list[_Stat] = []
+    index: dict[tuple[str, str, str, str, str], int] = {}
+    for st in stats:
+        value = st.num.value if st.num else None
+        key = (st.metric.id, st.geography, st.period.key, str(value), st.unit)
+        if value is None:
+            out.append(st)
+            continue
+        if key in index:
+            j = index[key]
+            if out[j].change is None and st.change is not None:
+                out[j] = st
+            continue
+        index[key] = len(out)
+        out.append(st)
+    return out
+
+
+def _flag_transpositions(stats: list[_Stat]) -> None:
+    """Two values of one series that are digit permutations: the headline one is a typo."""
+    for a in stats:
+        for b in stats:
+            if a is b or a.num is None or b.num is None or a.metric.id != b.metric.id:
+                continue
+            if a.period != b.period or a.num.value == b.num.value:
+                continue
+            da, db = str(a.num.value), str(b.num.value)
+            if sorted(da) == sorted(db) and a.headline and not b.headline:
+                if "suspected_typo" not in a.num.flags:
+                    a.num.flags.append("suspected_typo")
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Integral values without a fractional part or exponent (33700000000, not 3.37E+10)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _fact(doc: Document, st: _Stat) -> Fact:
+    n = st.num
+    change = None
+    if st.change is not None:
+        c = st.change
+        amount = _plain(c.amount)
+        change = ReportedChange(
+            percent=amount if c.kind == "percent" else None,
+            percentage_points=amount if c.kind == "percentage_points" else None,
+            absolute=amount if c.kind == "absolute" else None,
+            direction=c.direction,
+            basis=c.basis or "unspecified_prior_year",
+            qualifier=c.qualifier,
+        )
+    payload = StatisticPublished(
+        metric=st.metric.id,
+        description=st.description or None,
+        geography=st.geography,
+        period=st.period,
+        value=_plain(n.value) if n else None,
+        unit=st.unit,  # type: ignore[arg-type]
+        qualifier=n.qualifier if n else "exact",
+        reported_change=change,
+        equivalent=n.equivalent if n else None,
+        flags=tuple(n.flags) if n else (),
+    )
+    return Fact(payload=payload, source=doc.source(st.sentence, st.value_span))

@@ -1,0 +1,122 @@
+"""The ingestion service: documents, feeds and folders in, events appended to the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from events import DocumentReceived, Event, make_event
+from events.envelope import utcnow
+from events.log import EventLog
+from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, read_document
+from services.ingest.errors import IngestError
+from services.ingest.extract import Document, extract_facts
+from services.ingest.extract.base import document_id
+from services.ingest.feeds import read_feed
+
+
+@dataclass
+class IngestResult:
+    """What one ingestion produced and how much of it was new to the log."""
+
+    events: list[Event] = field(default_factory=list)
+    new: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def add(self, other: IngestResult) -> None:
+        """Fold another result into this one."""
+        self.events += other.events
+        self.new += other.new
+        self.errors += other.errors
+
+
+def document_events(
+    doc: Document, *, origin: str | None = None, recorded_at: datetime | None = None
+) -> list[Event]:
+    """The DocumentReceived event and every fact extracted from a document, as events."""
+    if doc.published is None:
+        raise ValueError("a document needs a publication date to become events")
+    now = recorded_at or utcnow()
+    received = make_event(
+        DocumentReceived(
+            document_id=doc.id, text=doc.text, title=doc.title, url=doc.url,
+            publisher=doc.publisher, origin=origin,
+        ),
+        published_at=doc.published, recorded_at=now, document_id=doc.id,
+    )
+    facts = [
+        make_event(f.payload, published_at=doc.published, source=f.source, recorded_at=now)
+        for f in extract_facts(doc)
+    ]
+    return [received, *facts]
+
+
+class IngestService:
+    """Turns documents and feeds into events and appends them; re-ingesting adds nothing."""
+
+    def __init__(self, log: EventLog, clock: Callable[[], datetime] = utcnow) -> None:
+        self.log = log
+        self.clock = clock
+
+    def _append(self, events: list[Event]) -> IngestResult:
+        appended = self.log.append(events)
+        return IngestResult(events=events, new=appended.new)
+
+    def ingest_text(
+        self, text: str, *, published: date, title: str | None = None, url: str | None = None,
+        publisher: str | None = None, origin: str | None = None,
+    ) -> IngestResult:
+        """Extract and append the facts of one document given as text."""
+        doc = Document(text=text, published=published, title=title, url=url, publisher=publisher)
+        return self._append(document_events(doc, origin=origin, recorded_at=self.clock()))
+
+    def ingest_file(self, path: Path, published: date | None = None) -> IngestResult:
+        """Ingest one document or feed file; raise IngestError naming the problem."""
+        suffix = path.suffix.lower()
+        if suffix in FEED_SUFFIXES:
+            return self.ingest_feed(path)
+        f = read_document(path, published)
+        return self.ingest_text(
+            f.text, published=f.published, title=f.title, url=f.url, publisher=f.publisher,
+            origin=str(path),
+        )
+
+    def ingest_feed(self, path: Path) -> IngestResult:
+        """Append every row of a feed, or none of them if any row is bad."""
+        data = path.read_bytes()
+        doc_id = document_id(data.decode("utf-8", errors="replace"))
+        _, rows = read_feed(path, doc_id)
+        now = self.clock()
+        events = [
+            make_event(r.payload, published_at=r.published, source=r.source, recorded_at=now)
+            for r in rows
+        ]
+        return self._append(events)
+
+    def ingest_paths(
+        self, paths: Iterable[Path], published: date | None = None,
+        progress: Callable[[Path], None] | None = None,
+    ) -> IngestResult:
+        """Ingest many files; a bad file is reported and skipped, the others go on."""
+        total = IngestResult()
+        for path in paths:
+            try:
+                total.add(self.ingest_file(path, published))
+            except IngestError as exc:
+                total.errors.append(exc)
+            if progress is not None:
+                progress(path)
+        return total
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    """Files in an inbox folder that ipmon reads, in name order (metadata sidecars excluded)."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | FEED_SUFFIXES
+        and not p.name.endswith(".meta.json") and not p.name.startswith(".")
+    )

@@ -1,0 +1,1 @@
+"""Stream processors: the embedded runner and the faust workers."""

@@ -1,0 +1,69 @@
+"""The in-process runner: reads the log, projects, evaluates alerts, delivers them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from events import make_event
+from events.codec import rejected
+from events.envelope import utcnow
+from events.log import EventLog
+from projections.projector import Changes, Projector
+from services.alerts.rules import AlertConfig, alert_events, evaluate
+from services.alerts.sinks import AlertSink
+
+log = logging.getLogger("ipmon.processor")
+
+
+@dataclass
+class EmbeddedRunner:
+    """Drives the projector from an event log until it has caught up."""
+
+    log: EventLog
+    projector: Projector
+    alert_config: AlertConfig = field(default_factory=AlertConfig)
+    sinks: Sequence[AlertSink] = ()
+    batch_size: int = 5000
+    clock: Callable[[], datetime] = utcnow
+
+    def step(self) -> Changes | None:
+        """Apply one batch; None when there was nothing new to read."""
+        records = self.log.read(None, self.projector.cursor(), self.batch_size)
+        if not records:
+            return None
+        changes = self.projector.apply(records)
+        if changes.rejected:
+            now = self.clock()
+            dead = [
+                make_event(
+                    rejected(r.data, err, f"{r.stream}@{r.position.partition}:{r.position.offset}"),
+                    published_at=now.date(), recorded_at=now,
+                )
+                for r, err in changes.rejected
+            ]
+            for r, err in changes.rejected:
+                log.error("dead-lettered %s at %s: %s", r.event_id, r.position, err)
+            self.log.append(dead)
+        with self.projector.engine.connect() as conn:
+            firing, cleared = evaluate(conn, changes, self.alert_config)
+        if firing or cleared:
+            self.log.append(alert_events(firing, cleared, self.clock()))
+        if changes.new_alert_events:
+            for sink in self.sinks:
+                try:
+                    sink.deliver(changes.new_alert_events)
+                except Exception:  # a failing sink must never stop projection
+                    log.exception("alert sink %s failed", type(sink).__name__)
+        return changes
+
+    def catch_up(self, progress: Callable[[Changes], None] | None = None) -> Changes:
+        """Apply batches until the log has nothing new; return everything that changed."""
+        total = Changes()
+        while (changes := self.step()) is not None:
+            total.merge(changes)
+            if progress is not None:
+                progress(changes)
+        return total

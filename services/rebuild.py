@@ -1,0 +1,58 @@
+"""Rebuild projections: replay the log into fresh tables, then swap them in atomically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+from events.log import EventLog, Record, advance
+from projections.projector import Changes
+from projections.rebuild import replay
+from services.bootstrap import event_log, projection_engine, sqlite_path
+from services.settings import Settings
+
+
+def read_all(log: EventLog, batch: int = 20000) -> Iterator[Sequence[Record]]:
+    """Every record of a log, in batches."""
+    cursor: dict[str, int] = {}
+    while records := log.read(None, cursor, batch):
+        cursor = advance(cursor, records)
+        yield records
+
+
+def rebuild_projections(
+    settings: Settings, progress: Callable[[int], None] | None = None
+) -> Changes:
+    """Replay the whole log into a fresh database and replace the live one with it.
+
+    SQLite: a new file renamed over the old one. PostgreSQL: a fresh schema renamed into
+    place in one transaction. Either way readers see the old tables or the new, never a
+    half-built state.
+    """
+    url = settings.resolved_database_url()
+    log = event_log(settings.resolved_event_log_url(), settings)
+    try:
+        if url.startswith("sqlite"):
+            live = sqlite_path(url)
+            fresh = live.with_name(live.name + ".rebuild")
+            for leftover in (fresh, *(fresh.with_name(fresh.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+            engine = projection_engine(f"sqlite:///{fresh}")
+            totals = replay(engine, read_all(log), progress=progress)
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+            old = projection_engine(url)
+            with old.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            old.dispose()
+            for suffix in ("-wal", "-shm"):
+                live.with_name(live.name + suffix).unlink(missing_ok=True)
+                fresh.with_name(fresh.name + suffix).unlink(missing_ok=True)
+            os.replace(fresh, live)
+            return totals
+        from services.pgschema import rebuild_in_schema
+
+        return rebuild_in_schema(url, read_all(log), progress)
+    finally:
+        log.close()

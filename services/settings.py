@@ -1,0 +1,51 @@
+"""Typed settings: environment variables with the IPMON_ prefix, overridden by CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AlertThresholds(BaseModel):
+    """Default thresholds of the alert rules."""
+
+    growth_tolerance_pp: float = Field(
+        0.5, ge=0, description="reported vs computed growth may differ by this many points"
+    )
+    growth_threshold_pct: float = Field(30.0, ge=0, description="|growth| above this alerts")
+
+
+class Settings(BaseSettings):
+    """Everything ipmon can be configured with; see deploy/ipmon.env.example."""
+
+    model_config = SettingsConfigDict(env_prefix="IPMON_", env_nested_delimiter="__")
+
+    data_dir: Path = Field(Path("ipmon-data"), description="folder of the embedded SQLite files")
+    event_log_url: str | None = Field(
+        None, description="sqlite:///path, kafka://host:port[,host:port] or memory://"
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the projections: sqlite:///… or postgresql://…"
+    )
+    inbox: Path = Path("inbox")
+    kafka_topic_prefix: str = "ipmon"
+    kafka_partitions: int = Field(6, ge=1)
+    kafka_replication: int = Field(1, ge=1)
+    kafka_group: str = "ipmon-projector"
+    batch_size: int = Field(5000, ge=1)
+    poll_interval_s: float = Field(1.0, gt=0)
+    alerts: AlertThresholds = AlertThresholds()
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=0, le=65535)
+    api_token: str | None = None
+    webhook_urls: list[str] = []
+
+    def resolved_event_log_url(self) -> str:
+        """The event-log URL, defaulting to an SQLite file in the data folder."""
+        return self.event_log_url or f"sqlite:///{self.data_dir / 'events.sqlite'}"
+
+    def resolved_database_url(self) -> str:
+        """The projections URL, defaulting to an SQLite file in the data folder."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'projections.sqlite'}"
