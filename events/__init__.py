@@ -1,6 +1,15 @@
 """The event contract: envelope, event types, codec, upcasters, streams and the log port."""
 
 from events.envelope import Event, Payload, Source, Span, make_event
+from events.periods import (
+    AsOfPeriod,
+    HalfPeriod,
+    MonthsPeriod,
+    Period,
+    QuarterPeriod,
+    YearPeriod,
+    parse_period_key,
+)
 from events.types import (
     AlertAcknowledged,
     AlertRaised,
@@ -16,15 +25,6 @@ from events.types import (
     PolicyNoticeIssued,
     ReportedChange,
     StatisticPublished,
-)
-from events.periods import (
-    AsOfPeriod,
-    HalfPeriod,
-    MonthsPeriod,
-    Period,
-    QuarterPeriod,
-    YearPeriod,
-    parse_period_key,
 )
 
 __all__ = [

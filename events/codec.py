@@ -43,9 +43,9 @@ def decode(data: bytes | str) -> Event:
 def decode_dict(raw: dict[str, Any]) -> Event:
     """Upcast and validate an already-parsed event object."""
     event_type = raw.get("event_type")
-    cls = PAYLOADS.get(event_type) if isinstance(event_type, str) else None
-    if cls is None:
+    if not isinstance(event_type, str) or event_type not in PAYLOADS:
         raise DecodeError(f"unknown event_type {event_type!r}")
+    cls = PAYLOADS[event_type]
     version = raw.get("schema_version")
     if not isinstance(version, int):
         raise DecodeError(f"schema_version must be an integer, got {version!r}")

@@ -15,7 +15,7 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 def event_schema(event_type: str) -> dict[str, Any]:
     """The JSON Schema of one event type: the envelope with that type's payload."""
-    payload_cls = next(p for p in PAYLOAD_TYPES if p.EVENT_TYPE == event_type)
+    payload_cls = next(p for p in PAYLOAD_TYPES if event_type == p.EVENT_TYPE)
     envelope = Event.model_json_schema(mode="serialization")
     payload = payload_cls.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
     defs = {**envelope.pop("$defs", {}), **payload.pop("$defs", {})}
@@ -23,7 +23,9 @@ def event_schema(event_type: str) -> dict[str, Any]:
     props = dict(envelope["properties"])
     props["event_type"] = {"const": event_type, "title": "Event Type", "type": "string"}
     props["schema_version"] = {
-        "const": payload_cls.SCHEMA_VERSION, "title": "Schema Version", "type": "integer"
+        "const": payload_cls.SCHEMA_VERSION,
+        "title": "Schema Version",
+        "type": "integer",
     }
     props["payload"] = payload
     return {

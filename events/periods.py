@@ -137,7 +137,7 @@ def parse_period_key(key: str) -> Period:
     if m["h"]:
         return HalfPeriod(year=year, half=int(m["h"]))
     if m["m1"]:
-        return MonthsPeriod(year=year, months=(int(m["m1"]), int(m["m2"])))
+        return MonthsPeriod.model_validate({"year": year, "months": (int(m["m1"]), int(m["m2"]))})
     if m["e"]:
         return AsOfPeriod(year=year, as_of_month=int(m["e"]))
     return YearPeriod(year=year)

@@ -93,14 +93,18 @@ def yearly_totals(current: Iterable[Row]) -> list[Row]:
     for year in sorted(by_year):
         rows = by_year[year]
         annual = [
-            r for r in rows if r["period_kind"] == "year"
+            r
+            for r in rows
+            if r["period_kind"] == "year"
             or (r["period_kind"] == "months" and (r["month_first"], r["month_last"]) == (1, 12))
         ]
         official = max(annual, key=lambda r: (r["published_at"], r["event_id"])) if annual else None
         unit = official["unit"] if official else rows[0]["unit"]
         parts = [
-            r for r in rows
-            if r["period_kind"] in SUMMABLE_KINDS and r["unit"] == unit
+            r
+            for r in rows
+            if r["period_kind"] in SUMMABLE_KINDS
+            and r["unit"] == unit
             and (r["month_first"], r["month_last"]) != (1, 12)
         ]
         chain = _ytd_chain(parts)
@@ -257,8 +261,10 @@ def derive_alert(events: Sequence[Row]) -> Row | None:
         kind = e["event_type"]
         if kind == "AlertRaised":
             raised.add(e["fingerprint"])
-            new = state is None or state["fingerprint"] != e["fingerprint"] or (
-                state["state"] == "resolved"
+            new = (
+                state is None
+                or state["fingerprint"] != e["fingerprint"]
+                or (state["state"] == "resolved")
             )
             state = {
                 "rule": e["rule"],

@@ -9,11 +9,11 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from events.log.port import Record
 from projections import derive, tables
+from projections.bulk import insert_rows
 from projections.rows import BUILDERS, Row, normalise
 
 SeriesKey = tuple[str, str]
@@ -66,22 +66,14 @@ def decode_records(records: Iterable[Record]) -> Decoded:
             raw = normalise(orjson.loads(r.data))
             table, build = BUILDERS[raw["event_type"]]
             out.rows[table].append(build(raw))
-        except Exception as exc:  # noqa: BLE001 - any failure means the record is unreadable
+        except Exception as exc:
             out.rejected.append((r, f"{type(exc).__name__}: {exc}"))
     return out
 
 
 def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[Row]) -> None:
     """Insert rows, skipping those whose primary key is stored already."""
-    if not rows:
-        return
-    name = conn.dialect.name
-    if name == "sqlite":
-        conn.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
-    elif name == "postgresql":
-        conn.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
-    else:  # pragma: no cover - only the two dialects are supported
-        raise ValueError(f"unsupported database dialect {name!r}")
+    insert_rows(conn, table, rows, ignore_existing=True)
 
 
 def _chunks(items: Sequence[Any], size: int = 400) -> Iterable[Sequence[Any]]:
@@ -102,7 +94,9 @@ def _retracted(conn: Connection, event_ids: Iterable[str]) -> set[str]:
     return found
 
 
-def _load(conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any]) -> list[Row]:
+def _load(
+    conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any]
+) -> list[Row]:
     """Base rows whose key columns match any of `keys`, without retracted events."""
     out: list[Row] = []
     for chunk in _chunks(list(keys)):
@@ -115,16 +109,20 @@ def _load(conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequen
     return [r for r in out if r["event_id"] not in gone]
 
 
-def _replace(conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any],
-             rows: Sequence[Row]) -> None:
+def _replace(
+    conn: Connection,
+    table: sa.Table,
+    cols: tuple[str, ...],
+    keys: Sequence[Any],
+    rows: Sequence[Row],
+) -> None:
     for chunk in _chunks(list(keys)):
         if len(cols) == 1:
             cond = table.c[cols[0]].in_(chunk)
         else:
             cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
         conn.execute(sa.delete(table).where(cond))
-    if rows:
-        conn.execute(sa.insert(table), list(rows))
+    insert_rows(conn, table, rows, ignore_existing=False)
 
 
 def _group(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[Any, list[Row]]:
@@ -152,7 +150,9 @@ def derive_all(
         out["current_values"] += current
         out["yearly_totals"] += yearly
         out["growth_rates"] += growth
-    out["policy_notices"] = [derive.derive_notice(m) for m in _group(mentions, ("notice_key",)).values()]
+    out["policy_notices"] = [
+        derive.derive_notice(m) for m in _group(mentions, ("notice_key",)).values()
+    ]
     out["city_pilots"] = [derive.derive_pilot(p) for p in _group(pilot_events, PILOT).values()]
     for evs in _group(alert_events, ALERT).values():
         state = derive.derive_alert(evs)
@@ -238,26 +238,29 @@ class Projector:
     def rederive(self, conn: Connection, changes: Changes) -> None:
         """Recompute the derived rows of every key in `changes` from the base tables."""
         if changes.series:
-            keys = sorted(changes.series)
-            derived = derive_all(_load(conn, tables.observations, SERIES, keys), (), (), ())
+            series = sorted(changes.series)
+            derived = derive_all(_load(conn, tables.observations, SERIES, series), (), (), ())
             for t in (tables.current_values, tables.yearly_totals, tables.growth_rates):
-                _replace(conn, t, SERIES, keys, derived[t.name])
+                _replace(conn, t, SERIES, series, derived[t.name])
         if changes.notices:
-            keys = sorted(changes.notices)
-            mentions = _load(conn, tables.notice_mentions, ("notice_key",), keys)
+            notices = sorted(changes.notices)
+            mentions = _load(conn, tables.notice_mentions, ("notice_key",), notices)
             rows = derive_all((), mentions, (), ())["policy_notices"]
-            _replace(conn, tables.policy_notices, ("notice_key",), keys, rows)
+            _replace(conn, tables.policy_notices, ("notice_key",), notices, rows)
         if changes.pilots:
-            keys = sorted(changes.pilots)
-            rows = derive_all((), (), _load(conn, tables.pilot_events, PILOT, keys), ())
-            _replace(conn, tables.city_pilots, PILOT, keys, rows["city_pilots"])
+            pilots = sorted(changes.pilots)
+            events = _load(conn, tables.pilot_events, PILOT, pilots)
+            rows = derive_all((), (), events, ())["city_pilots"]
+            _replace(conn, tables.city_pilots, PILOT, pilots, rows)
         if changes.alerts:
-            keys = sorted(changes.alerts)
-            rows = derive_all((), (), (), _load(conn, tables.alert_events, ALERT, keys))
-            _replace(conn, tables.alerts, ALERT, keys, rows["alerts"])
+            alerts = sorted(changes.alerts)
+            events = _load(conn, tables.alert_events, ALERT, alerts)
+            rows = derive_all((), (), (), events)["alerts"]
+            _replace(conn, tables.alerts, ALERT, alerts, rows)
 
-    def _save_positions(self, conn: Connection, stored: dict[str, int],
-                        records: Sequence[Record]) -> None:
+    def _save_positions(
+        self, conn: Connection, stored: dict[str, int], records: Sequence[Record]
+    ) -> None:
         latest: dict[str, int] = {}
         for r in records:
             if r.position.offset > latest.get(r.position.partition, -1):

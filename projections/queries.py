@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +35,7 @@ class Observation(_DTO):
     change_amount: Decimal | None
     change_basis: str | None
     description: str | None
-    published_at: date
+    published_at: dt.date
     document_id: str | None
     sentence: str | None
     sentence_start: int | None
@@ -57,7 +57,7 @@ class CurrentValue(_DTO):
     unit: str
     qualifier: str
     event_id: str
-    published_at: date
+    published_at: dt.date
     vintages: int
     previous_value: Decimal | None
     previous_event_id: str | None
@@ -124,7 +124,7 @@ class PolicyNotice(_DTO):
     date: str | None
     doc_number: str | None
     type: str
-    first_published_at: date
+    first_published_at: dt.date
     mentions: int
     event_ids: list[str]
 
@@ -139,8 +139,8 @@ class CityPilot(_DTO):
     admin_level: str | None
     role: str | None
     batch: int | None
-    designated_at: date | None
-    since: date
+    designated_at: dt.date | None
+    since: dt.date
     event_ids: list[str]
     document_ids: list[str]
 
@@ -208,9 +208,7 @@ def current(
 def notices(conn: Connection, keys: Iterable[str] | None = None) -> list[PolicyNotice]:
     """Registry entries, of the given notice keys or all, newest first."""
     t = tables.policy_notices
-    stmt = _keyed(t, ("notice_key",), keys).order_by(
-        t.c.first_published_at.desc(), t.c.notice_key
-    )
+    stmt = _keyed(t, ("notice_key",), keys).order_by(t.c.first_published_at.desc(), t.c.notice_key)
     return [PolicyNotice.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
 
 
@@ -247,8 +245,8 @@ def observations(
     return [Observation.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
 
 
-def as_of(conn: Connection, metric: str, geography: str, on: date) -> list[CurrentValue]:
-    """What was known of a series on date `on`: the latest vintage published by then."""
+def as_of(conn: Connection, metric: str, geography: str, on: dt.date) -> list[CurrentValue]:
+    """What was known of a series on dt.date `on`: the latest vintage published by then."""
     o = tables.observations
     stmt = _unretracted(
         sa.select(o).where(o.c.metric == metric, o.c.geography == geography, o.c.published_at <= on)
@@ -260,7 +258,9 @@ def as_of(conn: Connection, metric: str, geography: str, on: date) -> list[Curre
 def unclassified_count(conn: Connection) -> int:
     """How many statistics could not be matched to a catalogue metric."""
     o = tables.observations
-    stmt = _unretracted(sa.select(sa.func.count()).select_from(o).where(o.c.metric == "unclassified"))
+    stmt = _unretracted(
+        sa.select(sa.func.count()).select_from(o).where(o.c.metric == "unclassified")
+    )
     return int(conn.execute(stmt).scalar_one())
 
 
@@ -270,3 +270,520 @@ def counts(conn: Connection) -> dict[str, int]:
         t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
         for t in tables.BASE_TABLES
     }
+
+
+# --- read API and dashboard -----------------------------------------------------------
+# Paged queries return (items, total) so callers can render "page n of m" without a
+# second round of filters; every list that grows with the corpus is paged here.
+
+
+class SeriesLatest(_DTO):
+    """The latest period of one series with its growth, for overviews."""
+
+    metric: str
+    geography: str
+    period_key: str
+    period_kind: str
+    year: int
+    value: Decimal | None
+    unit: str
+    qualifier: str
+    event_id: str
+    published_at: dt.date
+    vintages: int
+    previous_value: Decimal | None
+    previous_event_id: str | None
+    change_kind: str | None
+    reported_change: Decimal | None
+    computed_change: Decimal | None
+    difference: Decimal | None
+
+
+class MetricSummary(_DTO):
+    """How much ipmon knows of one metric."""
+
+    metric: str
+    series: int
+    points: int
+    latest_published_at: dt.date | None
+
+
+class PilotEvent(_DTO):
+    """One entry of a city pilot's status history."""
+
+    event_id: str
+    event_type: str
+    program: str
+    city: str
+    status: str
+    admin_level: str | None
+    role: str | None
+    batch: int | None
+    year: int | None
+    reason: str | None
+    published_at: dt.date
+    document_id: str | None
+
+
+Day = dt.date  # an alias: a field named `date` below would shadow the type for mypy
+
+
+class NoticeMention(_DTO):
+    """One mention of a notice in a document."""
+
+    event_id: str
+    notice_key: str
+    title: str | None
+    description: str | None
+    issuers: list[dict[str, str]]
+    date: str | None
+    doc_number: str | None
+    type: str
+    mention: str
+    published_at: Day
+    document_id: str | None
+    sentence: str | None
+
+
+class AlertEvent(_DTO):
+    """One lifecycle event of an alert (raised, resolved, acknowledged, silenced)."""
+
+    event_id: str
+    event_type: str
+    rule: str
+    key: str
+    severity: str | None
+    message: str | None
+    evidence: list[str]
+    fingerprint: str | None
+    by: str | None
+    until: str | None
+    recorded_at: str
+
+
+class DocumentInfo(_DTO):
+    """A received document (its text stays in the event log)."""
+
+    event_id: str
+    document_id: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    origin: str | None
+    published_at: dt.date
+    recorded_at: str
+    chars: int
+
+
+def _count(conn: Connection, stmt: sa.Select[Any]) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
+
+
+def _page(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any]:
+    stmt = stmt.offset(offset) if offset else stmt
+    return stmt.limit(limit) if limit is not None else stmt
+
+
+def series_keys(
+    conn: Connection,
+    metric: str | None = None,
+    geography: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[tuple[str, str]], int]:
+    """Distinct (metric, geography) series with current values, sorted, one page of them."""
+    t = tables.current_values
+    stmt = sa.select(t.c.metric, t.c.geography).distinct()
+    if metric is not None:
+        stmt = stmt.where(t.c.metric == metric)
+    if geography is not None:
+        stmt = stmt.where(t.c.geography == geography)
+    total = _count(conn, stmt)
+    rows = conn.execute(_page(stmt.order_by(t.c.metric, t.c.geography), limit, offset))
+    return [(m, g) for m, g in rows], total
+
+
+def latest_of_series(conn: Connection, series: Sequence[tuple[str, str]]) -> list[SeriesLatest]:
+    """The latest period (ending last, the longest of those) of each series, with growth."""
+    if not series:
+        return []
+    t, g = tables.current_values, tables.growth_rates
+    ranked = (
+        sa.select(
+            t,
+            sa.func.row_number()
+            .over(
+                partition_by=(t.c.metric, t.c.geography),
+                order_by=(
+                    t.c.year.desc(),
+                    t.c.month_last.desc(),
+                    t.c.month_first.asc(),
+                    t.c.period_key.asc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .where(sa.tuple_(t.c.metric, t.c.geography).in_(list(series)))
+        .subquery()
+    )
+    stmt = (
+        sa.select(ranked, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference)
+        .select_from(
+            ranked.outerjoin(
+                g,
+                sa.and_(
+                    g.c.metric == ranked.c.metric,
+                    g.c.geography == ranked.c.geography,
+                    g.c.period_key == ranked.c.period_key,
+                ),
+            )
+        )
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.metric, ranked.c.geography)
+    )
+    return [SeriesLatest.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def metric_summaries(conn: Connection) -> list[MetricSummary]:
+    """Every metric with current values: how many series and points, latest publication."""
+    t = tables.current_values
+    stmt = (
+        sa.select(
+            t.c.metric,
+            sa.func.count(sa.distinct(t.c.geography)).label("series"),
+            sa.func.count().label("points"),
+            sa.func.max(t.c.published_at).label("latest_published_at"),
+        )
+        .group_by(t.c.metric)
+        .order_by(t.c.metric)
+    )
+    return [MetricSummary.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def geographies(conn: Connection, metric: str) -> list[str]:
+    """Geographies that have current values of a metric, CN first then by name."""
+    t = tables.current_values
+    rows = conn.execute(sa.select(t.c.geography).distinct().where(t.c.metric == metric)).scalars()
+    return sorted(rows, key=lambda g: (g != "CN", g))
+
+
+def series_points(
+    conn: Connection,
+    metric: str,
+    geography: str,
+    period_kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[CurrentValue], int]:
+    """Current values of one series in time order (period end, then start)."""
+    t = tables.current_values
+    stmt = sa.select(t).where(t.c.metric == metric, t.c.geography == geography)
+    if period_kind is not None:
+        stmt = stmt.where(t.c.period_kind == period_kind)
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(t.c.year, t.c.month_last, t.c.month_first.desc(), t.c.period_key)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [CurrentValue.model_validate(dict(r)) for r in rows], total
+
+
+def observations_page(
+    conn: Connection,
+    metric: str,
+    geography: str | None = None,
+    period_key: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Observation], int]:
+    """One page of every vintage of a metric, in the order of `observations`."""
+    o = tables.observations
+    stmt = _unretracted(sa.select(o).where(o.c.metric == metric))
+    if geography is not None:
+        stmt = stmt.where(o.c.geography == geography)
+    if period_key is not None:
+        stmt = stmt.where(o.c.period_key == period_key)
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [Observation.model_validate(dict(r)) for r in rows], total
+
+
+def observation(conn: Connection, event_id: str) -> Observation | None:
+    """One observation by its event id."""
+    o = tables.observations
+    row = conn.execute(sa.select(o).where(o.c.event_id == event_id)).mappings().first()
+    return None if row is None else Observation.model_validate(dict(row))
+
+
+def growth_page(
+    conn: Connection,
+    metric: str | None = None,
+    geography: str | None = None,
+    mismatch_over: float | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[GrowthRate], int]:
+    """Growth rows filtered by series; `mismatch_over` keeps |difference| above it."""
+    t = tables.growth_rates
+    stmt = sa.select(t)
+    if metric is not None:
+        stmt = stmt.where(t.c.metric == metric)
+    if geography is not None:
+        stmt = stmt.where(t.c.geography == geography)
+    rows_all: list[GrowthRate]
+    if mismatch_over is not None:
+        # differences are exact decimals stored as text: compare them in Python
+        stmt = stmt.where(t.c.difference.is_not(None))
+        rows_all = [
+            GrowthRate.model_validate(dict(r))
+            for r in conn.execute(
+                stmt.order_by(t.c.metric, t.c.geography, t.c.period_key)
+            ).mappings()
+        ]
+        kept = [r for r in rows_all if r.mismatch(mismatch_over)]
+        end = None if limit is None else offset + limit
+        return kept[offset:end], len(kept)
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(t.c.metric, t.c.geography, t.c.year, t.c.period_key)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [GrowthRate.model_validate(dict(r)) for r in rows], total
+
+
+def yearly_page(
+    conn: Connection,
+    metric: str | None = None,
+    geography: str | None = None,
+    year: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[YearlyTotal], int]:
+    """Yearly totals filtered by metric, geography and year."""
+    t = tables.yearly_totals
+    stmt = sa.select(t)
+    if metric is not None:
+        stmt = stmt.where(t.c.metric == metric)
+    if geography is not None:
+        stmt = stmt.where(t.c.geography == geography)
+    if year is not None:
+        stmt = stmt.where(t.c.year == year)
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(t.c.metric, t.c.geography, t.c.year)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [YearlyTotal.model_validate(dict(r)) for r in rows], total
+
+
+def pilots_page(
+    conn: Connection,
+    program: str | None = None,
+    status: str | None = None,
+    city: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[CityPilot], int]:
+    """City pilots filtered by program, status and city, by program then city."""
+    t = tables.city_pilots
+    stmt = sa.select(t)
+    if program is not None:
+        stmt = stmt.where(t.c.program == program)
+    if status is not None:
+        stmt = stmt.where(t.c.status == status)
+    if city is not None:
+        stmt = stmt.where(t.c.city == city)
+    total = _count(conn, stmt)
+    rows = conn.execute(_page(stmt.order_by(t.c.program, t.c.city), limit, offset)).mappings()
+    return [CityPilot.model_validate(dict(r)) for r in rows], total
+
+
+def pilot_history(
+    conn: Connection, keys: Iterable[tuple[str, str]] | None = None
+) -> list[PilotEvent]:
+    """Status history of the given (program, city) pilots, or all, oldest first."""
+    t = tables.pilot_events
+    stmt = _keyed(t, ("program", "city"), keys).order_by(
+        t.c.program, t.c.city, t.c.published_at, t.c.recorded_at, t.c.event_id
+    )
+    return [PilotEvent.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def notices_page(
+    conn: Connection,
+    type: str | None = None,
+    issuer: str | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[PolicyNotice], int]:
+    """Registry entries filtered by type, issuer id and a title substring, newest first."""
+    t = tables.policy_notices
+    stmt = sa.select(t)
+    if type is not None:
+        stmt = stmt.where(t.c.type == type)
+    if issuer is not None:
+        # issuer_ids is a comma-joined list: match whole ids only
+        stmt = stmt.where(
+            sa.literal(",")
+            .concat(t.c.issuer_ids)
+            .concat(",")
+            .contains(f",{issuer},", autoescape=True)
+        )
+    if q:
+        stmt = stmt.where(
+            sa.or_(
+                t.c.title.icontains(q, autoescape=True),
+                t.c.description.icontains(q, autoescape=True),
+            )
+        )
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(t.c.first_published_at.desc(), t.c.notice_key)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [PolicyNotice.model_validate(dict(r)) for r in rows], total
+
+
+def notice_mentions(conn: Connection, notice_key: str) -> list[NoticeMention]:
+    """Every mention of one notice, oldest first."""
+    t = tables.notice_mentions
+    stmt = _unretracted_of(t, sa.select(t).where(t.c.notice_key == notice_key)).order_by(
+        t.c.published_at, t.c.recorded_at, t.c.event_id
+    )
+    return [NoticeMention.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def alerts_page(
+    conn: Connection,
+    state: str | None = None,
+    rule: str | None = None,
+    severity: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Alert], int]:
+    """Alert states filtered by state, rule and severity, newest first."""
+    t = tables.alerts
+    stmt = sa.select(t)
+    if state is not None:
+        stmt = stmt.where(t.c.state == state)
+    if rule is not None:
+        stmt = stmt.where(t.c.rule == rule)
+    if severity is not None:
+        stmt = stmt.where(t.c.severity == severity)
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(t.c.raised_at.desc(), t.c.rule, t.c.key)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [Alert.model_validate(dict(r)) for r in rows], total
+
+
+def alert_history(conn: Connection, rule: str, key: str) -> list[AlertEvent]:
+    """Every lifecycle event of one alert, in the order they were recorded."""
+    t = tables.alert_events
+    stmt = (
+        sa.select(t).where(t.c.rule == rule, t.c.key == key).order_by(t.c.recorded_at, t.c.event_id)
+    )
+    return [AlertEvent.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def alert_counts(conn: Connection) -> dict[tuple[str, str], int]:
+    """Number of alerts per (state, severity)."""
+    t = tables.alerts
+    stmt = sa.select(t.c.state, t.c.severity, sa.func.count()).group_by(t.c.state, t.c.severity)
+    return {(s, sev): int(n) for s, sev, n in conn.execute(stmt)}
+
+
+def documents_page(
+    conn: Connection, limit: int | None = None, offset: int = 0
+) -> tuple[list[DocumentInfo], int]:
+    """Received documents, newest publication first."""
+    t = tables.documents
+    stmt = sa.select(t)
+    total = _count(conn, stmt)
+    stmt = stmt.order_by(t.c.published_at.desc(), t.c.recorded_at.desc(), t.c.event_id)
+    rows = conn.execute(_page(stmt, limit, offset)).mappings()
+    return [DocumentInfo.model_validate(dict(r)) for r in rows], total
+
+
+def document(conn: Connection, document_id: str) -> DocumentInfo | None:
+    """A received document by its id (the earliest receipt if it arrived twice)."""
+    t = tables.documents
+    stmt = sa.select(t).where(t.c.document_id == document_id).order_by(t.c.recorded_at)
+    row = conn.execute(stmt.limit(1)).mappings().first()
+    return None if row is None else DocumentInfo.model_validate(dict(row))
+
+
+def _unretracted_of(table: sa.Table, stmt: sa.Select[Any]) -> sa.Select[Any]:
+    r = tables.retractions
+    return stmt.where(table.c.event_id.not_in(sa.select(r.c.retracted_event_id)))
+
+
+def document_facts(
+    conn: Connection, document_id: str
+) -> tuple[list[Observation], list[NoticeMention], list[PilotEvent]]:
+    """The facts extracted from one document, each with its provenance."""
+    o, n, p = tables.observations, tables.notice_mentions, tables.pilot_events
+    obs = conn.execute(
+        _unretracted(sa.select(o).where(o.c.document_id == document_id)).order_by(
+            o.c.sentence_start, o.c.value_start, o.c.event_id
+        )
+    ).mappings()
+    mentions = conn.execute(
+        _unretracted_of(n, sa.select(n).where(n.c.document_id == document_id)).order_by(
+            n.c.event_id
+        )
+    ).mappings()
+    pilots_ = conn.execute(
+        _unretracted_of(p, sa.select(p).where(p.c.document_id == document_id)).order_by(
+            p.c.program, p.c.city, p.c.event_id
+        )
+    ).mappings()
+    return (
+        [Observation.model_validate(dict(r)) for r in obs],
+        [NoticeMention.model_validate(dict(r)) for r in mentions],
+        [PilotEvent.model_validate(dict(r)) for r in pilots_],
+    )
+
+
+def deadletter_count(conn: Connection) -> int:
+    """How many events were dead-lettered."""
+    t = tables.deadletters
+    return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+
+
+# the base table each stream's events land in (retractions follow the fact they retract)
+STREAM_TABLES: dict[str, tuple[sa.Table, ...]] = {
+    "documents": (tables.documents, tables.document_changes),
+    "statistics": (tables.observations, tables.retractions),
+    "policy": (tables.notice_mentions,),
+    "pilots": (tables.pilot_events,),
+    "alerts": (tables.alert_events,),
+    "deadletter": (tables.deadletters,),
+}
+
+
+def applied_per_stream(conn: Connection) -> dict[str, int]:
+    """Events applied to the projections, per stream (from the base tables)."""
+    out: dict[str, int] = {}
+    for stream, ts in STREAM_TABLES.items():
+        out[stream] = sum(
+            int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()) for t in ts
+        )
+    return out
+
+
+def newest_recorded_at(conn: Connection) -> str | None:
+    """The recording time of the newest applied event (ISO text), or None when empty."""
+    newest: str | None = None
+    for t in (
+        tables.documents,
+        tables.observations,
+        tables.notice_mentions,
+        tables.pilot_events,
+        tables.alert_events,
+        tables.deadletters,
+    ):
+        value = conn.execute(sa.select(sa.func.max(t.c.recorded_at))).scalar_one()
+        if value is not None and (newest is None or str(value) > newest):
+            newest = str(value)
+    return newest
+
+
+def positions(conn: Connection, projector: str = "main") -> dict[str, int]:
+    """The log positions a projector's tables reflect: partition -> offset."""
+    p = tables.positions
+    rows = conn.execute(sa.select(p.c.partition, p.c.offset).where(p.c.projector == projector))
+    return {part: int(off) for part, off in rows}

@@ -10,7 +10,9 @@ from sqlalchemy.engine import Engine
 
 from events.log.port import Record
 from projections import tables
-from projections.projector import _TABLES, Changes, Row, decode_records, derive_all, insert_ignore
+from projections.bulk import insert_rows
+from projections.projector import _TABLES, Changes, decode_records, derive_all, insert_ignore
+from projections.rows import Row
 
 
 def replay(
@@ -37,8 +39,13 @@ def replay(
             for name, rows in decoded.rows.items():
                 insert_ignore(conn, _TABLES[name], rows)
                 total.applied += len(rows)
-                if name in ("observations", "notice_mentions", "pilot_events", "alert_events",
-                            "retractions"):
+                if name in (
+                    "observations",
+                    "notice_mentions",
+                    "pilot_events",
+                    "alert_events",
+                    "retractions",
+                ):
                     keep[name] += rows
             for r in batch:
                 part, off = r.position
@@ -57,14 +64,14 @@ def replay(
             return list(seen.values())
 
         derived = derive_all(
-            live("observations"), live("notice_mentions"), live("pilot_events"),
+            live("observations"),
+            live("notice_mentions"),
+            live("pilot_events"),
             live("alert_events"),
         )
         for t in tables.DERIVED_TABLES:
             conn.execute(sa.delete(t))
-            rows = derived[t.name]
-            for i in range(0, len(rows), 20000):
-                conn.execute(sa.insert(t), rows[i : i + 20000])
+            insert_rows(conn, t, derived[t.name], ignore_existing=False)
         p = tables.positions
         conn.execute(sa.delete(p).where(p.c.projector == projector))
         if latest:

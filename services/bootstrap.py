@@ -108,9 +108,7 @@ def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None
     projector = Projector(engine)
     projector.create()
     chosen: list[AlertSink] = sinks if sinks is not None else [LogSink()]
-    runner = EmbeddedRunner(
-        log, projector, alert_config(s), chosen, batch_size=s.batch_size
-    )
+    runner = EmbeddedRunner(log, projector, alert_config(s), chosen, batch_size=s.batch_size)
     return App(s, log, engine, projector, IngestService(log), runner, chosen)
 
 

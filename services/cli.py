@@ -17,8 +17,11 @@ from rich.progress import Progress
 
 from services.settings import Settings
 
-app = typer.Typer(help="ipmon: monitor published IP statistics and policy notices.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="ipmon: monitor published IP statistics and policy notices.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -27,8 +30,9 @@ LogOpt = Annotated[str | None, typer.Option("--event-log", help="event log URL (
 DbOpt = Annotated[str | None, typer.Option("--database", help="projections database URL")]
 
 
-def _settings(data: Path | None, event_log: str | None, database: str | None,
-              **extra: Any) -> Settings:
+def _settings(
+    data: Path | None, event_log: str | None, database: str | None, **extra: Any
+) -> Settings:
     overrides: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
     if data is not None:
         overrides["data_dir"] = data
@@ -41,8 +45,10 @@ def _settings(data: Path | None, event_log: str | None, database: str | None,
 
 def _logging(verbose: bool) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
-        handlers=[RichHandler(console=err, show_path=False, show_time=False)], force=True,
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
+        force=True,
     )
     for noisy in ("kafka", "aiokafka", "faust", "mode", "watchfiles"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -219,7 +225,9 @@ def report(
     with engine.connect() as conn:
         if as_json:
             sys.stdout.buffer.write(
-                orjson.dumps(collect(conn, s.alerts.growth_tolerance_pp), option=orjson.OPT_INDENT_2)
+                orjson.dumps(
+                    collect(conn, s.alerts.growth_tolerance_pp), option=orjson.OPT_INDENT_2
+                )
                 + b"\n"
             )
         else:
@@ -229,7 +237,9 @@ def report(
 
 @app.command()
 def rebuild(
-    data: DataOpt = None, event_log: LogOpt = None, database: DbOpt = None,
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
 ) -> None:
     """Replay the whole log into fresh projection tables, then swap them in."""
     from services.rebuild import rebuild_projections
@@ -282,7 +292,9 @@ def tail(
 
 @app.command()
 def schemas(
-    out: Annotated[Path | None, typer.Option(help="folder to write (default: the package's)")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="folder to write (default: the package's)")
+    ] = None,
     check: Annotated[bool, typer.Option(help="fail if the stored schemas are stale")] = False,
 ) -> None:
     """Write the JSON Schema of every event type."""

@@ -17,7 +17,11 @@ def human(value: Decimal | None, unit: str = "") -> str:
     if value is None:
         return "—"
     v = abs(value)
-    for limit, word in ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")):
+    for limit, word in (
+        (Decimal(10) ** 12, "tn"),
+        (Decimal(10) ** 9, "bn"),
+        (Decimal(10) ** 6, "m"),
+    ):
         if v >= limit and unit in ("CNY", "USD"):
             text = f"{(value / limit).normalize():f} {word}"
             break
@@ -49,35 +53,68 @@ def render(conn: Connection, tolerance: float) -> Group:
         yt.add_column(col)
     for y in queries.yearly_totals(conn):
         yt.add_row(
-            y.metric, y.geography, str(y.year), human(y.official_value, y.unit),
+            y.metric,
+            y.geography,
+            str(y.year),
+            human(y.official_value, y.unit),
             human(y.ytd_value, y.unit) + (f" (to M{y.ytd_through_month})" if y.ytd_value else ""),
-            y.covered_periods or "—", human(y.gap, y.unit),
+            y.covered_periods or "—",
+            human(y.gap, y.unit),
         )
     gt = Table(title="Growth: reported vs computed", title_justify="left")
-    for col in ("metric", "geo", "period", "value", "reported", "computed", "diff", "implied prior", ""):
+    for col in (
+        "metric",
+        "geo",
+        "period",
+        "value",
+        "reported",
+        "computed",
+        "diff",
+        "implied prior",
+        "",
+    ):
         gt.add_column(col)
     for g in queries.growth_rates(conn):
-        unit = "%" if g.change_kind in ("percent", None) else (" pp" if g.change_kind == "percentage_points" else "")
+        unit = (
+            "%"
+            if g.change_kind in ("percent", None)
+            else (" pp" if g.change_kind == "percentage_points" else "")
+        )
         flag = "[bold red]MISMATCH[/]" if g.mismatch(tolerance) else ""
         gt.add_row(
-            g.metric, g.geography, g.period_key, human(g.value, g.unit),
+            g.metric,
+            g.geography,
+            g.period_key,
+            human(g.value, g.unit),
             f"{g.reported_change:+}{unit}" if g.reported_change is not None else "—",
             f"{g.computed_change:+.2f}{unit}" if g.computed_change is not None else "—",
             f"{g.difference:+.2f}" if g.difference is not None else "—",
-            human(g.implied_prior_value, g.unit), flag,
+            human(g.implied_prior_value, g.unit),
+            flag,
         )
     pt = Table(title="City pilots", title_justify="left")
     for col in ("program", "city", "level", "status", "since", "previous"):
         pt.add_column(col)
     for p in queries.pilots(conn):
-        pt.add_row(p.program, p.city, p.admin_level or "—", p.status, str(p.since),
-                   p.previous_status or "—")
+        pt.add_row(
+            p.program,
+            p.city,
+            p.admin_level or "—",
+            p.status,
+            str(p.since),
+            p.previous_status or "—",
+        )
     nt = Table(title="Policy notices", title_justify="left")
     for col in ("first seen", "type", "title", "issuers", "number"):
         nt.add_column(col)
     for n in queries.notices(conn):
-        nt.add_row(str(n.first_published_at), n.type, n.title or f"({n.description})",
-                   n.issuer_ids or "—", n.doc_number or "—")
+        nt.add_row(
+            str(n.first_published_at),
+            n.type,
+            n.title or f"({n.description})",
+            n.issuer_ids or "—",
+            n.doc_number or "—",
+        )
     at = Table(title="Alerts", title_justify="left")
     for col in ("state", "severity", "rule", "message"):
         at.add_column(col)
@@ -86,7 +123,9 @@ def render(conn: Connection, tolerance: float) -> Group:
     unclassified = queries.unclassified_count(conn)
     parts: list[Any] = [yt, gt, pt, nt, at]
     if unclassified:
-        parts.append(f"{unclassified} statistic(s) matched no catalogue metric (metric 'unclassified')")
+        parts.append(
+            f"{unclassified} statistic(s) matched no catalogue metric (metric 'unclassified')"
+        )
     return Group(*parts)
 
 

@@ -44,7 +44,9 @@ class SqliteEventLog:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(
-                self.path, timeout=self._busy_timeout_s, isolation_level=None,
+                self.path,
+                timeout=self._busy_timeout_s,
+                isolation_level=None,
                 check_same_thread=False,
             )
             conn.execute("PRAGMA journal_mode=WAL")
@@ -54,9 +56,7 @@ class SqliteEventLog:
 
     def append(self, events: Sequence[Event]) -> Appended:
         """Append all events in one transaction; stored ids keep their first position."""
-        rows = [
-            (str(e.event_id), e.stream, e.event_type, e.subject, encode(e)) for e in events
-        ]
+        rows = [(str(e.event_id), e.stream, e.event_type, e.subject, encode(e)) for e in events]
         return self.append_encoded(rows)
 
     def append_encoded(self, rows: Sequence[tuple[str, str, str, str, bytes]]) -> Appended:
@@ -88,7 +88,8 @@ class SqliteEventLog:
             conn.execute("ROLLBACK")
             raise
         return Appended(
-            (Position("", found[r[0]]) for r in rows), new=sum(1 for p in found.values() if p > head)
+            (Position("", found[r[0]]) for r in rows),
+            new=sum(1 for p in found.values() if p > head),
         )
 
     def read(
@@ -108,9 +109,7 @@ class SqliteEventLog:
                 " WHERE stream = ? AND position > ? ORDER BY position LIMIT ?",
                 (stream, start, limit),
             )
-        return [
-            Record(Position("", pos), s, eid, et, bytes(data)) for pos, s, eid, et, data in cur
-        ]
+        return [Record(Position("", pos), s, eid, et, bytes(data)) for pos, s, eid, et, data in cur]
 
     def head(self) -> int:
         """The highest position stored (0 when empty)."""
@@ -122,9 +121,11 @@ class SqliteEventLog:
         if stream is None:
             row = self._conn().execute("SELECT COUNT(*) FROM events").fetchone()
         else:
-            row = self._conn().execute(
-                "SELECT COUNT(*) FROM events WHERE stream = ?", (stream,)
-            ).fetchone()
+            row = (
+                self._conn()
+                .execute("SELECT COUNT(*) FROM events WHERE stream = ?", (stream,))
+                .fetchone()
+            )
         return int(row[0])
 
     def close(self) -> None:

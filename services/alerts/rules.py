@@ -88,41 +88,52 @@ def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> l
         evidence = tuple(x for x in (g.event_id, g.prior_event_id) if x)
         if mismatch.enabled and g.mismatch(mismatch.threshold or 0.0) and g.difference is not None:
             unit = "%" if g.change_kind == "percent" else " pp"
-            out.append(Condition(
-                "growth_mismatch", key, mismatch.severity,
-                f"{g.metric} {g.geography} {g.period_key}: reported change "
-                f"{_pct(g.reported_change or Decimal(0))}{unit} but the history gives "
-                f"{_pct(g.computed_change or Decimal(0))}{unit} "
-                f"(difference {_pct(g.difference)} points)",
-                evidence, f"{g.event_id}|{g.prior_event_id}",
-            ))
+            out.append(
+                Condition(
+                    "growth_mismatch",
+                    key,
+                    mismatch.severity,
+                    f"{g.metric} {g.geography} {g.period_key}: reported change "
+                    f"{_pct(g.reported_change or Decimal(0))}{unit} but the history gives "
+                    f"{_pct(g.computed_change or Decimal(0))}{unit} "
+                    f"(difference {_pct(g.difference)} points)",
+                    evidence,
+                    f"{g.event_id}|{g.prior_event_id}",
+                )
+            )
         growth = g.reported_change if g.change_kind == "percent" else None
         if growth is None and g.change_kind is None:
             growth = g.computed_change
         limit = Decimal(str(unusual.threshold or 0.0))
         if unusual.enabled and growth is not None and abs(growth) > limit:
-            out.append(Condition(
-                "growth_unusual", key, unusual.severity,
-                f"{g.metric} {g.geography} {g.period_key}: growth {_pct(growth)}% is beyond "
-                f"±{limit}%",
-                evidence, f"{g.event_id}|{growth}",
-            ))
+            out.append(
+                Condition(
+                    "growth_unusual",
+                    key,
+                    unusual.severity,
+                    f"{g.metric} {g.geography} {g.period_key}: growth {_pct(growth)}% is beyond "
+                    f"±{limit}%",
+                    evidence,
+                    f"{g.event_id}|{growth}",
+                )
+            )
     return out
 
 
-def revision_conditions(
-    rows: Iterable[queries.CurrentValue], cfg: AlertConfig
-) -> list[Condition]:
+def revision_conditions(rows: Iterable[queries.CurrentValue], cfg: AlertConfig) -> list[Condition]:
     """A later vintage changed a published value."""
     rule = cfg.rule("value_revised")
     if not rule.enabled:
         return []
     return [
         Condition(
-            "value_revised", _series_key(c.metric, c.geography, c.period_key), rule.severity,
+            "value_revised",
+            _series_key(c.metric, c.geography, c.period_key),
+            rule.severity,
             f"{c.metric} {c.geography} {c.period_key} revised from {c.previous_value} to "
             f"{c.value} {c.unit} (published {c.published_at})",
-            tuple(x for x in (c.event_id, c.previous_event_id) if x), c.event_id,
+            tuple(x for x in (c.event_id, c.previous_event_id) if x),
+            c.event_id,
         )
         for c in rows
         if c.revised
@@ -136,14 +147,17 @@ def ytd_conditions(rows: Iterable[queries.YearlyTotal], cfg: AlertConfig) -> lis
         return []
     return [
         Condition(
-            "ytd_exceeds_official", _series_key(y.metric, y.geography, y.year), rule.severity,
+            "ytd_exceeds_official",
+            _series_key(y.metric, y.geography, y.year),
+            rule.severity,
             f"{y.metric} {y.geography} {y.year}: year-to-date {y.ytd_value} {y.unit} through "
             f"month {y.ytd_through_month} exceeds the official annual {y.official_value}",
             tuple(x for x in (y.official_event_id, *y.ytd_event_ids.split(",")) if x),
             f"{y.official_event_id}|{y.ytd_event_ids}",
         )
         for y in rows
-        if y.official_value is not None and y.ytd_value is not None
+        if y.official_value is not None
+        and y.ytd_value is not None
         and y.ytd_value > y.official_value
     ]
 
@@ -155,10 +169,13 @@ def notice_conditions(rows: Iterable[queries.PolicyNotice], cfg: AlertConfig) ->
         return []
     return [
         Condition(
-            "notice_issued", n.notice_key, rule.severity,
+            "notice_issued",
+            n.notice_key,
+            rule.severity,
             f"new {n.type}: {n.title or n.description}"
             + (f" ({', '.join(i['name'] for i in n.issuers)})" if n.issuers else ""),
-            tuple(n.event_ids[:1]), n.notice_key,
+            tuple(n.event_ids[:1]),
+            n.notice_key,
         )
         for n in rows
     ]
@@ -171,9 +188,12 @@ def pilot_conditions(rows: Iterable[queries.CityPilot], cfg: AlertConfig) -> lis
         return []
     return [
         Condition(
-            "pilot_status_changed", f"{p.program}|{p.city}", rule.severity,
+            "pilot_status_changed",
+            f"{p.program}|{p.city}",
+            rule.severity,
             f"{p.city} in {p.program}: {p.previous_status} -> {p.status} since {p.since}",
-            tuple(p.event_ids[-2:]), f"{p.event_ids[-1]}",
+            tuple(p.event_ids[-2:]),
+            f"{p.event_ids[-1]}",
         )
         for p in rows
         if p.previous_status is not None
@@ -217,20 +237,29 @@ def alert_events(
     out = [
         make_event(
             AlertRaised(
-                rule=c.rule, key=c.key, severity=c.severity, message=c.message,
-                evidence=tuple(UUID(x) for x in c.evidence), fingerprint=c.fingerprint,
+                rule=c.rule,
+                key=c.key,
+                severity=c.severity,
+                message=c.message,
+                evidence=tuple(UUID(x) for x in c.evidence),
+                fingerprint=c.fingerprint,
             ),
-            published_at=now.date(), recorded_at=now,
+            published_at=now.date(),
+            recorded_at=now,
         )
         for c in firing
     ]
     out += [
         make_event(
             AlertResolved(
-                rule=a.rule, key=a.key, message=f"cleared: {a.message}",
-                evidence=tuple(UUID(x) for x in a.evidence), fingerprint=f"{a.fingerprint}|resolved",
+                rule=a.rule,
+                key=a.key,
+                message=f"cleared: {a.message}",
+                evidence=tuple(UUID(x) for x in a.evidence),
+                fingerprint=f"{a.fingerprint}|resolved",
             ),
-            published_at=now.date(), recorded_at=now,
+            published_at=now.date(),
+            recorded_at=now,
         )
         for a in cleared
     ]

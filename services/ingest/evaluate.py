@@ -281,12 +281,20 @@ def _score_statistics(
         value = _dec(g.get("value"))
         candidates: list[int] = []
         for i, (_f, p) in enumerate(preds):
-            if i in used or p.period.key != key or not geographies_equal(g["geography"], p.geography):
+            if (
+                i in used
+                or p.period.key != key
+                or not geographies_equal(g["geography"], p.geography)
+            ):
                 continue
             if value is None:
-                if p.value is None and p.metric == g["metric"] and _same_change_amount(
-                    g.get("reported_change"),
-                    p.reported_change.model_dump() if p.reported_change else None,
+                if (
+                    p.value is None
+                    and p.metric == g["metric"]
+                    and _same_change_amount(
+                        g.get("reported_change"),
+                        p.reported_change.model_dump() if p.reported_change else None,
+                    )
                 ):
                     candidates.append(i)
             elif p.unit == g["unit"] and values_equal(value, p.value):

@@ -105,15 +105,25 @@ def _payload(row: dict[str, Any], metrics: frozenset[str]) -> Payload:
             value=number,
             unit=_opt(row, "unit") or "count",
             qualifier=_opt(row, "qualifier") or "exact",
-            reported_change=reported,  # type: ignore[arg-type]
+            reported_change=reported,
         )
     if kind == "pilot":
         fields = {
             k: _opt(row, k)
-            for k in ("program", "city", "admin_level", "role", "status", "batch",
-                      "batch_total", "year")
+            for k in (
+                "program",
+                "city",
+                "admin_level",
+                "role",
+                "status",
+                "batch",
+                "batch_total",
+                "year",
+            )
         }
-        return CityPilotDesignated.model_validate({k: v for k, v in fields.items() if v is not None})
+        return CityPilotDesignated.model_validate(
+            {k: v for k, v in fields.items() if v is not None}
+        )
     if kind == "pilot_status":
         fields = {k: _opt(row, k) for k in ("program", "city", "status", "reason")}
         return CityPilotStatusChanged.model_validate(
@@ -131,7 +141,7 @@ def _rows(text: str, path: Path) -> list[tuple[int, Span, dict[str, Any]]]:
             raise IngestError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
         records = data.get("records") if isinstance(data, dict) else data
         if not isinstance(records, list):
-            raise IngestError(path, "a JSON feed is a list of rows or {\"records\": [...]}")
+            raise IngestError(path, 'a JSON feed is a list of rows or {"records": [...]}')
         out = []
         for i, rec in enumerate(records, start=1):
             if not isinstance(rec, dict):
@@ -182,7 +192,9 @@ def read_feed(path: Path, document_id: str) -> tuple[str, list[FeedRow]]:
             publisher=_opt(rec, "publisher"),
             url=_opt(rec, "url"),
             title=_opt(rec, "title"),
-            sentence=json.dumps(rec, ensure_ascii=False) if is_json else text[span.start:span.end],
+            sentence=json.dumps(rec, ensure_ascii=False)
+            if is_json
+            else text[span.start : span.end],
             sentence_span=None if is_json else span,
             extractor=FEED_EXTRACTOR,
             extractor_version=FEED_VERSION,

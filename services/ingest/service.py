@@ -41,10 +41,16 @@ def document_events(
     now = recorded_at or utcnow()
     received = make_event(
         DocumentReceived(
-            document_id=doc.id, text=doc.text, title=doc.title, url=doc.url,
-            publisher=doc.publisher, origin=origin,
+            document_id=doc.id,
+            text=doc.text,
+            title=doc.title,
+            url=doc.url,
+            publisher=doc.publisher,
+            origin=origin,
         ),
-        published_at=doc.published, recorded_at=now, document_id=doc.id,
+        published_at=doc.published,
+        recorded_at=now,
+        document_id=doc.id,
     )
     facts = [
         make_event(f.payload, published_at=doc.published, source=f.source, recorded_at=now)
@@ -65,8 +71,14 @@ class IngestService:
         return IngestResult(events=events, new=appended.new)
 
     def ingest_text(
-        self, text: str, *, published: date, title: str | None = None, url: str | None = None,
-        publisher: str | None = None, origin: str | None = None,
+        self,
+        text: str,
+        *,
+        published: date,
+        title: str | None = None,
+        url: str | None = None,
+        publisher: str | None = None,
+        origin: str | None = None,
     ) -> IngestResult:
         """Extract and append the facts of one document given as text."""
         doc = Document(text=text, published=published, title=title, url=url, publisher=publisher)
@@ -79,7 +91,11 @@ class IngestService:
             return self.ingest_feed(path)
         f = read_document(path, published)
         return self.ingest_text(
-            f.text, published=f.published, title=f.title, url=f.url, publisher=f.publisher,
+            f.text,
+            published=f.published,
+            title=f.title,
+            url=f.url,
+            publisher=f.publisher,
             origin=str(path),
         )
 
@@ -96,7 +112,9 @@ class IngestService:
         return self._append(events)
 
     def ingest_paths(
-        self, paths: Iterable[Path], published: date | None = None,
+        self,
+        paths: Iterable[Path],
+        published: date | None = None,
         progress: Callable[[Path], None] | None = None,
     ) -> IngestResult:
         """Ingest many files; a bad file is reported and skipped, the others go on."""
@@ -116,7 +134,10 @@ def inbox_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | FEED_SUFFIXES
-        and not p.name.endswith(".meta.json") and not p.name.startswith(".")
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in TEXT_SUFFIXES | FEED_SUFFIXES
+        and not p.name.endswith(".meta.json")
+        and not p.name.startswith(".")
     )

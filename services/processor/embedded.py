@@ -40,7 +40,8 @@ class EmbeddedRunner:
             dead = [
                 make_event(
                     rejected(r.data, err, f"{r.stream}@{r.position.partition}:{r.position.offset}"),
-                    published_at=now.date(), recorded_at=now,
+                    published_at=now.date(),
+                    recorded_at=now,
                 )
                 for r, err in changes.rejected
             ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from events.log.sqlite import SqliteEventLog
 LogFactory = Callable[[], EventLog]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", pytest.param("kafka", marks=pytest.mark.kafka)])
 def make_log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogFactory]:
     """A factory of handles on one fresh log; several handles see the same log."""
     opened: list[EventLog] = []
@@ -25,6 +26,17 @@ def make_log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogFact
 
         def factory() -> EventLog:
             return shared
+    elif request.param == "kafka":
+        from events.log.kafka import KafkaEventLog
+
+        bootstrap = request.getfixturevalue("kafka_bootstrap")
+        # a fresh set of topics per test; 3 partitions so partitioned reads are exercised
+        prefix = f"contract{uuid.uuid4().hex[:10]}"
+
+        def factory() -> EventLog:
+            log = KafkaEventLog(bootstrap, prefix=prefix, partitions=3, replication=1)
+            opened.append(log)
+            return log
     else:
         path = tmp_path / "events.sqlite"
 

@@ -19,8 +19,19 @@ from projections import tables
 from projections.projector import Projector
 from projections.rebuild import replay
 
-PERIODS = ["2019", "2020", "2019-Q1", "2020-Q1", "2020-Q2", "2020-H1", "2020-M01-M04",
-           "2020-M01-M09", "2019-Q3", "2020-Q3", "2020-E06"]
+PERIODS = [
+    "2019",
+    "2020",
+    "2019-Q1",
+    "2020-Q1",
+    "2020-Q2",
+    "2020-H1",
+    "2020-M01-M04",
+    "2020-M01-M09",
+    "2019-Q3",
+    "2020-Q3",
+    "2020-E06",
+]
 
 
 @st.composite
@@ -28,40 +39,68 @@ def statistic_events(draw: st.DrawFn) -> Event:
     metric = draw(st.sampled_from(["ip_pledge_financing_amount", "pct_applications"]))
     period = draw(st.sampled_from(PERIODS))
     value = draw(st.one_of(st.none(), st.integers(1, 500).map(str)))
-    change = draw(st.one_of(st.none(), st.decimals(0, 80, places=1).map(lambda d: f"+{d}%"),
-                            st.decimals(0, 5, places=1).map(lambda d: f"-{d}%")))
+    change = draw(
+        st.one_of(
+            st.none(),
+            st.decimals(0, 80, places=1).map(lambda d: f"+{d}%"),
+            st.decimals(0, 5, places=1).map(lambda d: f"-{d}%"),
+        )
+    )
     if value is None and change is None:
         change = "+1.0%"
     doc = draw(st.integers(1, 6))
     # a document has one publication date, so the same fact from it is the same event
-    return statistic(metric, period, value, geography=draw(st.sampled_from(["CN", "Wuhan"])),
-                     change=change, published=date(2020, 1, 1) + timedelta(days=70 * doc),
-                     doc=doc, unit="CNY")
+    return statistic(
+        metric,
+        period,
+        value,
+        geography=draw(st.sampled_from(["CN", "Wuhan"])),
+        change=change,
+        published=date(2020, 1, 1) + timedelta(days=70 * doc),
+        doc=doc,
+        unit="CNY",
+    )
 
 
 other_events = st.one_of(
-    st.builds(lambda t, d: notice(t, doc=d, published=date(2020, 3, d)),
-              st.sampled_from(["Measures A", "Plan B"]), st.integers(1, 3)),
-    st.builds(lambda c, s, d, ch: pilot(c, s, doc=d, published=date(2020, 5, d), changed=ch),
-              st.sampled_from(["Wuhan", "Ningbo"]),
-              st.sampled_from(["selected", "implementing", "suspended"]),
-              st.integers(1, 3), st.booleans()),
+    st.builds(
+        lambda t, d: notice(t, doc=d, published=date(2020, 3, d)),
+        st.sampled_from(["Measures A", "Plan B"]),
+        st.integers(1, 3),
+    ),
+    st.builds(
+        lambda c, s, d, ch: pilot(c, s, doc=d, published=date(2020, 5, d), changed=ch),
+        st.sampled_from(["Wuhan", "Ningbo"]),
+        st.sampled_from(["selected", "implementing", "suspended"]),
+        st.integers(1, 3),
+        st.booleans(),
+    ),
 )
 
 
 def retraction_of(e: Event) -> Event:
     return make_event(
-        FactRetracted(retracted_event_id=e.event_id, retracted_event_type=e.event_type,
-                      retracted_subject=e.subject, stream_name=e.stream,
-                      reason="gone", extractor_version="9"),
-        published_at=e.published_at, recorded_at=e.recorded_at, document_id="x",
+        FactRetracted(
+            retracted_event_id=e.event_id,
+            retracted_event_type=e.event_type,
+            retracted_subject=e.subject,
+            stream_name=e.stream,
+            reason="gone",
+            extractor_version="9",
+        ),
+        published_at=e.published_at,
+        recorded_at=e.recorded_at,
+        document_id="x",
     )
 
 
 @st.composite
 def histories(draw: st.DrawFn) -> list[Event]:
-    events = draw(st.lists(st.one_of(statistic_events(), statistic_events(), other_events),
-                           min_size=1, max_size=30))
+    events = draw(
+        st.lists(
+            st.one_of(statistic_events(), statistic_events(), other_events), min_size=1, max_size=30
+        )
+    )
     retract = draw(st.lists(st.sampled_from(events), max_size=3))
     return events + [retraction_of(e) for e in retract]
 
@@ -97,8 +136,11 @@ def project(path: Path, events: list[Event], batch_sizes: list[int]) -> dict[str
     return result
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(history=histories(), data=st.data())
 def test_any_order_with_duplicates_gives_identical_tables(
     tmp_path_factory: Any, history: list[Event], data: st.DataObject
@@ -120,8 +162,10 @@ def test_any_order_with_duplicates_gives_identical_tables(
 
 
 def test_replaying_the_same_records_twice_changes_nothing(tmp_path: Path) -> None:
-    events = [statistic(period="2019-Q1", value="100"), statistic(period="2020-Q1", value="120",
-                                                                   change="+20%")]
+    events = [
+        statistic(period="2019-Q1", value="100"),
+        statistic(period="2020-Q1", value="120", change="+20%"),
+    ]
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
     projector = Projector(engine)
     projector.create()

@@ -15,7 +15,8 @@ from events.jsonschema import SCHEMA_DIR, all_schemas
 
 def test_stored_schemas_are_current() -> None:
     stale = [
-        name for name, data in all_schemas().items()
+        name
+        for name, data in all_schemas().items()
         if not (SCHEMA_DIR / name).exists() or (SCHEMA_DIR / name).read_bytes() != data
     ]
     assert not stale, f"run `ipmon schemas`: stale {stale}"

@@ -12,7 +12,7 @@ def extract_facts(doc: Document) -> list[Fact]:
     from services.ingest.extract.statistics import extract_statistics
 
     facts = extract_statistics(doc) + extract_notices(doc) + extract_pilots(doc)
-    facts.sort(key=lambda f: (f.source.sentence_span.start if f.source.sentence_span else 0))
+    facts.sort(key=lambda f: f.source.sentence_span.start if f.source.sentence_span else 0)
     return facts
 
 

@@ -1,21 +1,23 @@
 """Match a statistic's subject words against the aliases of the metric catalogue.
 
 A statistic is described by layers of text: its head (the noun phrase right after the
-number, "1.3 million *service inventions*"), its own phrase (the words around the
-value up to the next clause boundary), the phrase of the value before it in the same
-sentence (lists often elide the head noun: "341,000 applications for invention patents,
-503,000 for utility patents"), and the rest of the sentence. Alias words found in the own
-phrase weigh 1.0 (1.2 in the head), in the previous phrase 0.7, elsewhere in the sentence 0.4; the metric
-with the highest total wins (ties: catalogue order). Only metrics whose unit fits the
-value's unit are considered, which does most of the disambiguation (a percent is a share,
-months are a duration). See `events/metrics.toml` for the alias syntax.
+number: "1.3 million *service inventions*"), its own phrase (the words around the value up
+to the next clause boundary), the clause before it (lists elide the head noun: "341,000
+applications for invention patents, 503,000 for utility patents"), and the rest of the
+sentence. Alias words found in the head weigh 1.2, in the own phrase 1.0, in the clause
+before 0.7, elsewhere in the sentence 0.4.
+
+Ranking: the number of alias words found in the own phrase, then whether all of them were
+found there, then the weighted score, then catalogue order. Only metrics whose unit fits
+the value's unit are considered, which does most of the disambiguation (a percent is a
+share, months are a duration). See `events/metrics.toml` for the alias syntax.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from events.metrics import UNCLASSIFIED, Metric, catalogue
 
@@ -73,8 +75,17 @@ _FALSE_FRIENDS = frozenset(
 )  # fmt: skip
 
 
-def _has(word: str, toks: tuple[str, ...]) -> bool:
-    return any(t.startswith(word) and t not in _FALSE_FRIENDS for t in toks)
+@lru_cache(maxsize=256)
+def _prefixes(text: str) -> frozenset[str]:
+    """Every prefix of every token, so that an alias word is found with one set lookup."""
+    return frozenset(
+        t[:i] for t in tokens(text) if t not in _FALSE_FRIENDS for i in range(1, len(t) + 1)
+    )
+
+
+@lru_cache(maxsize=16)
+def _aliases_for(unit: str | None) -> tuple[_Alias, ...]:
+    return tuple(a for a in _aliases() if unit_fits(a.metric, unit))
 
 
 def unit_fits(metric: Metric, unit: str | None) -> bool:
@@ -96,31 +107,29 @@ def match_metric(
     as_of: bool = False,
 ) -> tuple[Metric, float]:
     """Best metric for a statistic and its score; `unclassified` with 0.0 when none fits."""
-    hd, loc, prev, sent = tokens(head), tokens(local), tokens(previous), tokens(sentence)
-    # Ranking: alias words found in the value's own phrase first (a list item "503,000 for
-    # utility patents" is about utility patents even if the sentence began with inventions),
-    # then aliases fully found there, then the weighted score, then catalogue order.
+    hd, loc = _prefixes(head), _prefixes(local)
+    prev, sent = _prefixes(previous), _prefixes(sentence)
+    # Own-phrase words rank first: a list item "503,000 for utility patents" is about utility
+    # patents even if the sentence began with invention patents.
     best: tuple[tuple[float, int, float, int], Metric] | None = None
-    for alias in _aliases():
+    for alias in _aliases_for(unit):
         metric = alias.metric
-        if not unit_fits(metric, unit):
-            continue
         if alias.as_of is not None and alias.as_of != as_of:
             continue
-        if any(_has(neg, loc) or _has(neg, hd) for neg in alias.negatives):
+        if any(neg in loc or neg in hd for neg in alias.negatives):
             continue
         score = 0.0
         own = 0
         for word in alias.words:
-            if _has(word, hd):
+            if word in hd:
                 score += HEAD
                 own += 1
-            elif _has(word, loc):
+            elif word in loc:
                 score += LOCAL
                 own += 1
-            elif _has(word, prev):
+            elif word in prev:
                 score += PREVIOUS
-            elif _has(word, sent):
+            elif word in sent:
                 score += SENTENCE
             else:
                 score = -1.0
@@ -135,10 +144,3 @@ def match_metric(
     if best is None:
         return catalogue()[UNCLASSIFIED], 0.0
     return best[1], best[0][2]
-
-
-def local_score(local: str, metric: Metric) -> float:
-    """How many alias words of `metric` the phrase itself contains (best alias)."""
-    loc = tokens(local)
-    scores = [sum(1.0 for w in a.words if _has(w, loc)) for a in _aliases() if a.metric is metric]
-    return max(scores, default=0.0)

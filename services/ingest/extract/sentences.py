@@ -57,8 +57,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         for m in _LINE_BREAK.finditer(text, b_start, b_end):
             before = text[cur : m.start()].rstrip()
             after = text[m.end() : m.end() + 1]
-            wrapped = bool(before) and (before[-1].isalnum() or before[-1] in ",-") and (
-                after.islower()
+            wrapped = (
+                bool(before) and (before[-1].isalnum() or before[-1] in ",-") and (after.islower())
             )
             if not wrapped:
                 lines.append((cur, m.start()))
@@ -76,7 +76,7 @@ def _is_abbreviation(text: str, dot: int, para_start: int) -> bool:
     if low in _ABBREVIATIONS or low in _FUNCTION_WORDS:
         return True
     # Single initials ("J. Smith") and dotted acronyms ("U.S.") are not sentence ends.
-    return len(word) == 1 and word.isupper() or "." in word.strip(".")
+    return (len(word) == 1 and word.isupper()) or "." in word.strip(".")
 
 
 def split_sentences(text: str) -> list[Span]:

@@ -29,8 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal
 
 from events import (
@@ -44,10 +46,10 @@ from events import (
     StatisticPublished,
     YearPeriod,
 )
-from events.metrics import UNCLASSIFIED, Metric, get_metric
-from events.types import Equivalent
+from events.metrics import UNCLASSIFIED, Metric, catalogue, get_metric
+from events.types import Equivalent, Unit
 from services.ingest.extract.base import Document, Fact
-from services.ingest.extract.metrics_match import match_metric
+from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import split_sentences
 
 Qual = Literal["exact", "at_least", "approx", "approx_below"]
@@ -136,9 +138,7 @@ _PERCENT_AFTER = re.compile(
     r"-percent\b|(?-i:pct)\b)",
     re.I,
 )
-_MONTHS_AFTER = re.compile(
-    r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I
-)
+_MONTHS_AFTER = re.compile(r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I)
 _TIMES_AFTER = re.compile(r"\s+(?:times|-fold|fold)\b", re.I)
 _PER10K_AFTER = re.compile(
     r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
@@ -157,7 +157,7 @@ _PER_BASE = re.compile(
 
 # Spans that never hold a value.
 _MASKS = re.compile(
-    rf"\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
+    rf"(?<![A-Za-z0-9])(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_M}(?:,?\s+{_Y})?"
     r"|\b\d{1,2}:\d{2}\b"
     r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"
@@ -165,7 +165,7 @@ _MASKS = re.compile(
     r"|\d+(?:\s*、\s*\d+)+"
     r"|\btop\s+\d+|\b\d+\s*(?:st|nd|rd|th)\b"
     r"|\b(?:first|second|third|last)\s+\d+\b"
-    r"|\d+-(?:year|month|day|member|point|article)\b",
+    r"|\d+-(?:year|month|day|member|point|article)\b)",
     re.I,
 )
 # A following noun that makes a number a count of selected or covered units, a duration,
@@ -263,8 +263,7 @@ _FUNDING = re.compile(
 )
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
-    r"\brevenue of|\bthreshold of|\bcap of|\bceiling of|\bloans? (?:of|below|under)|"
-    r"\bamount(?:s)? (?:of|below|under))\s*(?:more|less|fewer)\s+than\s*$|"
+    r"\brevenue of|\bthreshold of|\bcap of|\bceiling of)\s*(?:more|less|fewer)\s+than\s*$|"
     r"\b(?:below|under|up to|within)\s*$",
     re.I,
 )
@@ -305,14 +304,18 @@ _ABSOLUTE_AFTER = re.compile(
 )
 _PAREN = re.compile(r"^\s*\(([^()]{1,80})\)")
 _APPROX_WORD = re.compile(r"\b(?:about|approximately|around|roughly|some|nearly|almost)\b", re.I)
-_STOP = re.compile(r"[,;:.(]|\s(?:while|whereas|and|with|but)\s|\s--?\s|—", re.I)
+_STOP = re.compile(
+    r"[,;:.]|\s(?:while|whereas|with|but)\s|\sand\s(?!\w+(?:ed|en)\s*[,.;])|\s--?\s|—", re.I
+)
 _BASIS_STOP = re.compile(r"[,;.(]|\s--?\s|—|\band\b")
 _HEADLINE_END = re.compile(r"[.!?\"”’:]$")
 
 # Periods ------------------------------------------------------------------------------
 
+# Every alternative starts a word (or follows "("), so positions inside words are skipped
+# at once: this keeps the scan fast.
 _PERIOD = re.compile(
-    rf"(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
+    rf"(?<![A-Za-z0-9])(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
     rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
     rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
     rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{_Y}))"
@@ -332,7 +335,15 @@ _PERIOD = re.compile(
     rf"|(?P<mo>\bin\s+(?P<mo_m>{_M})\s+(?P<mo_y>{_Y}))"
     rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
     rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
-    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year|a year earlier)\b)",
+    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year|a year earlier)\b))",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+# Without digits a period needs one of these words ("the first half", "this year").
+_PERIOD_HINT = re.compile(
+    r"quarter|half|months|year|end of|January|February|March|April|June|July|August|"
+    r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
+    r"Dec)\.",
     re.I,
 )
 _NOT_PERIOD_BEFORE = re.compile(
@@ -362,6 +373,7 @@ class _Num:
     equivalent: Equivalent | None = None
     target: _Num | None = None  # for a change: the value it modifies
     from_to: int = 0  # 1 = "from" end, 2 = "to" end of an increase between two years
+    yoy_before: bool = False  # "a year-on-year increase of 5%": the basis precedes the rate
 
 
 @dataclass(slots=True)
@@ -380,6 +392,7 @@ class _PeriodHit:
     end: int
     period: Period | None  # None: a multi-year span or unresolvable
     explicit_year: int | None
+    baseline: bool = False
 
 
 @dataclass(slots=True)
@@ -405,6 +418,7 @@ class _State:
     place: str | None = None
     basis: str | None = None
     places: dict[str, str] = field(default_factory=dict)
+    span_years: int | None = None
     last_stats: list[_Stat] = field(default_factory=list)
 
 
@@ -476,8 +490,11 @@ def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
             b += tm.end()
         elif not scaled and (km := _PER10K_AFTER.match(rest)):
             unit = "per_10k_people"
-            if km.group("base").replace(" ", "").lower() in ("100,000", "100thousand",
-                                                             "hundredthousand"):
+            if km.group("base").replace(" ", "").lower() in (
+                "100,000",
+                "100thousand",
+                "hundredthousand",
+            ):
                 value = value / 10
                 flags.append("suspected_unit_error")
             b = b + km.end()
@@ -487,9 +504,17 @@ def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
             value += Decimal("0.5")
             unit = "months"
             b += hm.end() + mm2.end()
-        num = _Num(start=a, end=b, value=value, unit=unit, currency_explicit=explicit,
-                   scaled=scaled, separated="," in raw, flags=flags)
-        if unit == "count" and (pb := _PER10K_BEFORE.search(s, 0, a)):
+        num = _Num(
+            start=a,
+            end=b,
+            value=value,
+            unit=unit,
+            currency_explicit=explicit,
+            scaled=scaled,
+            separated="," in raw,
+            flags=flags,
+        )
+        if unit == "count" and (pb := _PER10K_BEFORE.search(s, max(0, a - 100), a)):
             num.unit = "per_10k_people"
             if "100" in pb.group("base"):
                 num.value = num.value / 10
@@ -505,10 +530,17 @@ def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
         end = mm.end() if mm else m.end()
         out.append(_Num(start=m.start(), end=end, value=value, unit="months"))
     # Words in a "from nine to 74" pair are values too.
-    for m in re.finditer(r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d",
-                         s, re.I):
-        out.append(_Num(start=m.start(1), end=m.end(1),
-                        value=Decimal(_WORD_NUMBERS[m.group(1).lower()]), unit="count"))
+    for m in re.finditer(
+        r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", s, re.I
+    ):
+        out.append(
+            _Num(
+                start=m.start(1),
+                end=m.end(1),
+                value=Decimal(_WORD_NUMBERS[m.group(1).lower()]),
+                unit="count",
+            )
+        )
     out.sort(key=lambda n: n.start)
     return out
 
@@ -548,12 +580,14 @@ def _months_period(year: int, first: int, last: int) -> Period:
         return HalfPeriod(year=year, half=2)
     if last - first == 2 and first % 3 == 1:
         return QuarterPeriod(year=year, quarter=(first + 2) // 3)
-    return MonthsPeriod(year=year, months=(first, last))
+    return MonthsPeriod(year=year, months_=(first, last))
 
 
 def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     """Period phrases of a sentence, resolved against the publication date and context."""
     hits: list[_PeriodHit] = []
+    if not _DIGIT.search(s) and not _PERIOD_HINT.search(s):
+        return hits  # a cheap test first: most narrative sentences name no period
     pub = state.published
     default = pub.year if pub else state.year
     for m in _PERIOD.finditer(s):
@@ -581,12 +615,18 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
             elif g["q3"] or g["q2"]:
                 y = _year_of(g["q3_y"] or g["q2_y"], state, default)
                 if y:
-                    period = (MonthsPeriod(year=y, months=(1, 9)) if g["q3"]
-                              else HalfPeriod(year=y, half=1))
+                    period = (
+                        MonthsPeriod(year=y, months_=(1, 9))
+                        if g["q3"]
+                        else HalfPeriod(year=y, half=1)
+                    )
             elif g["q"] or g["qd"]:
                 n = g["q_n"] or g["qd_n"]
-                q = int(n) if n.isdigit() else _WORD_NUMBERS.get(n.lower(), int(n[0]) if
-                                                                 n[0].isdigit() else 1)
+                q = (
+                    int(n)
+                    if n.isdigit()
+                    else _WORD_NUMBERS.get(n.lower(), int(n[0]) if n[0].isdigit() else 1)
+                )
                 y = _year_of(g["q_y"] or g["qd_y"], state, default)
                 if y:
                     period = QuarterPeriod(year=y, quarter=q)
@@ -604,8 +644,11 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
                     period = _months_period(y, 1, last)
             elif g["past"]:
                 if pub:
-                    period = (HalfPeriod(year=pub.year, half=1) if pub.month >= 7
-                              else HalfPeriod(year=pub.year - 1, half=2))
+                    period = (
+                        HalfPeriod(year=pub.year, half=1)
+                        if pub.month >= 7
+                        else HalfPeriod(year=pub.year - 1, half=2)
+                    )
                 elif state.year:
                     period = HalfPeriod(year=state.year, half=1)
             elif g["mr"]:
@@ -616,14 +659,14 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
             elif g["mo"]:
                 y = int(g["mo_y"])
                 mth = _month(g["mo_m"])
-                period, explicit = MonthsPeriod(year=y, months=(mth, mth)), y
+                period, explicit = MonthsPeriod(year=y, months_=(mth, mth)), y
             elif g["yr"]:
-                if _NOT_PERIOD_BEFORE.search(s, 0, m.start("yr_y")):
+                if _NOT_PERIOD_BEFORE.search(s, max(0, m.start("yr_y") - 40), m.start("yr_y")):
                     continue
                 y = int(g["yr_y"])
                 period, explicit = YearPeriod(year=y), y
             elif g["rel"]:
-                if _NOT_PERIOD_BEFORE.search(s, 0, m.start()):
+                if _NOT_PERIOD_BEFORE.search(s, max(0, m.start() - 40), m.start()):
                     continue
                 w = g["rel_w"].lower()
                 if w == "next year":
@@ -641,6 +684,11 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
         if period is not None:
             hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
     return hits
+
+
+def _period_end(period: Period) -> date:
+    last = period.months[1]
+    return date(period.year + (last == 12), 1 if last == 12 else last + 1, 1)
 
 
 def _period_start(period: Period) -> date:
@@ -686,22 +734,35 @@ def _basis(after: str, value_year: int | None) -> tuple[str | None, int]:
 def _geography(s: str, pos: int, state: _State) -> str:
     """The place a statistic is about: a named city or district before it, else CN."""
     best: str | None = None
-    for m in _PLACE.finditer(s, 0, pos):
-        tail = s[m.end() : m.end() + 40]
-        if _ORG_AFTER.match(tail):
-            continue
-        best = state.places.get(m.group(0), m.group(0))
+    for start, end, name in _places_in(s):
+        if end > pos:
+            break
+        if not _ORG_AFTER.match(s[end : end + 40]):
+            best = state.places.get(name, name)
     if best is None:
         ref = _PLACE_REF.search(s, 0, pos)
         if ref and state.place:
             best = state.place
     if best is None:
         return "CN"
-    # "China" after the place (a national figure about the place's initiative) wins.
     return best
 
 
-_PLACE = re.compile(rf"\b(?:{_PLACES})\b(?!')|\b(?:{_PLACES})(?='s)")
+_PLACE_NAMES = frozenset(_PLACES.split("|"))
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'an)?(?: Mongolia)?")
+
+
+@lru_cache(maxsize=64)
+def _places_in(s: str) -> tuple[tuple[int, int, str], ...]:
+    """Named Chinese places in a sentence: (start, end, name); "Guangzhou's" counts."""
+    out: list[tuple[int, int, str]] = []
+    for m in _CAPITALISED.finditer(s):
+        name, end = m.group(0), m.end()
+        if name in _PLACE_NAMES and (s[end : end + 1] != "'" or s[end : end + 2] == "'s"):
+            out.append((m.start(), end, name))
+    return tuple(out)
+
+
 _ORG_AFTER = re.compile(
     r"^(?:'s)?\s*(?:and\s+\w+\s+)?(?:stock|exchanges?|Intellectual|IP\b|Municipal|market|"
     r"Administration|Bureau|government|office|University|court|Internet|Daily|Customs|"
@@ -714,13 +775,96 @@ _DISTRICT_DEF = re.compile(
 )
 
 
-def _clause_future(s: str, start: int) -> bool:
-    """Whether a target/forecast cue occurs before position `start` in the sentence."""
+_BASELINE_BEFORE = re.compile(
+    r"\bfrom\s+(?:about\s+|nearly\s+)?(?:US\$|\$|RMB|CNY)?\s?\d[\d,.]*(?:\s+[^\s(]+){0,5}?"
+    r"\s*(?:\([^)]*\))?\s*$",
+    re.I,
+)
+_BASELINE_VALUE = re.compile(r"\b(?:up|down)\s+from\s*$", re.I)
+_NATIONAL = re.compile(r"\b(?:China|Chinese|national|nationwide|the country|mainland)\b", re.I)
+_CHINA = re.compile(r"\b(?:China|Chinese)\b")
+_APPOSITION = re.compile(r",\s*or\s*$", re.I)
+_PAST_YEARS = re.compile(
+    r"(?:over|in|during) the (?:past|last) (two|three|four|five|six|seven|eight|nine|ten|\d+) "
+    r"years",
+    re.I,
+)
+_ATTACHED = re.compile(r"(?:with|and|while|which|representing|marking|an?\b|the\b)", re.I)
+_PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
+_STOCK_CUE = re.compile(
+    r"\b(?:total|valid|in force|own(?:ed|s)?|held|hold|possess\w*|cumulat\w*|stock|"
+    r"effective|bringing)\b",
+    re.I,
+)
+_SMALL_NUMBER_VERB = re.compile(
+    r"\b(?:reached|was|were|is|are|totall?ed|hit|to|at|of|stood at|exceeded|numbered|with|by|"
+    r"had|has|have|recorded|filed|granted|issued|approved|registered|over|more than|about|"
+    r"some|nearly|almost)\s*$",
+    re.I,
+)
+_FOLLOWING_NOUN = re.compile(r"\s+[A-Za-z(][\w()-]*")
+_RATE_LIST = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+_NEW_SUBJECT_CHANGE = re.compile(
+    r"\b(?:with|while|whereas)\s+(?!a\b|an\b)[\w-]+(?:\s+[\w-]+)*\s+"
+    r"(?:up|down|increas|grew|rose|fell)\w*\b",
+    re.I,
+)
+_TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?to\s*", re.I)
+_TO_BEFORE = re.compile(r"\bto\s*$")
+_LOWER_WORD = re.compile(r"\s+[a-z]")
+
+
+def _future_cue(s: str, start: int) -> bool:
+    """Whether a target or forecast cue occurs before position `start` in the sentence."""
     return bool(_FUTURE.search(s, 0, start))
 
 
-def _hard_future(s: str, start: int) -> bool:
+def _hard_future_cue(s: str, start: int) -> bool:
+    """A plan word ("target", "expected") before `start`: not overridden by a past period."""
     return any(not _SOFT_FUTURE.match(m.group(0)) for m in _FUTURE.finditer(s, 0, start))
+
+
+def _in_parens(s: str, pos: int) -> bool:
+    """Whether position `pos` sits inside an open parenthesis."""
+    return s.rfind("(", 0, pos) > s.rfind(")", 0, pos)
+
+
+def _derived(metric: Metric, unit: str) -> Metric | None:
+    """The catalogue's per-10k or share series of a metric (`x_per_10k_people`, `x_share`)."""
+    suffix = {"per_10k_people": "_per_10k_people", "percent": "_share"}.get(unit)
+    if suffix is None:
+        return None
+    return catalogue().get(metric.id + suffix)
+
+
+def _year_basis(basis: str) -> int | None:
+    """The comparison year of a `vs_2019` basis."""
+    if basis.startswith("vs_") and basis[3:].isdigit():
+        return int(basis[3:])
+    return None
+
+
+def _normalise_basis(change: _Change, year: int) -> None:
+    """`vs_<year>` for the year just before the value's year is `vs_previous_year`."""
+    if _year_basis(change.basis) == year - 1:
+        change.basis = "vs_previous_year"
+
+
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence being read, and what has been found in it so far."""
+
+    doc: Document
+    span: Span
+    s: str
+    headline: bool
+    periods: list[_PeriodHit]
+    carried: Period | None  # the period in force before this sentence
+    nums: list[_Num] = field(default_factory=list)
+    values: list[_Num] = field(default_factory=list)
+    changes: list[_Num] = field(default_factory=list)
+    multi_from: int = 0  # values from here on are multi-year totals or averages
+    currency: str | None = None
 
 
 def _process(
@@ -730,434 +874,546 @@ def _process(
     headline: bool,
     next_period: Callable[[], Period | None],
 ) -> list[_Stat]:
-    text = doc.text
-    s = text[span.start : span.end]
-    if not _IP_CUE.search(s) and not state.last_stats:
-        return []
+    """The statistics of one sentence; updates the carried state."""
+    s = doc.text[span.start : span.end]
     periods = _find_periods(s, state)
     for hit in periods:
         if hit.explicit_year:
             state.year = hit.explicit_year
-    for dm in _DISTRICT_DEF.finditer(s):
-        state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
-        state.place = state.places[dm.group("name")]
-    for pm in _PLACE.finditer(s):
-        state.place = state.places.get(pm.group(0), pm.group(0))
-
-    multi_year = _MULTI_YEAR.search(s)
-    # Numbers inside period phrases ("first five months", "Q1") are not values.
-    nums = [
+        # "up from 6.3 in 2020": that year belongs to the baseline value only.
+        if _BASELINE_BEFORE.search(s, max(0, hit.start - 60), hit.start):
+            hit.baseline = True
+    _update_places(s, state)
+    ctx = _Sentence(doc, span, s, headline, periods, carried=state.period)
+    _carry_period(ctx, state)
+    if not _DIGIT.search(s) and "month" not in s:
+        return []  # no number, no statistic: only the carried state mattered
+    if not _IP_CUE.search(s) and not state.last_stats:
+        return []
+    ctx.multi_from = _multi_year_start(s)
+    # Numbers inside period phrases ("first five months", "Q1") and years are not values.
+    ctx.nums = [
         n
         for n in _read_numbers(s, _masks(s))
-        if not any(h.start <= n.start < h.end for h in periods)
+        if not any(h.start <= n.start < h.end for h in periods) and not _is_year(s, n)
     ]
-    # Years are periods, not values.
-    nums = [
-        n
-        for n in nums
-        if not (
-            n.unit == "count"
-            and not n.scaled
-            and not n.separated
-            and n.value == n.value.to_integral_value()
-            and 1900 <= n.value <= 2100
-            and s[n.start : n.end].strip().isdigit()
-        )
-    ]
-    if not nums:
+    if not ctx.nums:
         return []
+    _classify_changes(ctx)
+    _mark_ranges(ctx)
+    _select_values(ctx)
+    _attach_equivalents(ctx)
+    _assign_currency(ctx, state)
+    attached = _attach_changes(ctx)
+    stats = _value_stats(ctx, state, attached, next_period)
+    stats += _growth_only_stats(ctx, state)
+    # A basis stated once after a value ("... versus a year ago") carries to the next
+    # sentences of the same release.
+    carry = [c.change for c in ctx.changes if c.change is not None and c.change.carry_basis]
+    if carry:
+        state.basis = carry[-1].basis
+    state.last_stats = stats or state.last_stats
+    return stats
 
-    # 1. Growth rates.
+
+def _update_places(s: str, state: _State) -> None:
+    places = _places_in(s)
+    if not places:
+        return
+    if "'s " in s:
+        for dm in _DISTRICT_DEF.finditer(s):
+            state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
+            state.place = state.places[dm.group("name")]
+    for _start, _end, name in places:
+        state.place = state.places.get(name, name)
+
+
+def _carry_period(ctx: _Sentence, state: _State) -> None:
+    """The period carried to the next sentences: the last flow period named here (a stock's
+    "by the end of September" does not turn the next flows into stocks), else the last."""
+    own = [h for h in ctx.periods if not h.baseline]
+    flows = [h for h in own if not isinstance(h.period, AsOfPeriod)]
+    if flows or own:
+        state.period = max(flows or own, key=lambda h: h.end).period
+    if span_m := _PAST_YEARS.search(ctx.s):
+        word = span_m.group(1).lower()
+        state.span_years = int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
+    elif any(h.explicit_year for h in ctx.periods):
+        state.span_years = None
+
+
+def _multi_year_start(s: str) -> int:
+    """Where multi-year totals and averages begin: their own clause, and the clause before
+    when attached to it ("reached 2.53 million, with an average annual growth ...")."""
+    multi = _MULTI_YEAR.search(s)
+    if not multi:
+        return len(s) + 1
+    cut = max(s.rfind(",", 0, multi.start()), s.rfind(";", 0, multi.start()))
+    lead = s[cut + 1 : multi.start()].strip()
+    return 0 if cut < 0 or _ATTACHED.match(lead) else cut
+
+
+def _is_year(s: str, n: _Num) -> bool:
+    return (
+        n.unit == "count"
+        and not n.scaled
+        and not n.separated
+        and n.value == n.value.to_integral_value()
+        and 1900 <= n.value <= 2100
+        and s[n.start : n.end].strip().isdigit()
+    )
+
+
+def _classify_changes(ctx: _Sentence) -> None:
+    """Mark growth rates: "up 15.5%", "an increase of 39.8%", "a 2.5% drop", "2 times"."""
+    s, nums = ctx.s, ctx.nums
     for i, n in enumerate(nums):
         before, after = s[: n.start], s[n.end :]
-        prev_num = nums[i - 1] if i else None
+        prev = nums[i - 1] if i else None
         if (
             n.unit in ("percent", "pp")
-            and prev_num is not None
-            and prev_num.is_change
-            and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s[prev_num.end : n.start])
+            and prev is not None
+            and prev.is_change
+            and _RATE_LIST.fullmatch(s[prev.end : n.start])
         ):
-            n.is_change, n.direction = True, prev_num.direction  # "by 13.8% and 340%"
-            n.flags.extend(f for f in prev_num.flags if f.startswith("basis:"))
+            # "increasing by 13.8% and 340% respectively": the list goes on.
+            n.is_change, n.direction, n.yoy_before = True, prev.direction, prev.yoy_before
             continue
         if n.unit in ("percent", "pp", "times"):
             mb = _CHANGE_BEFORE.search(before[-60:])
             ma = _CHANGE_AFTER.match(after)
-            if mb and re.search(r"\bto\s*$", before[-10:]):
-                mb = None
+            if mb and _TO_BEFORE.search(before[-10:]):
+                mb = None  # "rose to 11.8%" is a value
             if mb or ma or n.unit == "times":
-                word = (mb.group("dir") if mb else ma.group("dir") if ma else "up")
+                word = mb.group("dir") if mb else ma.group("dir") if ma else "up"
                 n.is_change = True
                 n.direction = "down" if _DOWN.match(word) else "up"
                 clause_start = max(before.rfind(","), before.rfind(";"), 0)
-                if _BASIS_YOY.search(before[clause_start:]):
-                    n.flags.append("basis:year_on_year")  # "a year-on-year increase of 5%"
-                hm = _CHANGE_HEDGE.search(before)
-                n.qualifier = _qualifier(before) if hm else "exact"
+                n.yoy_before = bool(_BASIS_YOY.search(before[clause_start:]))
                 continue
         if n.unit in ("CNY", "USD", "count") and (am := _ABSOLUTE_AFTER.match(after)):
+            # "5.585 billion US dollars more than that of the same period of 2017".
             n.is_change = True
             n.direction = "down" if am.group("dir").lower() in ("less", "fewer", "lower") else "up"
             continue
         if n.unit == "times":
             n.dropped = True
+    ctx.changes = [n for n in nums if n.is_change and not n.dropped]
 
-    # 2. Values: filters.
-    values: list[_Num] = []
-    pub = state.published
-    for n in nums:
-        if n.is_change:
+
+def _mark_ranges(ctx: _Sentence) -> None:
+    """ "150 to 200 million yuan", "RMB30,000 to RMB5 million" are ranges (both ends dropped)
+    unless something grew "from A to B" (two values of one series)."""
+    s = ctx.s
+    for a, b in pairwise(ctx.nums):
+        if a.is_change or b.is_change or not _RANGE_TO.match(s[a.end : b.start]):
+            continue
+        opener = s[: a.start].rstrip("$ ")[-8:] + " "
+        if _FROM_TO.search(opener) and _CHANGE_VERB.search(s[: a.start]):
+            a.from_to, b.from_to = 1, 2
+        elif not _in_parens(s, a.start):
+            a.dropped = b.dropped = True
+
+
+def _select_values(ctx: _Sentence) -> None:
+    """Numbers that can be values: not rates, ranges, counts of units, or thresholds."""
+    s = ctx.s
+    for n in ctx.nums:
+        if n.is_change or n.dropped:
             continue
         before, after = s[: n.start], s[n.end :]
-        if n.unit in ("count",) and not n.scaled and not n.separated and n.value < 1000:
-            # A bare small number is a value only with a noun or a reporting verb.
-            noun = re.match(r"\s+(?:[A-Za-z(][\w()-]*)", after)
-            verb = re.search(
-                r"\b(?:reached|was|were|is|are|totall?ed|hit|to|at|of|stood at|exceeded|"
-                r"numbered|with|by|had|has|have|recorded|filed|granted|issued|approved|"
-                r"registered|over|more than|about|some|nearly|almost)\s*$",
-                before,
-                re.I,
-            )
-            if not noun and not verb:
-                continue
-        if _BAD_NOUN.match(after) and n.unit == "count":
+        bare = n.unit == "count" and not n.scaled and not n.separated and n.value < 1000
+        # A bare small number is a value only with a noun or a reporting verb.
+        if bare and not (_FOLLOWING_NOUN.match(after) or _SMALL_NUMBER_VERB.search(before[-40:])):
             continue
-        if n.unit == "count" and re.match(r"\s*(?:[-–]|to)\s*\d", after) and not (
-            _FROM_TO.search(before[-6:])
-        ):
-            continue  # "150 to 200 million": a range
-        if _THRESHOLD_BEFORE.search(before):
+        if n.unit == "count" and _BAD_NOUN.match(after):
             continue
-        values.append(n)
+        if _THRESHOLD_BEFORE.search(before[-80:]):
+            continue
+        ctx.values.append(n)
 
-    # Ranges "A to B" (no "from" with an increase verb): drop both ends.
-    keep: list[_Num] = []
-    skip: set[int] = set()
-    for i, n in enumerate(values):
-        if i in skip:
-            continue
-        if i + 1 < len(values):
-            nxt = values[i + 1]
-            gap = s[n.end : nxt.start]
-            if _RANGE_TO.match(gap) and not _PAREN_OPEN(s, n.start):
-                from_word = _FROM_TO.search(s[: n.start][-12:].rstrip("$ ") + " ")
-                if from_word and _CHANGE_VERB.search(s[: n.start]):
-                    n.from_to, nxt.from_to = 1, 2
-                else:
-                    skip.add(i + 1)
-                    continue
-        keep.append(n)
-    values = keep
 
-    # Parenthetical currency conversions become equivalents of the value before them.
+def _attach_equivalents(ctx: _Sentence) -> None:
+    """Parenthetical currency conversions become equivalents of the value before them;
+    paired conversions "($23 million to $404 million)" map in order onto a from-to pair."""
+    s = ctx.s
     main: list[_Num] = []
-    pending_equivalents: list[_Num] = []
-    for n in values:
+    seen_equivalent = False
+    for n in ctx.values:
         open_paren = s.rfind("(", 0, n.start)
-        close_before = s.rfind(")", 0, n.start)
-        if (
-            n.unit in ("CNY", "USD")
-            and open_paren > close_before
-            and main
+        inside = open_paren > s.rfind(")", 0, n.start)
+        money = n.unit in ("CNY", "USD")
+        follows_amount = (
+            bool(main)
             and main[-1].unit in ("CNY", "USD")
             and open_paren >= main[-1].end - 1
             and s[main[-1].end : open_paren].strip() in ("", ",")
-            or (n.unit in ("CNY", "USD") and pending_equivalents and open_paren > close_before)
-        ):
+        )
+        if money and inside and (follows_amount or seen_equivalent):
             qual: Qual = "approx" if _APPROX_WORD.search(s[open_paren : n.start]) else "exact"
-            eq = Equivalent(value=n.value, unit=n.unit, qualifier=qual)  # type: ignore[arg-type]
-            # Paired conversions "(A to B)" map in order onto a from-to pair.
+            eq = Equivalent(value=n.value, unit=_money(n.unit), qualifier=qual)
             targets = [v for v in main if v.unit in ("CNY", "USD") and v.equivalent is None]
             if targets:
                 pair = [v for v in targets if v.from_to]
                 (pair[0] if pair else targets[-1]).equivalent = eq
-            pending_equivalents.append(n)
+            seen_equivalent = True
             continue
         main.append(n)
-    values = main
+    ctx.values = main
 
-    # 3. Currency-less big amounts take the currency of their context.
-    sentence_currency = next((n.unit for n in values if n.unit in ("CNY", "USD")), None)
-    for n in values:
+
+def _money(unit: str) -> Literal["CNY", "USD"]:
+    return "USD" if unit == "USD" else "CNY"
+
+
+def _assign_currency(ctx: _Sentence, state: _State) -> None:
+    """Currency-less big amounts ("exports stood at 11 billion") take the context's currency."""
+    ctx.currency = next((n.unit for n in ctx.values if n.unit in ("CNY", "USD")), None)
+    for n in ctx.values:
         if n.unit in ("CNY", "USD"):
             state.currency = n.unit
-    for n in values:
-        if n.unit == "count" and n.scaled and n.value >= 10**9:
-            after = s[n.end : n.end + 20]
-            if not re.match(r"\s+[a-z]", after):
-                cur = sentence_currency or state.currency
-                if cur:
-                    n.unit = cur
+    for n in ctx.values:
+        no_noun = not _LOWER_WORD.match(ctx.s[n.end : n.end + 20])
+        cur = ctx.currency or state.currency
+        if n.unit == "count" and n.scaled and n.value >= 10**9 and no_noun and cur:
+            n.unit = cur
 
-    # 4. Attach changes to values.
-    changes = [n for n in nums if n.is_change and not n.dropped]
-    for c in changes:
+
+def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
+    """Build each rate's change and attach it to the value it modifies (by id of the value)."""
+    s, values = ctx.s, ctx.values
+    for c in ctx.changes:
         before = s[: c.start]
-        c_after = s[c.end :]
-        basis, _bend = _basis(c_after, None)
-        if basis is None and "basis:year_on_year" in c.flags:
-            basis = "year_on_year"
+        basis, _ = _basis(s[c.end :], None)
+        if basis is None and c.yoy_before:
+            basis = "year_on_year"  # "a year-on-year increase of 5%"
         amount = c.value
+        kind: Literal["percent", "percentage_points", "absolute"]
         if c.unit == "times":
-            kind: Literal["percent", "percentage_points", "absolute"] = "percent"
-            amount = c.value * 100
+            kind, amount = "percent", c.value * 100
         elif c.unit == "pp":
             kind = "percentage_points"
         elif c.unit == "percent":
             kind = "percent"
         else:
             kind = "absolute"
-        hm = _CHANGE_HEDGE.search(before)
-        cq: Qual = "exact"
-        if hm:
-            cq = _HEDGE_MAP.get(hm.group("h").lower(), "exact")
-        ch = _Change(amount=amount, kind=kind, direction=c.direction,
-                     basis=basis or "", qualifier=cq)
+        hm = _CHANGE_HEDGE.search(before[-40:])
+        cq: Qual = _HEDGE_MAP.get(hm.group("h").lower(), "exact") if hm else "exact"
+        ch = _Change(amount=amount, kind=kind, direction=c.direction, basis=basis or "",
+                     qualifier=cq)  # fmt: skip
         c.change = ch
         # Change before value: "rose 21.7% to 709,000".
         nxt = next((v for v in values if v.start >= c.end), None)
         if nxt is not None:
             gap = s[c.end : nxt.start]
-            gap_wo_basis = _BASIS_YOY.sub("", gap)
-            if _TO_VALUE.match(gap_wo_basis) or re.fullmatch(
-                r"\s*(?:year[- ]on[- ]year\s*)?to\s*", gap, re.I
-            ):
+            if _TO_VALUE.match(_BASIS_YOY.sub("", gap)) or _TO_ONLY.fullmatch(gap):
                 c.target = nxt
                 if not basis:
-                    b2, _ = _basis(s[nxt.end :], None)
-                    if b2:
-                        ch.basis = b2
-                        ch.carry_basis = True
-                continue
+                    late, _ = _basis(s[nxt.end :], None)
+                    if late:  # "... to 600,206 in Q1 versus a year ago": carried on
+                        ch.basis, ch.carry_basis = late, True
     # "respectively": k rates map in order onto the last k values before them.
     resp = _RESPECTIVELY.search(s)
-    free_changes = [c for c in changes if c.target is None]
-    if resp and len(free_changes) >= 2:
-        group = [c for c in free_changes if c.end <= resp.start()]
-        before_vals = [v for v in values if v.end <= group[0].start and not v.subordinate]
-        for c, v in zip(group, before_vals[-len(group) :], strict=False):
-            c.target = v
-    for c in changes:
+    free = [c for c in ctx.changes if c.target is None]
+    if resp and len(free) >= 2:
+        group = [c for c in free if c.end <= resp.start()]
+        if group:
+            before_vals = [v for v in values if v.end <= group[0].start]
+            for c, v in zip(group, before_vals[-len(group) :], strict=False):
+                c.target = v
+    for c in ctx.changes:
         if c.target is not None:
             continue
-        # The nearest preceding non-subordinate value without a change, if nothing with a
-        # subject of its own sits between them.
+        # The nearest preceding value that is not a subordinate share, unless a new
+        # subject sits between them ("..., with export volume up 17%").
         prev = [v for v in values if v.end <= c.start]
         prev_main = [v for v in prev if not _is_subordinate_share(s, v)]
         cand = prev_main[-1] if prev_main else (prev[-1] if prev else None)
-        if cand is not None and not any(
-            o.change is not None and o.target is cand for o in changes if o is not c
-        ):
-            gap = s[cand.end : c.start]
-            if not re.search(r"\b(?:with|while|whereas)\s+(?!a\b|an\b)[\w-]+(?:\s+[\w-]+)*\s+"
-                             r"(?:up|down|increas|grew|rose|fell)\w*\b", gap, re.I):
-                c.target = cand
-                continue
-
+        taken = any(o.target is cand for o in ctx.changes if o is not c)
+        if cand is not None and not taken and not _NEW_SUBJECT_CHANGE.search(s[cand.end : c.start]):
+            c.target = cand
     attached: dict[int, _Change] = {}
-    for c in changes:
-        if c.target is not None and c.change is not None and id(c.target) not in attached:
-            attached[id(c.target)] = c.change
-    # Resolve basis words that sit right after the value ("... to 709,000 year on year").
-    stats: list[_Stat] = []
+    for c in ctx.changes:
+        if c.target is not None and c.change is not None:
+            attached.setdefault(id(c.target), c.change)
+    return attached
 
-    sentence_head = s[: values[0].start] if values else s
-    prev_phrase = ""
-    prev_end = 0
+
+@dataclass(slots=True)
+class _Phrase:
+    left: str  # from the previous value's phrase to this value (value text included)
+    head: str  # from the value to the next clause boundary ("1.3 million service inventions")
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.left + " " + self.head
+
+
+def _phrase(ctx: _Sentence, idx: int, prev_end: int) -> _Phrase:
+    s, n = ctx.s, ctx.values[idx]
+    stop = _STOP.search(s, n.end)
+    right_end = stop.start() if stop else len(s)
+    if idx + 1 < len(ctx.values):
+        right_end = min(right_end, ctx.values[idx + 1].start)
+    return _Phrase(
+        s[prev_end : n.start] + " " + s[n.start : n.end], s[n.end : right_end], right_end
+    )
+
+
+def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -> bool:
+    """Distractors: targets, forecasts, funding, multi-year figures, other countries and
+    companies, milestones followed by the exact value."""
+    s, pub = ctx.s, ctx.doc.published
+    future_period = bool(pub and period and _period_start(period) > pub)
+    past_period = bool(
+        pub
+        and period
+        and any(h.period == period for h in ctx.periods)
+        and _period_end(period) < pub
+    )
+    # "Will" with a period that is over is a translation artefact ("in 2022 ... will be").
+    if (
+        _hard_future_cue(s, n.start)
+        or future_period
+        or (_future_cue(s, n.start) and not past_period)
+    ):
+        return True
+    if _FUNDING.search(s, 0, n.start) or _FUNDING.match(s[n.end : n.end + 12]):
+        return True
+    if n.start >= ctx.multi_from and not n.from_to:
+        return True
+    foreign = _FOREIGN.search(s, 0, n.start)
+    if foreign and not _CHINA.search(s, foreign.end(), n.start):
+        return True
+    if _COMPANY.search(s, 0, n.start) or _COMPANY.search(phrase.text):
+        return True
+    # Milestone "topped 25 billion for the first time, totaling 25.4 billion".
+    return (
+        n.qualifier == "at_least"
+        and bool(_FIRST_TIME.match(s[n.end :]))
+        and any(v.start > n.end and v.unit == n.unit for v in ctx.values)
+    )
+
+
+def _value_stats(
+    ctx: _Sentence,
+    state: _State,
+    attached: dict[int, _Change],
+    next_period: Callable[[], Period | None],
+) -> list[_Stat]:
+    s, pub, values = ctx.s, ctx.doc.published, ctx.values
+    stats: list[_Stat] = []
     prev_metric: Metric | None = state.last_stats[-1].metric if state.last_stats else None
-    phrases: dict[int, tuple[str, str]] = {}
+    prev_text = ""
+    prev_end = 0
+    phrases: dict[int, _Phrase] = {}
+    from_metrics: dict[int, Metric] = {}
+    own_period = any(not h.baseline for h in ctx.periods)
+    perfect = bool(_PRESENT_PERFECT.search(s)) and pub is not None
     for idx, n in enumerate(values):
-        if n.dropped:
-            continue
-        before = s[prev_end : n.start]
-        stop = _STOP.search(s, n.end)
-        right_end = stop.start() if stop else len(s)
-        nxt_val = values[idx + 1].start if idx + 1 < len(values) else len(s)
-        right_end = min(right_end, nxt_val)
-        left = before + " " + s[n.start : n.end]
-        head = s[n.end : right_end]
-        phrase = left + " " + head
-        phrases[id(n)] = (left, head)
+        ph = _phrase(ctx, idx, prev_end)
+        phrases[id(n)] = ph
         n.qualifier = _qualifier(s[max(0, n.start - 40) : n.start])
-        subordinate = n.unit == "percent" and _is_subordinate_share(s, n)
-        period = _nearest_period(periods, n, s)
-        hard_future = _hard_future(s, n.start)
-        soft_future = _clause_future(s, n.start)
-        if period is None and headline:
+        subordinate = _is_subordinate_share(s, n)
+        period = _nearest_period(ctx.periods, n, s, values)
+        if period is None and ctx.headline:
             period = next_period()
         if period is None:
-            period = state.period
-        future_period = bool(pub and period and _period_start(period) > pub)
-        explicit_past = bool(
-            pub
-            and period
-            and any(h.period == period for h in periods)
-            and _period_start(period) <= pub
-            and not future_period
-        )
-        if hard_future or future_period or (soft_future and not explicit_past):
+            period = ctx.carried
+        if n.from_to and state.span_years and not any(h.explicit_year for h in ctx.periods):
+            # "increased from A to B over the past five years": B is the last full year.
+            end = YearPeriod(year=pub.year - 1) if pub else period
+            if end is not None:
+                period = end.shifted(-state.span_years) if n.from_to == 1 else end
+        if _excluded(ctx, n, ph, period) or n.unit in ("pp", "times"):
             continue
-        if _FUNDING.search(s, 0, n.start) or _FUNDING.match(s[n.end : n.end + 12]):
+        if period is None and not (perfect and not n.from_to):
             continue
-        if multi_year and not n.from_to:
-            continue
-        if _FOREIGN.search(s, 0, n.start) and not re.search(
-            r"\b(?:China|Chinese)\b", s[(_FOREIGN.search(s, 0, n.start) or _DUMMY).end() : n.start]
+        metric = _metric_for(ctx, idx, ph, phrases, prev_metric, prev_text, prev_end, period)
+        if n.from_to == 2 and id(n) in from_metrics:
+            metric = from_metrics[id(n)]  # "grew from A to B": one series
+        if metric.id == UNCLASSIFIED and (
+            not _IP_CUE.search(s) or (n.unit == "count" and not (n.scaled or n.separated))
         ):
             continue
-        if _COMPANY.search(s, 0, n.start) or _COMPANY.search(phrase):
-            continue
-        if n.qualifier == "at_least" and _FIRST_TIME.match(s[n.end :]) and any(
-            v.start > n.end and v.unit == n.unit for v in values
-        ):
-            continue  # milestone "topped 25 billion for the first time, totaling 25.4 billion"
+        if metric.id != UNCLASSIFIED and not metric.is_money and n.unit in ("CNY", "USD"):
+            metric = get_metric(UNCLASSIFIED)
+        if metric.as_of and perfect and not own_period and not n.from_to and pub is not None:
+            # "has cumulatively recognized 2,861": the level at publication time.
+            y, m = (pub.year, pub.month - 1) if pub.month > 1 else (pub.year - 1, 12)
+            period = AsOfPeriod(year=y, as_of_month=m)
         if period is None:
             continue
-        if n.from_to == 1 and isinstance(period, YearPeriod):
-            span_m = re.search(r"over the (?:past|last) (\w+) years", s, re.I)
-            if span_m and not any(h.start > n.start for h in periods):
-                nyears = _WORD_NUMBERS.get(span_m.group(1).lower()) or (
-                    int(span_m.group(1)) if span_m.group(1).isdigit() else 0
-                )
-                period = period.shifted(-nyears)
-        if n.from_to == 2:
-            pass
-        unit = n.unit
-        if unit in ("pp", "times"):
-            continue
-        as_of_hint = isinstance(period, AsOfPeriod)
-        local = left
-        if subordinate:
-            main_prev = next(
-                (v for v in reversed(values[:idx]) if not _is_subordinate_share(s, v)), None
-            )
-            if main_prev is not None and id(main_prev) in phrases:
-                m_left, m_head = phrases[id(main_prev)]
-                local, head = m_left + " " + m_head, head
-        metric, score = match_metric(
-            local, prev_phrase, s, head=head, unit=unit, as_of=as_of_hint
-        )
-        if (
-            prev_metric is not None
-            and (_SUBSET.search(phrase) or _SUBSET.match(s))
-            and (metric.id == UNCLASSIFIED or score < 2.0)
-            and metric.id != prev_metric.id
-            and unit_fits_metric(prev_metric, unit)
-        ):
-            metric = prev_metric
-        if metric.id == UNCLASSIFIED and not _IP_CUE.search(s):
-            continue
-        if metric.id == UNCLASSIFIED and unit == "count" and not (n.scaled or n.separated):
-            continue
-        if metric.id != UNCLASSIFIED and not metric.is_money and unit in ("CNY", "USD"):
-            metric = get_metric(UNCLASSIFIED)
-        if metric.as_of:
-            period = _as_stock(period, state)
+        period = _period_for_kind(metric, period, own_period, ph.text)
         change = attached.get(id(n))
-        if change is not None and not change.basis:
-            change.basis = state.basis or "unspecified_prior_year"
-        if change is not None and change.basis.startswith("vs_") and change.basis[3:].isdigit():
-            if int(change.basis[3:]) == period.year - 1:
-                change.basis = "vs_previous_year"
-        geo = _geography(s, n.start, state)
+        if change is not None:
+            change.basis = change.basis or state.basis or "unspecified_prior_year"
+            _normalise_basis(change, period.year)
         stats.append(
             _Stat(
-                num=n, change=change, metric=metric,
-                description=_describe(local if metric.id == UNCLASSIFIED else phrase),
-                period=period, geography=geo,
-                sentence=span,
-                value_span=Span(start=span.start + n.start, end=span.start + n.end),
-                headline=headline, unit=unit if unit in ("CNY", "USD") or metric.id ==
-                UNCLASSIFIED else metric.unit,
+                num=n,
+                change=change,
+                metric=metric,
+                description=_describe(ph.left if metric.id == UNCLASSIFIED else ph.text),
+                period=period,
+                geography=_geography_for(ctx, n.start, state),
+                sentence=ctx.span,
+                value_span=Span(start=ctx.span.start + n.start, end=ctx.span.start + n.end),
+                headline=ctx.headline,
+                unit=n.unit if n.unit in ("CNY", "USD") or metric.id == UNCLASSIFIED
+                else metric.unit,
             )
-        )
+        )  # fmt: skip
         if not subordinate:
             prev_metric = metric
-        prev_phrase = phrase
-        prev_end = right_end
-
-    # 5. Growth rates with no value of their own.
-    for c in changes:
-        if c.target is not None or c.change is None:
-            continue
-        if multi_year or _clause_future(s, c.start) or _FOREIGN.search(s, 0, c.start):
-            continue
-        if _COMPANY.search(s, 0, c.start) or _THRESHOLD_BEFORE.search(s[: c.start]):
-            continue
-        ch = c.change
-        if not ch.basis:
-            ch.basis = state.basis or "unspecified_prior_year"
-        # "This represents an increase of 80% over 2012": the previous sentence's value.
-        if _CONTINUATION.match(s) and state.last_stats and state.last_stats[-1].change is None:
-            last = state.last_stats[-1]
-            if ch.basis.startswith("vs_") and ch.basis[3:].isdigit() and (
-                int(ch.basis[3:]) == last.period.year - 1
-            ):
-                ch.basis = "vs_previous_year"
-            last.change = ch
-            continue
-        period = _nearest_period(periods, c, s) or state.period
-        if period is None or c.unit == "times" and ch.amount > 1000:
-            continue
-        # Its subject: the words since the previous number ("with exports up 17%").
-        last_end = max((o.end for o in nums if o.end <= c.start), default=0)
-        phrase = s[last_end : c.start]
-        metric, _score = match_metric(phrase, s[:last_end], s, unit=None,
-                                      as_of=isinstance(period, AsOfPeriod))
-        if metric.id == UNCLASSIFIED and not _IP_CUE.search(s):
-            continue
-        if ch.basis.startswith("vs_") and ch.basis[3:].isdigit() and (
-            int(ch.basis[3:]) == period.year - 1
-        ):
-            ch.basis = "vs_previous_year"
-        if ch.basis.startswith("vs_") and ch.basis[3:].isdigit() and (
-            period.year - int(ch.basis[3:]) > 6
-        ):
-            continue  # "14 folds from 2001": a multi-year comparison
-        unit = metric.unit if metric.id != UNCLASSIFIED else "percent"
-        if metric.is_money and sentence_currency:
-            unit = sentence_currency
-        if metric.as_of:
-            period = _as_stock(period, state)
-        stats.append(
-            _Stat(num=None, change=ch, metric=metric, description=_describe(phrase[-120:]),
-                  period=period, geography=_geography(s, c.start, state), sentence=span,
-                  value_span=Span(start=span.start + c.start, end=span.start + c.end),
-                  headline=headline, unit=unit)
-        )
-
-    # A basis stated once after a value ("... versus a year ago") carries to the next
-    # sentences of the same release.
-    carried = [c.change for c in changes if c.change is not None and c.change.carry_basis]
-    if carried:
-        state.basis = carried[-1].basis
-    # The period carried to the next sentences: the last flow period named here (a stock's
-    # "by the end of September" does not make the next flows stocks), else the last one.
-    flows = [h for h in periods if not isinstance(h.period, AsOfPeriod)]
-    if flows or periods:
-        state.period = max(flows or periods, key=lambda h: h.end).period
-    state.last_stats = stats or state.last_stats
+        if n.from_to == 1 and idx + 1 < len(values):
+            from_metrics[id(values[idx + 1])] = metric
+        prev_text, prev_end = ph.text, ph.end
     return stats
 
 
-_DUMMY = re.compile("x")
+def _metric_for(
+    ctx: _Sentence,
+    idx: int,
+    ph: _Phrase,
+    phrases: dict[int, _Phrase],
+    prev_metric: Metric | None,
+    prev_text: str,
+    prev_end: int,
+    period: Period | None,
+) -> Metric:
+    """The catalogue metric of a value, from its phrase and its neighbours."""
+    s, n = ctx.s, ctx.values[idx]
+    local, head = ph.left, ph.head
+    subordinate = _is_subordinate_share(s, n)
+    if subordinate:
+        # "accounting for 70 percent of the total": a share of the value before it.
+        main = next((v for v in reversed(ctx.values[:idx]) if not _is_subordinate_share(s, v)),
+                    None)  # fmt: skip
+        if main is not None and id(main) in phrases:
+            local = phrases[id(main)].text
+    clause_start = s.rfind(";", 0, n.start) + 1
+    context = s[clause_start : max(clause_start, prev_end)] if idx else ""
+    metric, score = match_metric(
+        local,
+        context or prev_text,
+        s,
+        head=head,
+        unit=n.unit,
+        as_of=isinstance(period, AsOfPeriod),
+    )
+    if prev_metric is None or not metric:
+        return metric
+    fits = unit_fits(prev_metric, n.unit)
+    weak = metric.id == UNCLASSIFIED or score < 2.0
+    if (
+        fits
+        and weak
+        and metric.id != prev_metric.id
+        and (_SUBSET.search(ph.text) or _SUBSET.match(s))
+    ):
+        return prev_metric  # "of which 10,000 were filed by domestic applicants"
+    before_n = s[max(0, n.start - 25) : n.start]
+    if fits and (metric.id == UNCLASSIFIED or _BASELINE_VALUE.search(before_n)):
+        # An elided subject ("8 months ..., and to 7 months") or a baseline value ("up
+        # from 6.3 per 10,000") is the same series as the value before it.
+        return prev_metric
+    if subordinate or _APPOSITION.search(before_n):
+        # "1.32 million, or 9.4 per 10,000 people"; "accounting for 70%": derived series.
+        derived = _derived(prev_metric, n.unit)
+        if derived is not None and weak:
+            return derived
+    return metric
 
 
+def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: str) -> Period:
+    """Levels are read at the end of the stated period ("in 2024" = end of 2024); a flow
+    "by the end of September" is the January-to-September total, unless the phrase makes
+    it a running total ("a total of 52,000 had been registered by the end of 2021")."""
+    if metric.as_of:
+        if isinstance(period, YearPeriod) or _STOCK_CUE.search(phrase):
+            return _as_stock(period)
+        return period
+    if (
+        metric.kind == "flow"
+        and isinstance(period, AsOfPeriod)
+        and not (own_period and _STOCK_CUE.search(phrase))
+    ):
+        return _months_period(period.year, 1, period.as_of_month)
+    return period
 
-def _PAREN_OPEN(s: str, pos: int) -> bool:  # noqa: N802 - reads like a predicate constant
-    """Whether position `pos` sits inside an open parenthesis."""
-    return s.rfind("(", 0, pos) > s.rfind(")", 0, pos)
+
+def _geography_for(ctx: _Sentence, pos: int, state: _State) -> str:
+    geo = _geography(ctx.s, pos, state)
+    if geo == "CN" and not _NATIONAL.search(ctx.s) and state.last_stats:
+        # A local release goes on about the same place until a national cue appears.
+        last_geo = state.last_stats[-1].geography
+        if last_geo != "CN":
+            return last_geo
+    return geo
 
 
-def unit_fits_metric(metric: Metric, unit: str) -> bool:
-    """Whether a value with `unit` can belong to `metric`."""
-    if unit in ("CNY", "USD"):
-        return metric.is_money
-    return metric.unit == unit
+def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
+    """Growth rates with no value of their own (value None), or continuing the previous
+    sentence's value ("This represents an increase of 80% over 2012")."""
+    s = ctx.s
+    stats: list[_Stat] = []
+    for c in ctx.changes:
+        if c.target is not None or c.change is None:
+            continue
+        if ctx.multi_from <= len(s) or _future_cue(s, c.start) or _FOREIGN.search(s, 0, c.start):
+            continue
+        if _COMPANY.search(s, 0, c.start) or _THRESHOLD_BEFORE.search(
+            s[max(0, c.start - 80) : c.start]
+        ):
+            continue
+        ch = c.change
+        ch.basis = ch.basis or state.basis or "unspecified_prior_year"
+        if _CONTINUATION.match(s) and state.last_stats and state.last_stats[-1].change is None:
+            last = state.last_stats[-1]
+            _normalise_basis(ch, last.period.year)
+            last.change = ch
+            continue
+        period = _nearest_period(ctx.periods, c, s, ctx.values) or ctx.carried
+        if period is None:
+            continue
+        # Its subject: the words since the previous number ("with exports up 17%").
+        last_end = max((o.end for o in ctx.nums if o.end <= c.start), default=0)
+        phrase = s[last_end : c.start]
+        metric, _ = match_metric(
+            phrase, s[:last_end], s, unit=None, as_of=isinstance(period, AsOfPeriod)
+        )
+        if metric.id == UNCLASSIFIED and not _IP_CUE.search(s):
+            continue
+        _normalise_basis(ch, period.year)
+        base_year = _year_basis(ch.basis)
+        if base_year is not None and period.year - base_year > 6:
+            continue  # "14 folds from 2001": a comparison across many years
+        unit: str = metric.unit if metric.id != UNCLASSIFIED else "percent"
+        if metric.is_money and ctx.currency:
+            unit = ctx.currency
+        if metric.as_of and isinstance(period, YearPeriod):
+            period = _as_stock(period)
+        stats.append(
+            _Stat(
+                num=None,
+                change=ch,
+                metric=metric,
+                description=_describe(phrase[-120:]),
+                period=period,
+                geography=_geography_for(ctx, c.start, state),
+                sentence=ctx.span,
+                value_span=Span(start=ctx.span.start + c.start, end=ctx.span.start + c.end),
+                headline=ctx.headline,
+                unit=unit,
+            )
+        )
+    return stats
 
 
 def _is_subordinate_share(s: str, n: _Num) -> bool:
+    """A percent that is a share of the value before it ("accounting for 12% of GDP")."""
     if n.unit != "percent":
         return False
     before = s[max(0, n.start - 30) : n.start]
@@ -1166,9 +1422,22 @@ def _is_subordinate_share(s: str, n: _Num) -> bool:
     )
 
 
-def _nearest_period(periods: list[_PeriodHit], n: _Num, s: str) -> Period | None:
+def _nearest_period(
+    periods: list[_PeriodHit], n: _Num, s: str, values: list[_Num]
+) -> Period | None:
+    """The period phrase that governs a number: in its own clause (not across ";"), the
+    nearest one (a comma in between counts as 60 characters); else the sentence's frame
+    (a period named before the first value). A baseline's year only governs the baseline."""
+
+    def usable(h: _PeriodHit) -> bool:
+        if not h.baseline:
+            return True
+        return h.start >= n.end and not any(n.end <= v.start < h.start for v in values)
+
+    periods = [h for h in periods if usable(h)]
     if not periods:
         return None
+
     # Distance from the value's span; a period phrase inside a parenthesis counts too.
     def dist(h: _PeriodHit) -> int:
         if h.end <= n.start:
@@ -1177,16 +1446,26 @@ def _nearest_period(periods: list[_PeriodHit], n: _Num, s: str) -> Period | None
             return h.start - n.end
         return 0
 
+    def between(h: _PeriodHit) -> str:
+        return s[h.end : n.start] if h.end <= n.start else s[n.end : h.start]
+
     def cost(h: _PeriodHit) -> int:
-        # A period phrase in another clause (across ";") applies less likely.
-        a, b = (h.end, n.start) if h.end <= n.start else (n.end, h.start)
-        return dist(h) + (1000 if ";" in s[a:b] else 0)
+        # A period named after the value but beyond a comma mostly opens the next clause
+        # ("X in 2022, and Y in the first three quarters").
+        per_comma = 200 if h.start >= n.end else 60
+        return dist(h) + per_comma * between(h).count(",")
 
-    best = min(periods, key=cost)
-    return best.period
+    same_clause = [h for h in periods if ";" not in between(h)]
+    if same_clause:
+        return min(same_clause, key=cost).period
+    first_value = min((v.start for v in values), default=n.start)
+    frame = [h for h in periods if h.end <= first_value]
+    if frame:
+        return frame[-1].period
+    return min(periods, key=dist).period
 
 
-def _as_stock(period: Period, state: _State) -> Period:
+def _as_stock(period: Period) -> Period:
     """A level's period: the end of the stated period ("in 2024" = end of 2024)."""
     if isinstance(period, AsOfPeriod):
         return period
@@ -1269,9 +1548,15 @@ def _flag_transpositions(stats: list[_Stat]) -> None:
             if a.period != b.period or a.num.value == b.num.value:
                 continue
             da, db = str(a.num.value), str(b.num.value)
-            if sorted(da) == sorted(db) and a.headline and not b.headline:
-                if "suspected_typo" not in a.num.flags:
-                    a.num.flags.append("suspected_typo")
+            typo = sorted(da) == sorted(db) and a.headline and not b.headline
+            if typo and "suspected_typo" not in a.num.flags:
+                a.num.flags.append("suspected_typo")
+
+
+_UNITS: dict[str, Unit] = {
+    "CNY": "CNY", "USD": "USD", "count": "count", "percent": "percent",
+    "per_10k_people": "per_10k_people", "months": "months",
+}  # fmt: skip
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -1301,7 +1586,7 @@ def _fact(doc: Document, st: _Stat) -> Fact:
         geography=st.geography,
         period=st.period,
         value=_plain(n.value) if n else None,
-        unit=st.unit,  # type: ignore[arg-type]
+        unit=_UNITS[st.unit],
         qualifier=n.qualifier if n else "exact",
         reported_change=change,
         equivalent=n.equivalent if n else None,

@@ -1,0 +1,314 @@
+"""The server-rendered dashboard: Jinja2 templates with autoescaping, no scripts, no CDN.
+
+Every text that came from a document reaches the page through Jinja2's autoescaping
+(templates never mark such text safe), and the Content-Security-Policy forbids scripts,
+so a notice titled `<script>…</script>` is shown as text and could not run anyway.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from events.metrics import catalogue
+from projections import queries
+from services.api import actions
+from services.api.charts import build_chart
+from services.api.context import ApiContext
+from services.api.routes import Conn, Ctx, overview_page
+from services.api.security import SESSION_COOKIE, authorised, session_value
+from services.report import human
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+MAX_FORM_BYTES = 16 * 1024
+
+_env: Environment | None = None
+
+
+def env() -> Environment:
+    """The template environment (built on first use, so importing does no I/O)."""
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=PackageLoader("services.api", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True, lstrip_blocks=True,
+        )
+        _env.filters["human"] = fmt_value
+        _env.filters["signed"] = fmt_signed
+        _env.globals["qs"] = _qs
+    return _env
+
+
+def fmt_value(value: Decimal | None, unit: str = "") -> str:
+    """A value with its unit and a scale word for money."""
+    return human(value, unit)
+
+
+def fmt_signed(value: Decimal | None, suffix: str = "") -> str:
+    """A change with its sign, two decimals at most: +15.5%."""
+    if value is None:
+        return "—"
+    q = value.quantize(Decimal("0.01")).normalize()
+    return f"{q:+f}{suffix}"
+
+
+def _qs(params: dict[str, Any], **changes: Any) -> str:
+    merged = {**params, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "", 0)})
+
+
+def render(request: Request, template: str, status_code: int = 200, **data: Any) -> HTMLResponse:
+    """Render a page with the context every template gets."""
+    ctx: ApiContext = request.app.state.ctx
+    signed_in = ctx.token is None or authorised(
+        ctx.token, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
+    )
+    html = env().get_template(template).render(
+        path=request.url.path, writes_enabled=ctx.writes_enabled, signed_in=signed_in,
+        token_required=ctx.token is not None, **data,
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _pages(total: int, page: int) -> dict[str, int]:
+    return {"page": page, "pages": max(1, math.ceil(total / PAGE)), "total": total}
+
+
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+Opt = Annotated[str | None, Query(max_length=400)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(
+    request: Request, ctx: Ctx, conn: Conn, metric: Opt = None, geography: Opt = None,
+    page: PageNo = 1,
+) -> HTMLResponse:
+    """The latest figure of each series with its growth and mismatch badge."""
+    rows = overview_page(ctx, conn, metric or None, geography or None, PAGE, (page - 1) * PAGE)
+    _, firing = queries.alerts_page(conn, state="firing", limit=1)
+    return render(
+        request, "overview.html", rows=rows.items,
+        params={"metric": metric, "geography": geography},
+        metrics=queries.metric_summaries(conn), firing=firing, **_pages(rows.total, page),
+    )
+
+
+@router.get("/metrics/{metric}", response_class=HTMLResponse)
+def metric_page(
+    request: Request, ctx: Ctx, conn: Conn, metric: str, geography: Opt = None,
+    page: PageNo = 1,
+) -> HTMLResponse:
+    """One series: chart with vintages, its periods, yearly reconciliation and growth."""
+    geos = queries.geographies(conn, metric)
+    if not geos:
+        raise HTTPException(404, f"no values of metric {metric}")
+    geo = geography if geography in geos else geos[0]
+    all_points, _total = queries.series_points(conn, metric, geo)
+    observations = queries.observations(conn, metric, geo)
+    by_period: dict[str, list[queries.Observation]] = {}
+    for o in observations:
+        by_period.setdefault(o.period_key, []).append(o)
+    newest_first = list(reversed(all_points))
+    shown = newest_first[(page - 1) * PAGE : page * PAGE]
+    growth = {g.period_key: g for g in queries.growth_rates(conn, [(metric, geo)])}
+    yearly = queries.yearly_totals(conn, [(metric, geo)])
+    spec = catalogue().get(metric)
+    return render(
+        request, "metric.html", metric=metric, spec=spec, geography=geo, geographies=geos,
+        chart=build_chart(all_points, observations, fmt_value), points=shown,
+        vintages=by_period, growth=growth, yearly=list(reversed(yearly)),
+        tolerance=ctx.growth_tolerance_pp, params={"geography": geo},
+        **_pages(len(all_points), page),
+    )
+
+
+@router.get("/pilots", response_class=HTMLResponse)
+def pilots_page(
+    request: Request, conn: Conn, program: Opt = None, status: Opt = None, page: PageNo = 1
+) -> HTMLResponse:
+    """City pilots grouped by program, filtered by status, with history."""
+    items, total = queries.pilots_page(
+        conn, program or None, status or None, None, PAGE, (page - 1) * PAGE
+    )
+    history: dict[tuple[str, str], list[queries.PilotEvent]] = {}
+    if items:
+        for e in queries.pilot_history(conn, [(p.program, p.city) for p in items]):
+            history.setdefault((e.program, e.city), []).append(e)
+    programs: dict[str, list[queries.CityPilot]] = {}
+    for p in items:
+        programs.setdefault(p.program, []).append(p)
+    every, _ = queries.pilots_page(conn)
+    return render(
+        request, "pilots.html", programs=programs, history=history,
+        program_names=sorted({p.program for p in every}),
+        statuses=sorted({p.status for p in every}),
+        params={"program": program, "status": status}, **_pages(total, page),
+    )
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def notices_page(
+    request: Request, conn: Conn, type: Opt = None, issuer: Opt = None, q: Opt = None,
+    page: PageNo = 1,
+) -> HTMLResponse:
+    """The notice registry."""
+    items, total = queries.notices_page(
+        conn, type or None, issuer or None, q or None, PAGE, (page - 1) * PAGE
+    )
+    return render(
+        request, "notices.html", notices=items,
+        params={"type": type, "issuer": issuer, "q": q}, **_pages(total, page),
+    )
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request, ctx: Ctx, conn: Conn, state: Opt = None, page: PageNo = 1
+) -> HTMLResponse:
+    """Alerts with acknowledge and silence buttons."""
+    items, total = queries.alerts_page(conn, state or None, None, None, PAGE, (page - 1) * PAGE)
+    now = ctx.clock()
+    return render(
+        request, "alerts.html", alerts=[actions.alert_out(a, now) for a in items],
+        params={"state": state}, message=request.query_params.get("done"),
+        **_pages(total, page),
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise HTTPException(413, "form too large")
+    parsed = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=20)
+    return {k: v[0] for k, v in parsed.items() if v}
+
+
+def _writer(request: Request) -> ApiContext:
+    ctx: ApiContext = request.app.state.ctx
+    if not ctx.writes_enabled:
+        raise HTTPException(403, "write endpoints are disabled on this address")
+    if not authorised(
+        ctx.token, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
+    ):
+        raise HTTPException(401, "sign in first")
+    return ctx
+
+
+@router.post("/alerts/acknowledge")
+async def acknowledge_form(
+    request: Request, ctx: Annotated[ApiContext, Depends(_writer)]
+) -> Response:
+    """The acknowledge button."""
+    form = await _form(request)
+    try:
+        actions.acknowledge(ctx, form.get("rule", ""), form.get("key", ""),
+                            (form.get("by") or "dashboard")[:200])
+    except actions.ActionError as exc:
+        raise HTTPException(exc.status, exc.detail) from None
+    return RedirectResponse("/alerts?done=acknowledged", status_code=303)
+
+
+@router.post("/alerts/silence")
+async def silence_form(
+    request: Request, ctx: Annotated[ApiContext, Depends(_writer)]
+) -> Response:
+    """The silence button (for a number of hours)."""
+    form = await _form(request)
+    try:
+        hours = float(form.get("hours") or "24")
+        if not math.isfinite(hours) or hours <= 0:
+            raise ValueError(hours)
+    except ValueError:
+        raise HTTPException(422, "hours must be a positive number") from None
+    try:
+        actions.silence(ctx, form.get("rule", ""), form.get("key", ""),
+                        (form.get("by") or "dashboard")[:200],
+                        minutes=max(1, round(hours * 60)))
+    except actions.ActionError as exc:
+        raise HTTPException(exc.status, exc.detail) from None
+    return RedirectResponse("/alerts?done=silenced", status_code=303)
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request, conn: Conn, page: PageNo = 1) -> HTMLResponse:
+    """Received documents."""
+    items, total = queries.documents_page(conn, PAGE, (page - 1) * PAGE)
+    return render(request, "documents.html", documents=items, params={},
+                  **_pages(total, page))
+
+
+def _split(o: queries.Observation) -> tuple[str, str, str] | None:
+    """The sentence around the value: (before, value, after), when the spans agree."""
+    s, start = o.sentence, o.sentence_start
+    if s is None or start is None or o.value_start is None or o.value_end is None:
+        return None
+    a, b = o.value_start - start, o.value_end - start
+    if not 0 <= a <= b <= len(s):
+        return None
+    return s[:a], s[a:b], s[b:]
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, conn: Conn, document_id: str) -> HTMLResponse:
+    """A document's facts, each with the sentence and span it came from."""
+    doc = queries.document(conn, document_id)
+    stats, mentions, pilot_events = queries.document_facts(conn, document_id)
+    if doc is None and not (stats or mentions or pilot_events):
+        raise HTTPException(404, "no such document")
+    return render(
+        request, "document.html", doc=doc, document_id=document_id, statistics=stats,
+        split={o.event_id: _split(o) for o in stats}, mentions=mentions, pilots=pilot_events,
+    )
+
+
+@router.get("/facts/{event_id}")
+def fact(conn: Conn, event_id: str) -> Response:
+    """Where a number came from: its document page, at its sentence."""
+    o = queries.observation(conn, event_id)
+    if o is None or o.document_id is None:
+        raise HTTPException(404, "no such fact")
+    return RedirectResponse(f"/documents/{o.document_id}#e-{event_id}", status_code=307)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    """Sign in with the API token so the dashboard's buttons can write."""
+    return render(request, "login.html", failed=False)
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    """Check the token and set the session cookie."""
+    ctx: ApiContext = request.app.state.ctx
+    form = await _form(request)
+    given = form.get("token", "")
+    if ctx.token is None or not authorised(ctx.token, f"Bearer {given}", None):
+        return render(request, "login.html", status_code=401, failed=True)
+    response = RedirectResponse("/alerts", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_value(ctx.token), httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    """Drop the session cookie."""
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
+    """An HTML error page for dashboard routes."""
+    return render(request, "error.html", status_code=status_code, status=status_code,
+                  detail=detail)
+
+

@@ -1,0 +1,154 @@
+"""Request and response bodies of the JSON API (the DTOs of `projections.queries` inside)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from projections import queries
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, with the total number of matching items."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class MetricInfo(BaseModel):
+    """A metric with its catalogue entry and how much is known of it."""
+
+    metric: str
+    unit: str | None
+    kind: str | None
+    description: str | None
+    series: int
+    points: int
+    latest_published_at: date | None
+
+
+class MetricDetail(MetricInfo):
+    """A metric and the geographies it has series for."""
+
+    geographies: list[str]
+
+
+class OverviewRow(queries.SeriesLatest):
+    """The latest figure of a series, flagged where reported and computed growth disagree."""
+
+    mismatch: bool
+    revised: bool
+
+
+class GrowthOut(queries.GrowthRate):
+    """A growth row with its mismatch flag at the configured tolerance."""
+
+    mismatch: bool
+
+
+class SeriesOut(BaseModel):
+    """The points of one series: current values, or what was known on `as_of`."""
+
+    metric: str
+    geography: str
+    as_of: date | None
+    points: list[queries.CurrentValue]
+    total: int
+    limit: int
+    offset: int
+
+
+class PilotOut(queries.CityPilot):
+    """A city pilot with its status history."""
+
+    history: list[queries.PilotEvent]
+
+
+class NoticeOut(queries.PolicyNotice):
+    """A notice with every mention of it."""
+
+    mentions: list[queries.NoticeMention]
+
+
+class AlertOut(queries.Alert):
+    """An alert with whether its silence is in force now."""
+
+    silenced: bool
+
+
+class AlertDetail(AlertOut):
+    """An alert with its full, auditable history."""
+
+    history: list[queries.AlertEvent]
+
+
+class DocumentDetail(BaseModel):
+    """A document and the facts extracted from it, each with its provenance span."""
+
+    document: queries.DocumentInfo
+    statistics: list[queries.Observation]
+    notices: list[queries.NoticeMention]
+    pilots: list[queries.PilotEvent]
+
+
+class DocumentIn(BaseModel):
+    """A document to ingest: its text and metadata."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="the full text of the document")
+    published: date = Field(description="the document's publication date")
+    title: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=2000)
+    publisher: str | None = Field(None, max_length=500)
+
+
+class IngestOut(BaseModel):
+    """What ingesting a document appended."""
+
+    document_id: str
+    events: int
+    new: int
+    event_types: dict[str, int]
+    applied: bool = Field(description="whether the projections already reflect it")
+
+
+class AlertRef(BaseModel):
+    """Which alert an action is about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(min_length=1, max_length=64)
+    key: str = Field(min_length=1, max_length=400)
+    by: str = Field("api", min_length=1, max_length=200)
+    note: str | None = Field(None, max_length=2000)
+
+
+class SilenceIn(AlertRef):
+    """Silence an alert until a time, or for a number of minutes."""
+
+    until: datetime | None = Field(None, description="when the silence ends (ISO 8601)")
+    minutes: int | None = Field(None, ge=1, le=60 * 24 * 365)
+
+
+class ActionOut(BaseModel):
+    """The event an action appended, and the alert as projected afterwards."""
+
+    event_id: str
+    event_type: str
+    alert: AlertOut | None
+
+
+class Health(BaseModel):
+    """Liveness or readiness with details."""
+
+    status: str
+    lag: dict[str, int] = {}
+    lag_exact: bool = True
+    detail: str | None = None

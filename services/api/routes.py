@@ -1,0 +1,358 @@
+"""The JSON read API under /api, plus /healthz and /readyz."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from sqlalchemy.engine import Connection
+
+from events import Event
+from events.metrics import catalogue
+from projections import queries
+from services.api import actions, models, status
+from services.api.context import ApiContext
+from services.api.security import SESSION_COOKIE, authorised
+
+router = APIRouter()
+MAX_LIMIT = 500
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
+Text = Annotated[str | None, Query(max_length=400)]
+
+
+def context(request: Request) -> ApiContext:
+    """The API context stored on the application."""
+    ctx: ApiContext = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[ApiContext, Depends(context)]
+
+
+def connection(request: Request) -> Iterator[Connection]:
+    """A read connection for one request."""
+    with context(request).engine.connect() as conn:
+        yield conn
+
+
+Conn = Annotated[Connection, Depends(connection)]
+
+
+def require_write(request: Request) -> ApiContext:
+    """Allow a write only when writes are enabled and the caller holds the token."""
+    ctx = context(request)
+    if not ctx.writes_enabled:
+        raise HTTPException(
+            403, "write endpoints are disabled: set IPMON_API_TOKEN to serve them off loopback"
+        )
+    if not authorised(
+        ctx.token, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
+    ):
+        raise HTTPException(
+            401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return ctx
+
+
+Writer = Annotated[ApiContext, Depends(require_write)]
+WRITE_RESPONSES: dict[int | str, dict[str, str]] = {
+    401: {"description": "missing or wrong bearer token"},
+    403: {"description": "writes disabled on this address"},
+    404: {"description": "no such alert"},
+    413: {"description": "request body too large"},
+}
+
+
+def _page(items: list[models.T], total: int, limit: int, offset: int) -> models.Page[models.T]:
+    return models.Page[models.T](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/healthz", response_model=models.Health, tags=["ops"])
+def healthz() -> models.Health:
+    """Liveness: the process answers."""
+    return models.Health(status="ok")
+
+
+@router.get(
+    "/readyz", response_model=models.Health, tags=["ops"],
+    responses={503: {"model": models.Health, "description": "not caught up"}},
+)
+def readyz(ctx: Ctx, response: Response) -> models.Health:
+    """Readiness: the database answers and the projections reflect the whole log."""
+    try:
+        with ctx.engine.connect() as conn:
+            behind = status.lag(ctx, conn)
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready; say which
+        response.status_code = 503
+        return models.Health(status="unavailable", detail=f"{type(exc).__name__}: {exc}")
+    per = behind.per_partition()
+    if behind.total or not behind.exact:
+        response.status_code = 503
+        return models.Health(status="catching_up", lag=per, lag_exact=behind.exact)
+    return models.Health(status="ready", lag=per)
+
+
+def _metric_info(summary: queries.MetricSummary) -> models.MetricInfo:
+    spec = catalogue().get(summary.metric)
+    return models.MetricInfo(
+        metric=summary.metric, unit=spec.unit if spec else None, kind=spec.kind if spec else None,
+        description=spec.description if spec else None, series=summary.series,
+        points=summary.points, latest_published_at=summary.latest_published_at,
+    )
+
+
+@router.get("/api/metrics", response_model=list[models.MetricInfo], tags=["statistics"])
+def list_metrics(conn: Conn) -> list[models.MetricInfo]:
+    """Every metric with published values."""
+    return [_metric_info(s) for s in queries.metric_summaries(conn)]
+
+
+@router.get(
+    "/api/metrics/{metric}", response_model=models.MetricDetail, tags=["statistics"],
+    responses={404: {"description": "no values of this metric"}},
+)
+def get_metric(metric: str, conn: Conn) -> models.MetricDetail:
+    """One metric, its catalogue entry and its geographies."""
+    found = [s for s in queries.metric_summaries(conn) if s.metric == metric]
+    if not found:
+        raise HTTPException(404, f"no values of metric {metric!r}")
+    info = _metric_info(found[0])
+    return models.MetricDetail(**info.model_dump(), geographies=queries.geographies(conn, metric))
+
+
+@router.get("/api/metrics/{metric}/series", response_model=models.SeriesOut, tags=["statistics"])
+def get_series(
+    metric: str, conn: Conn, geography: Annotated[str, Query(max_length=128)] = "CN",
+    as_of: Annotated[date | None, Query(description="what was known on this date")] = None,
+    period_kind: Text = None, limit: Limit = 200, offset: Offset = 0,
+) -> models.SeriesOut:
+    """The latest value of each period of a series, or the values known on `as_of`."""
+    if as_of is not None:
+        rows = [
+            p for p in queries.as_of(conn, metric, geography, as_of)
+            if period_kind is None or p.period_kind == period_kind
+        ]
+        points, total = rows[offset : offset + limit], len(rows)
+    else:
+        points, total = queries.series_points(
+            conn, metric, geography, period_kind, limit=limit, offset=offset
+        )
+    return models.SeriesOut(metric=metric, geography=geography, as_of=as_of, points=points,
+                            total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/api/metrics/{metric}/vintages", response_model=models.Page[queries.Observation],
+    tags=["statistics"],
+)
+def get_vintages(
+    metric: str, conn: Conn, geography: Text = None,
+    period: Annotated[str | None, Query(max_length=16, description="period key")] = None,
+    limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[queries.Observation]:
+    """Every published vintage of a metric's points, with provenance."""
+    items, total = queries.observations_page(conn, metric, geography, period, limit, offset)
+    return _page(items, total, limit, offset)
+
+
+@router.get("/api/overview", response_model=models.Page[models.OverviewRow], tags=["statistics"])
+def overview(
+    ctx: Ctx, conn: Conn, metric: Text = None, geography: Text = None,
+    limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.OverviewRow]:
+    """The latest figure of each series with its growth and a mismatch flag."""
+    return overview_page(ctx, conn, metric, geography, limit, offset)
+
+
+def overview_page(
+    ctx: ApiContext, conn: Connection, metric: str | None, geography: str | None,
+    limit: int, offset: int,
+) -> models.Page[models.OverviewRow]:
+    """The overview rows of one page of series."""
+    keys, total = queries.series_keys(conn, metric, geography, limit, offset)
+    rows = [
+        models.OverviewRow(**r.model_dump(), mismatch=_mismatch(r, ctx.growth_tolerance_pp),
+                           revised=r.previous_event_id is not None
+                           and r.previous_value != r.value)
+        for r in queries.latest_of_series(conn, keys)
+    ]
+    return _page(rows, total, limit, offset)
+
+
+def _mismatch(r: queries.SeriesLatest, tolerance: float) -> bool:
+    return (
+        r.difference is not None and r.change_kind in ("percent", "percentage_points")
+        and abs(r.difference) > Decimal(str(tolerance))
+    )
+
+
+@router.get("/api/growth", response_model=models.Page[models.GrowthOut], tags=["statistics"])
+def growth(
+    ctx: Ctx, conn: Conn, metric: Text = None, geography: Text = None,
+    mismatch: Annotated[bool, Query(description="only reported/computed mismatches")] = False,
+    limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.GrowthOut]:
+    """Reported change, computed change, their difference and the implied prior value."""
+    tol = ctx.growth_tolerance_pp
+    items, total = queries.growth_page(
+        conn, metric, geography, tol if mismatch else None, limit, offset
+    )
+    out = [models.GrowthOut(**g.model_dump(), mismatch=g.mismatch(tol)) for g in items]
+    return _page(out, total, limit, offset)
+
+
+@router.get(
+    "/api/yearly-totals", response_model=models.Page[queries.YearlyTotal], tags=["statistics"]
+)
+def yearly(
+    conn: Conn, metric: Text = None, geography: Text = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[queries.YearlyTotal]:
+    """Official annual figures against year-to-date totals, with the gap."""
+    items, total = queries.yearly_page(conn, metric, geography, year, limit, offset)
+    return _page(items, total, limit, offset)
+
+
+@router.get("/api/pilots", response_model=models.Page[models.PilotOut], tags=["pilots"])
+def pilots(
+    conn: Conn, program: Text = None, status_: Annotated[str | None, Query(
+        alias="status", max_length=16)] = None, city: Text = None,
+    limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.PilotOut]:
+    """City pilots by program and status, each with its status history."""
+    items, total = queries.pilots_page(conn, program, status_, city, limit, offset)
+    history: dict[tuple[str, str], list[queries.PilotEvent]] = {}
+    for e in queries.pilot_history(conn, [(p.program, p.city) for p in items]) if items else ():
+        history.setdefault((e.program, e.city), []).append(e)
+    out = [
+        models.PilotOut(**p.model_dump(), history=history.get((p.program, p.city), []))
+        for p in items
+    ]
+    return _page(out, total, limit, offset)
+
+
+@router.get("/api/notices", response_model=models.Page[queries.PolicyNotice], tags=["policy"])
+def notices(
+    conn: Conn, type_: Annotated[str | None, Query(alias="type", max_length=16)] = None,
+    issuer: Text = None, q: Text = None, limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[queries.PolicyNotice]:
+    """The notice registry, newest first, filtered by type, issuer id or title text."""
+    items, total = queries.notices_page(conn, type_, issuer, q, limit, offset)
+    return _page(items, total, limit, offset)
+
+
+@router.get(
+    "/api/notices/detail", response_model=models.NoticeOut, tags=["policy"],
+    responses={404: {"description": "no such notice"}},
+)
+def notice_detail(
+    conn: Conn, key: Annotated[str, Query(min_length=1, max_length=300)]
+) -> models.NoticeOut:
+    """One notice (by its key) with every mention of it."""
+    found = queries.notices(conn, [key])
+    if not found:
+        raise HTTPException(404, "no such notice")
+    return models.NoticeOut(**found[0].model_dump(), mentions=queries.notice_mentions(conn, key))
+
+
+@router.get("/api/alerts", response_model=models.Page[models.AlertOut], tags=["alerts"])
+def alerts(
+    ctx: Ctx, conn: Conn, state: Annotated[str | None, Query(max_length=16)] = None,
+    rule: Annotated[str | None, Query(max_length=64)] = None,
+    severity: Annotated[str | None, Query(max_length=16)] = None,
+    limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.AlertOut]:
+    """Alerts filtered by state, rule and severity, newest first."""
+    items, total = queries.alerts_page(conn, state, rule, severity, limit, offset)
+    now = ctx.clock()
+    return _page([actions.alert_out(a, now) for a in items], total, limit, offset)
+
+
+@router.get(
+    "/api/alerts/detail", response_model=models.AlertDetail, tags=["alerts"],
+    responses={404: {"description": "no such alert"}},
+)
+def alert_detail(
+    ctx: Ctx, conn: Conn, rule: Annotated[str, Query(min_length=1, max_length=64)],
+    key: Annotated[str, Query(min_length=1, max_length=400)],
+) -> models.AlertDetail:
+    """One alert with every raise, resolution, acknowledgement and silence."""
+    found = queries.alerts(conn, [(rule, key)])
+    if not found:
+        raise HTTPException(404, "no such alert")
+    out = actions.alert_out(found[0], ctx.clock())
+    return models.AlertDetail(**out.model_dump(), history=queries.alert_history(conn, rule, key))
+
+
+def _run(action: Callable[[], tuple[Event, models.AlertOut | None]]) -> models.ActionOut:
+    try:
+        event, alert = action()
+    except actions.ActionError as exc:
+        raise HTTPException(exc.status, exc.detail) from None
+    return models.ActionOut(event_id=str(event.event_id), event_type=event.event_type, alert=alert)
+
+
+@router.post(
+    "/api/alerts/acknowledge", response_model=models.ActionOut, status_code=202,
+    tags=["alerts"], responses=WRITE_RESPONSES,
+)
+def acknowledge(body: models.AlertRef, ctx: Writer) -> models.ActionOut:
+    """Acknowledge an alert (recorded as an AlertAcknowledged event)."""
+    return _run(lambda: actions.acknowledge(ctx, body.rule, body.key, body.by, body.note))
+
+
+@router.post(
+    "/api/alerts/silence", response_model=models.ActionOut, status_code=202,
+    tags=["alerts"], responses={**WRITE_RESPONSES, 422: {"description": "bad expiry"}},
+)
+def silence(body: models.SilenceIn, ctx: Writer) -> models.ActionOut:
+    """Silence an alert's notifications until a time (recorded as an AlertSilenced event)."""
+    return _run(lambda: actions.silence(
+        ctx, body.rule, body.key, body.by, until=body.until, minutes=body.minutes, note=body.note
+    ))
+
+
+@router.get(
+    "/api/documents", response_model=models.Page[queries.DocumentInfo], tags=["documents"]
+)
+def documents(conn: Conn, limit: Limit = 50, offset: Offset = 0) -> models.Page[
+    queries.DocumentInfo
+]:
+    """Received documents, newest first."""
+    items, total = queries.documents_page(conn, limit, offset)
+    return _page(items, total, limit, offset)
+
+
+@router.get(
+    "/api/documents/{document_id}", response_model=models.DocumentDetail, tags=["documents"],
+    responses={404: {"description": "no such document"}},
+)
+def document(document_id: str, conn: Conn) -> models.DocumentDetail:
+    """A document with the facts extracted from it and their provenance spans."""
+    doc = queries.document(conn, document_id)
+    if doc is None:
+        raise HTTPException(404, "no such document")
+    stats, mentions, pilot_events = queries.document_facts(conn, document_id)
+    return models.DocumentDetail(document=doc, statistics=stats, notices=mentions,
+                                 pilots=pilot_events)
+
+
+@router.post(
+    "/api/documents", response_model=models.IngestOut, status_code=201, tags=["documents"],
+    responses={**WRITE_RESPONSES, 503: {"description": "no ingestion service"}},
+)
+def post_document(body: models.DocumentIn, ctx: Writer) -> models.IngestOut:
+    """Ingest a document (text + metadata) through the ingestion service."""
+    try:
+        return actions.ingest_document(
+            ctx, body.text, body.published, title=body.title, url=body.url,
+            publisher=body.publisher,
+        )
+    except actions.ActionError as exc:
+        raise HTTPException(exc.status, exc.detail) from None
