@@ -161,6 +161,19 @@ def derive_all(
     return out
 
 
+def all_keys(conn: Connection) -> Changes:
+    """Changes naming every series, notice, pilot and alert key the projections hold."""
+    cv, pn, cp, al = tables.current_values, tables.policy_notices, tables.city_pilots, tables.alerts
+    out = Changes()
+    out.series = {
+        (m, g) for m, g in conn.execute(sa.select(cv.c.metric, cv.c.geography).distinct())
+    }
+    out.notices = set(conn.execute(sa.select(pn.c.notice_key)).scalars())
+    out.pilots = {(p, c) for p, c in conn.execute(sa.select(cp.c.program, cp.c.city))}
+    out.alerts = {(r, k) for r, k in conn.execute(sa.select(al.c.rule, al.c.key))}
+    return out
+
+
 class Projector:
     """Applies log records to the projection tables of one database.
 

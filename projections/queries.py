@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -267,7 +267,7 @@ def unclassified_count(conn: Connection) -> int:
 def counts(conn: Connection) -> dict[str, int]:
     """Row counts of the base tables, for reports and health checks."""
     return {
-        t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+        str(t.name): int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
         for t in tables.BASE_TABLES
     }
 

@@ -69,9 +69,11 @@ def projection_engine(url: str) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-        if scheme != "postgresql+psycopg":
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        return sa.create_engine(url, pool_pre_ping=True)
+        from services.pgschema import postgres_engine
+
+        # live tables in one named schema (URL parameter `schema`, default ipmon), so that
+        # `ipmon rebuild` can swap a whole schema in one transaction
+        return postgres_engine("postgresql+psycopg://" + url.split("://", 1)[1])
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
 
 

@@ -111,6 +111,8 @@ def run(
     try:
         result = _ingest_paths(application, _expand([inbox]) if inbox.exists() else [], when)
         changes = application.runner.catch_up()
+        if application.runner.reconcile_alerts():
+            changes.merge(application.runner.catch_up())
         err.print(
             f"ingested {len(result.events)} events ({result.new} new) from {inbox}; "
             f"applied {changes.applied} to projections, {len(changes.rejected)} dead-lettered"
@@ -200,9 +202,27 @@ def extract(
         raise typer.BadParameter("--format is jsonl or table")
     from rich.table import Table
 
-    t = Table("type", "subject", "payload")
+    from events import PolicyNoticeIssued, StatisticPublished
+    from services.report import human
+
+    t = Table("type", "fact", "sentence")
     for e in events[1:]:
-        t.add_row(e.event_type, e.subject, orjson.dumps(e.payload.model_dump(mode="json")).decode())
+        p = e.payload
+        if isinstance(p, StatisticPublished):
+            change = p.reported_change
+            moved = (
+                f" {'+' if change.direction == 'up' else '-'}"
+                f"{change.percent or change.percentage_points or change.absolute}"
+                f"{'%' if change.percent is not None else ''} ({change.basis})"
+                if change
+                else ""
+            )
+            fact = f"{p.metric} {p.geography} {p.period.key}: {human(p.value, p.unit)}{moved}"
+        elif isinstance(p, PolicyNoticeIssued):
+            fact = f"{p.type}: {p.title or p.description} [{', '.join(i.id for i in p.issuers)}]"
+        else:
+            fact = ", ".join(f"{k}={v}" for k, v in p.model_dump().items() if v is not None)
+        t.add_row(e.event_type, fact, e.source.sentence if e.source else "")
     console.print(t)
 
 

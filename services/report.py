@@ -13,20 +13,17 @@ from projections import queries
 
 
 def human(value: Decimal | None, unit: str = "") -> str:
-    """A value with a scale word: 33700000000 CNY -> '33.7 bn CNY'."""
+    """A value with a scale word, rounded for reading: 33700000000 CNY -> '33.7 bn CNY'."""
     if value is None:
         return "—"
-    v = abs(value)
-    for limit, word in (
-        (Decimal(10) ** 12, "tn"),
-        (Decimal(10) ** 9, "bn"),
-        (Decimal(10) ** 6, "m"),
-    ):
-        if v >= limit and unit in ("CNY", "USD"):
-            text = f"{(value / limit).normalize():f} {word}"
+    scales = ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m"))
+    for limit, word in scales:
+        if abs(value) >= limit and unit in ("CNY", "USD"):
+            text = f"{(value / limit).quantize(Decimal('0.001')).normalize():f} {word}"
             break
     else:
-        text = f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value:f}"
+        rounded = value.quantize(Decimal("0.01")).normalize()
+        text = f"{rounded:,f}"
     return f"{text} {unit}".strip()
 
 

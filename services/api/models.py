@@ -49,7 +49,7 @@ class OverviewRow(queries.SeriesLatest):
 class GrowthOut(queries.GrowthRate):
     """A growth row with its mismatch flag at the configured tolerance."""
 
-    mismatch: bool
+    is_mismatch: bool = Field(description="reported and computed change disagree")
 
 
 class SeriesOut(BaseModel):
@@ -73,7 +73,7 @@ class PilotOut(queries.CityPilot):
 class NoticeOut(queries.PolicyNotice):
     """A notice with every mention of it."""
 
-    mentions: list[queries.NoticeMention]
+    sources: list[queries.NoticeMention] = Field(description="every mention, oldest first")
 
 
 class AlertOut(queries.Alert):

@@ -87,7 +87,7 @@ def readyz(ctx: Ctx, response: Response) -> models.Health:
     try:
         with ctx.engine.connect() as conn:
             behind = status.lag(ctx, conn)
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready; say which
+    except Exception as exc:  # any failure means not ready; the detail says which
         response.status_code = 503
         return models.Health(status="unavailable", detail=f"{type(exc).__name__}: {exc}")
     per = behind.per_partition()
@@ -202,7 +202,7 @@ def growth(
     items, total = queries.growth_page(
         conn, metric, geography, tol if mismatch else None, limit, offset
     )
-    out = [models.GrowthOut(**g.model_dump(), mismatch=g.mismatch(tol)) for g in items]
+    out = [models.GrowthOut(**g.model_dump(), is_mismatch=g.mismatch(tol)) for g in items]
     return _page(out, total, limit, offset)
 
 
@@ -258,7 +258,9 @@ def notice_detail(
     found = queries.notices(conn, [key])
     if not found:
         raise HTTPException(404, "no such notice")
-    return models.NoticeOut(**found[0].model_dump(), mentions=queries.notice_mentions(conn, key))
+    return models.NoticeOut(
+        **found[0].model_dump(), sources=queries.notice_mentions(conn, key)
+    )
 
 
 @router.get("/api/alerts", response_model=models.Page[models.AlertOut], tags=["alerts"])

@@ -11,7 +11,7 @@ from events import make_event
 from events.codec import rejected
 from events.envelope import utcnow
 from events.log import EventLog
-from projections.projector import Changes, Projector
+from projections.projector import Changes, Projector, all_keys
 from services.alerts.rules import AlertConfig, alert_events, evaluate
 from services.alerts.sinks import AlertSink
 
@@ -59,6 +59,20 @@ class EmbeddedRunner:
                 except Exception:  # a failing sink must never stop projection
                     log.exception("alert sink %s failed", type(sink).__name__)
         return changes
+
+    def reconcile_alerts(self) -> int:
+        """Evaluate every rule over every key; returns how many alert events were new.
+
+        Alerts are evaluated after each batch commits, so a crash in between would lose
+        them; evaluating everything once at start-up recovers them, and idempotent event
+        ids make it free of duplicates.
+        """
+        with self.projector.engine.connect() as conn:
+            changes = all_keys(conn)
+            firing, cleared = evaluate(conn, changes, self.alert_config)
+        if not (firing or cleared):
+            return 0
+        return self.log.append(alert_events(firing, cleared, self.clock())).new
 
     def catch_up(self, progress: Callable[[Changes], None] | None = None) -> Changes:
         """Apply batches until the log has nothing new; return everything that changed."""

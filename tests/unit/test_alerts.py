@@ -147,3 +147,15 @@ def test_revision_notice_pilot_and_ytd_rules(runner: EmbeddedRunner) -> None:
     assert ("notice_issued", "measures on pledge financing") in alerts
     changed = alerts[("pilot_status_changed", "IP operation service system|Ningbo")]
     assert "selected -> graduated" in changed.message
+
+
+def test_alerts_missed_by_a_crash_are_recovered_at_start(runner: EmbeddedRunner) -> None:
+    runner.log.append([statistic(period="2021", value="500", change="+43.9%", doc=1)])
+    # projected, but the process died before evaluating the rules
+    records = runner.log.read(None, runner.projector.cursor())
+    runner.projector.apply(records)
+    assert alert_events(runner) == 0
+    assert runner.reconcile_alerts() == 1
+    runner.catch_up()
+    assert ("growth_unusual", "ip_pledge_financing_amount|CN|2021") in firing(runner)
+    assert runner.reconcile_alerts() == 0

@@ -143,3 +143,14 @@ def test_became_and_a_second_clause() -> None:
         ("Yantai", "demonstration", "national IP model cities"),
         ("Weifang", "pilot", "IP pilot cities"),
     }
+
+
+def test_programme_stops_where_the_naming_document_begins() -> None:
+    text = (
+        "Lanzhou was selected as a national pilot city for building a strong intellectual "
+        "property city in the Notice on Selecting Pilot Cities, released by CNIPA in 2023."
+    )
+    found = designated(text)
+    assert [(p.city, p.program) for p in found] == [
+        ("Lanzhou", "national pilot city for building a strong intellectual property city")
+    ]

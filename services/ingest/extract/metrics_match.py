@@ -33,6 +33,8 @@ class _Alias:
     negatives: tuple[str, ...]
     as_of: bool | None
     order: int
+    word_set: frozenset[str]
+    negative_set: frozenset[str]
 
 
 @cache
@@ -52,7 +54,17 @@ def _aliases() -> tuple[_Alias, ...]:
                     negatives.append(word[1:])
                 else:
                     words.append(word)
-            out.append(_Alias(metric, tuple(words), tuple(negatives), as_of, order))
+            out.append(
+                _Alias(
+                    metric,
+                    tuple(words),
+                    tuple(negatives),
+                    as_of,
+                    order,
+                    frozenset(words),
+                    frozenset(negatives),
+                )
+            )
     return tuple(out)
 
 
@@ -108,15 +120,20 @@ def match_metric(
 ) -> tuple[Metric, float]:
     """Best metric for a statistic and its score; `unclassified` with 0.0 when none fits."""
     hd, loc = _prefixes(head), _prefixes(local)
-    prev, sent = _prefixes(previous), _prefixes(sentence)
+    prev = _prefixes(previous)
+    # Every layer is part of the sentence in practice; the union keeps that an assumption.
+    sent = _prefixes(sentence) | hd | loc | prev
     # Own-phrase words rank first: a list item "503,000 for utility patents" is about utility
     # patents even if the sentence began with invention patents.
     best: tuple[tuple[float, int, float, int], Metric] | None = None
     for alias in _aliases_for(unit):
         metric = alias.metric
+        # Set tests first (they run in C): all words somewhere, no negative nearby.
+        if not alias.word_set <= sent:
+            continue
         if alias.as_of is not None and alias.as_of != as_of:
             continue
-        if any(neg in loc or neg in hd for neg in alias.negatives):
+        if not (alias.negative_set.isdisjoint(loc) and alias.negative_set.isdisjoint(hd)):
             continue
         score = 0.0
         own = 0

@@ -110,13 +110,18 @@ _PROGRAM = re.compile(
     r"|are|was|were|its|their|of|in|and|similar|\w+ed)\b)[\w-]+\s+){0,3}?"
     r"(?:key\s+cities|pilot\s+(?:cit(?:y|ies)|zones?"
     r"|projects?|programs?|programmes?)|demonstration\s+(?:cit(?:y|ies)|zones?|parks?)"
-    r"|model\s+(?:cit(?:y|ies)|zones?))(?:\s+(?:to|for|of|on)\s+[^,.;\n]+)?",
+    r"|model\s+(?:cit(?:y|ies)|zones?))"
+    # the programme's purpose ends where the sentence turns to the notice, issuer or date
+    r"(?:\s+(?:to|for|of|on)\s+(?:(?!\s+(?:in|under|by|issued|according|announced|released"
+    r"|with|at|through|via)\b)[^,.;\n])+)?",
     re.IGNORECASE,
 )
 _WHAT_END = re.compile(
     r"\s+(?:in|since|from|on|during)\s+(?:(?:19|20)\d{2}|January|February|March|April|May|June"
     r"|July|August|September|October|November|December)\b|,\s+(?!(?:and\s+)?(?:Top\s+)?[A-Z])"
-    r"|\s+(?:which|meaning|making|after)\b|\s+by\s+",
+    r"|\s+(?:which|meaning|making|after)\b|\s+by\s+"
+    # "... city in the Notice on ..." names the document, not the programme
+    r"|\s+(?:in|under|according\s+to|pursuant\s+to)\s+(?:the\s+|an?\s+)?(?=[A-Z\u201c\"])",
 )
 _FINITE_VERB = re.compile(r"\b(?:was|were|is|are|has|have|had|became|become|will)\b")
 _SPLIT_DESIGNATIONS = re.compile(r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z])")

@@ -29,9 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -734,7 +734,7 @@ def _basis(after: str, value_year: int | None) -> tuple[str | None, int]:
 def _geography(s: str, pos: int, state: _State) -> str:
     """The place a statistic is about: a named city or district before it, else CN."""
     best: str | None = None
-    for start, end, name in _places_in(s):
+    for _start, end, name in _places_in(s):
         if end > pos:
             break
         if not _ORG_AFTER.match(s[end : end + 40]):
@@ -814,16 +814,6 @@ _TO_BEFORE = re.compile(r"\bto\s*$")
 _LOWER_WORD = re.compile(r"\s+[a-z]")
 
 
-def _future_cue(s: str, start: int) -> bool:
-    """Whether a target or forecast cue occurs before position `start` in the sentence."""
-    return bool(_FUTURE.search(s, 0, start))
-
-
-def _hard_future_cue(s: str, start: int) -> bool:
-    """A plan word ("target", "expected") before `start`: not overridden by a past period."""
-    return any(not _SOFT_FUTURE.match(m.group(0)) for m in _FUTURE.finditer(s, 0, start))
-
-
 def _in_parens(s: str, pos: int) -> bool:
     """Whether position `pos` sits inside an open parenthesis."""
     return s.rfind("(", 0, pos) > s.rfind(")", 0, pos)
@@ -850,6 +840,32 @@ def _normalise_basis(change: _Change, year: int) -> None:
         change.basis = "vs_previous_year"
 
 
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """Where the first cue of each kind starts in a sentence (its length if none)."""
+
+    future: int
+    hard_future: int
+    funding: int
+    foreign: int
+    company: int
+
+    @classmethod
+    def of(cls, s: str) -> _Cues:
+        """Scan a sentence once for every cue."""
+        end = len(s)
+        future = _FUTURE.search(s)
+        hard = next((m for m in _FUTURE.finditer(s) if not _SOFT_FUTURE.match(m.group(0))), None)
+        funding, foreign, company = _FUNDING.search(s), _FOREIGN.search(s), _COMPANY.search(s)
+        return cls(
+            future=future.start() if future else end,
+            hard_future=hard.start() if hard else end,
+            funding=funding.start() if funding else end,
+            foreign=foreign.start() if foreign else end,
+            company=company.start() if company else end,
+        )
+
+
 @dataclass(slots=True)
 class _Sentence:
     """One sentence being read, and what has been found in it so far."""
@@ -865,6 +881,7 @@ class _Sentence:
     changes: list[_Num] = field(default_factory=list)
     multi_from: int = 0  # values from here on are multi-year totals or averages
     currency: str | None = None
+    cues: _Cues = field(default_factory=lambda: _Cues(0, 0, 0, 0, 0))
 
 
 def _process(
@@ -891,6 +908,7 @@ def _process(
     if not _IP_CUE.search(s) and not state.last_stats:
         return []
     ctx.multi_from = _multi_year_start(s)
+    ctx.cues = _Cues.of(s)
     # Numbers inside period phrases ("first five months", "Q1") and years are not values.
     ctx.nums = [
         n
@@ -1172,21 +1190,18 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
         and any(h.period == period for h in ctx.periods)
         and _period_end(period) < pub
     )
+    cues = ctx.cues
     # "Will" with a period that is over is a translation artefact ("in 2022 ... will be").
-    if (
-        _hard_future_cue(s, n.start)
-        or future_period
-        or (_future_cue(s, n.start) and not past_period)
-    ):
+    if cues.hard_future < n.start or future_period or (cues.future < n.start and not past_period):
         return True
-    if _FUNDING.search(s, 0, n.start) or _FUNDING.match(s[n.end : n.end + 12]):
+    if cues.funding < n.start or _FUNDING.match(s[n.end : n.end + 12]):
         return True
     if n.start >= ctx.multi_from and not n.from_to:
         return True
-    foreign = _FOREIGN.search(s, 0, n.start)
+    foreign = _FOREIGN.search(s, 0, n.start) if cues.foreign < n.start else None
     if foreign and not _CHINA.search(s, foreign.end(), n.start):
         return True
-    if _COMPANY.search(s, 0, n.start) or _COMPANY.search(phrase.text):
+    if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(phrase.text)):
         return True
     # Milestone "topped 25 billion for the first time, totaling 25.4 billion".
     return (
@@ -1362,11 +1377,10 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
     for c in ctx.changes:
         if c.target is not None or c.change is None:
             continue
-        if ctx.multi_from <= len(s) or _future_cue(s, c.start) or _FOREIGN.search(s, 0, c.start):
+        cues = ctx.cues
+        if ctx.multi_from <= len(s) or min(cues.future, cues.foreign, cues.company) < c.start:
             continue
-        if _COMPANY.search(s, 0, c.start) or _THRESHOLD_BEFORE.search(
-            s[max(0, c.start - 80) : c.start]
-        ):
+        if _THRESHOLD_BEFORE.search(s[max(0, c.start - 80) : c.start]):
             continue
         ch = c.change
         ch.basis = ch.basis or state.basis or "unspecified_prior_year"

@@ -1,0 +1,325 @@
+"""The distributed processor: a faust-streaming app that projects Kafka streams into a database.
+
+Faust is a thin adapter here. One agent (concurrency 1, so each partition is consumed in
+order; faust issue #606 makes higher concurrency unsafe for ordering in 0.15) reads every
+stream topic, takes micro-batches (``take_events(n, within=...)``) and hands them to
+`BatchProcessor`, plain synchronous code that calls the same projection functions as the
+embedded runner (`Projector.apply_in`).
+
+Exactly-once effect: each batch runs in one database transaction that writes the projection
+state *and* the consumed positions (``projection_positions``, one row per ``topic:partition``).
+Records at or below a stored position are skipped, so redelivery after a crash or a
+rebalance changes nothing. When partitions are assigned, the worker commits the stored
+positions as the group's Kafka offsets before faust seeks to the committed offsets, so it
+resumes exactly where the projections are, even when the database was rebuilt or restored.
+
+Dead letters and alerts are appended through `KafkaEventLog` inside the batch's transaction,
+before it commits: a crash can only repeat those appends, and their deterministic event ids
+make a repeat a no-op.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from events import make_event
+from events.codec import DecodeError, decode, rejected
+from events.envelope import utcnow
+from events.log.kafka import KafkaEventLog, partition_label, record_ids
+from events.log.port import Position, Record
+from events.streams import STREAMS, stream_of_topic, topic_name
+from projections import tables
+from projections.projector import Changes, Projector
+from services.alerts.rules import AlertConfig, alert_events, evaluate
+from services.alerts.sinks import AlertSink, LogSink
+from services.settings import Settings
+
+log = logging.getLogger("ipmon.worker")
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """Tuning of one worker process; the defaults favour latency under light load."""
+
+    batch_size: int = 5000
+    within_s: float = 0.01
+    session_timeout_s: float = 10.0
+    heartbeat_s: float = 1.0
+    commit_interval_s: float = 1.0
+    attempts: int = 5
+    projector: str = "main"
+
+
+@dataclass
+class BatchProcessor:
+    """Validates a batch, projects it and stores its positions in one transaction."""
+
+    engine: Engine
+    log: KafkaEventLog
+    alert_config: AlertConfig = field(default_factory=AlertConfig)
+    sinks: Sequence[AlertSink] = ()
+    projector_name: str = "main"
+    clock: Callable[[], datetime] = utcnow
+    attempts: int = 5
+
+    def __post_init__(self) -> None:
+        self.projector = Projector(self.engine, self.projector_name)
+
+    def stored_positions(self, labels: Iterable[str]) -> dict[str, int]:
+        """The last applied offset of each partition label that has one."""
+        wanted = list(labels)
+        p = tables.positions
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(p.c.partition, p.c.offset).where(
+                    p.c.projector == self.projector_name, p.c.partition.in_(wanted)
+                )
+            )
+            return {part: int(off) for part, off in rows}
+
+    def process(self, records: Sequence[Record]) -> Changes:
+        """Apply one batch; retried whole when the database reports a transient failure."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return self._process(records)
+            except DBAPIError as exc:
+                # a conflict with another worker during a rebalance or a dropped connection:
+                # the transaction rolled back, so the batch can simply run again
+                if attempt == self.attempts or not exc.connection_invalidated and not _retryable(
+                    exc
+                ):
+                    raise
+                log.warning("batch failed (%s), attempt %d; retrying", exc.orig, attempt)
+        raise AssertionError("unreachable")
+
+    def _process(self, records: Sequence[Record]) -> Changes:
+        with self.engine.begin() as conn:
+            labels = sorted({r.position.partition for r in records})
+            self._lock_partitions(conn, labels)
+            stored = self._positions(conn, labels)
+            fresh = [r for r in records if r.position.offset > stored.get(r.position.partition, -1)]
+            good: list[Record] = []
+            bad: list[tuple[Record, str]] = []
+            for r in fresh:
+                try:
+                    decode(r.data)
+                except DecodeError as exc:
+                    bad.append((r, str(exc)))
+                else:
+                    good.append(r)
+            changes = self.projector.apply_in(conn, good)
+            changes.skipped += len(records) - len(fresh)
+            bad += changes.rejected
+            changes.rejected = bad
+            if bad:
+                self._save_positions(conn, [r for r, _ in bad])
+                self.log.append(self._dead_letters(bad))
+            firing, cleared = evaluate(conn, changes, self.alert_config)
+            if firing or cleared:
+                self.log.append(alert_events(firing, cleared, self.clock()))
+        if changes.new_alert_events:
+            for sink in self.sinks:
+                try:
+                    sink.deliver(changes.new_alert_events)
+                except Exception:  # a failing sink must never stop projection
+                    log.exception("alert sink %s failed", type(sink).__name__)
+        return changes
+
+    def _dead_letters(self, bad: Sequence[tuple[Record, str]]) -> list[Any]:
+        now = self.clock()
+        for r, err in bad:
+            log.error("dead-lettered record at %s: %s", r.position, err)
+        return [
+            make_event(
+                rejected(r.data, err, f"{r.stream}@{r.position.partition}:{r.position.offset}"),
+                published_at=now.date(), recorded_at=now,
+            )
+            for r, err in bad
+        ]
+
+    def _lock_partitions(self, conn: Connection, labels: Sequence[str]) -> None:
+        # During a rebalance the old and the new owner of a partition may both hold a batch
+        # of it for a moment; a transaction-scoped lock per partition (taken in sorted order,
+        # so two workers cannot deadlock) makes the second wait and then skip what the first
+        # committed.
+        if conn.dialect.name != "postgresql":
+            return  # SQLite serialises writers already
+        for label in labels:
+            conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"{self.projector_name}/{label}"},
+            )
+
+    def _positions(self, conn: Connection, labels: Sequence[str]) -> dict[str, int]:
+        p = tables.positions
+        rows = conn.execute(
+            sa.select(p.c.partition, p.c.offset).where(
+                p.c.projector == self.projector_name, p.c.partition.in_(labels)
+            )
+        )
+        return {part: int(off) for part, off in rows}
+
+    def _save_positions(self, conn: Connection, records: Sequence[Record]) -> None:
+        """Move positions past rejected records, which the projector never saw."""
+        latest: dict[str, int] = {}
+        for r in records:
+            latest[r.position.partition] = max(
+                latest.get(r.position.partition, -1), r.position.offset
+            )
+        stored = self._positions(conn, sorted(latest))
+        p = tables.positions
+        for part, off in latest.items():
+            if part not in stored:
+                conn.execute(
+                    sa.insert(p).values(projector=self.projector_name, partition=part, offset=off)
+                )
+            elif off > stored[part]:
+                conn.execute(
+                    sa.update(p)
+                    .where(p.c.projector == self.projector_name, p.c.partition == part)
+                    .values(offset=off)
+                )
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    # serialization failure, deadlock, unique violation from a concurrent derived-row insert
+    return code in {"40001", "40P01", "23505"}
+
+
+def message_record(message: Any, prefix: str) -> Record:
+    """A faust/aiokafka message as a log Record (same shape the other adapters return)."""
+    headers = message.headers or ()
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    value = bytes(message.value or b"")
+    eid, etype = record_ids(pairs, value)
+    label = partition_label(message.topic, message.partition)
+    return Record(
+        Position(label, int(message.offset)), stream_of_topic(message.topic, prefix), eid,
+        etype, value,
+    )
+
+
+def kafka_bootstrap(settings: Settings) -> str:
+    """The ``host:port[,host:port]`` of a ``kafka://`` event-log URL."""
+    url = settings.resolved_event_log_url()
+    parsed = urlparse(url)
+    if parsed.scheme != "kafka":
+        raise ValueError(f"the worker needs a kafka:// event log, got {url!r}")
+    return parsed.netloc
+
+
+def create_app(
+    settings: Settings,
+    options: WorkerOptions | None = None,
+    processor: BatchProcessor | None = None,
+) -> Any:
+    """The faust app: one agent over every stream topic, projecting micro-batches."""
+    import faust
+
+    from services.bootstrap import alert_config, projection_engine
+
+    opts = options or WorkerOptions()
+    bootstrap = kafka_bootstrap(settings)
+    prefix = settings.kafka_topic_prefix
+    if processor is None:
+        engine = projection_engine(settings.resolved_database_url())
+        Projector(engine, opts.projector).create()
+        event_log = KafkaEventLog(
+            bootstrap, prefix=prefix, partitions=settings.kafka_partitions,
+            replication=settings.kafka_replication, client_id=f"{settings.kafka_group}-worker",
+        )
+        processor = BatchProcessor(
+            engine, event_log, alert_config(settings), [LogSink()], opts.projector,
+            attempts=opts.attempts,
+        )
+    batches = processor
+    app = faust.App(
+        settings.kafka_group,
+        broker=[f"kafka://{host}" for host in bootstrap.split(",")],
+        store="memory://",
+        autodiscover=False,
+        web_enabled=False,
+        topic_partitions=settings.kafka_partitions,
+        topic_replication_factor=settings.kafka_replication,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=opts.session_timeout_s,
+        broker_heartbeat_interval=opts.heartbeat_s,
+        broker_commit_interval=opts.commit_interval_s,
+        broker_max_poll_records=max(opts.batch_size, 500),
+        stream_buffer_maxsize=max(opts.batch_size * 2, 4096),
+        producer_acks=-1,
+    )
+    names = [topic_name(s, prefix) for s in STREAMS]
+    # raw bytes in and out: decoding is ours, so a poison record cannot crash the stream
+    topic = app.topic(*names, key_type=bytes, value_type=bytes, key_serializer="raw",
+                      value_serializer="raw")
+    # one thread owns the database work, so the event loop keeps heartbeating meanwhile
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipmon-project")
+
+    @app.agent(topic, concurrency=1)
+    async def project(stream: Any) -> None:
+        loop = asyncio.get_running_loop()
+        async for events in stream.take_events(opts.batch_size, within=opts.within_s):
+            records = [message_record(e.message, prefix) for e in events]
+            changes = await loop.run_in_executor(executor, batches.process, records)
+            log.debug("applied %d, skipped %d", changes.applied, changes.skipped)
+
+    @app.on_partitions_assigned.connect
+    async def seek_to_projections(sender: Any, assigned: Any, **_: Any) -> None:
+        # Faust seeks to the group's committed offsets once assignment completes; making
+        # those equal to the positions stored with the projections (0 where none) makes it
+        # resume exactly where the projections are.
+        ours = [tp for tp in assigned if tp.topic in names]
+        log.info("assigned %s", sorted(f"{tp.topic}:{tp.partition}" for tp in ours))
+        if not ours:
+            return
+        loop = asyncio.get_running_loop()
+        labels = [partition_label(tp.topic, tp.partition) for tp in ours]
+        stored = await loop.run_in_executor(executor, batches.stored_positions, labels)
+        offsets = {tp: stored.get(partition_label(tp.topic, tp.partition), -1) + 1 for tp in ours}
+        await app.consumer._commit(offsets)
+
+    app.ipmon_executor = executor
+    app.ipmon_project = project
+    return app
+
+
+def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None:
+    """Run one worker until interrupted: `ipmon worker`."""
+    import faust
+
+    app = create_app(settings, options)
+    worker = faust.Worker(app, loglevel="INFO", quiet=True)
+    worker.execute_from_commandline()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m services.processor.worker``: run a worker with settings from the env."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--batch-size", type=int, default=WorkerOptions.batch_size)
+    parser.add_argument("--within", type=float, default=WorkerOptions.within_s)
+    parser.add_argument("--session-timeout", type=float, default=WorkerOptions.session_timeout_s)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    options = WorkerOptions(
+        batch_size=args.batch_size, within_s=args.within, session_timeout_s=args.session_timeout
+    )
+    run_worker(Settings(), options)
+
+
+if __name__ == "__main__":
+    main()

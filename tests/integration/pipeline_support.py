@@ -1,0 +1,187 @@
+"""Helpers of the Kafka + faust + PostgreSQL integration tests (no test functions here)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from events.log.kafka import KafkaEventLog
+from projections import tables
+
+REPO = Path(__file__).resolve().parents[2]
+INBOX = REPO / "examples" / "inbox"
+CLOCK = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+PARTITIONS = 3
+
+
+def unique(kind: str) -> str:
+    """A fresh name (topic prefix, group id, database) so tests never share state."""
+    return f"{kind}{uuid.uuid4().hex[:10]}"
+
+
+def wait_until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
+    """Poll `check` until it holds; fail naming `what` if it never does."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout_s:.0f}s waiting for {what}")
+        time.sleep(0.2)
+
+
+@contextmanager
+def fresh_database(postgres_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server; dropped afterwards."""
+    name = unique("ipmon_")
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def worker_env(bootstrap: str, database_url: str, prefix: str, group: str) -> dict[str, str]:
+    """The environment a worker subprocess reads its settings from."""
+    env = dict(os.environ)
+    env.update(
+        IPMON_EVENT_LOG_URL=f"kafka://{bootstrap}",
+        IPMON_DATABASE_URL=database_url,
+        IPMON_KAFKA_TOPIC_PREFIX=prefix,
+        IPMON_KAFKA_PARTITIONS=str(PARTITIONS),
+        IPMON_KAFKA_REPLICATION="1",
+        IPMON_KAFKA_GROUP=group,
+    )
+    return env
+
+
+class Worker:
+    """A worker as a real subprocess (`python -m services.processor.worker`)."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, batch_size: int = 200) -> None:
+        self.log_path = log_path
+        self._out = log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "services.processor.worker", "--batch-size", str(batch_size),
+             "--within", "0.05", "--session-timeout", "6"],
+            env=env, cwd=REPO, stdout=self._out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def output(self) -> str:
+        """Everything the worker printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no final commit."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        """A graceful stop (SIGTERM), killing it if it hangs."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._out.close()
+
+    def alive(self) -> bool:
+        """Whether the process still runs."""
+        return self.proc.poll() is None
+
+
+def positions(engine: Engine) -> dict[str, int]:
+    """The stored positions of the main projector."""
+    p = tables.positions
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(p.c.partition, p.c.offset).where(p.c.projector == "main"))
+        return {part: int(off) for part, off in rows}
+
+
+def caught_up(engine: Engine, log: KafkaEventLog) -> bool:
+    """Whether the projections reflect every record of the log, and the log stopped growing."""
+    ends = log.end_offsets()
+    try:
+        stored = positions(engine)
+    except sa.exc.ProgrammingError:
+        return False  # the worker has not created the tables yet
+    covered = all(stored.get(label, -1) == end - 1 for label, end in ends.items() if end > 0)
+    return covered and log.end_offsets() == ends
+
+
+# columns that record *when* something ran rather than what the events say
+_CLOCK_COLUMNS = {"alert_events": {"recorded_at", "published_at"},
+                  "alerts": {"raised_at", "resolved_at"},
+                  "deadletters": {"recorded_at"}}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return repr(value)
+    return value
+
+
+def dump(engine: Engine, skip: frozenset[str] = frozenset()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every projection table (not positions) as sorted rows of plain values."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for table in tables.metadata.sorted_tables:
+            if table is tables.positions or table.name in skip:
+                continue
+            cols = [c for c in table.c if c.name not in _CLOCK_COLUMNS.get(table.name, ())]
+            rows = conn.execute(sa.select(*cols)).all()
+            out[table.name] = sorted(
+                (tuple(_plain(v) for v in row) for row in rows), key=repr
+            )
+    return out
+
+
+def synthetic_events(n_series: int = 12, years: int = 6) -> list[Any]:
+    """Statistics (with revisions and reported growth), notices and pilot changes."""
+    from factories import notice, pilot, statistic
+
+    out: list[Any] = []
+    metrics = ("ip_pledge_financing_amount", "patent_transfer_license_count", "pct_applications")
+    for s in range(n_series):
+        metric, geography = metrics[s % 3], ("CN", "Zhejiang", "Hubei", "Beijing")[s // 3 % 4]
+        unit = "CNY" if metric == "ip_pledge_financing_amount" else "count"
+        for y in range(years):
+            base = 1000 + 97 * s + 131 * y * (1 + s % 5)
+            for q in range(1, 5):
+                out.append(statistic(metric, f"{2015 + y}-Q{q}", str(base * q), geography=geography,
+                                     unit=unit, change=f"+{(s + q) % 40}%", doc=f"s{s}y{y}"))
+            out.append(statistic(metric, f"{2015 + y}", str(base * 10), geography=geography,
+                                 unit=unit, doc=f"s{s}y{y}a"))
+            if y % 2:
+                # a later publication of the same figure: a revision
+                out.append(statistic(metric, f"{2015 + y}", str(base * 10 + 7),
+                                     geography=geography, unit=unit, doc=f"s{s}y{y}r",
+                                     published=date(2015 + y + 1, 3, 1)))
+    for i in range(10):
+        out.append(notice(f"Measures number {i}", doc=f"n{i}"))
+    for i, city in enumerate(("Wuhan", "Hangzhou", "Chengdu", "Xiamen")):
+        out.append(pilot(city, doc=f"p{i}"))
+        out.append(pilot(city, "implementing", changed=True, doc=f"p{i}c",
+                         published=date(2021, 5, 1)))
+    return out
