@@ -272,6 +272,30 @@ def rebuild(
 
 
 @app.command()
+def reextract(
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+) -> None:
+    """Run the current extractor over every stored document; append new facts, retract gone."""
+    from services.bootstrap import event_log as make_log
+    from services.ingest.reextract import reextract as run_reextract
+
+    s = _settings(data, event_log, database)
+    log = make_log(s.resolved_event_log_url(), s)
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("re-extracting", total=None)
+            result = run_reextract(log, progress=lambda n: bar.advance(task, n))
+    finally:
+        log.close()
+    err.print(
+        f"{result.documents} documents: {len(result.added)} new facts, "
+        f"{len(result.retracted)} retracted (projections update on the next run)"
+    )
+
+
+@app.command()
 def tail(
     stream: Annotated[str, typer.Option(help="stream to follow, e.g. statistics")] = "statistics",
     follow: Annotated[bool, typer.Option(help="keep waiting for new events")] = True,

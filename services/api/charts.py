@@ -15,7 +15,7 @@ from decimal import Decimal
 from projections import queries
 
 WIDTH, HEIGHT = 760, 280
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 40
+LEFT, RIGHT, TOP, BOTTOM = 96, 20, 20, 40
 KIND_ORDER = ("year", "half", "quarter", "months", "as_of")
 
 
@@ -130,7 +130,7 @@ def build_chart(
         sorted(lines.values(), key=lambda ln: KIND_ORDER.index(ln.kind)
                if ln.kind in KIND_ORDER else 99),
         vintages,
-        [(y(v), label(Decimal(str(round(v, 6))), "")) for v in ticks if lo <= v <= hi],
+        [(y(v), label(Decimal(str(round(v, 6))), valued[0].unit)) for v in ticks if lo <= v <= hi],
         [(x(float(yr)), str(yr)) for yr in years[::step] if t0 <= yr <= t1],
         y(0.0) if lo <= 0 <= hi else float(HEIGHT - BOTTOM),
     )

@@ -12,7 +12,7 @@ from events.envelope import utcnow
 from events.log import EventLog
 from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, read_document
 from services.ingest.errors import IngestError
-from services.ingest.extract import Document, extract_facts
+from services.ingest.extract import Document, Fact, extract_facts
 from services.ingest.extract.base import document_id
 from services.ingest.feeds import read_feed
 
@@ -33,7 +33,11 @@ class IngestResult:
 
 
 def document_events(
-    doc: Document, *, origin: str | None = None, recorded_at: datetime | None = None
+    doc: Document,
+    *,
+    origin: str | None = None,
+    recorded_at: datetime | None = None,
+    extract: Callable[[Document], list[Fact]] = extract_facts,
 ) -> list[Event]:
     """The DocumentReceived event and every fact extracted from a document, as events."""
     if doc.published is None:
@@ -54,7 +58,7 @@ def document_events(
     )
     facts = [
         make_event(f.payload, published_at=doc.published, source=f.source, recorded_at=now)
-        for f in extract_facts(doc)
+        for f in extract(doc)
     ]
     return [received, *facts]
 

@@ -81,4 +81,5 @@ def test_end_to_end_matches_the_embedded_pipeline(
         worker.stop()
         engine.dispose()
     assert sum(len(rows) for rows in expected.values()) > 100
+    import pickle; pickle.dump((actual, expected), open('/tmp/e2e.pkl','wb'))
     assert actual == expected
