@@ -135,7 +135,14 @@ class StatisticPublished(Payload):
         return f"statistic:{self.metric}:{self.geography}"
 
     def identity(self) -> str:
-        return "|".join((self.period.key, _dec(self.value), self.unit))
+        parts = [self.period.key, _dec(self.value), self.unit]
+        change = self.reported_change
+        if self.value is None and change is not None:
+            # a growth-only fact is identified by the growth it reports
+            amounts = (change.percent, change.percentage_points, change.absolute)
+            kind = next(i for i, a in enumerate(amounts) if a is not None)
+            parts += [str(kind), change.direction, _dec(amounts[kind])]
+        return "|".join(parts)
 
 
 class FactRetracted(Payload):

@@ -408,40 +408,65 @@ def latest_of_series(conn: Connection, series: Sequence[tuple[str, str]]) -> lis
     if not series:
         return []
     t, g = tables.current_values, tables.growth_rates
-    ranked = (
-        sa.select(
-            t,
-            sa.func.row_number()
-            .over(
-                partition_by=(t.c.metric, t.c.geography),
-                order_by=(
-                    t.c.year.desc(),
-                    t.c.month_last.desc(),
-                    t.c.month_first.asc(),
-                    t.c.period_key.asc(),
-                ),
-            )
-            .label("rank"),
-        )
-        .where(sa.tuple_(t.c.metric, t.c.geography).in_(list(series)))
-        .subquery()
-    )
+    metric: sa.BindParameter[str] = sa.bindparam("metric")
+    geography: sa.BindParameter[str] = sa.bindparam("geography")
+    # one indexed lookup per series beats a window over all of them on SQLite
     stmt = (
-        sa.select(ranked, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference)
+        sa.select(t, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference)
         .select_from(
-            ranked.outerjoin(
-                g,
-                sa.and_(
-                    g.c.metric == ranked.c.metric,
-                    g.c.geography == ranked.c.geography,
-                    g.c.period_key == ranked.c.period_key,
-                ),
-            )
+            t.outerjoin(g, sa.and_(g.c.metric == t.c.metric, g.c.geography == t.c.geography,
+                                   g.c.period_key == t.c.period_key))
         )
-        .where(ranked.c.rank == 1)
-        .order_by(ranked.c.metric, ranked.c.geography)
+        .where(t.c.metric == metric, t.c.geography == geography)
+        .order_by(t.c.year.desc(), t.c.month_last.desc(), t.c.month_first.asc(),
+                  t.c.period_key.asc())
+        .limit(1)
     )
-    return [SeriesLatest.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+    out: list[SeriesLatest] = []
+    for m, geo in sorted(series):
+        row = conn.execute(stmt, {"metric": m, "geography": geo}).mappings().first()
+        if row is not None:
+            out.append(SeriesLatest.model_validate(dict(row)))
+    return out
+
+
+def metric_ids(conn: Connection) -> list[str]:
+    """Metrics that have current values, sorted."""
+    t = tables.current_values
+    return list(conn.execute(sa.select(t.c.metric).distinct().order_by(t.c.metric)).scalars())
+
+
+class Vintage(_DTO):
+    """One published value of a period, for charts and vintage lists."""
+
+    event_id: str
+    period_key: str
+    period_kind: str
+    year: int
+    value: Decimal | None
+    unit: str
+    published_at: dt.date
+
+
+def vintages(conn: Connection, metric: str, geography: str) -> list[Vintage]:
+    """Every unretracted vintage of one series, by period then publication."""
+    o = tables.observations
+    stmt = _unretracted(
+        sa.select(o.c.event_id, o.c.period_key, o.c.period_kind, o.c.year, o.c.value, o.c.unit,
+                  o.c.published_at)
+        .where(o.c.metric == metric, o.c.geography == geography)
+    ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
+    return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
+
+
+def growth_of_periods(
+    conn: Connection, metric: str, geography: str, period_keys: Iterable[str]
+) -> list[GrowthRate]:
+    """Growth rows of some periods of one series."""
+    t = tables.growth_rates
+    stmt = sa.select(t).where(t.c.metric == metric, t.c.geography == geography,
+                              t.c.period_key.in_(list(period_keys)))
+    return [GrowthRate(**r._asdict()) for r in conn.execute(stmt)]
 
 
 def metric_summaries(conn: Connection) -> list[MetricSummary]:

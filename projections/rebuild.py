@@ -32,7 +32,12 @@ def replay(
     total = Changes()
     keep: dict[str, list[Row]] = defaultdict(list)
     latest: dict[str, int] = {}
+    # Secondary indexes are built once after loading: cheaper than keeping them up to date
+    # row by row through a bulk load.
+    indexes = [i for t in tables.metadata.sorted_tables for i in t.indexes]
     with engine.begin() as conn:
+        for index in indexes:
+            index.drop(conn)
         for batch in batches:
             decoded = decode_records(batch)
             total.rejected += decoded.rejected
@@ -72,6 +77,8 @@ def replay(
         for t in tables.DERIVED_TABLES:
             conn.execute(sa.delete(t))
             insert_rows(conn, t, derived[t.name], ignore_existing=False)
+        for index in indexes:
+            index.create(conn)
         p = tables.positions
         conn.execute(sa.delete(p).where(p.c.projector == projector))
         if latest:

@@ -13,8 +13,10 @@ from sqlalchemy.engine import Engine
 
 from events.log import EventLog
 from projections.projector import Projector
+from services.alerts.config import load_alerting
+from services.alerts.notify import build_sinks
 from services.alerts.rules import AlertConfig
-from services.alerts.sinks import AlertSink, LogSink
+from services.alerts.sinks import AlertSink
 from services.ingest.service import IngestService
 from services.processor.embedded import EmbeddedRunner
 from services.settings import Settings
@@ -90,7 +92,11 @@ class App:
     sinks: list[AlertSink] = field(default_factory=list)
 
     def close(self) -> None:
-        """Release the log and the database."""
+        """Drain the sinks, then release the log and the database."""
+        for sink in self.sinks:
+            close = getattr(sink, "close", None)
+            if callable(close):
+                close()
         self.log.close()
         self.engine.dispose()
 
@@ -109,8 +115,13 @@ def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None
     engine = projection_engine(s.resolved_database_url())
     projector = Projector(engine)
     projector.create()
-    chosen: list[AlertSink] = sinks if sinks is not None else [LogSink()]
-    runner = EmbeddedRunner(log, projector, alert_config(s), chosen, batch_size=s.batch_size)
+    alerting = load_alerting(s.alerts_config, base=alert_config(s), webhook_urls=s.webhook_urls)
+    chosen: list[AlertSink] = (
+        sinks
+        if sinks is not None
+        else build_sinks(engine, alerting, external_url=f"http://{s.api_host}:{s.api_port}")
+    )
+    runner = EmbeddedRunner(log, projector, alerting.rules, chosen, batch_size=s.batch_size)
     return App(s, log, engine, projector, IngestService(log), runner, chosen)
 
 

@@ -98,18 +98,38 @@ def run(
     database: DbOpt = None,
     once: Annotated[bool, typer.Option("--once", help="process the inbox, report, exit")] = False,
     published: Annotated[str | None, typer.Option(help="date for documents without one")] = None,
+    host: Annotated[str | None, typer.Option(help="dashboard address (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="dashboard port (default 8000)")] = None,
+    serve: Annotated[bool, typer.Option(help="serve the API and dashboard while watching")] = True,
+    alerts_config: Annotated[Path | None, typer.Option(help="alert rules TOML file")] = None,
+    watchlist: Annotated[
+        Path | None, typer.Option(help="TOML watch list of pages and feeds to poll")
+    ] = None,
     verbose: bool = False,
 ) -> None:
-    """The main job: ingest the inbox, keep watching it, project, alert and report."""
+    """The main job: ingest the inbox, keep watching it, project, alert, report, serve."""
     from services.bootstrap import bootstrap
     from services.report import print_report
 
     _logging(verbose)
-    s = _settings(data, event_log, database, inbox=inbox)
+    s = _settings(
+        data,
+        event_log,
+        database,
+        inbox=inbox,
+        api_host=host,
+        api_port=port,
+        alerts_config=alerts_config,
+    )
     application = bootstrap(s)
     when = _date(published)
+    server = None
+    sources: threading.Thread | None = None
+    stop_sources = threading.Event()
     try:
         result = _ingest_paths(application, _expand([inbox]) if inbox.exists() else [], when)
+        if watchlist is not None:
+            _poll_sources(application, watchlist)
         changes = application.runner.catch_up()
         if application.runner.reconcile_alerts():
             changes.merge(application.runner.catch_up())
@@ -123,14 +143,49 @@ def run(
             if result.errors:
                 raise typer.Exit(1)
             return
+        if serve:
+            from services.api.server import start_background
+
+            server = start_background(application, s.api_host, s.api_port)
+            err.print(f"dashboard at http://{s.api_host}:{server.port}")
+        if watchlist is not None:
+            from services.ingest.sources import watch
+
+            # the inbox loop below projects for both, so the source thread only ingests
+            sources = threading.Thread(
+                target=watch,
+                args=(application, watchlist, stop_sources),
+                kwargs={"project": False},
+                daemon=True,
+                name="ipmon-sources",
+            )
+            sources.start()
         _watch(application, inbox, when)
     finally:
+        stop_sources.set()
+        if sources is not None:
+            sources.join(30)
+        if server is not None:
+            server.stop()
         application.close()
+
+
+def _poll_sources(application: Any, watchlist: Path) -> None:
+    from services.ingest.sources import WatchlistError, poll_watchlist_once
+
+    try:
+        polled, _ = poll_watchlist_once(application, watchlist)
+    except WatchlistError as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(2) from None
+    for url, problem in polled.failed.items():
+        err.print(f"[yellow]source failed[/] {url}: {problem}")
 
 
 def _watch(application: Any, inbox: Path, when: date | None) -> None:
     from watchfiles import watch
 
+    from services.api.context import locked_catch_up
     from services.report import print_report
 
     inbox.mkdir(parents=True, exist_ok=True)
@@ -141,7 +196,7 @@ def _watch(application: Any, inbox: Path, when: date | None) -> None:
             files = sorted({Path(p) for _, p in batch if Path(p).is_file()})
             wanted = [f for f in _expand(files) if f in set(_expand([inbox]))]
             result = _ingest_paths(application, wanted, when)
-            changes = application.runner.catch_up()
+            changes = locked_catch_up(application)
             if result.new or changes.applied:
                 err.print(f"{len(wanted)} file(s): {result.new} new events")
                 with application.engine.connect() as conn:
@@ -151,24 +206,90 @@ def _watch(application: Any, inbox: Path, when: date | None) -> None:
 
 
 @app.command()
+def api(
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    verbose: bool = False,
+) -> None:
+    """Serve the read API and dashboard over projections that workers maintain."""
+    from services.api.server import serve
+    from services.bootstrap import bootstrap
+
+    _logging(verbose)
+    application = bootstrap(_settings(data, event_log, database, api_host=host, api_port=port))
+    try:
+        serve(application, embedded=False)
+    finally:
+        application.close()
+
+
+@app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="files or folders")],
+    targets: Annotated[list[str], typer.Argument(help="files, folders or http(s) URLs")],
     published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
     data: DataOpt = None,
     event_log: LogOpt = None,
     database: DbOpt = None,
     verbose: bool = False,
 ) -> None:
-    """Ingest documents and feeds into the event log (projections update on `run`/`worker`)."""
+    """Ingest documents, feeds and web pages into the event log."""
     from services.bootstrap import bootstrap
+    from services.ingest.sources import FeedOutcome, FetchError, ingest_url
 
     _logging(verbose)
     application = bootstrap(_settings(data, event_log, database))
+    when = _date(published)
+    urls = [t for t in targets if t.startswith(("http://", "https://"))]
+    paths = [Path(t) for t in targets if t not in urls]
     try:
-        result = _ingest_paths(application, _expand(paths), _date(published))
-        err.print(f"{len(result.events)} events, {result.new} new")
-        if result.errors:
+        result = _ingest_paths(application, _expand(paths), when)
+        count, new, failed = len(result.events), result.new, bool(result.errors)
+        for url in urls:
+            try:
+                out = ingest_url(application, url, published=when)
+            except FetchError as exc:
+                err.print(f"[red]error[/] {exc}")
+                failed = True
+                continue
+            count += len(out.events)
+            new += out.new
+            if isinstance(out, FeedOutcome) and out.failures:
+                failed = True
+                for f in out.failures:
+                    err.print(f"[red]error[/] {f}")
+        err.print(f"{count} events, {new} new")
+        if failed:
             raise typer.Exit(1)
+    finally:
+        application.close()
+
+
+@app.command(name="watch")
+def watch_cmd(
+    watchlist: Annotated[Path, typer.Argument(help="TOML watch list of pages and feeds")],
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+    verbose: bool = False,
+) -> None:
+    """Poll the pages and RSS/Atom feeds of a watch list on their schedules."""
+    from services.bootstrap import bootstrap
+    from services.ingest.sources import WatchlistError, watch
+
+    _logging(verbose)
+    application = bootstrap(_settings(data, event_log, database))
+    stop = threading.Event()
+    try:
+        application.runner.catch_up()
+        watch(application, watchlist, stop)
+    except WatchlistError as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        stop.set()
     finally:
         application.close()
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
 
 from events.log import EventLog, Record, advance
 from projections.projector import Changes
 from projections.rebuild import replay
 from services.bootstrap import event_log, projection_engine, sqlite_path
 from services.settings import Settings
+
+
+def _unjournaled(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA journal_mode=OFF")
+    dbapi_conn.execute("PRAGMA synchronous=OFF")
 
 
 def read_all(log: EventLog, batch: int = 20000) -> Iterator[Sequence[Record]]:
@@ -37,10 +45,10 @@ def rebuild_projections(
             fresh = live.with_name(live.name + ".rebuild")
             for leftover in (fresh, *(fresh.with_name(fresh.name + s) for s in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
-            engine = projection_engine(f"sqlite:///{fresh}")
+            # The fresh file is thrown away if the replay fails, so it needs no journal.
+            engine = sa.create_engine(f"sqlite:///{fresh}")
+            sa.event.listen(engine, "connect", _unjournaled)
             totals = replay(engine, read_all(log), progress=progress)
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             engine.dispose()
             old = projection_engine(url)
             with old.connect() as conn:

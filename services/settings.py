@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(5000, ge=1)
     poll_interval_s: float = Field(1.0, gt=0)
     alerts: AlertThresholds = AlertThresholds()
+    alerts_config: Path | None = Field(
+        None, description="TOML file of alert rules, thresholds, severities and webhooks"
+    )
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=0, le=65535)
     api_token: str | None = None

@@ -41,6 +41,11 @@ def _rules() -> dict[str, RuleConfig]:
     }
 
 
+def default_rules() -> dict[str, RuleConfig]:
+    """The built-in settings of every rule, keyed by rule name."""
+    return _rules()
+
+
 class AlertConfig(BaseModel):
     """Every rule's settings; unknown rule names are refused."""
 

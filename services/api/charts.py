@@ -79,17 +79,17 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 
 def build_chart(
-    points: Sequence[queries.CurrentValue], observations: Sequence[queries.Observation],
+    points: Sequence[queries.CurrentValue], observations: Sequence[queries.Vintage],
     fmt: object = None,
 ) -> Chart:
     """The chart of one series' current values, with earlier vintages of revised points."""
     valued = [p for p in points if p.value is not None]
-    months = {(o.period_key): (o.year, _month_last(o)) for o in observations}
+    current = {p.period_key: p.event_id for p in valued}
+    months = {o.period_key: (o.year, _month_last(o)) for o in observations}
     old = [
         o for o in observations
-        if o.value is not None and any(
-            p.period_key == o.period_key and p.event_id != o.event_id for p in valued
-        )
+        if o.value is not None and o.period_key in current
+        and current[o.period_key] != o.event_id
     ]
     values = [float(p.value) for p in valued if p.value is not None]
     values += [float(o.value) for o in old if o.value is not None]
@@ -140,7 +140,7 @@ def _last(p: queries.CurrentValue) -> int:
     return _month_from_key(p.period_key, p.period_kind)
 
 
-def _month_last(o: queries.Observation) -> int:
+def _month_last(o: queries.Vintage) -> int:
     return _month_from_key(o.period_key, o.period_kind)
 
 

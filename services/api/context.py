@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from events.envelope import utcnow
 from events.log import EventLog
+from projections.projector import Changes
 from services.api.security import is_loopback
 from services.ingest.service import IngestService
 
@@ -75,10 +76,10 @@ def runner_lock(runner: object) -> threading.Lock:
         return _RUNNER_LOCKS.setdefault(id(runner), threading.Lock())
 
 
-def locked_catch_up(app: App) -> None:
+def locked_catch_up(app: App) -> Changes:
     """Run the embedded runner until it has caught up, one caller at a time."""
     with runner_lock(app.runner):
-        app.runner.catch_up()
+        return app.runner.catch_up()
 
 
 def context_for(

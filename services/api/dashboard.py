@@ -97,7 +97,7 @@ def overview(
     return render(
         request, "overview.html", rows=rows.items,
         params={"metric": metric, "geography": geography},
-        metrics=queries.metric_summaries(conn), firing=firing, **_pages(rows.total, page),
+        metrics=queries.metric_ids(conn), firing=firing, **_pages(rows.total, page),
     )
 
 
@@ -112,13 +112,16 @@ def metric_page(
         raise HTTPException(404, f"no values of metric {metric}")
     geo = geography if geography in geos else geos[0]
     all_points, _total = queries.series_points(conn, metric, geo)
-    observations = queries.observations(conn, metric, geo)
-    by_period: dict[str, list[queries.Observation]] = {}
+    observations = queries.vintages(conn, metric, geo)
+    by_period: dict[str, list[queries.Vintage]] = {}
     for o in observations:
         by_period.setdefault(o.period_key, []).append(o)
     newest_first = list(reversed(all_points))
     shown = newest_first[(page - 1) * PAGE : page * PAGE]
-    growth = {g.period_key: g for g in queries.growth_rates(conn, [(metric, geo)])}
+    growth = {
+        g.period_key: g
+        for g in queries.growth_of_periods(conn, metric, geo, [p.period_key for p in shown])
+    }
     yearly = queries.yearly_totals(conn, [(metric, geo)])
     spec = catalogue().get(metric)
     return render(

@@ -24,11 +24,11 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -98,9 +98,8 @@ class BatchProcessor:
             except DBAPIError as exc:
                 # a conflict with another worker during a rebalance or a dropped connection:
                 # the transaction rolled back, so the batch can simply run again
-                if attempt == self.attempts or not exc.connection_invalidated and not _retryable(
-                    exc
-                ):
+                transient = exc.connection_invalidated or _retryable(exc)
+                if attempt == self.attempts or not transient:
                     raise
                 log.warning("batch failed (%s), attempt %d; retrying", exc.orig, attempt)
         raise AssertionError("unreachable")
@@ -278,8 +277,7 @@ def create_app(
             changes = await loop.run_in_executor(executor, batches.process, records)
             log.debug("applied %d, skipped %d", changes.applied, changes.skipped)
 
-    @app.on_partitions_assigned.connect
-    async def seek_to_projections(sender: Any, assigned: Any, **_: Any) -> None:
+    async def seek_to_projections(assigned: Any) -> None:
         # Faust seeks to the group's committed offsets once assignment completes; making
         # those equal to the positions stored with the projections (0 where none) makes it
         # resume exactly where the projections are.
@@ -291,10 +289,14 @@ def create_app(
         labels = [partition_label(tp.topic, tp.partition) for tp in ours]
         stored = await loop.run_in_executor(executor, batches.stored_positions, labels)
         offsets = {tp: stored.get(partition_label(tp.topic, tp.partition), -1) + 1 for tp in ours}
-        await app.consumer._commit(offsets)
+        # the driver-level commit of explicit offsets (faust's public one commits its acks)
+        await cast(Any, app.consumer)._commit(offsets)
 
-    app.ipmon_executor = executor
-    app.ipmon_project = project
+    # faust's annotation is a union of two callable types that mypy cannot match a function to
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
+    def on_assigned(sender: Any, *args: Any, signal: Any, **_: Any) -> Awaitable[None]:
+        return seek_to_projections(args[0] if args else set())
+
     return app
 
 

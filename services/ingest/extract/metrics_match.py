@@ -151,8 +151,8 @@ def match_metric(
             else:
                 score = -1.0
                 break
-        if alias.as_of is not None and score > 0:
-            score += 0.5  # a matching period type is evidence too
+        if alias.as_of and score > 0:
+            score += 0.5  # "by the end of June" is evidence for a stock
         if score < MIN_SCORE:
             continue
         key = (float(own), int(own == len(alias.words)), score, -alias.order)

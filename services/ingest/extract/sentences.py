@@ -27,7 +27,8 @@ _ABBREVIATIONS = frozenset(
     {
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "no", "nos", "mr", "mrs", "ms", "dr", "prof", "st", "co", "ltd", "inc", "corp",
-        "vs", "approx", "art", "arts", "fig", "dept", "gov", "govt", "est", "e.g", "i.e",
+        "vs", "approx", "art", "arts", "fig", "dept", "gov", "govt", "est", "e.g", "i.e", "doc",
+        "docs", "para", "ref", "ch", "sec",
         "u.s", "u.k", "u.n", "p.r", "p.r.c", "cf", "vol", "op", "pp", "mln", "bln",
     }
 )  # fmt: skip

@@ -55,6 +55,24 @@ from services.ingest.extract.sentences import split_sentences
 Qual = Literal["exact", "at_least", "approx", "approx_below"]
 Direction = Literal["up", "down"]
 
+# Word lists are matched case-sensitively on an ASCII-lowered copy of the sentence (same
+# length, so positions agree): much faster than re.IGNORECASE on long alternations.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+@lru_cache(maxsize=256)
+def _lower(text: str) -> str:
+    """ASCII lower case, same length as `text` (cached: a sentence is lowered many times)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _lc(pattern: str) -> re.Pattern[str]:
+    """Compile a word-list pattern for use on `_lower()` text."""
+    if re.search(r"\\[DSWBAZ]", pattern):
+        raise ValueError("upper-case escapes would change meaning when lowered")
+    return re.compile(pattern.lower().replace("(?p<", "(?P<"))
+
+
 # ------------------------------------------------------------------------- vocabulary
 
 _MONTHS: dict[str, int] = {
@@ -98,29 +116,26 @@ _FOREIGN = re.compile(
     r"South Korea|Republic of Korea|Britain|the UK|France|India|Switzerland|the EU|Europe|"
     r"Netherlands|Sweden|Russia|Singapore's)\b"
 )
-_COMPANY = re.compile(
-    r"\b(?:giant|Technologies|Co\.,? Ltd|Inc\.|Corporation|top filer|top applicant|"
+_COMPANY = _lc(
+    r"\b(?:giant|Technologies|Co\.,? Ltd|Inc\.|Corporation|top (?:[\w-]+ )?(?:filer|applicant)|"
     r"the company's|the firm's)\b",
-    re.I,
 )
 # A cue of the IP domain; numbers in sentences without one are not IP statistics.
-_IP_CUE = re.compile(
+_IP_CUE = _lc(
     r"patent|trademark|intellectual property|\bIPR?s?\b|\bGIs?\b|geographical indication|"
     r"copyright|pledge|royalt|\bPCT\b|Madrid|Hague|invention|layout design|"
-    r"technolog\w* (?:contract|transaction|market)|licens|securitiz",
-    re.I,
+    r"technolog\w* (?:contract|transaction|market)|licens|securitiz"
 )
 
 # ------------------------------------------------------------------------- patterns
 
-_NUMBER = re.compile(
+_NUMBER = _lc(
     r"(?P<pre>US\$|\$|RMB|CNY|USD|¥|€)?\s?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
     r"(?:(?P<yi>\s+(?:100|one hundred|a hundred|hundred)\s+million)(?=\s*(?:yuan|rmb|cny))"
     r"|(?P<wan>\s+(?:10,000|ten thousand))(?=\s*(?:yuan|rmb|cny))"
     r"|\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn)\b"
     r"|(?![\w]))",
-    re.I,
 )
 _WORD_NUMBER = re.compile(
     r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -128,6 +143,10 @@ _WORD_NUMBER = re.compile(
     re.I,
 )
 _HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
+_MALFORMED_GROUP = re.compile(r"\d{1,3},\d{1,2}")
+_FROM_WORD_TO = re.compile(
+    r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
+)
 _CURRENCY_AFTER = re.compile(
     r"\s*(?P<cny>yuan|RMB|CNY|renminbi)\b|\s*(?P<usd>U\.\s?S\.\s?dollars|US dollars|"
     r"dollars|USD|US\$)",
@@ -139,7 +158,7 @@ _PERCENT_AFTER = re.compile(
     re.I,
 )
 _MONTHS_AFTER = re.compile(r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I)
-_TIMES_AFTER = re.compile(r"\s+(?:times|-fold|fold)\b", re.I)
+_TIMES_AFTER = re.compile(r"(?:\s+times|\s*-fold|\s+fold)\b", re.I)
 _PER10K_AFTER = re.compile(
     r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
     r"(?P<base>10,000|10 000|ten thousand|100,000|100 thousand|hundred thousand))"
@@ -156,7 +175,7 @@ _PER_BASE = re.compile(
 )
 
 # Spans that never hold a value.
-_MASKS = re.compile(
+_MASKS = _lc(
     rf"(?<![A-Za-z0-9])(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_M}(?:,?\s+{_Y})?"
     r"|\b\d{1,2}:\d{2}\b"
@@ -166,7 +185,6 @@ _MASKS = re.compile(
     r"|\btop\s+\d+|\b\d+\s*(?:st|nd|rd|th)\b"
     r"|\b(?:first|second|third|last)\s+\d+\b"
     r"|\d+-(?:year|month|day|member|point|article)\b)",
-    re.I,
 )
 # A following noun that makes a number a count of selected or covered units, a duration,
 # a legal structure or an event: never a statistic.
@@ -237,29 +255,26 @@ _BASIS_YEAR = re.compile(
 )
 
 # Sentence-level suppressors.
-_MULTI_YEAR = re.compile(
+_MULTI_YEAR = _lc(
     r"average annual|annual average|average (?:growth )?rate|annual growth rate|"
     r"cumulative (?:value|amount|total)|compound annual|"
     rf"\bfrom\s+(?:{_M}\s+)?{_Y}\s+(?:to|through|until)\s+(?:{_M}\s+)?{_Y}|"
     rf"\bbetween\s+{_Y}\s+and\s+{_Y}|\b{_Y}\s*[-–]\s*{_Y}\s+period|"
     r"over the (?:past|last) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) years"
     r"(?! to)",
-    re.I,
 )
-_FUTURE = re.compile(
+_FUTURE = _lc(
     r"\b(?:will|would|shall|expected|expects?|aims?|aiming|target\w*|goals?|plans? to|"
     r"planned|forecasts?|projected|anticipated|strive|should|intends?|objectives?|"
     r"indicators?|is set to|are set to|next year|by the same year|to be achieved|pledged to|"
     r"vows?|seeks?)\b",
-    re.I,
 )
 # "Will" in machine translations of past figures; plan words stay targets regardless.
 _SOFT_FUTURE = re.compile(r"^(?:will|would)$", re.I)
-_FUNDING = re.compile(
+_FUNDING = _lc(
     r"\b(?:funds?|fund of|earmark\w*|allocat\w*|financial support|subsid\w*|"
     r"capital pool|risk pool|ceremony|signed|signing|budget|grants? of|award(?:ed)? of|"
     r"statutory|damages?|fines?|penalt\w*|range of|compensation of|prize)\b",
-    re.I,
 )
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
@@ -284,9 +299,12 @@ _CONTINUATION = re.compile(
     r"was|is|marks?|marked|means?)\b",
     re.I,
 )
-_TO_VALUE = re.compile(
-    r"^\s*(?:(?:year[- ]on[- ]year|from a year (?:ago|earlier)|from the previous year|"
-    r"compared with (?:the previous year|last year))\s*)?,?\s*to\s+(?:reach\s+)?$",
+_TO_VALUE = re.compile(r"^\s*,?\s*to\s+(?:reach\s+)?$", re.I)
+# Basis words between a rate and its value: "grew 67% from the same period last year to".
+_BASIS_WORDS = re.compile(
+    r"\b(?:(?:from|over|compared (?:with|to)|versus|vs\.?|than|on)\s+)?(?:the\s+)?"
+    rf"(?:same period(?:\s+(?:of\s+)?(?:last year|the previous year|{_Y}))?|previous year|"
+    rf"last year|a year (?:ago|earlier)|year[- ]on[- ]year|yoy|{_Y})",
     re.I,
 )
 _FROM_TO = re.compile(r"\bfrom\s*$", re.I)
@@ -302,7 +320,6 @@ _ABSOLUTE_AFTER = re.compile(
     r"(?:the same period|a year|the previous year|last year|the year before|in\s|" + _Y + ")",
     re.I,
 )
-_PAREN = re.compile(r"^\s*\(([^()]{1,80})\)")
 _APPROX_WORD = re.compile(r"\b(?:about|approximately|around|roughly|some|nearly|almost)\b", re.I)
 _STOP = re.compile(
     r"[,;:.]|\s(?:while|whereas|with|but)\s|\sand\s(?!\w+(?:ed|en)\s*[,.;])|\s--?\s|—", re.I
@@ -314,7 +331,7 @@ _HEADLINE_END = re.compile(r"[.!?\"”’:]$")
 
 # Every alternative starts a word (or follows "("), so positions inside words are skipped
 # at once: this keeps the scan fast.
-_PERIOD = re.compile(
+_PERIOD = _lc(
     rf"(?<![A-Za-z0-9])(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
     rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
     rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
@@ -335,19 +352,17 @@ _PERIOD = re.compile(
     rf"|(?P<mo>\bin\s+(?P<mo_m>{_M})\s+(?P<mo_y>{_Y}))"
     rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
     rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
-    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year|a year earlier)\b))",
-    re.I,
+    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
 )
 _DIGIT = re.compile(r"\d")
 # Without digits a period needs one of these words ("the first half", "this year").
-_PERIOD_HINT = re.compile(
+_PERIOD_HINT = _lc(
     r"quarter|half|months|year|end of|January|February|March|April|June|July|August|"
     r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
     r"Dec)\.",
-    re.I,
 )
 _NOT_PERIOD_BEFORE = re.compile(
-    r"(?:same period of|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
+    r"(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
     r"as compared with|that of|before|after|launched in|initiated in|founded in|"
     r"established in|plan|index)\s*$",
     re.I,
@@ -356,11 +371,12 @@ _NOT_PERIOD_BEFORE = re.compile(
 
 @dataclass(slots=True)
 class _Num:
+    """A number read from a sentence, with what the sentence says about it."""
+
     start: int  # value text span in the sentence
     end: int
     value: Decimal
     unit: str  # CNY USD count percent pp times months per_10k_people
-    currency_explicit: bool = False
     scaled: bool = False
     separated: bool = False
     flags: list[str] = field(default_factory=list)
@@ -368,7 +384,6 @@ class _Num:
     direction: Direction = "up"
     qualifier: Qual = "exact"
     dropped: bool = False
-    subordinate: bool = False  # "accounting for 12%": a share of the preceding value
     change: _Change | None = None
     equivalent: Equivalent | None = None
     target: _Num | None = None  # for a change: the value it modifies
@@ -378,6 +393,8 @@ class _Num:
 
 @dataclass(slots=True)
 class _Change:
+    """A reported change before it becomes a ReportedChange (the basis may still change)."""
+
     amount: Decimal
     kind: Literal["percent", "percentage_points", "absolute"]
     direction: Direction
@@ -388,6 +405,8 @@ class _Change:
 
 @dataclass(slots=True)
 class _PeriodHit:
+    """A period phrase found in a sentence."""
+
     start: int
     end: int
     period: Period | None  # None: a multi-year span or unresolvable
@@ -397,6 +416,8 @@ class _PeriodHit:
 
 @dataclass(slots=True)
 class _Stat:
+    """A statistic found, before it becomes a StatisticPublished payload."""
+
     num: _Num | None
     change: _Change | None
     metric: Metric
@@ -411,6 +432,8 @@ class _Stat:
 
 @dataclass(slots=True)
 class _State:
+    """What a document has established so far: carried period, year, currency, place."""
+
     published: date | None
     period: Period | None = None
     year: int | None = None
@@ -431,90 +454,30 @@ def _dec(text: str) -> Decimal:
 
 def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
     """Every number in the sentence with its scale and unit, masked spans left out."""
-    out: list[_Num] = []
 
     def is_masked(a: int, b: int) -> bool:
         return any(a < me and b > ms for ms, me in masked)
 
-    for m in _NUMBER.finditer(s):
-        a, b = m.start("num"), m.end()
-        if m.group("pre"):
-            a = m.start("pre")
+    out: list[_Num] = []
+    for m in _NUMBER.finditer(_lower(s)):
         if is_masked(m.start("num"), m.end("num")):
             continue
         raw = m.group("num")
         flags: list[str] = []
-        if re.fullmatch(r"\d{1,3},\d{1,2}", raw):
+        if _MALFORMED_GROUP.fullmatch(raw):
             flags.append("suspected_typo")  # a malformed thousands group ("8,70")
-        value = _dec(raw)
-        scaled = False
-        if m.group("yi"):
-            value *= Decimal(10) ** 8
-            scaled = True
-        elif m.group("wan"):
-            value *= Decimal(10) ** 4
-            scaled = True
-        elif m.group("scale"):
-            scale_word = m.group("scale").lower()
-            value *= _SCALES[scale_word]
-            scaled = True
-            if scale_word in ("billion", "bln", "bn") and _dec(raw) >= 1000:
-                # "4868.8 billion": a writer of trillions would say trillion; likely a
-                # mistranslated yi (100 million).
-                flags.append("suspected_scale_error")
-        unit = "count"
-        explicit = False
+        value, scaled = _scaled_value(m, flags)
+        start = m.start("pre") if m.group("pre") else m.start("num")
+        num = _Num(start=start, end=m.end(), value=value, unit="count", scaled=scaled,
+                   separated="," in raw, flags=flags)  # fmt: skip
         pre = (m.group("pre") or "").upper()
         if pre in ("US$", "$", "USD"):
-            unit, explicit = "USD", True
+            num.unit = "USD"
         elif pre in ("RMB", "CNY", "¥"):
-            unit, explicit = "CNY", True
-        rest = s[b:]
-        if not explicit and (cm := _CURRENCY_AFTER.match(rest)):
-            unit, explicit = ("CNY" if cm.group("cny") else "USD"), True
-            b += cm.end()
-        elif not scaled and (pm := _PERCENT_AFTER.match(rest)):
-            unit = "pp" if pm.group("pp") else "percent"
-            b += pm.end()
-        elif not scaled and (mm := _MONTHS_AFTER.match(rest)):
-            unit = "months"
-            if mm.group("days"):
-                value = (value + Decimal(mm.group("days")) / 30).quantize(Decimal("0.01"))
-            b += mm.end()
-        elif (
-            not scaled
-            and (tm := _TIMES_AFTER.match(rest))
-            and _CHANGE_BEFORE.search(s[max(0, a - 60) : a])
-        ):
-            unit = "times"  # "an increase of 2 times"; "done 307,000 times" is a count
-            b += tm.end()
-        elif not scaled and (km := _PER10K_AFTER.match(rest)):
-            unit = "per_10k_people"
-            if km.group("base").replace(" ", "").lower() in (
-                "100,000",
-                "100thousand",
-                "hundredthousand",
-            ):
-                value = value / 10
-                flags.append("suspected_unit_error")
-            b = b + km.end()
-        elif (hm := _HALF.match(rest)) and _MONTHS_AFTER.match(rest[hm.end() :]):
-            mm2 = _MONTHS_AFTER.match(rest[hm.end() :])
-            assert mm2 is not None
-            value += Decimal("0.5")
-            unit = "months"
-            b += hm.end() + mm2.end()
-        num = _Num(
-            start=a,
-            end=b,
-            value=value,
-            unit=unit,
-            currency_explicit=explicit,
-            scaled=scaled,
-            separated="," in raw,
-            flags=flags,
-        )
-        if unit == "count" and (pb := _PER10K_BEFORE.search(s, max(0, a - 100), a)):
+            num.unit = "CNY"
+        _read_unit(s, num)
+        if num.unit == "count" and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start)):
+            # "for every 10,000 people there are 9.8 patents".
             num.unit = "per_10k_people"
             if "100" in pb.group("base"):
                 num.value = num.value / 10
@@ -530,23 +493,69 @@ def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
         end = mm.end() if mm else m.end()
         out.append(_Num(start=m.start(), end=end, value=value, unit="months"))
     # Words in a "from nine to 74" pair are values too.
-    for m in re.finditer(
-        r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", s, re.I
-    ):
-        out.append(
-            _Num(
-                start=m.start(1),
-                end=m.end(1),
-                value=Decimal(_WORD_NUMBERS[m.group(1).lower()]),
-                unit="count",
-            )
-        )
+    for m in _FROM_WORD_TO.finditer(s):
+        value = Decimal(_WORD_NUMBERS[m.group(1).lower()])
+        out.append(_Num(start=m.start(1), end=m.end(1), value=value, unit="count"))
     out.sort(key=lambda n: n.start)
     return out
 
 
+def _scaled_value(m: re.Match[str], flags: list[str]) -> tuple[Decimal, bool]:
+    """The number in base units and whether a scale word was applied."""
+    raw = m.group("num")
+    value = _dec(raw)
+    if m.group("yi"):
+        return value * Decimal(10) ** 8, True
+    if m.group("wan"):
+        return value * Decimal(10) ** 4, True
+    if m.group("scale"):
+        word = m.group("scale").lower()
+        if word in ("billion", "bln", "bn") and value >= 1000:
+            # "4868.8 billion": a writer of trillions would say trillion; likely a
+            # mistranslated yi (100 million).
+            flags.append("suspected_scale_error")
+        return value * _SCALES[word], True
+    return value, False
+
+
+def _read_unit(s: str, num: _Num) -> None:
+    """The unit words after a number: currency, percent, months, multiples, per 10,000."""
+    rest = s[num.end :]
+    if num.unit == "count" and (cm := _CURRENCY_AFTER.match(rest)):
+        num.unit = "CNY" if cm.group("cny") else "USD"
+        num.end += cm.end()
+    elif num.unit != "count" or num.scaled:
+        return
+    elif pm := _PERCENT_AFTER.match(rest):
+        num.unit = "pp" if pm.group("pp") else "percent"
+        num.end += pm.end()
+    elif mm := _MONTHS_AFTER.match(rest):
+        num.unit = "months"
+        if mm.group("days"):  # "7 months and 2 days"
+            num.value = (num.value + Decimal(mm.group("days")) / 30).quantize(Decimal("0.01"))
+        num.end += mm.end()
+    elif (tm := _TIMES_AFTER.match(rest)) and (
+        _CHANGE_BEFORE.search(s[max(0, num.start - 60) : num.start])
+        or _CHANGE_AFTER.match(rest[tm.end() :])
+    ):
+        # "an increase of 2 times", "a 2.1-fold increase"; "done 307,000 times" is a count.
+        num.unit = "times"
+        num.end += tm.end()
+    elif km := _PER10K_AFTER.match(rest):
+        num.unit = "per_10k_people"
+        if km.group("base").replace(" ", "").lower() in ("100,000", "100thousand",
+                                                         "hundredthousand"):  # fmt: skip
+            num.value = num.value / 10  # printed per 100,000: converted, flagged
+            num.flags.append("suspected_unit_error")
+        num.end += km.end()
+    elif (hm := _HALF.match(rest)) and (mm2 := _MONTHS_AFTER.match(rest[hm.end() :])):
+        num.value += Decimal("0.5")  # "15 and a half months"
+        num.unit = "months"
+        num.end += hm.end() + mm2.end()
+
+
 def _masks(s: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in _MASKS.finditer(s)]
+    spans = [(m.start(), m.end()) for m in _MASKS.finditer(_lower(s))]
     spans += [(m.start(), m.end()) for m in _PER_BASE.finditer(s)]
     return spans
 
@@ -586,11 +595,11 @@ def _months_period(year: int, first: int, last: int) -> Period:
 def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     """Period phrases of a sentence, resolved against the publication date and context."""
     hits: list[_PeriodHit] = []
-    if not _DIGIT.search(s) and not _PERIOD_HINT.search(s):
+    if not _DIGIT.search(s) and not _PERIOD_HINT.search(_lower(s)):
         return hits  # a cheap test first: most narrative sentences name no period
     pub = state.published
     default = pub.year if pub else state.year
-    for m in _PERIOD.finditer(s):
+    for m in _PERIOD.finditer(_lower(s)):
         g = m.groupdict()
         explicit: int | None = None
         period: Period | None = None
@@ -670,10 +679,9 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
                     continue
                 w = g["rel_w"].lower()
                 if w == "next year":
-                    y = (pub.year + 1) if pub else ((state.year or 0) + 1 or None)
-                elif w in ("last year", "the previous year", "a year earlier"):
-                    if w == "a year earlier":
-                        continue
+                    y = pub.year + 1 if pub else (state.year + 1 if state.year else None)
+                elif w in ("last year", "the previous year"):
+                    # Without a page date, "last year" is the year the text spoke of.
                     y = (pub.year - 1) if pub else state.year
                 else:
                     y = pub.year if pub else state.year
@@ -710,25 +718,19 @@ def _qualifier(before: str) -> Qual:
     return "exact"
 
 
-def _basis(after: str, value_year: int | None) -> tuple[str | None, int]:
-    """The basis named at the start of `after` (within its clause) and where it ends."""
+def _basis(after: str) -> str | None:
+    """The basis named right after a rate, within its clause; `vs_<year>` for a named year
+    (turned into `vs_previous_year` once the value's year is known)."""
     window = _BASIS_STOP.split(after, maxsplit=1)[0] if after else ""
-    cands: list[tuple[int, str, int]] = []
-    if m := _BASIS_YOY.search(window):
+    if _BASIS_YOY.search(window):
         # "than that of the same period of 2017" is year on year, whatever the year.
-        return "year_on_year", m.end()
-    if m := _BASIS_PREV.search(window):
-        cands.append((m.start(), "vs_previous_year", m.end()))
-    if m := _BASIS_YEAR.search(window):
-        y = int(m.group("y"))
-        if value_year is not None and y == value_year - 1:
-            cands.append((m.start(), "vs_previous_year", m.end()))
-        else:
-            cands.append((m.start(), f"vs_{y}", m.end()))
-    if not cands:
-        return None, 0
-    cands.sort()
-    return cands[0][1], cands[0][2]
+        return "year_on_year"
+    prev, year = _BASIS_PREV.search(window), _BASIS_YEAR.search(window)
+    if prev and (year is None or prev.start() <= year.start()):
+        return "vs_previous_year"
+    if year:
+        return f"vs_{year.group('y')}"
+    return None
 
 
 def _geography(s: str, pos: int, state: _State) -> str:
@@ -781,13 +783,12 @@ _BASELINE_BEFORE = re.compile(
     re.I,
 )
 _BASELINE_VALUE = re.compile(r"\b(?:up|down)\s+from\s*$", re.I)
-_NATIONAL = re.compile(r"\b(?:China|Chinese|national|nationwide|the country|mainland)\b", re.I)
+_NATIONAL = _lc(r"\b(?:China|Chinese|national|nationwide|the country|mainland)\b")
 _CHINA = re.compile(r"\b(?:China|Chinese)\b")
 _APPOSITION = re.compile(r",\s*or\s*$", re.I)
-_PAST_YEARS = re.compile(
+_PAST_YEARS = _lc(
     r"(?:over|in|during) the (?:past|last) (two|three|four|five|six|seven|eight|nine|ten|\d+) "
     r"years",
-    re.I,
 )
 _ATTACHED = re.compile(r"(?:with|and|while|which|representing|marking|an?\b|the\b)", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
@@ -811,7 +812,13 @@ _NEW_SUBJECT_CHANGE = re.compile(
 )
 _TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?to\s*", re.I)
 _TO_BEFORE = re.compile(r"\bto\s*$")
+_SIGNED = re.compile(r"\(\s*[+\-−–]$")
 _LOWER_WORD = re.compile(r"\s+[a-z]")
+_REPORTED = re.compile(
+    r"\b(?:reached|totall?ed|stood at|numbered|hit|amounted to|rose to|increased to|grew to|"
+    r"fell to|dropped to)\s+(?:over|more than|about|nearly|some|almost)?\s*$",
+    re.I,
+)
 
 
 def _in_parens(s: str, pos: int) -> bool:
@@ -854,9 +861,10 @@ class _Cues:
     def of(cls, s: str) -> _Cues:
         """Scan a sentence once for every cue."""
         end = len(s)
-        future = _FUTURE.search(s)
-        hard = next((m for m in _FUTURE.finditer(s) if not _SOFT_FUTURE.match(m.group(0))), None)
-        funding, foreign, company = _FUNDING.search(s), _FOREIGN.search(s), _COMPANY.search(s)
+        low = _lower(s)
+        future = _FUTURE.search(low)
+        hard = next((m for m in _FUTURE.finditer(low) if not _SOFT_FUTURE.match(m.group(0))), None)
+        funding, foreign, company = _FUNDING.search(low), _FOREIGN.search(s), _COMPANY.search(low)
         return cls(
             future=future.start() if future else end,
             hard_future=hard.start() if hard else end,
@@ -905,7 +913,7 @@ def _process(
     _carry_period(ctx, state)
     if not _DIGIT.search(s) and "month" not in s:
         return []  # no number, no statistic: only the carried state mattered
-    if not _IP_CUE.search(s) and not state.last_stats:
+    if not _IP_CUE.search(_lower(s)) and not state.last_stats:
         return []
     ctx.multi_from = _multi_year_start(s)
     ctx.cues = _Cues.of(s)
@@ -953,7 +961,7 @@ def _carry_period(ctx: _Sentence, state: _State) -> None:
     flows = [h for h in own if not isinstance(h.period, AsOfPeriod)]
     if flows or own:
         state.period = max(flows or own, key=lambda h: h.end).period
-    if span_m := _PAST_YEARS.search(ctx.s):
+    if span_m := _PAST_YEARS.search(_lower(ctx.s)):
         word = span_m.group(1).lower()
         state.span_years = int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
     elif any(h.explicit_year for h in ctx.periods):
@@ -963,7 +971,7 @@ def _carry_period(ctx: _Sentence, state: _State) -> None:
 def _multi_year_start(s: str) -> int:
     """Where multi-year totals and averages begin: their own clause, and the clause before
     when attached to it ("reached 2.53 million, with an average annual growth ...")."""
-    multi = _MULTI_YEAR.search(s)
+    multi = _MULTI_YEAR.search(_lower(s))
     if not multi:
         return len(s) + 1
     cut = max(s.rfind(",", 0, multi.start()), s.rfind(";", 0, multi.start()))
@@ -996,6 +1004,11 @@ def _classify_changes(ctx: _Sentence) -> None:
         ):
             # "increasing by 13.8% and 340% respectively": the list goes on.
             n.is_change, n.direction, n.yoy_before = True, prev.direction, prev.yoy_before
+            continue
+        if n.unit in ("percent", "pp") and _SIGNED.search(before[-3:]):
+            # "921,000 (+15.3%)": a signed rate in brackets is a change.
+            n.is_change = True
+            n.direction = "down" if before.rstrip()[-1] in "-−–" else "up"
             continue
         if n.unit in ("percent", "pp", "times"):
             mb = _CHANGE_BEFORE.search(before[-60:])
@@ -1102,7 +1115,7 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
     s, values = ctx.s, ctx.values
     for c in ctx.changes:
         before = s[: c.start]
-        basis, _ = _basis(s[c.end :], None)
+        basis = _basis(s[c.end :])
         if basis is None and c.yoy_before:
             basis = "year_on_year"  # "a year-on-year increase of 5%"
         amount = c.value
@@ -1124,10 +1137,10 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
         nxt = next((v for v in values if v.start >= c.end), None)
         if nxt is not None:
             gap = s[c.end : nxt.start]
-            if _TO_VALUE.match(_BASIS_YOY.sub("", gap)) or _TO_ONLY.fullmatch(gap):
+            if _TO_VALUE.match(_BASIS_WORDS.sub("", gap)) or _TO_ONLY.fullmatch(gap):
                 c.target = nxt
                 if not basis:
-                    late, _ = _basis(s[nxt.end :], None)
+                    late = _basis(s[nxt.end :])
                     if late:  # "... to 600,206 in Q1 versus a year ago": carried on
                         ch.basis, ch.carry_basis = late, True
     # "respectively": k rates map in order onto the last k values before them.
@@ -1194,14 +1207,14 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
     # "Will" with a period that is over is a translation artefact ("in 2022 ... will be").
     if cues.hard_future < n.start or future_period or (cues.future < n.start and not past_period):
         return True
-    if cues.funding < n.start or _FUNDING.match(s[n.end : n.end + 12]):
+    if cues.funding < n.start or _FUNDING.match(_lower(s[n.end : n.end + 12])):
         return True
     if n.start >= ctx.multi_from and not n.from_to:
         return True
     foreign = _FOREIGN.search(s, 0, n.start) if cues.foreign < n.start else None
     if foreign and not _CHINA.search(s, foreign.end(), n.start):
         return True
-    if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(phrase.text)):
+    if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(_lower(phrase.text))):
         return True
     # Milestone "topped 25 billion for the first time, totaling 25.4 billion".
     return (
@@ -1248,8 +1261,12 @@ def _value_stats(
         metric = _metric_for(ctx, idx, ph, phrases, prev_metric, prev_text, prev_end, period)
         if n.from_to == 2 and id(n) in from_metrics:
             metric = from_metrics[id(n)]  # "grew from A to B": one series
+        # A subject outside the catalogue is kept as `unclassified` when the sentence is about
+        # IP and the number reads as a reported figure (a bare "530" needs "reached 530").
+        bare = n.unit == "count" and not (n.scaled or n.separated)
         if metric.id == UNCLASSIFIED and (
-            not _IP_CUE.search(s) or (n.unit == "count" and not (n.scaled or n.separated))
+            not _IP_CUE.search(_lower(s))
+            or (bare and not _REPORTED.search(s, max(0, n.start - 40), n.start))
         ):
             continue
         if metric.id != UNCLASSIFIED and not metric.is_money and n.unit in ("CNY", "USD"):
@@ -1361,7 +1378,7 @@ def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: s
 
 def _geography_for(ctx: _Sentence, pos: int, state: _State) -> str:
     geo = _geography(ctx.s, pos, state)
-    if geo == "CN" and not _NATIONAL.search(ctx.s) and state.last_stats:
+    if geo == "CN" and not _NATIONAL.search(_lower(ctx.s)) and state.last_stats:
         # A local release goes on about the same place until a national cue appears.
         last_geo = state.last_stats[-1].geography
         if last_geo != "CN":
@@ -1398,7 +1415,7 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
         metric, _ = match_metric(
             phrase, s[:last_end], s, unit=None, as_of=isinstance(period, AsOfPeriod)
         )
-        if metric.id == UNCLASSIFIED and not _IP_CUE.search(s):
+        if metric.id == UNCLASSIFIED and not _IP_CUE.search(_lower(s)):
             continue
         _normalise_basis(ch, period.year)
         base_year = _year_basis(ch.basis)
@@ -1506,19 +1523,21 @@ def extract_statistics(doc: Document) -> list[Fact]:
     for i, span in enumerate(spans):
         sentence = text[span.start : span.end]
         headline = _is_headline(text, span, sentence)
+        if i and "\n" in text[spans[i - 1].end : span.start]:
+            state.basis = None  # a carried basis stays within its paragraph
 
         def next_period(i: int = i) -> Period | None:
+            # A headline without a period takes the one the body opens with.
             for nxt in spans[i + 1 : i + 3]:
                 s2 = text[nxt.start : nxt.end]
-                if _MULTI_YEAR.search(s2):
+                if _MULTI_YEAR.search(_lower(s2)):
                     return None
                 hits = _find_periods(s2, state)
                 if hits:
                     return hits[0].period
             return None
 
-        found = _process(doc, span, state, headline, next_period)
-        stats.extend(found)
+        stats.extend(_process(doc, span, state, headline, next_period))
     stats = _dedupe(stats)
     _flag_transpositions(stats)
     return [_fact(doc, st) for st in stats]
@@ -1550,7 +1569,17 @@ def _dedupe(stats: list[_Stat]) -> list[_Stat]:
             continue
         index[key] = len(out)
         out.append(st)
-    return out
+    # A headline's rounded growth rate ("Grants Up 15%") restates the body's value and rate.
+    with_change = {
+        (st.metric.id, st.geography, st.period.key) for st in out if st.num and st.change
+    }
+    return [
+        st
+        for st in out
+        if st.num is not None
+        or not st.headline
+        or (st.metric.id, st.geography, st.period.key) not in with_change
+    ]
 
 
 def _flag_transpositions(stats: list[_Stat]) -> None:
