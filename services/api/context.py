@@ -38,7 +38,7 @@ class ApiContext:
     engine: Engine
     log: EventLog
     ingest: IngestService | None = None
-    catch_up: Callable[[], None] | None = None
+    catch_up: Callable[[], object] | None = None
     token: str | None = None
     writes_enabled: bool = True
     growth_tolerance_pp: float = 0.5

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from events import Payload, Source, Span
@@ -26,11 +26,11 @@ class Document:
     title: str | None = None
     url: str | None = None
     publisher: str | None = None
+    id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        """sha256 of the text."""
-        return document_id(self.text)
+    def __post_init__(self) -> None:
+        # every fact's provenance names the document; hash the text once, not per fact
+        object.__setattr__(self, "id", document_id(self.text))
 
     def source(
         self,
