@@ -407,27 +407,71 @@ def latest_of_series(conn: Connection, series: Sequence[tuple[str, str]]) -> lis
     """The latest period (ending last, the longest of those) of each series, with growth."""
     if not series:
         return []
+    keys = sa.union_all(
+        *(
+            sa.select(
+                sa.literal(m, sa.String()).label("metric"),
+                sa.literal(g, sa.String()).label("geography"),
+            )
+            for m, g in sorted(set(series))
+        )
+    ).subquery("keys")
+    return _latest_rows(conn, keys)
+
+
+def _latest_rows(conn: Connection, keys: sa.Subquery) -> list[SeriesLatest]:
+    """One statement: per (metric, geography) row of `keys`, its latest current value.
+
+    The latest period of each series is found by an indexed `LIMIT 1` lookup correlated
+    to the key, then joined to its current value and growth row, so a page of series costs
+    one round trip on SQLite and PostgreSQL alike.
+    """
     t, g = tables.current_values, tables.growth_rates
-    metric: sa.BindParameter[str] = sa.bindparam("metric")
-    geography: sa.BindParameter[str] = sa.bindparam("geography")
-    # one indexed lookup per series beats a window over all of them on SQLite
+    c = t.alias("latest_candidate")
+    latest_key = (
+        sa.select(c.c.period_key)
+        .where(c.c.metric == keys.c.metric, c.c.geography == keys.c.geography)
+        .order_by(c.c.year.desc(), c.c.month_last.desc(), c.c.month_first.asc(),
+                  c.c.period_key.asc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = sa.select(
+        keys.c.metric, keys.c.geography, latest_key.label("period_key")
+    ).subquery("latest")
     stmt = (
         sa.select(t, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference)
         .select_from(
-            t.outerjoin(g, sa.and_(g.c.metric == t.c.metric, g.c.geography == t.c.geography,
-                                   g.c.period_key == t.c.period_key))
+            latest.join(t, sa.and_(t.c.metric == latest.c.metric,
+                                   t.c.geography == latest.c.geography,
+                                   t.c.period_key == latest.c.period_key))
+            .outerjoin(g, sa.and_(g.c.metric == t.c.metric, g.c.geography == t.c.geography,
+                                  g.c.period_key == t.c.period_key))
         )
-        .where(t.c.metric == metric, t.c.geography == geography)
-        .order_by(t.c.year.desc(), t.c.month_last.desc(), t.c.month_first.asc(),
-                  t.c.period_key.asc())
-        .limit(1)
+        .order_by(t.c.metric, t.c.geography)
     )
-    out: list[SeriesLatest] = []
-    for m, geo in sorted(series):
-        row = conn.execute(stmt, {"metric": m, "geography": geo}).mappings().first()
-        if row is not None:
-            out.append(SeriesLatest.model_validate(dict(row)))
-    return out
+    return [SeriesLatest.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def latest_page(
+    conn: Connection,
+    metric: str | None = None,
+    geography: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[SeriesLatest], int]:
+    """One page of series (as `series_keys` pages them) with their latest values."""
+    t = tables.current_values
+    stmt = sa.select(t.c.metric, t.c.geography).distinct()
+    if metric is not None:
+        stmt = stmt.where(t.c.metric == metric)
+    if geography is not None:
+        stmt = stmt.where(t.c.geography == geography)
+    total = _count(conn, stmt)
+    if total <= offset:
+        return [], total
+    keys = _page(stmt.order_by(t.c.metric, t.c.geography), limit, offset).subquery("keys")
+    return _latest_rows(conn, keys), total
 
 
 def metric_ids(conn: Connection) -> list[str]:
@@ -456,6 +500,58 @@ def vintages(conn: Connection, metric: str, geography: str) -> list[Vintage]:
                   o.c.published_at)
         .where(o.c.metric == metric, o.c.geography == geography)
     ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
+    return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
+
+
+def vintages_of_periods(
+    conn: Connection, metric: str, geography: str, period_keys: Iterable[str]
+) -> list[Vintage]:
+    """Every unretracted vintage of some periods of one series, by period then publication."""
+    keys = list(period_keys)
+    if not keys:
+        return []
+    o = tables.observations
+    stmt = _unretracted(
+        sa.select(o.c.event_id, o.c.period_key, o.c.period_kind, o.c.year, o.c.value, o.c.unit,
+                  o.c.published_at)
+        .where(o.c.metric == metric, o.c.geography == geography, o.c.period_key.in_(keys))
+    ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
+    return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
+
+
+def revised_from(conn: Connection, metric: str, geography: str) -> list[Vintage]:
+    """Per period of a series, the latest earlier vintage whose value the current one replaced.
+
+    Periods whose vintages all agree with the current value have none; a period revised
+    twice yields the value it held just before its latest revision.
+    """
+    o, t = tables.observations, tables.current_values
+    ranked = _unretracted(
+        sa.select(
+            o.c.event_id, o.c.period_key, o.c.period_kind, o.c.year, o.c.value, o.c.unit,
+            o.c.published_at,
+            sa.func.row_number().over(
+                partition_by=o.c.period_key,
+                order_by=(o.c.published_at.desc(), o.c.recorded_at.desc(), o.c.event_id.desc()),
+            ).label("rank"),
+        )
+        .select_from(
+            o.join(t, sa.and_(t.c.metric == o.c.metric, t.c.geography == o.c.geography,
+                              t.c.period_key == o.c.period_key))
+        )
+        .where(
+            o.c.metric == metric, o.c.geography == geography, t.c.vintages > 1,
+            o.c.event_id != t.c.event_id, o.c.value.is_not(None),
+            # values are stored normalised, so different text is a different number
+            sa.or_(t.c.value.is_(None), o.c.value != t.c.value),
+        )
+    ).subquery("ranked")
+    stmt = (
+        sa.select(ranked.c.event_id, ranked.c.period_key, ranked.c.period_kind, ranked.c.year,
+                  ranked.c.value, ranked.c.unit, ranked.c.published_at)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.period_key)
+    )
     return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
 
 

@@ -206,6 +206,21 @@ def _watch(application: Any, inbox: Path, when: date | None) -> None:
 
 
 @app.command()
+def worker(
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+    verbose: bool = False,
+) -> None:
+    """Run a faust projection worker (Kafka -> projections); scale out by partitions."""
+    from services.processor.worker import WorkerOptions, run_worker
+
+    _logging(verbose)
+    s = _settings(data, event_log, database)
+    run_worker(s, WorkerOptions(batch_size=s.batch_size))
+
+
+@app.command()
 def api(
     data: DataOpt = None,
     event_log: LogOpt = None,

@@ -112,12 +112,15 @@ def metric_page(
         raise HTTPException(404, f"no values of metric {metric}")
     geo = geography if geography in geos else geos[0]
     all_points, _total = queries.series_points(conn, metric, geo)
-    observations = queries.vintages(conn, metric, geo)
-    by_period: dict[str, list[queries.Vintage]] = {}
-    for o in observations:
-        by_period.setdefault(o.period_key, []).append(o)
     newest_first = list(reversed(all_points))
     shown = newest_first[(page - 1) * PAGE : page * PAGE]
+    # the table lists every vintage of the periods on this page; the chart marks, per
+    # revised period, the value its latest revision replaced
+    by_period: dict[str, list[queries.Vintage]] = {}
+    listed = [p.period_key for p in shown if p.vintages > 1]
+    for o in queries.vintages_of_periods(conn, metric, geo, listed):
+        by_period.setdefault(o.period_key, []).append(o)
+    replaced = queries.revised_from(conn, metric, geo)
     growth = {
         g.period_key: g
         for g in queries.growth_of_periods(conn, metric, geo, [p.period_key for p in shown])
@@ -126,7 +129,7 @@ def metric_page(
     spec = catalogue().get(metric)
     return render(
         request, "metric.html", metric=metric, spec=spec, geography=geo, geographies=geos,
-        chart=build_chart(all_points, observations, fmt_value), points=shown,
+        chart=build_chart(all_points, replaced, fmt_value), points=shown,
         vintages=by_period, growth=growth, yearly=list(reversed(yearly)),
         tolerance=ctx.growth_tolerance_pp, params={"geography": geo},
         **_pages(len(all_points), page),

@@ -174,12 +174,12 @@ def overview_page(
     limit: int, offset: int,
 ) -> models.Page[models.OverviewRow]:
     """The overview rows of one page of series."""
-    keys, total = queries.series_keys(conn, metric, geography, limit, offset)
+    latest, total = queries.latest_page(conn, metric, geography, limit, offset)
     rows = [
         models.OverviewRow(**r.model_dump(), mismatch=_mismatch(r, ctx.growth_tolerance_pp),
                            revised=r.previous_event_id is not None
                            and r.previous_value != r.value)
-        for r in queries.latest_of_series(conn, keys)
+        for r in latest
     ]
     return _page(rows, total, limit, offset)
 

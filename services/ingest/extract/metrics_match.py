@@ -87,17 +87,40 @@ _FALSE_FRIENDS = frozenset(
 )  # fmt: skip
 
 
+@cache
+def _vocabulary() -> frozenset[str]:
+    """Every word an alias asks for or forbids: the only prefixes a match ever looks up."""
+    return frozenset(w for a in _aliases() for w in (*a.words, *a.negatives))
+
+
+@lru_cache(maxsize=8192)
+def _token_words(token: str) -> frozenset[str]:
+    """The alias words that are prefixes of one token (tokens recur, so this is memoised)."""
+    if token in _FALSE_FRIENDS:
+        return frozenset()
+    vocab = _vocabulary()
+    return frozenset(token[:i] for i in range(1, len(token) + 1) if token[:i] in vocab)
+
+
 @lru_cache(maxsize=256)
 def _prefixes(text: str) -> frozenset[str]:
-    """Every prefix of every token, so that an alias word is found with one set lookup."""
-    return frozenset(
-        t[:i] for t in tokens(text) if t not in _FALSE_FRIENDS for i in range(1, len(t) + 1)
-    )
+    """The alias words that prefix some token of the text, so that an alias word is found
+    with one set lookup (prefixes no alias uses are never asked for, so they are left out)."""
+    out: set[str] = set()
+    for t in tokens(text):
+        out |= _token_words(t)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=16)
-def _aliases_for(unit: str | None) -> tuple[_Alias, ...]:
-    return tuple(a for a in _aliases() if unit_fits(a.metric, unit))
+def _aliases_for(unit: str | None) -> dict[str, tuple[_Alias, ...]]:
+    """The aliases whose unit fits, indexed by their first word: only aliases with that word
+    somewhere in the sentence can match, so the others are never looked at."""
+    index: dict[str, list[_Alias]] = {}
+    for a in _aliases():
+        if unit_fits(a.metric, unit) and a.words:
+            index.setdefault(a.words[0], []).append(a)
+    return {w: tuple(v) for w, v in index.items()}
 
 
 def unit_fits(metric: Metric, unit: str | None) -> bool:
@@ -126,7 +149,9 @@ def match_metric(
     # Own-phrase words rank first: a list item "503,000 for utility patents" is about utility
     # patents even if the sentence began with invention patents.
     best: tuple[tuple[float, int, float, int], Metric] | None = None
-    for alias in _aliases_for(unit):
+    index = _aliases_for(unit)
+    candidates = [a for w in sent if w in index for a in index[w]]
+    for alias in candidates:
         metric = alias.metric
         # Set tests first (they run in C): all words somewhere, no negative nearby.
         if not alias.word_set <= sent:

@@ -9,7 +9,7 @@ from events import Span
 from events.types import CityPilotDesignated, CityPilotStatusChanged, PilotStatus
 from services.ingest.extract.agencies import place_info
 from services.ingest.extract.base import Document, Fact
-from services.ingest.extract.sentences import split_sentences
+from services.ingest.extract.sentences import document_sentences
 
 _CAP = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
 _DESC = (
@@ -146,6 +146,17 @@ _LIST_CONTEXT = re.compile(
 )
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+# Words without which a pattern cannot match (each pattern needs one of its verbs or
+# connectives), searched once per sentence: the patterns themselves start with a place
+# list and would otherwise be tried at every capitalised word.
+_CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (_PASSIVE, re.compile(_STATUS_VERBS)),
+    (_ACTIVE, re.compile(r"named|designated|selected|approved|listed|awarded")),
+    (_BECAME, re.compile(r"became|become")),
+    (_COUNTED_LIST, re.compile(r"includ|such\s+as|like")),
+    (_LAUNCH, re.compile(r"launch|started|kicked\s+off|began")),
+    (_CHANGE, re.compile(r"revoked|suspended|cancel|withdr|removed|stripped|graduated")),
+)
 
 
 @dataclass(slots=True)
@@ -293,9 +304,15 @@ def _find(doc: Document) -> list[_Found]:
     found: list[_Found] = []
     if not _IP_CONTEXT.search(text):
         return found  # designations matter only in documents about IP
-    for sentence in split_sentences(text):
+    for sentence in document_sentences(text):
         s, e = sentence.start, sentence.end
+        sentence_text = text[s:e]
+        cues = {rx for rx, cue in _CUES if cue.search(sentence_text)}
+        if not cues:
+            continue  # most sentences have none of the verbs every pattern needs
         for rx in (_PASSIVE, _ACTIVE, _BECAME):
+            if rx not in cues:
+                continue
             for m in rx.finditer(text, s, e):
                 subj = m.group("subj")
                 places: list[tuple[tuple[str, str], Span]] = []
@@ -311,8 +328,7 @@ def _find(doc: Document) -> list[_Found]:
                             places.append((place, Span(start=at, end=at + len(item.group(0)))))
                 for place, value in places:
                     _designate(found, text, doc, sentence, m, place, value)
-        for m in _COUNTED_LIST.finditer(text, s, e):
-            sentence_text = text[s:e]
+        for m in _COUNTED_LIST.finditer(text, s, e) if _COUNTED_LIST in cues else ():
             if not _LIST_CONTEXT.search(sentence_text):
                 continue
             named = _PROGRAM.search(text, m.end(), e)
@@ -351,7 +367,7 @@ def _find(doc: Document) -> list[_Found]:
                         year=_year(text, sentence, doc),
                     )
                 )
-        for m in _LAUNCH.finditer(text, s, e):
+        for m in _LAUNCH.finditer(text, s, e) if _LAUNCH in cues else ():
             subj = m.group("subj") or m.group("subj2")
             place = _place(subj)
             launched = _tidy(m.group("prog")) if m.group("prog") else _programs_before(text, e)
@@ -370,7 +386,7 @@ def _find(doc: Document) -> list[_Found]:
                     year=_year(text, sentence, doc),
                 )
             )
-        for m in _CHANGE.finditer(text, s, e):
+        for m in _CHANGE.finditer(text, s, e) if _CHANGE in cues else ():
             key = next(k for k in ("subj", "subj2", "subj3") if m.group(k))
             place = _place(m.group(key))
             if place is None:

@@ -18,6 +18,7 @@ Spans are half-open `[start, end)` and trimmed of surrounding white space.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from events import Span
 
@@ -92,6 +93,13 @@ def split_sentences(text: str) -> list[Span]:
             cur = m.end()
         _add(text, cur, p_end, spans)
     return spans
+
+
+@lru_cache(maxsize=8)
+def document_sentences(text: str) -> tuple[Span, ...]:
+    """`split_sentences` shared by the extractors: statistics, notices and pilots all read the
+    same document, so it is split once (a handful of recent documents is kept)."""
+    return tuple(split_sentences(text))
 
 
 def _add(text: str, start: int, end: int, out: list[Span]) -> None:
