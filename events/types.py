@@ -137,8 +137,8 @@ class StatisticPublished(Payload):
     def identity(self) -> str:
         parts = [self.period.key, _dec(self.value), self.unit]
         change = self.reported_change
-        if self.value is None and change is not None:
-            # a growth-only fact is identified by the growth it reports
+        if change is not None:
+            # the same value stated with and without its growth are two statements
             amounts = (change.percent, change.percentage_points, change.absolute)
             kind = next(i for i, a in enumerate(amounts) if a is not None)
             parts += [str(kind), change.direction, _dec(amounts[kind])]

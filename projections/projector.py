@@ -17,6 +17,8 @@ from projections.bulk import insert_rows
 from projections.rows import BUILDERS, Row, normalise
 
 SeriesKey = tuple[str, str]
+PeriodKey = tuple[str, str, str]
+YearKey = tuple[str, str, int]
 PilotKey = tuple[str, str]
 AlertKey = tuple[str, str]
 
@@ -28,11 +30,12 @@ class Changes:
     """What one applied batch touched, for alert rules, sinks and reports."""
 
     series: set[SeriesKey] = field(default_factory=set)
+    periods: set[PeriodKey] = field(default_factory=set)
+    years: set[YearKey] = field(default_factory=set)
     notices: set[str] = field(default_factory=set)
     pilots: set[PilotKey] = field(default_factory=set)
     alerts: set[AlertKey] = field(default_factory=set)
     new_alert_events: list[Row] = field(default_factory=list)
-    new_event_ids: set[str] = field(default_factory=set)
     rejected: list[tuple[Record, str]] = field(default_factory=list)
     applied: int = 0
     skipped: int = 0
@@ -40,11 +43,12 @@ class Changes:
     def merge(self, other: Changes) -> None:
         """Add another batch's changes to these."""
         self.series |= other.series
+        self.periods |= other.periods
+        self.years |= other.years
         self.notices |= other.notices
         self.pilots |= other.pilots
         self.alerts |= other.alerts
         self.new_alert_events += other.new_alert_events
-        self.new_event_ids |= other.new_event_ids
         self.rejected += other.rejected
         self.applied += other.applied
         self.skipped += other.skipped
@@ -95,9 +99,14 @@ def _retracted(conn: Connection, event_ids: Iterable[str]) -> set[str]:
 
 
 def _load(
-    conn: Connection, table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any]
+    conn: Connection,
+    table: sa.Table,
+    cols: tuple[str, ...],
+    keys: Sequence[Any],
+    *,
+    unretracted: bool = True,
 ) -> list[Row]:
-    """Base rows whose key columns match any of `keys`, without retracted events."""
+    """Rows whose key columns match any of `keys`, by default without retracted events."""
     out: list[Row] = []
     for chunk in _chunks(list(keys)):
         if len(cols) == 1:
@@ -105,6 +114,8 @@ def _load(
         else:
             cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
         out.extend(dict(m) for m in conn.execute(sa.select(table).where(cond)).mappings())
+    if not unretracted:
+        return out
     gone = _retracted(conn, (r["event_id"] for r in out))
     return [r for r in out if r["event_id"] not in gone]
 
@@ -133,6 +144,30 @@ def _group(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[Any, list[Row]]:
 
 
 SERIES = ("metric", "geography")
+PERIOD = ("metric", "geography", "period_key")
+YEAR = ("metric", "geography", "year")
+
+
+def shift_key(period_key: str, years: int) -> str:
+    """The same period `years` later: `2020-Q1` shifted by -1 is `2019-Q1`."""
+    return f"{int(period_key[:4]) + years}{period_key[4:]}"
+
+
+def series_work(periods: Iterable[PeriodKey]) -> tuple[set[YearKey], set[PeriodKey]]:
+    """The years and growth keys that depend on a set of touched periods.
+
+    A period's yearly total depends on the periods of its year; its growth row depends on
+    it and on the same period a year before, so the period a year later changes too.
+    """
+    years = {(m, g, int(pk[:4])) for m, g, pk in periods}
+    growth = set(periods) | {(m, g, shift_key(pk, 1)) for m, g, pk in periods}
+    return years, growth
+
+
+def _by_series(rows: Iterable[Row]) -> dict[Any, list[Row]]:
+    return _group(rows, SERIES)
+
+
 PILOT = ("program", "city")
 ALERT = ("rule", "key")
 
@@ -165,9 +200,12 @@ def all_keys(conn: Connection) -> Changes:
     """Changes naming every series, notice, pilot and alert key the projections hold."""
     cv, pn, cp, al = tables.current_values, tables.policy_notices, tables.city_pilots, tables.alerts
     out = Changes()
-    out.series = {
-        (m, g) for m, g in conn.execute(sa.select(cv.c.metric, cv.c.geography).distinct())
+    out.periods = {
+        (m, g, pk)
+        for m, g, pk in conn.execute(sa.select(cv.c.metric, cv.c.geography, cv.c.period_key))
     }
+    out.years, _ = series_work(out.periods)
+    out.series = {(m, g) for m, g, _ in out.periods}
     out.notices = set(conn.execute(sa.select(pn.c.notice_key)).scalars())
     out.pilots = {(p, c) for p, c in conn.execute(sa.select(cp.c.program, cp.c.city))}
     out.alerts = {(r, k) for r, k in conn.execute(sa.select(al.c.rule, al.c.key))}
@@ -230,31 +268,32 @@ class Projector:
         for name, table_rows in rows.items():
             insert_ignore(conn, _TABLES[name], table_rows)
             changes.applied += len(table_rows)
-        changes.series = {(r["metric"], r["geography"]) for r in rows.get("observations", ())}
+        observed = rows.get("observations", ())
+        changes.periods = {(r["metric"], r["geography"], r["period_key"]) for r in observed}
         changes.notices = {r["notice_key"] for r in rows.get("notice_mentions", ())}
         changes.pilots = {(r["program"], r["city"]) for r in rows.get("pilot_events", ())}
         changes.alerts = {(r["rule"], r["key"]) for r in alert_rows}
+        retracted_ids = [r["retracted_event_id"] for r in rows.get("retractions", ())]
+        for r in _load(conn, tables.observations, ("event_id",), retracted_ids, unretracted=False):
+            changes.periods.add((r["metric"], r["geography"], r["period_key"]))
         for r in rows.get("retractions", ()):
             kind, _, rest = r["retracted_subject"].partition(":")
-            if kind == "statistic":
-                metric, _, geo = rest.partition(":")
-                changes.series.add((metric, geo))
-            elif kind == "notice":
+            if kind == "notice":
                 changes.notices.add(rest)
             elif kind == "pilot":
                 program, _, city = rest.rpartition(":")
                 changes.pilots.add((program, city))
+        changes.years, growth = series_work(changes.periods)
+        changes.periods = growth
+        changes.series = {(m, g) for m, g, _ in changes.periods}
         self.rederive(conn, changes)
         self._save_positions(conn, stored, fresh)
         return changes
 
     def rederive(self, conn: Connection, changes: Changes) -> None:
         """Recompute the derived rows of every key in `changes` from the base tables."""
-        if changes.series:
-            series = sorted(changes.series)
-            derived = derive_all(_load(conn, tables.observations, SERIES, series), (), (), ())
-            for t in (tables.current_values, tables.yearly_totals, tables.growth_rates):
-                _replace(conn, t, SERIES, series, derived[t.name])
+        if changes.periods:
+            self._rederive_periods(conn, changes.periods)
         if changes.notices:
             notices = sorted(changes.notices)
             mentions = _load(conn, tables.notice_mentions, ("notice_key",), notices)
@@ -270,6 +309,38 @@ class Projector:
             events = _load(conn, tables.alert_events, ALERT, alerts)
             rows = derive_all((), (), (), events)["alerts"]
             _replace(conn, tables.alerts, ALERT, alerts, rows)
+
+    def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> None:
+        """Re-derive the rows that depend on the touched periods, and only those."""
+        periods = sorted(touched)
+        observations = _load(conn, tables.observations, PERIOD, periods)
+        current = [
+            row for obs in _by_series(observations).values() for row in derive.current_values(obs)
+        ]
+        _replace(conn, tables.current_values, PERIOD, periods, current)
+        years, growth = series_work(touched)
+        year_keys, growth_keys = sorted(years), sorted(growth)
+        same_year = _load(conn, tables.current_values, YEAR, year_keys, unretracted=False)
+        yearly = [
+            row for rows in _by_series(same_year).values() for row in derive.yearly_totals(rows)
+        ]
+        _replace(conn, tables.yearly_totals, YEAR, year_keys, yearly)
+        priors = {(m, g, shift_key(pk, -1)) for m, g, pk in growth}
+        needed = sorted(growth | priors)
+        values = _load(conn, tables.current_values, PERIOD, needed, unretracted=False)
+        reported = [
+            o
+            for o in _load(conn, tables.observations, PERIOD, growth_keys)
+            if o["change_kind"] is not None
+        ]
+        reported_by = _by_series(reported)
+        rates = [
+            row
+            for key, rows in _by_series(values).items()
+            for row in derive.growth_rates(rows, reported_by.get(key, []))
+            if (row["metric"], row["geography"], row["period_key"]) in growth
+        ]
+        _replace(conn, tables.growth_rates, PERIOD, growth_keys, rates)
 
     def _save_positions(
         self, conn: Connection, stored: dict[str, int], records: Sequence[Record]
