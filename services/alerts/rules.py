@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from events import AlertRaised, AlertResolved, Event, make_event
 from events.types import Severity
-from projections import queries
+from projections import lookup, queries
 from projections.projector import Changes
 
 
@@ -205,33 +205,32 @@ def pilot_conditions(rows: Iterable[queries.CityPilot], cfg: AlertConfig) -> lis
     ]
 
 
-SERIES_RULES = ("growth_mismatch", "growth_unusual", "value_revised", "ytd_exceeds_official")
-
-
 def evaluate(
     conn: Connection, changes: Changes, cfg: AlertConfig
 ) -> tuple[list[Condition], list[queries.Alert]]:
     """Conditions firing among the keys a batch touched, and open alerts that cleared."""
     firing: list[Condition] = []
-    series = sorted(changes.series)
-    if series:
-        firing += growth_conditions(queries.growth_rates(conn, series), cfg)
-        firing += revision_conditions(queries.current(conn, series), cfg)
-        firing += ytd_conditions(queries.yearly_totals(conn, series), cfg)
+    if changes.periods:
+        firing += growth_conditions(lookup.growth_for(conn, changes.periods), cfg)
+        firing += revision_conditions(lookup.current_for(conn, changes.periods), cfg)
+    if changes.years:
+        firing += ytd_conditions(lookup.yearly_for(conn, changes.years), cfg)
     if changes.notices:
         firing += notice_conditions(queries.notices(conn, sorted(changes.notices)), cfg)
     if changes.pilots:
         firing += pilot_conditions(queries.pilots(conn, sorted(changes.pilots)), cfg)
-    cleared: list[queries.Alert] = []
-    if series:
-        touched = set(series)
-        live = {(c.rule, c.key) for c in firing}
-        for a in queries.alerts(conn):
-            if a.rule not in SERIES_RULES or a.state == "resolved":
-                continue
-            metric, geography, _ = a.key.split("|", 2)
-            if (metric, geography) in touched and (a.rule, a.key) not in live:
-                cleared.append(a)
+    # Only keys this batch touched can have cleared.
+    candidates = [
+        (rule, _series_key(m, g, pk))
+        for m, g, pk in changes.periods
+        for rule in ("growth_mismatch", "growth_unusual", "value_revised")
+    ] + [("ytd_exceeds_official", _series_key(m, g, y)) for m, g, y in changes.years]
+    live = {(c.rule, c.key) for c in firing}
+    cleared = [
+        a
+        for a in lookup.alerts_for(conn, candidates)
+        if a.state != "resolved" and (a.rule, a.key) not in live
+    ]
     return firing, cleared
 
 
