@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -106,5 +107,66 @@ def insert_rows(
     cur = dbapi.cursor()
     try:
         cur.executemany(sql, params)
+    finally:
+        cur.close()
+
+
+@lru_cache(maxsize=256)
+def _keyed_text(table: sa.Table, cols: tuple[str, ...], n: int) -> sa.TextualSelect:
+    names = ", ".join(f'"{c}"' for c in cols)
+    values = ", ".join(
+        "(" + ", ".join(f":k{i}_{j}" for j in range(len(cols))) + ")" for i in range(n)
+    )
+    on = " AND ".join(f't."{c}" = k."{c}"' for c in cols)
+    select = ", ".join(f't."{c.name}"' for c in table.columns)
+    sql = (
+        f"WITH k({names}) AS (VALUES {values}) "
+        f"SELECT {select} FROM {table.name} AS t JOIN k ON {on}"
+    )
+    return sa.text(sql).columns(*(sa.column(c.name, c.type) for c in table.columns))
+
+
+def keyed_rows(
+    conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+) -> list[Row]:
+    """The rows of `table` whose `cols` equal one of `keys`, looked up through an index.
+
+    A row-value `IN` list makes SQLite scan the whole table; joining a VALUES list of the
+    keys lets SQLite and PostgreSQL look each key up in the index instead. The statement
+    is plain text, cached per shape, because compiling thousands of literal tuples costs
+    more than the query.
+    """
+    out: list[Row] = []
+    for i in range(0, len(keys), 200):
+        chunk = keys[i : i + 200]
+        params = {
+            f"k{n}_{j}": v
+            for n, key in enumerate(chunk)
+            for j, v in enumerate(key if isinstance(key, tuple) else (key,))
+        }
+        stmt = _keyed_text(table, tuple(cols), len(chunk))
+        out.extend(dict(m) for m in conn.execute(stmt, params).mappings())
+    return out
+
+
+def delete_keys(
+    conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+) -> None:
+    """Delete the rows whose `cols` equal one of `keys`, one indexed lookup per key."""
+    if not keys:
+        return
+    dialect = conn.dialect.name
+    mark = "?" if dialect == "sqlite" else "%s"
+    where = " AND ".join(f'"{c}" = {mark}' for c in cols)
+    name = table.name
+    schema = conn.get_execution_options().get("schema_translate_map", {}).get(None)
+    if schema and dialect == "postgresql":
+        name = f'"{schema}"."{table.name}"'
+    params = [k if isinstance(k, tuple) else (k,) for k in keys]
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.executemany(f"DELETE FROM {name} WHERE {where}", params)
     finally:
         cur.close()

@@ -9,18 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from projections import queries, tables
+from projections.bulk import keyed_rows
 
 _CHUNK = 400
 
 
 def _rows(conn: Connection, table: sa.Table, cols: Sequence[str], keys: Iterable[Any]) -> list[Any]:
-    ordered = sorted(set(keys))
-    out: list[Any] = []
-    for i in range(0, len(ordered), _CHUNK):
-        chunk = ordered[i : i + _CHUNK]
-        cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
-        out.extend(conn.execute(sa.select(table).where(cond)).mappings())
-    return out
+    return keyed_rows(conn, table, cols, sorted(set(keys)))
 
 
 def growth_for(

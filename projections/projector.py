@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from events.log.port import Record
 from projections import derive, tables
-from projections.bulk import insert_rows
+from projections.bulk import delete_keys, insert_rows, keyed_rows
 from projections.rows import BUILDERS, Row, normalise
 
 SeriesKey = tuple[str, str]
@@ -107,13 +107,7 @@ def _load(
     unretracted: bool = True,
 ) -> list[Row]:
     """Rows whose key columns match any of `keys`, by default without retracted events."""
-    out: list[Row] = []
-    for chunk in _chunks(list(keys)):
-        if len(cols) == 1:
-            cond = table.c[cols[0]].in_(chunk)
-        else:
-            cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
-        out.extend(dict(m) for m in conn.execute(sa.select(table).where(cond)).mappings())
+    out = keyed_rows(conn, table, cols, list(keys))
     if not unretracted:
         return out
     gone = _retracted(conn, (r["event_id"] for r in out))
@@ -127,12 +121,7 @@ def _replace(
     keys: Sequence[Any],
     rows: Sequence[Row],
 ) -> None:
-    for chunk in _chunks(list(keys)):
-        if len(cols) == 1:
-            cond = table.c[cols[0]].in_(chunk)
-        else:
-            cond = sa.tuple_(*(table.c[c] for c in cols)).in_(chunk)
-        conn.execute(sa.delete(table).where(cond))
+    delete_keys(conn, table, cols, keys)
     insert_rows(conn, table, rows, ignore_existing=False)
 
 
