@@ -568,3 +568,129 @@ def test_seed_document_yields_exactly_its_five_statistics() -> None:
          Decimal("137.7"), "up", bare, "CN"),
     }  # fmt: skip
     assert len(stats(text, published=date(2020, 4, 25))) == 5
+
+
+# ----------------------------------------------------------------------------- generality
+
+
+def test_reached_up_to_is_a_value_not_a_cap() -> None:
+    s = one("As of March 2021, valid invention patents in the country reached up to 3.2 million.")
+    assert (s.metric, s.period.key, s.value) == (
+        "valid_invention_patents", "2021-E03", Decimal("3200000"),
+    )  # fmt: skip
+
+
+def test_loans_of_up_to_stay_a_cap() -> None:
+    assert stats("In 2021, banks offered patent pledge loans of up to 5 million yuan.") == []
+
+
+def test_us_dollar_sign_after_a_space_keeps_the_hedge() -> None:
+    s = one("In 2020, China's IP royalty trade was valued at over US $30 billion.")
+    assert (s.unit, s.value, s.qualifier) == ("USD", Decimal("30000000000"), "at_least")
+
+
+def test_per_10000_person_singular_is_a_per_capita_rate() -> None:
+    s = one("In 2016, invention patents held by per 10,000 person reached 8.0, up 20%.")
+    assert (s.metric, s.unit, s.value) == (
+        "invention_patents_per_10k_people", "per_10k_people", Decimal("8"),
+    )  # fmt: skip
+
+
+def test_month_range_with_in_year_is_one_period() -> None:
+    s = one(
+        "From January to May in 2021, patent and trademark pledge financing reached "
+        "80 billion yuan, up 40 percent year on year."
+    )
+    assert (s.metric, s.period.key) == ("ip_pledge_financing_amount", "2021-M01-M05")
+
+
+def test_million_before_last_year_is_not_a_duration() -> None:
+    s = one(
+        "The number of valid invention patents in strategic emerging industries rose to "
+        "1.1 million last year, up 12 percent year on year.",
+        published=date(2023, 1, 10),
+    )
+    assert (s.metric, s.period.key, s.value) == (
+        "strategic_emerging_industry_invention_patents", "2022-E12", Decimal("1100000"),
+    )  # fmt: skip
+    assert s.reported_change is not None and s.reported_change.percent == Decimal("12")
+
+
+def test_highlighted_is_not_the_word_high() -> None:
+    s = one(
+        "The office highlighted that valid invention patents in strategic emerging "
+        "industries stood at 900,000 by the end of 2021."
+    )
+    assert s.metric == "strategic_emerging_industry_invention_patents"
+
+
+def test_patent_types_approved_or_authorized_in_a_list() -> None:
+    got = [
+        (s.metric, s.value)
+        for s in stats(
+            "In 2021, the office approved 600,000 invention patents, 3 million utility model "
+            "patents and 700,000 design patents."
+        )
+    ]
+    assert got == [
+        ("invention_patents_granted", Decimal("600000")),
+        ("utility_model_patents_granted", Decimal("3000000")),
+        ("design_patents_granted", Decimal("700000")),
+    ]
+    got = [
+        s.metric
+        for s in stats(
+            "In 2021, China authorized 600,000 invention patents, 3 million utility model "
+            "patents and 700,000 design patents."
+        )
+    ]
+    assert got == ["invention_patents_granted", "utility_model_patents_granted",
+                   "design_patents_granted"]  # fmt: skip
+
+
+def test_part_of_a_flow_stays_a_flow() -> None:
+    got = [
+        (s.metric, s.period.key, s.value)
+        for s in stats(
+            "In 2021, a total of 500,000 invention patents were granted, including "
+            "400,000 domestic invention patents."
+        )
+    ]
+    assert got == [
+        ("invention_patents_granted", "2021", Decimal("500000")),
+        ("invention_patents_granted", "2021", Decimal("400000")),
+    ]
+
+
+def test_gi_trademarks_and_authorized_users_are_their_own_series() -> None:
+    got = [
+        s.metric
+        for s in stats(
+            "In 2021, 80 geographical indication trademarks were registered, and 300 "
+            "enterprises were authorized to use geographical indication products."
+        )
+    ]
+    assert got == ["gi_trademarks_registered", "gi_authorized_users"]
+
+
+def test_high_quality_is_high_value_per_10k() -> None:
+    s = one("By the end of 2022, high-quality invention patents per 10,000 people reached 9.4.")
+    assert (s.metric, s.value) == ("high_value_invention_patents_per_10k_people", Decimal("9.4"))
+
+
+def test_registrations_of_a_stock_series_in_a_year_are_that_years_additions() -> None:
+    got = [
+        (s.metric, s.period.key)
+        for s in stats("In 2020, 90 geographical indication products were approved.")
+    ]
+    assert got == [("gi_products_approved", "2020")]
+
+
+def test_effective_trademark_registrations_are_the_valid_stock() -> None:
+    s = one("In 2020, there were 30 million effective trademark registrations accumulated.")
+    assert (s.metric, s.period.key) == ("valid_trademarks", "2020-E12")
+
+
+def test_re_examination_cases_concluded() -> None:
+    s = one("In 2021, 50,000 patent re-examination cases were concluded.")
+    assert s.metric == "patent_reexamination_invalidation_cases_concluded"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -155,8 +155,11 @@ def _resolve(name: str, tables: _Tables) -> str:
     return UNKNOWN
 
 
+@lru_cache(maxsize=1024)
 def normalise_issuer(name: str) -> Issuer:
-    """The issuer for an agency name as written (id UNKNOWN when it is not recognised)."""
+    """The issuer for an agency name as written (id UNKNOWN when it is not recognised).
+
+    Memoised: the same few agencies are named again and again, and an Issuer is immutable."""
     written = _SPACES.sub(" ", _LEADING_THE.sub("", name.strip()))
     return Issuer(id=_resolve(written, _tables()), name=written)
 

@@ -78,11 +78,13 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Tokens that start like an alias word but mean something else ("import" / "important").
+# Tokens that start like an alias word but mean something else ("import" / "important",
+# "high" / "highlighted").
 _FALSE_FRIENDS = frozenset(
     {
         "important", "importance", "importantly", "designated", "designation", "designations",
         "designed", "designing", "validity", "validated", "patently", "granting", "internationally",
+        "highlight", "highlights", "highlighted", "highlighting",
     }
 )  # fmt: skip
 

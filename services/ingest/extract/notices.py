@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from events import Span
 from events.types import Issuer, NoticeType, PolicyNoticeIssued
 from services.ingest.extract.agencies import UNKNOWN, AgencyMention, find_agencies
 from services.ingest.extract.base import Document, Fact
-from services.ingest.extract.sentences import split_sentences
+from services.ingest.extract.sentences import document_sentences
 
 # Head nouns that make a capitalised phrase a policy document title, with the notice type.
 _HEAD_TYPES: dict[str, NoticeType] = {
@@ -49,9 +51,11 @@ _TOKEN = (
 )
 _RUN = rf"{_TOKEN}(?:[ ]+(?:{_SMALL}[ ]+)*{_TOKEN})*"
 # "Circular of the A, the B and the C on ..." is the one title shape with commas inside.
+# A title starts with a capital, a digit or "(": the lookahead rejects other positions
+# before the alternatives are tried.
 _TITLE = re.compile(
-    rf"(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
-    rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN})|{_RUN}"
+    rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
+    rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
 )
 _QUOTED = re.compile(r"[“\"]([^“”\"\n]{6,300}?)[”\"’]")
 _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
@@ -178,6 +182,9 @@ _UNTITLED_ACTIVE = re.compile(
     rf"(?P<np>{_MODIFIERS}{_UNTITLED_NOUNS}"
     r"(?P<comp>\s+(?:on|for|of|about|to|regarding)\s+[^,.;:\n]{3,160})?)",
 )
+_UNTITLED_NOUN = re.compile(_UNTITLED_NOUNS)
+_NOT_PHRASE = re.compile(r"[^\w\s-]")
+_WORD_START = re.compile(r"\b\w")
 # Subjects that may issue a plan without naming an agency ("China has issued a plan").
 _NATIONAL_SUBJECT = re.compile(
     r"\b(?:China|the (?:country|government|State|central government|authorities))\s*$",
@@ -218,7 +225,7 @@ class _Candidate:
     type: NoticeType
 
 
-def _sentence_of(spans: list[Span], pos: int) -> Span:
+def _sentence_of(spans: Sequence[Span], pos: int) -> Span:
     for span in spans:
         if span.start <= pos < span.end:
             return span
@@ -256,6 +263,8 @@ def _title_candidates(text: str) -> list[_Candidate]:
         start = m.start(1) + m.group(1).index(title)
         found.append(_Candidate(start, start + len(title), m.end(), title, kind))
     for m in _TITLE.finditer(text):
+        if not _HEAD.search(m.group(0)):
+            continue  # no type head noun in the run, so no part of it can be a title
         if any(c.start <= m.start() < c.outer_end for c in found):
             continue
         for offset, raw in _split_titles(m.group(0)):
@@ -394,7 +403,7 @@ def _header_docno(text: str, cand: _Candidate) -> str | None:
     return None
 
 
-def _titled(doc: Document, sentences: list[Span]) -> tuple[list[Fact], list[_Candidate]]:
+def _titled(doc: Document, sentences: Sequence[Span]) -> tuple[list[Fact], list[_Candidate]]:
     text = doc.text
     cands = _title_candidates(text)
     date_lines = list(_DATE_LINE.finditer(text))
@@ -488,11 +497,36 @@ def _describe(text: str, m: re.Match[str], sentence: Span) -> str:
     return f"{np}: {clause}" if clause else np
 
 
-def _untitled(doc: Document, sentences: list[Span], titled: list[_Candidate]) -> list[Fact]:
+def _passive_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_UNTITLED_PASSIVE.finditer(text)`, tried only near its nouns.
+
+    A match holds one of the nouns, and between its start and that noun stand only words,
+    spaces and hyphens (determiner and modifiers). So a match can start only at a word
+    start between the last other character before the first noun left and that noun; the
+    rest of the text, usually most of it, is never scanned by the long pattern.
+    """
+    breaks = [m.start() for m in _NOT_PHRASE.finditer(text)]
+    pos = 0
+    while noun := _UNTITLED_NOUN.search(text, pos):
+        q = noun.start()
+        i = bisect_left(breaks, q) - 1
+        floor = max(pos, breaks[i] + 1 if i >= 0 else 0)
+        for w in _WORD_START.finditer(text, floor, q + 1):
+            m = _UNTITLED_PASSIVE.match(text, w.start())
+            if m:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = q + 1
+
+
+def _untitled(doc: Document, sentences: Sequence[Span], titled: list[_Candidate]) -> list[Fact]:
     text = doc.text
     facts: list[Fact] = []
     for rx in (_UNTITLED_PASSIVE, _UNTITLED_ACTIVE):
-        for m in rx.finditer(text):
+        found = _passive_matches(text) if rx is _UNTITLED_PASSIVE else rx.finditer(text)
+        for m in found:
             if any(c.start < m.end() and m.start() < c.outer_end for c in titled):
                 continue
             noun = m.group("noun").lower()
@@ -530,7 +564,7 @@ def _untitled(doc: Document, sentences: list[Span], titled: list[_Candidate]) ->
 
 def extract_notices(doc: Document) -> list[Fact]:
     """Policy notices, plans, measures, opinions and reports issued or cited in a document."""
-    sentences = split_sentences(doc.text)
+    sentences = document_sentences(doc.text)
     titled, cands = _titled(doc, sentences)
     facts = titled + _untitled(doc, sentences, cands)
     facts.sort(key=lambda f: f.source.value_span.start if f.source.value_span else 0)

@@ -147,16 +147,19 @@ _LIST_CONTEXT = re.compile(
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 # Words without which a pattern cannot match (each pattern needs one of its verbs or
-# connectives), searched once per sentence: the patterns themselves start with a place
-# list and would otherwise be tried at every capitalised word.
-_CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (_PASSIVE, re.compile(_STATUS_VERBS)),
-    (_ACTIVE, re.compile(r"named|designated|selected|approved|listed|awarded")),
-    (_BECAME, re.compile(r"became|become")),
-    (_COUNTED_LIST, re.compile(r"includ|such\s+as|like")),
-    (_LAUNCH, re.compile(r"launch|started|kicked\s+off|began")),
-    (_CHANGE, re.compile(r"revoked|suspended|cancel|withdr|removed|stripped|graduated")),
-)
+# connectives), looked up as plain substrings once per sentence: the patterns themselves
+# start with a place list and would otherwise be tried at every capitalised word.
+_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_PASSIVE, ("approved", "named", "designated", "selected", "listed", "chosen", "recognised",
+                "recognized", "identified", "confirmed", "awarded", "granted", "included",
+                "accredited")),
+    (_ACTIVE, ("named", "designated", "selected", "approved", "listed", "awarded")),
+    (_BECAME, ("became", "become")),
+    (_COUNTED_LIST, ("includ", "such", "like")),
+    (_LAUNCH, ("launch", "started", "kicked", "began")),
+    (_CHANGE, ("revoked", "suspended", "cancel", "withdr", "removed", "stripped", "graduated")),
+)  # fmt: skip
+_ANY_CUE = re.compile("|".join(sorted({w for _rx, words in _CUES for w in words})))
 
 
 @dataclass(slots=True)
@@ -307,9 +310,9 @@ def _find(doc: Document) -> list[_Found]:
     for sentence in document_sentences(text):
         s, e = sentence.start, sentence.end
         sentence_text = text[s:e]
-        cues = {rx for rx, cue in _CUES if cue.search(sentence_text)}
-        if not cues:
-            continue  # most sentences have none of the verbs every pattern needs
+        if not _ANY_CUE.search(sentence_text):
+            continue  # most sentences have none of the words every pattern needs
+        cues = {rx for rx, words in _CUES if any(w in sentence_text for w in words)}
         for rx in (_PASSIVE, _ACTIVE, _BECAME):
             if rx not in cues:
                 continue

@@ -103,9 +103,10 @@ def document_sentences(text: str) -> tuple[Span, ...]:
 
 
 def _add(text: str, start: int, end: int, out: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    # str.strip() drops exactly the characters str.isspace() accepts, in C.
+    seg = text[start:end]
+    body = seg.lstrip()
+    start += len(seg) - len(body)
+    end = start + len(body.rstrip())
     if end > start:
         out.append(Span(start=start, end=end))

@@ -27,7 +27,7 @@ takes a few milliseconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -50,7 +50,7 @@ from events.metrics import UNCLASSIFIED, Metric, catalogue, get_metric
 from events.types import Equivalent, Unit
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
-from services.ingest.extract.sentences import split_sentences
+from services.ingest.extract.sentences import document_sentences
 
 Qual = Literal["exact", "at_least", "approx", "approx_below"]
 Direction = Literal["up", "down"]
@@ -71,6 +71,19 @@ def _lc(pattern: str) -> re.Pattern[str]:
     if re.search(r"\\[DSWBAZ]", pattern):
         raise ValueError("upper-case escapes would change meaning when lowered")
     return re.compile(pattern.lower().replace("(?p<", "(?P<"))
+
+
+def _words(*alternatives: str) -> str:
+    r"""`\b(?:a|b|...)` written so that every alternative starts with its first letter.
+
+    Python's regex engine rejects an alternative by its leading literal at once, but tests a
+    leading `\b` or lookahead at every position of the text; `(?<!\w.)` right after the
+    first letter is the same word-start test, made only where that letter stands.
+    """
+    for alt in alternatives:
+        if not alt[:1].isalnum() or alt[1:2] in ("?", "*", "+", "{"):
+            raise ValueError(f"{alt!r} must start with a plain letter or digit")
+    return "(?:" + "|".join(alt[0] + r"(?<!\w.)" + alt[1:] for alt in alternatives) + ")"
 
 
 # ------------------------------------------------------------------------- vocabulary
@@ -112,25 +125,36 @@ _PLACES = (
     "Huangpu|Pudong|Haidian|Chaoyang|Nansha|Qianhai|Binhai|Zhongguancun"
 )
 _FOREIGN = re.compile(
-    r"\b(?:the United States|United States|the U\.S\.|the US|America|Japan|Germany|"
-    r"South Korea|Republic of Korea|Britain|the UK|France|India|Switzerland|the EU|Europe|"
-    r"Netherlands|Sweden|Russia|Singapore's)\b"
-)
+    _words(
+        "the United States", "United States", r"the U\.S\.", "the US", "America", "Japan",
+        "Germany", "South Korea", "Republic of Korea", "Britain", "the UK", "France", "India",
+        "Switzerland", "the EU", "Europe", "Netherlands", "Sweden", "Russia", "Singapore's",
+    )
+    + r"\b"
+)  # fmt: skip
 _COMPANY = _lc(
-    r"\b(?:giant|Technologies|Co\.,? Ltd|Inc\.|Corporation|top (?:[\w-]+ )?(?:filer|applicant)|"
-    r"the company's|the firm's)\b",
-)
+    _words(
+        "giant", "Technologies", r"Co\.,? Ltd", r"Inc\.", "Corporation",
+        r"top (?:[\w-]+ )?(?:filer|applicant)", "the company's", "the firm's",
+    )
+    + r"\b",
+)  # fmt: skip
 # A cue of the IP domain; numbers in sentences without one are not IP statistics.
 _IP_CUE = _lc(
-    r"patent|trademark|intellectual property|\bIPR?s?\b|\bGIs?\b|geographical indication|"
-    r"copyright|pledge|royalt|\bPCT\b|Madrid|Hague|invention|layout design|"
+    r"patent|trademark|intellectual property|"
+    + _words(r"IPR?s?\b", r"GIs?\b")
+    + r"|geographical indication|copyright|pledge|royalt|"
+    + _words(r"PCT\b")
+    + r"|Madrid|Hague|invention|layout design|"
     r"technolog\w* (?:contract|transaction|market)|licens|securitiz"
 )
 
 # ------------------------------------------------------------------------- patterns
 
+# The lookahead names every character a match can start with: positions that cannot start
+# one are rejected before the optional currency prefix is tried (same matches, fewer tries).
 _NUMBER = _lc(
-    r"(?P<pre>US\$|\$|RMB|CNY|USD|¥|€)?\s?"
+    r"(?=[u$rc¥€\s\d])(?P<pre>US ?\$|\$|RMB|CNY|USD|¥|€)?\s?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
     r"(?:(?P<yi>\s+(?:100|one hundred|a hundred|hundred)\s+million)(?=\s*(?:yuan|rmb|cny))"
     r"|(?P<wan>\s+(?:10,000|ten thousand))(?=\s*(?:yuan|rmb|cny))"
@@ -162,21 +186,22 @@ _TIMES_AFTER = re.compile(r"(?:\s+times|\s*-fold|\s+fold)\b", re.I)
 _PER10K_AFTER = re.compile(
     r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
     r"(?P<base>10,000|10 000|ten thousand|100,000|100 thousand|hundred thousand))"
-    r"(?:\s+(?:people|persons|population|residents|inhabitants|Chinese))?",
+    r"(?:\s+(?:people|persons?|population|residents|inhabitants|Chinese))?",
     re.I,
 )
 _PER10K_BEFORE = re.compile(
     r"(?:per|for every|every)\s+(?P<base>10,000|ten thousand|100,000|100 thousand)"
-    r"\s+(?:people|persons|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
+    r"\s+(?:people|persons?|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
     re.I,
 )
 _PER_BASE = re.compile(
     r"(?:per|every|for every|out of every)\s+(?:10,000|100,000|100 thousand|10 000)", re.I
 )
 
-# Spans that never hold a value.
+# Spans that never hold a value. Every alternative starts with a digit, "[", "No" or a word
+# followed by a number; the lookahead checks that once before the alternatives are tried.
 _MASKS = _lc(
-    rf"(?<![A-Za-z0-9])(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
+    rf"(?<![A-Za-z0-9])(?=\d|\[|no|[a-z]+\.?\s+\d)(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_M}(?:,?\s+{_Y})?"
     r"|\b\d{1,2}:\d{2}\b"
     r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"
@@ -189,7 +214,9 @@ _MASKS = _lc(
 # A following noun that makes a number a count of selected or covered units, a duration,
 # a legal structure or an event: never a statistic.
 _BAD_NOUN = re.compile(
-    r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had)\b)"
+    # "last year" and "this year" after a number name its period, not a duration noun
+    r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had|"
+    r"last|this|next)\b)"
     r"[\w-]+\s+){0,3}?(?:cit(?:y|ies)|provinces?|regions?|areas?|locations?|"
     r"municipalit(?:y|ies)|parks?|zones?|districts?|counties|county|lenders?|banks?|"
     r"funds?|years?|days?|weeks?|decades?|sessions?|articles?|chapters?|measures|"
@@ -258,28 +285,40 @@ _BASIS_YEAR = re.compile(
 _MULTI_YEAR = _lc(
     r"average annual|annual average|average (?:growth )?rate|annual growth rate|"
     r"cumulative (?:value|amount|total)|compound annual|"
-    rf"\bfrom\s+(?:{_M}\s+)?{_Y}\s+(?:to|through|until)\s+(?:{_M}\s+)?{_Y}|"
-    rf"\bbetween\s+{_Y}\s+and\s+{_Y}|\b{_Y}\s*[-–]\s*{_Y}\s+period|"
-    r"over the (?:past|last) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) years"
+    + _words(
+        rf"from\s+(?:{_M}\s+)?{_Y}\s+(?:to|through|until)\s+(?:{_M}\s+)?{_Y}",
+        rf"between\s+{_Y}\s+and\s+{_Y}",
+        rf"19\d{{2}}\s*[-–]\s*{_Y}\s+period",
+        rf"20\d{{2}}\s*[-–]\s*{_Y}\s+period",
+    )
+    + r"|over the (?:past|last) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) years"
     r"(?! to)",
 )
 _FUTURE = _lc(
-    r"\b(?:will|would|shall|expected|expects?|aims?|aiming|target\w*|goals?|plans? to|"
-    r"planned|forecasts?|projected|anticipated|strive|should|intends?|objectives?|"
-    r"indicators?|is set to|are set to|next year|by the same year|to be achieved|pledged to|"
-    r"vows?|seeks?)\b",
-)
+    _words(
+        "will", "would", "shall", "expected", "expects?", "aims?", "aiming", r"target\w*",
+        "goals?", "plans? to", "planned", "forecasts?", "projected", "anticipated", "strive",
+        "should", "intends?", "objectives?", "indicators?", "is set to", "are set to",
+        "next year", "by the same year", "to be achieved", "pledged to", "vows?", "seeks?",
+    )
+    + r"\b",
+)  # fmt: skip
 # "Will" in machine translations of past figures; plan words stay targets regardless.
 _SOFT_FUTURE = re.compile(r"^(?:will|would)$", re.I)
 _FUNDING = _lc(
-    r"\b(?:funds?|fund of|earmark\w*|allocat\w*|financial support|subsid\w*|"
-    r"capital pool|risk pool|ceremony|signed|signing|budget|grants? of|award(?:ed)? of|"
-    r"statutory|damages?|fines?|penalt\w*|range of|compensation of|prize)\b",
-)
+    _words(
+        "funds?", "fund of", r"earmark\w*", r"allocat\w*", "financial support", r"subsid\w*",
+        "capital pool", "risk pool", "ceremony", "signed", "signing", "budget", "grants? of",
+        "award(?:ed)? of", "statutory", "damages?", "fines?", r"penalt\w*", "range of",
+        "compensation of", "prize",
+    )
+    + r"\b",
+)  # fmt: skip
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
     r"\brevenue of|\bthreshold of|\bcap of|\bceiling of)\s*(?:more|less|fewer)\s+than\s*$|"
-    r"\b(?:below|under|up to|within)\s*$",
+    # "reached up to 4 million" reports a value; "loans of up to" states a cap
+    r"\b(?:below|under|(?<!reached )up to|within)\s*$",
     re.I,
 )
 _FIRST_TIME = re.compile(r"^\s*(?:[\w$.,]+\s+){0,4}?for the first time", re.I)
@@ -330,9 +369,11 @@ _HEADLINE_END = re.compile(r"[.!?\"”’:]$")
 # Periods ------------------------------------------------------------------------------
 
 # Every alternative starts a word (or follows "("), so positions inside words are skipped
-# at once: this keeps the scan fast.
+# at once, and the lookahead (the first characters of all alternatives) rejects most other
+# word starts before the alternatives are tried: this keeps the scan fast.
 _PERIOD = _lc(
-    rf"(?<![A-Za-z0-9])(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
+    rf"(?<![A-Za-z0-9])(?=[abdfhijlmnoqstu(1234])"
+    rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
     rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
     rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
     rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{_Y}))"
@@ -348,7 +389,7 @@ _PERIOD = _lc(
     rf"eleven|\d{{1,2}})\s+months(?:\s+(?:of\s+)?(?P<fm_y>{_YREF}))?)"
     rf"|(?P<past>(?:over\s+|in\s+|during\s+)?the\s+past\s+(?:six|6)\s+months)"
     rf"|(?P<mr>(?:(?:from|between)\s+)?(?P<mr_a>{_M})\s*(?:to|-|–|and|through|till|until)\s*"
-    rf"(?P<mr_b>{_M})(?:,?\s+(?:of\s+)?(?P<mr_y>{_YREF}))?)"
+    rf"(?P<mr_b>{_M})(?:,?\s+(?:of\s+|in\s+)?(?P<mr_y>{_YREF}))?)"
     rf"|(?P<mo>\bin\s+(?P<mo_m>{_M})\s+(?P<mo_y>{_Y}))"
     rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
     rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
@@ -361,8 +402,9 @@ _PERIOD_HINT = _lc(
     r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
     r"Dec)\.",
 )
+# Whole words only: "million last year" does not end in the word "on".
 _NOT_PERIOD_BEFORE = re.compile(
-    r"(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
+    r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
     r"as compared with|that of|before|after|launched in|initiated in|founded in|"
     r"established in|plan|index)\s*$",
     re.I,
@@ -452,39 +494,54 @@ def _dec(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
-    """Every number in the sentence with its scale and unit, masked spans left out."""
+def _read_numbers(
+    s: str, masked: list[tuple[int, int]], periods: Sequence[_PeriodHit] = ()
+) -> list[_Num]:
+    """Every number in the sentence with its scale and unit, masked spans left out. Numbers
+    that start inside a period phrase are never values, so they are not read at all."""
+
+    def in_period(pos: int) -> bool:
+        return any(h.start <= pos < h.end for h in periods)
 
     def is_masked(a: int, b: int) -> bool:
         return any(a < me and b > ms for ms, me in masked)
 
     out: list[_Num] = []
-    for m in _NUMBER.finditer(_lower(s)):
-        if is_masked(m.start("num"), m.end("num")):
+    low = _lower(s)
+    per_base = _may_have_per_base(low)
+    for m in _NUMBER.finditer(low):
+        if masked and is_masked(*m.span("num")):
+            continue
+        start = m.start("pre") if m.group("pre") else m.start("num")
+        if periods and in_period(start):
             continue
         raw = m.group("num")
         flags: list[str] = []
-        if _MALFORMED_GROUP.fullmatch(raw):
+        if "," in raw and _MALFORMED_GROUP.fullmatch(raw):
             flags.append("suspected_typo")  # a malformed thousands group ("8,70")
         value, scaled = _scaled_value(m, flags)
-        start = m.start("pre") if m.group("pre") else m.start("num")
         num = _Num(start=start, end=m.end(), value=value, unit="count", scaled=scaled,
                    separated="," in raw, flags=flags)  # fmt: skip
         pre = (m.group("pre") or "").upper()
-        if pre in ("US$", "$", "USD"):
+        if pre.replace(" ", "") in ("US$", "$", "USD"):
             num.unit = "USD"
         elif pre in ("RMB", "CNY", "¥"):
             num.unit = "CNY"
         _read_unit(s, num)
-        if num.unit == "count" and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start)):
+        if (
+            num.unit == "count"
+            and per_base
+            and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start))
+        ):
             # "for every 10,000 people there are 9.8 patents".
             num.unit = "per_10k_people"
             if "100" in pb.group("base"):
                 num.value = num.value / 10
                 num.flags.append("suspected_unit_error")
         out.append(num)
-    for m in _WORD_NUMBER.finditer(s):
-        if is_masked(m.start(), m.end()):
+    # Number words are read only before "months", and word pairs only after "from".
+    for m in _WORD_NUMBER.finditer(s) if "month" in low else ():
+        if is_masked(m.start(), m.end()) or in_period(m.start()):
             continue
         value = Decimal(_WORD_NUMBERS[m.group("num").lower()])
         if m.group("half"):
@@ -493,7 +550,9 @@ def _read_numbers(s: str, masked: list[tuple[int, int]]) -> list[_Num]:
         end = mm.end() if mm else m.end()
         out.append(_Num(start=m.start(), end=end, value=value, unit="months"))
     # Words in a "from nine to 74" pair are values too.
-    for m in _FROM_WORD_TO.finditer(s):
+    for m in _FROM_WORD_TO.finditer(s) if "from" in low else ():
+        if in_period(m.start(1)):
+            continue
         value = Decimal(_WORD_NUMBERS[m.group(1).lower()])
         out.append(_Num(start=m.start(1), end=m.end(1), value=value, unit="count"))
     out.sort(key=lambda n: n.start)
@@ -555,9 +614,17 @@ def _read_unit(s: str, num: _Num) -> None:
 
 
 def _masks(s: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in _MASKS.finditer(_lower(s))]
-    spans += [(m.start(), m.end()) for m in _PER_BASE.finditer(s)]
+    low = _lower(s)
+    spans = [(m.start(), m.end()) for m in _MASKS.finditer(low)]
+    if _may_have_per_base(low):
+        spans += [(m.start(), m.end()) for m in _PER_BASE.finditer(s)]
     return spans
+
+
+def _may_have_per_base(low: str) -> bool:
+    """Whether a lowered sentence can hold a "per 10,000" base at all: a cheap substring
+    test that spares most sentences the windowed per-10k searches."""
+    return "0,000" in low or "0 000" in low or "thou" in low
 
 
 # ------------------------------------------------------------------------- periods
@@ -600,6 +667,14 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     pub = state.published
     default = pub.year if pub else state.year
     for m in _PERIOD.finditer(_lower(s)):
+        if m.lastgroup == "yr":
+            # The commonest phrase ("in 2021"), read without building the group dict.
+            yr_at = m.start("yr_y")
+            if _NOT_PERIOD_BEFORE.search(s, max(0, yr_at - 40), yr_at):
+                continue
+            year = int(m.group("yr_y"))
+            hits.append(_PeriodHit(m.start(), m.end(), _year_period(year), year))
+            continue
         g = m.groupdict()
         explicit: int | None = None
         period: Period | None = None
@@ -694,6 +769,12 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     return hits
 
 
+@lru_cache(maxsize=256)
+def _year_period(year: int) -> YearPeriod:
+    """The (immutable) period of a calendar year, built once per year."""
+    return YearPeriod(year=year)
+
+
 def _period_end(period: Period) -> date:
     last = period.months[1]
     return date(period.year + (last == 12), 1 if last == 12 else last + 1, 1)
@@ -783,7 +864,9 @@ _BASELINE_BEFORE = re.compile(
     re.I,
 )
 _BASELINE_VALUE = re.compile(r"\b(?:up|down)\s+from\s*$", re.I)
-_NATIONAL = _lc(r"\b(?:China|Chinese|national|nationwide|the country|mainland)\b")
+_NATIONAL = _lc(
+    _words("China", "Chinese", "national", "nationwide", "the country", "mainland") + r"\b"
+)
 _CHINA = re.compile(r"\b(?:China|Chinese)\b")
 _APPOSITION = re.compile(r",\s*or\s*$", re.I)
 _PAST_YEARS = _lc(
@@ -802,6 +885,10 @@ _SMALL_NUMBER_VERB = re.compile(
     r"had|has|have|recorded|filed|granted|issued|approved|registered|over|more than|about|"
     r"some|nearly|almost)\s*$",
     re.I,
+)
+# A passive verb of registration after a stock series' value: the additions of a period.
+_FLOW_VERB = re.compile(
+    r"\b(?:were|was)\s+(?:newly\s+)?(?:approved|registered|authori[sz]ed|recogni[sz]ed)\b", re.I
 )
 _FOLLOWING_NOUN = re.compile(r"\s+[A-Za-z(][\w()-]*")
 _RATE_LIST = re.compile(r"\s*(?:,|and|,\s*and)\s*")
@@ -862,8 +949,11 @@ class _Cues:
         """Scan a sentence once for every cue."""
         end = len(s)
         low = _lower(s)
-        future = _FUTURE.search(low)
-        hard = next((m for m in _FUTURE.finditer(low) if not _SOFT_FUTURE.match(m.group(0))), None)
+        futures = _FUTURE.finditer(low)
+        future = next(futures, None)
+        hard = future
+        if hard is not None and _SOFT_FUTURE.match(hard.group(0)):
+            hard = next((m for m in futures if not _SOFT_FUTURE.match(m.group(0))), None)
         funding, foreign, company = _FUNDING.search(low), _FOREIGN.search(s), _COMPANY.search(low)
         return cls(
             future=future.start() if future else end,
@@ -890,6 +980,8 @@ class _Sentence:
     multi_from: int = 0  # values from here on are multi-year totals or averages
     currency: str | None = None
     cues: _Cues = field(default_factory=lambda: _Cues(0, 0, 0, 0, 0))
+    ip_cue: bool = False  # the sentence names the IP domain
+    national: bool | None = None  # the sentence names China or the nation (read when needed)
 
 
 def _process(
@@ -906,25 +998,24 @@ def _process(
         if hit.explicit_year:
             state.year = hit.explicit_year
         # "up from 6.3 in 2020": that year belongs to the baseline value only.
-        if _BASELINE_BEFORE.search(s, max(0, hit.start - 60), hit.start):
+        if "from" in _lower(s)[max(0, hit.start - 60) : hit.start] and _BASELINE_BEFORE.search(
+            s, max(0, hit.start - 60), hit.start
+        ):
             hit.baseline = True
     _update_places(s, state)
     ctx = _Sentence(doc, span, s, headline, periods, carried=state.period)
     _carry_period(ctx, state)
     if not _DIGIT.search(s) and "month" not in s:
         return []  # no number, no statistic: only the carried state mattered
-    if not _IP_CUE.search(_lower(s)) and not state.last_stats:
+    ctx.ip_cue = bool(_IP_CUE.search(_lower(s)))
+    if not ctx.ip_cue and not state.last_stats:
+        return []
+    # Numbers inside period phrases ("first five months", "Q1") and years are not values.
+    ctx.nums = [n for n in _read_numbers(s, _masks(s), periods) if not _is_year(s, n)]
+    if not ctx.nums:
         return []
     ctx.multi_from = _multi_year_start(s)
     ctx.cues = _Cues.of(s)
-    # Numbers inside period phrases ("first five months", "Q1") and years are not values.
-    ctx.nums = [
-        n
-        for n in _read_numbers(s, _masks(s))
-        if not any(h.start <= n.start < h.end for h in periods) and not _is_year(s, n)
-    ]
-    if not ctx.nums:
-        return []
     _classify_changes(ctx)
     _mark_ranges(ctx)
     _select_values(ctx)
@@ -961,7 +1052,8 @@ def _carry_period(ctx: _Sentence, state: _State) -> None:
     flows = [h for h in own if not isinstance(h.period, AsOfPeriod)]
     if flows or own:
         state.period = max(flows or own, key=lambda h: h.end).period
-    if span_m := _PAST_YEARS.search(_lower(ctx.s)):
+    low = _lower(ctx.s)
+    if ("the past" in low or "the last" in low) and (span_m := _PAST_YEARS.search(low)):
         word = span_m.group(1).lower()
         state.span_years = int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
     elif any(h.explicit_year for h in ctx.periods):
@@ -1265,8 +1357,7 @@ def _value_stats(
         # IP and the number reads as a reported figure (a bare "530" needs "reached 530").
         bare = n.unit == "count" and not (n.scaled or n.separated)
         if metric.id == UNCLASSIFIED and (
-            not _IP_CUE.search(_lower(s))
-            or (bare and not _REPORTED.search(s, max(0, n.start - 40), n.start))
+            not ctx.ip_cue or (bare and not _REPORTED.search(s, max(0, n.start - 40), n.start))
         ):
             continue
         if metric.id != UNCLASSIFIED and not metric.is_money and n.unit in ("CNY", "USD"):
@@ -1346,6 +1437,16 @@ def _metric_for(
         and (_SUBSET.search(ph.text) or _SUBSET.match(s))
     ):
         return prev_metric  # "of which 10,000 were filed by domestic applicants"
+    if (
+        fits
+        and metric.as_of
+        and not prev_metric.as_of
+        and not isinstance(period, AsOfPeriod)
+        and (_SUBSET.search(ph.text) or _SUBSET.match(s))
+    ):
+        # "453,000 were granted, including 361,000 domestic invention patents": a part of a
+        # flow is a flow of the same series, not the stock its bare noun would suggest.
+        return prev_metric
     before_n = s[max(0, n.start - 25) : n.start]
     if fits and (metric.id == UNCLASSIFIED or _BASELINE_VALUE.search(before_n)):
         # An elided subject ("8 months ..., and to 7 months") or a baseline value ("up
@@ -1364,7 +1465,11 @@ def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: s
     "by the end of September" is the January-to-September total, unless the phrase makes
     it a running total ("a total of 52,000 had been registered by the end of 2021")."""
     if metric.as_of:
-        if isinstance(period, YearPeriod) or _STOCK_CUE.search(phrase):
+        stock_cue = _STOCK_CUE.search(phrase)
+        if isinstance(period, YearPeriod) and not stock_cue and _FLOW_VERB.search(phrase):
+            # "in 2018, 67 GI products were approved": the year's additions, not the level.
+            return period
+        if isinstance(period, YearPeriod) or stock_cue:
             return _as_stock(period)
         return period
     if (
@@ -1378,7 +1483,9 @@ def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: s
 
 def _geography_for(ctx: _Sentence, pos: int, state: _State) -> str:
     geo = _geography(ctx.s, pos, state)
-    if geo == "CN" and not _NATIONAL.search(_lower(ctx.s)) and state.last_stats:
+    if geo == "CN" and state.last_stats and ctx.national is None:
+        ctx.national = bool(_NATIONAL.search(_lower(ctx.s)))
+    if geo == "CN" and not ctx.national and state.last_stats:
         # A local release goes on about the same place until a national cue appears.
         last_geo = state.last_stats[-1].geography
         if last_geo != "CN":
@@ -1415,7 +1522,7 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
         metric, _ = match_metric(
             phrase, s[:last_end], s, unit=None, as_of=isinstance(period, AsOfPeriod)
         )
-        if metric.id == UNCLASSIFIED and not _IP_CUE.search(_lower(s)):
+        if metric.id == UNCLASSIFIED and not ctx.ip_cue:
             continue
         _normalise_basis(ch, period.year)
         base_year = _year_basis(ch.basis)
@@ -1517,7 +1624,7 @@ def _describe(phrase: str) -> str:
 def extract_statistics(doc: Document) -> list[Fact]:
     """Every statistic published in a document, in text order, one Fact each."""
     text = doc.text
-    spans = split_sentences(text)
+    spans = document_sentences(text)
     state = _State(published=doc.published)
     stats: list[_Stat] = []
     for i, span in enumerate(spans):
@@ -1584,9 +1691,14 @@ def _dedupe(stats: list[_Stat]) -> list[_Stat]:
 
 def _flag_transpositions(stats: list[_Stat]) -> None:
     """Two values of one series that are digit permutations: the headline one is a typo."""
+    by_metric: dict[str, list[_Stat]] = {}
+    for st in stats:
+        if st.num is not None:
+            by_metric.setdefault(st.metric.id, []).append(st)
+    # Only values of one metric are compared, so the pairs are looked up per metric.
     for a in stats:
-        for b in stats:
-            if a is b or a.num is None or b.num is None or a.metric.id != b.metric.id:
+        for b in by_metric.get(a.metric.id, []) if a.num is not None else []:
+            if a is b or a.num is None or b.num is None:
                 continue
             if a.period != b.period or a.num.value == b.num.value:
                 continue
