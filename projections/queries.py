@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
@@ -17,6 +18,16 @@ from projections.derive import current_values
 
 class _DTO(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+M = TypeVar("M", bound=_DTO)
+MAX_ROWS = 2**31 - 1  # a LIMIT that limits nothing
+
+
+def _models(cls: type[M], result: sa.CursorResult[Any]) -> list[M]:
+    """The rows of `result` as `cls` DTOs, with the column names looked up once."""
+    keys = tuple(result.keys())
+    return [cls.model_validate(dict(zip(keys, row, strict=True))) for row in result]
 
 
 class Observation(_DTO):
@@ -180,7 +191,7 @@ def yearly_totals(
     """Yearly totals, of the given series or all."""
     t = tables.yearly_totals
     stmt = _keyed(t, ("metric", "geography"), series).order_by(t.c.metric, t.c.geography, t.c.year)
-    return [YearlyTotal.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+    return _models(YearlyTotal, conn.execute(stmt))
 
 
 def growth_rates(
@@ -407,24 +418,21 @@ def latest_of_series(conn: Connection, series: Sequence[tuple[str, str]]) -> lis
     """The latest period (ending last, the longest of those) of each series, with growth."""
     if not series:
         return []
-    keys = sa.union_all(
-        *(
-            sa.select(
-                sa.literal(m, sa.String()).label("metric"),
-                sa.literal(g, sa.String()).label("geography"),
-            )
-            for m, g in sorted(set(series))
-        )
-    ).subquery("keys")
-    return _latest_rows(conn, keys)
+    keys = (
+        sa.values(sa.column("metric", sa.String), sa.column("geography", sa.String), name="keys")
+        .data(sorted(set(series)))
+        .cte("keys")
+    )
+    return _models(SeriesLatest, conn.execute(_latest_of_keys(keys)))
 
 
-def _latest_rows(conn: Connection, keys: sa.Subquery) -> list[SeriesLatest]:
-    """One statement: per (metric, geography) row of `keys`, its latest current value.
+def _latest_of_keys(keys: sa.FromClause, *carried: str) -> sa.Select[Any]:
+    """Per (metric, geography) row of `keys`, its latest current value and growth row
+    (plus the `carried` columns of `keys`).
 
     The latest period of each series is found by an indexed `LIMIT 1` lookup correlated
-    to the key, then joined to its current value and growth row, so a page of series costs
-    one round trip on SQLite and PostgreSQL alike.
+    to the key, then its current value and growth row by primary key, so a page of series
+    costs one statement on SQLite and PostgreSQL alike.
     """
     t, g = tables.current_values, tables.growth_rates
     c = t.alias("latest_candidate")
@@ -436,21 +444,88 @@ def _latest_rows(conn: Connection, keys: sa.Subquery) -> list[SeriesLatest]:
         .limit(1)
         .scalar_subquery()
     )
-    latest = sa.select(
-        keys.c.metric, keys.c.geography, latest_key.label("period_key")
-    ).subquery("latest")
-    stmt = (
-        sa.select(t, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference)
+    # OFFSET 0 keeps PostgreSQL from flattening this subquery, which would make it hash
+    # the whole of current_values instead of looking each latest row up by primary key
+    latest = (
+        sa.select(keys, latest_key.label("latest_period_key"))
+        .offset(0)
+        .subquery("latest")
+    )
+    return (
+        sa.select(t, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference,
+                  *(latest.c[name] for name in carried))
         .select_from(
             latest.join(t, sa.and_(t.c.metric == latest.c.metric,
                                    t.c.geography == latest.c.geography,
-                                   t.c.period_key == latest.c.period_key))
+                                   t.c.period_key == latest.c.latest_period_key))
             .outerjoin(g, sa.and_(g.c.metric == t.c.metric, g.c.geography == t.c.geography,
                                   g.c.period_key == t.c.period_key))
         )
         .order_by(t.c.metric, t.c.geography)
     )
-    return [SeriesLatest.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
+
+
+def _smallest(
+    col: sa.ColumnElement[str], *where: sa.ColumnElement[bool], outer: Any = None
+) -> Any:
+    stmt = sa.select(sa.func.min(col)).where(*where)
+    return (stmt if outer is None else stmt.correlate(outer)).scalar_subquery()
+
+
+def _series_walk() -> sa.CTE:
+    """Every distinct (metric, geography) of current_values (and a final row of NULLs),
+    found by skipping through the index one series at a time instead of reading every
+    current value."""
+    t, c, n = (tables.current_values.alias(a) for a in ("t", "c", "n"))
+    first = _smallest(t.c.metric)
+    pairs = sa.select(
+        first.label("metric"), _smallest(c.c.geography, c.c.metric == first).label("geography")
+    ).cte("series", recursive=True)
+    p = pairs.alias("p")
+    next_geography = _smallest(
+        c.c.geography, c.c.metric == p.c.metric, c.c.geography > p.c.geography
+    )
+    next_metric = _smallest(t.c.metric, t.c.metric > p.c.metric, outer=p)
+    return pairs.union_all(
+        sa.select(
+            sa.case((next_geography.is_(None), next_metric), else_=p.c.metric),
+            sa.func.coalesce(
+                next_geography, _smallest(n.c.geography, n.c.metric == next_metric)
+            ),
+        ).where(p.c.metric.is_not(None))
+    )
+
+
+def _series_filter(series: sa.CTE, by_metric: bool, by_geography: bool) -> list[Any]:
+    where: list[sa.ColumnElement[bool]] = [series.c.metric.is_not(None)]
+    if by_metric:
+        where.append(series.c.metric == sa.bindparam("metric", type_=sa.String))
+    if by_geography:
+        where.append(series.c.geography == sa.bindparam("geography", type_=sa.String))
+    return where
+
+
+@functools.cache
+def _latest_page_stmt(by_metric: bool, by_geography: bool) -> sa.Select[Any]:
+    """The statement of `latest_page`, built once per combination of filters."""
+    series = _series_walk()
+    keys = (
+        sa.select(series.c.metric, series.c.geography,
+                  sa.func.count().over().label("series_total"))
+        .where(*_series_filter(series, by_metric, by_geography))
+        .order_by(series.c.metric, series.c.geography)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .subquery("keys")
+    )
+    return _latest_of_keys(keys, "series_total")
+
+
+@functools.cache
+def _series_count_stmt(by_metric: bool, by_geography: bool) -> sa.Select[Any]:
+    """How many series match the filters, for pages past the last series."""
+    series = _series_walk()
+    return sa.select(sa.func.count()).where(*_series_filter(series, by_metric, by_geography))
 
 
 def latest_page(
@@ -460,24 +535,42 @@ def latest_page(
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[list[SeriesLatest], int]:
-    """One page of series (as `series_keys` pages them) with their latest values."""
-    t = tables.current_values
-    stmt = sa.select(t.c.metric, t.c.geography).distinct()
+    """One page of series (as `series_keys` pages them) with their latest values, and how
+    many series match: the overview in one statement."""
+    flags = (metric is not None, geography is not None)
+    params: dict[str, Any] = {"limit": MAX_ROWS if limit is None else limit, "offset": offset}
     if metric is not None:
-        stmt = stmt.where(t.c.metric == metric)
+        params["metric"] = metric
     if geography is not None:
-        stmt = stmt.where(t.c.geography == geography)
-    total = _count(conn, stmt)
-    if total <= offset:
-        return [], total
-    keys = _page(stmt.order_by(t.c.metric, t.c.geography), limit, offset).subquery("keys")
-    return _latest_rows(conn, keys), total
+        params["geography"] = geography
+    result = conn.execute(_latest_page_stmt(*flags), params)
+    names = tuple(result.keys())
+    items, total = [], None
+    for row in result:
+        fields = dict(zip(names, row, strict=True))
+        total = int(fields.pop("series_total"))
+        items.append(SeriesLatest.model_validate(fields))
+    if total is None:  # an empty page: count the matching series on their own
+        del params["limit"], params["offset"]
+        total = int(conn.execute(_series_count_stmt(*flags), params).scalar_one())
+    return items, total
 
 
 def metric_ids(conn: Connection) -> list[str]:
     """Metrics that have current values, sorted."""
-    t = tables.current_values
-    return list(conn.execute(sa.select(t.c.metric).distinct().order_by(t.c.metric)).scalars())
+    return list(conn.execute(_metric_ids_stmt()).scalars())
+
+
+@functools.cache
+def _metric_ids_stmt() -> sa.Select[Any]:
+    """Distinct metrics by one index probe per metric, not a scan of every current value."""
+    t, c = (tables.current_values.alias(a) for a in ("t", "c"))
+    metrics = sa.select(_smallest(t.c.metric).label("metric")).cte("metrics", recursive=True)
+    m = metrics.alias("m")
+    metrics = metrics.union_all(
+        sa.select(_smallest(c.c.metric, c.c.metric > m.c.metric)).where(m.c.metric.is_not(None))
+    )
+    return sa.select(metrics.c.metric).where(metrics.c.metric.is_not(None))
 
 
 class Vintage(_DTO):
@@ -500,7 +593,7 @@ def vintages(conn: Connection, metric: str, geography: str) -> list[Vintage]:
                   o.c.published_at)
         .where(o.c.metric == metric, o.c.geography == geography)
     ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
-    return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
+    return _models(Vintage, conn.execute(stmt))
 
 
 def vintages_of_periods(
@@ -516,43 +609,7 @@ def vintages_of_periods(
                   o.c.published_at)
         .where(o.c.metric == metric, o.c.geography == geography, o.c.period_key.in_(keys))
     ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
-    return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
-
-
-def revised_from(conn: Connection, metric: str, geography: str) -> list[Vintage]:
-    """Per period of a series, the latest earlier vintage whose value the current one replaced.
-
-    Periods whose vintages all agree with the current value have none; a period revised
-    twice yields the value it held just before its latest revision.
-    """
-    o, t = tables.observations, tables.current_values
-    ranked = _unretracted(
-        sa.select(
-            o.c.event_id, o.c.period_key, o.c.period_kind, o.c.year, o.c.value, o.c.unit,
-            o.c.published_at,
-            sa.func.row_number().over(
-                partition_by=o.c.period_key,
-                order_by=(o.c.published_at.desc(), o.c.recorded_at.desc(), o.c.event_id.desc()),
-            ).label("rank"),
-        )
-        .select_from(
-            o.join(t, sa.and_(t.c.metric == o.c.metric, t.c.geography == o.c.geography,
-                              t.c.period_key == o.c.period_key))
-        )
-        .where(
-            o.c.metric == metric, o.c.geography == geography, t.c.vintages > 1,
-            o.c.event_id != t.c.event_id, o.c.value.is_not(None),
-            # values are stored normalised, so different text is a different number
-            sa.or_(t.c.value.is_(None), o.c.value != t.c.value),
-        )
-    ).subquery("ranked")
-    stmt = (
-        sa.select(ranked.c.event_id, ranked.c.period_key, ranked.c.period_kind, ranked.c.year,
-                  ranked.c.value, ranked.c.unit, ranked.c.published_at)
-        .where(ranked.c.rank == 1)
-        .order_by(ranked.c.period_key)
-    )
-    return [Vintage(**r._asdict()) for r in conn.execute(stmt)]
+    return _models(Vintage, conn.execute(stmt))
 
 
 def growth_of_periods(
@@ -562,7 +619,7 @@ def growth_of_periods(
     t = tables.growth_rates
     stmt = sa.select(t).where(t.c.metric == metric, t.c.geography == geography,
                               t.c.period_key.in_(list(period_keys)))
-    return [GrowthRate(**r._asdict()) for r in conn.execute(stmt)]
+    return _models(GrowthRate, conn.execute(stmt))
 
 
 def metric_summaries(conn: Connection) -> list[MetricSummary]:
@@ -603,8 +660,7 @@ def series_points(
         stmt = stmt.where(t.c.period_kind == period_kind)
     total = _count(conn, stmt)
     stmt = stmt.order_by(t.c.year, t.c.month_last, t.c.month_first.desc(), t.c.period_key)
-    rows = conn.execute(_page(stmt, limit, offset)).mappings()
-    return [CurrentValue.model_validate(dict(r)) for r in rows], total
+    return _models(CurrentValue, conn.execute(_page(stmt, limit, offset))), total
 
 
 def observations_page(

@@ -95,6 +95,12 @@ observations = sa.Table(
     sa.Column("extractor_version", S(32)),
     sa.Index("observations_series", "metric", "geography", "period_key"),
     sa.Index("observations_document", "document_id"),
+    # covers the vintages of a series in publication order, so listing them reads the
+    # index alone instead of one scattered table row per vintage
+    sa.Index(
+        "observations_vintages", "metric", "geography", "period_key", "published_at",
+        "recorded_at", "event_id", "value", "period_kind", "year", "unit",
+    ),
 )
 
 retractions = sa.Table(

@@ -1,8 +1,9 @@
 """Inline SVG line charts: geometry computed here, markup written by the (escaping) template.
 
 No chart library and no script: a series is drawn as one line per period kind (quarters
-are not joined to years), every point a link to the sentence it came from, and earlier
-vintages of a revised point as hollow markers at the same x.
+are not joined to years), every point a link to the sentence it came from, and for a
+revised point the value its latest revision replaced as a hollow marker at the same x
+(the page's table lists every vintage).
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ LEFT, RIGHT, TOP, BOTTOM = 96, 20, 20, 40
 KIND_ORDER = ("year", "half", "quarter", "months", "as_of")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
-    """One plotted value."""
+    """One plotted value; `cx` and `cy` are its coordinates as written into the SVG."""
 
     x: float
     y: float
     label: str
     event_id: str
     revised: bool = False
+    cx: str = field(init=False)
+    cy: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cx", f"{self.x:.1f}")
+        object.__setattr__(self, "cy", f"{self.y:.1f}")
 
 
 @dataclass
@@ -41,7 +48,7 @@ class Line:
     @property
     def path(self) -> str:
         """The `points` attribute of an SVG polyline."""
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+        return " ".join(f"{p.cx},{p.cy}" for p in self.points)
 
 
 @dataclass
@@ -79,20 +86,36 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 
 def build_chart(
-    points: Sequence[queries.CurrentValue], observations: Sequence[queries.Vintage],
+    points: Sequence[queries.CurrentValue], observations: Sequence[queries.Vintage] | None = None,
     fmt: object = None,
 ) -> Chart:
-    """The chart of one series' current values, with earlier vintages of revised points."""
+    """The chart of one series' current values with earlier vintages as hollow markers: the
+    given `observations` that are not a period's current value or, without them, the value
+    each revised point replaced."""
+    label = fmt if callable(fmt) else (lambda v, u: f"{v} {u}")
     valued = [p for p in points if p.value is not None]
-    current = {p.period_key: p.event_id for p in valued}
-    months = {o.period_key: (o.year, _month_last(o)) for o in observations}
-    old = [
-        o for o in observations
-        if o.value is not None and o.period_key in current
-        and current[o.period_key] != o.event_id
-    ]
+    # (period end, value, hover text, event id) of each earlier vintage drawn
+    old: list[tuple[float, Decimal, str, str]] = []
+    if observations is None:
+        old = [
+            (_t(p.year, _last(p)), p.previous_value,
+             f"{p.period_key} before its latest revision: {label(p.previous_value, p.unit)}",
+             p.previous_event_id)
+            for p in valued
+            if p.revised and p.previous_value is not None and p.previous_event_id is not None
+        ]
+    else:
+        current = {p.period_key: p.event_id for p in valued}
+        old = [
+            (_t(o.year, _month_last(o)), o.value,
+             f"{o.period_key} as published {o.published_at}: {label(o.value, o.unit)}",
+             o.event_id)
+            for o in observations
+            if o.value is not None and o.period_key in current
+            and current[o.period_key] != o.event_id
+        ]
     values = [float(p.value) for p in valued if p.value is not None]
-    values += [float(o.value) for o in old if o.value is not None]
+    values += [float(v) for _, v, _, _ in old]
     times = [_t(p.year, _last(p)) for p in valued]
     if not values:
         return Chart(WIDTH, HEIGHT, [], [], [], [], float(HEIGHT - BOTTOM))
@@ -109,7 +132,6 @@ def build_chart(
     def y(v: float) -> float:
         return TOP + (hi - v) / (hi - lo or 1.0) * (HEIGHT - TOP - BOTTOM)
 
-    label = fmt if callable(fmt) else (lambda v, u: f"{v} {u}")
     lines: dict[str, Line] = {}
     for p in sorted(valued, key=lambda p: (p.year, _last(p))):
         line = lines.setdefault(p.period_kind, Line(p.period_kind, f"k-{p.period_kind}"))
@@ -117,12 +139,7 @@ def build_chart(
             x(_t(p.year, _last(p))), y(float(p.value or 0)),
             f"{p.period_key}: {label(p.value, p.unit)}", p.event_id, revised=p.revised,
         ))
-    vintages = [
-        Point(x(_t(*months[o.period_key])), y(float(o.value or Decimal(0))),
-              f"{o.period_key} as published {o.published_at}: {label(o.value, o.unit)}",
-              o.event_id)
-        for o in old
-    ]
+    vintages = [Point(x(t), y(float(v)), text, event_id) for t, v, text, event_id in old]
     years = range(int(t0), int(t1) + 1)
     step = max(1, len(years) // 10)
     return Chart(

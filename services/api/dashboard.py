@@ -7,6 +7,7 @@ so a notice titled `<script>…</script>` is shown as text and could not run any
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal
 from typing import Annotated, Any
@@ -47,6 +48,7 @@ def env() -> Environment:
     return _env
 
 
+@functools.lru_cache(maxsize=8192)
 def fmt_value(value: Decimal | None, unit: str = "") -> str:
     """A value with its unit and a scale word for money."""
     return human(value, unit)
@@ -120,7 +122,6 @@ def metric_page(
     listed = [p.period_key for p in shown if p.vintages > 1]
     for o in queries.vintages_of_periods(conn, metric, geo, listed):
         by_period.setdefault(o.period_key, []).append(o)
-    replaced = queries.revised_from(conn, metric, geo)
     growth = {
         g.period_key: g
         for g in queries.growth_of_periods(conn, metric, geo, [p.period_key for p in shown])
@@ -129,7 +130,7 @@ def metric_page(
     spec = catalogue().get(metric)
     return render(
         request, "metric.html", metric=metric, spec=spec, geography=geo, geographies=geos,
-        chart=build_chart(all_points, replaced, fmt_value), points=shown,
+        chart=build_chart(all_points, fmt=fmt_value), points=shown,
         vintages=by_period, growth=growth, yearly=list(reversed(yearly)),
         tolerance=ctx.growth_tolerance_pp, params={"geography": geo},
         **_pages(len(all_points), page),
