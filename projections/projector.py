@@ -89,6 +89,11 @@ def _retracted(conn: Connection, event_ids: Iterable[str]) -> set[str]:
     ids = list(event_ids)
     found: set[str] = set()
     rt = tables.retractions
+    if conn.dialect.name == "postgresql":
+        # one keyed statement for all ids: chunked IN lists cost a round trip and a
+        # statement compilation per 400 ids, a tenth of a batch's time
+        rows = keyed_rows(conn, rt, ("retracted_event_id",), ids)
+        return {r["retracted_event_id"] for r in rows}
     for chunk in _chunks(ids):
         found.update(
             conn.execute(
@@ -245,7 +250,13 @@ class Projector:
         changes.rejected = decoded.rejected
         rows = decoded.rows
         alert_rows = rows.get("alert_events", [])
-        if alert_rows:
+        if alert_rows and conn.dialect.name == "postgresql":
+            # a keyed lookup: an IN list of thousands of ids is compiled per batch
+            ids = [r["event_id"] for r in alert_rows]
+            stored_ids = keyed_rows(conn, tables.alert_events, ("event_id",), ids)
+            known = {r["event_id"] for r in stored_ids}
+            changes.new_alert_events = [r for r in alert_rows if r["event_id"] not in known]
+        elif alert_rows:
             known = set(
                 conn.execute(
                     sa.select(tables.alert_events.c.event_id).where(
@@ -302,13 +313,20 @@ class Projector:
     def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> None:
         """Re-derive the rows that depend on the touched periods, and only those."""
         periods = sorted(touched)
-        observations = _load(conn, tables.observations, PERIOD, periods)
+        years, growth = series_work(touched)
+        year_keys, growth_keys = sorted(years), sorted(growth)
+        if conn.dialect.name == "postgresql":
+            # the growth keys include the touched periods: read their observations once
+            around = _load(conn, tables.observations, PERIOD, growth_keys)
+            observations = [
+                o for o in around if (o["metric"], o["geography"], o["period_key"]) in touched
+            ]
+        else:
+            observations = _load(conn, tables.observations, PERIOD, periods)
         current = [
             row for obs in _by_series(observations).values() for row in derive.current_values(obs)
         ]
         _replace(conn, tables.current_values, PERIOD, periods, current)
-        years, growth = series_work(touched)
-        year_keys, growth_keys = sorted(years), sorted(growth)
         same_year = _load(conn, tables.current_values, YEAR, year_keys, unretracted=False)
         yearly = [
             row for rows in _by_series(same_year).values() for row in derive.yearly_totals(rows)
@@ -317,11 +335,9 @@ class Projector:
         priors = {(m, g, shift_key(pk, -1)) for m, g, pk in growth}
         needed = sorted(growth | priors)
         values = _load(conn, tables.current_values, PERIOD, needed, unretracted=False)
-        reported = [
-            o
-            for o in _load(conn, tables.observations, PERIOD, growth_keys)
-            if o["change_kind"] is not None
-        ]
+        if conn.dialect.name != "postgresql":
+            around = _load(conn, tables.observations, PERIOD, growth_keys)
+        reported = [o for o in around if o["change_kind"] is not None]
         reported_by = _by_series(reported)
         rates = [
             row
@@ -339,6 +355,20 @@ class Projector:
             if r.position.offset > latest.get(r.position.partition, -1):
                 latest[r.position.partition] = r.position.offset
         p = tables.positions
+        if latest and conn.dialect.name == "postgresql":
+            # one upsert instead of a statement per partition; same rows as below
+            from sqlalchemy.dialects.postgresql import insert
+
+            upsert = insert(p).values(
+                [{"projector": self.name, "partition": k, "offset": v} for k, v in latest.items()]
+            )
+            conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=[p.c.projector, p.c.partition],
+                    set_={"offset": upsert.excluded.offset},
+                )
+            )
+            return
         for part, off in latest.items():
             if part in stored:
                 conn.execute(

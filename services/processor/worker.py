@@ -156,11 +156,17 @@ class BatchProcessor:
         # committed.
         if conn.dialect.name != "postgresql":
             return  # SQLite serialises writers already
-        for label in labels:
-            conn.execute(
-                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                {"k": f"{self.projector_name}/{label}"},
-            )
+        if not labels:
+            return
+        # One round trip for all of them; the rows, and so the locks, still come one at a
+        # time in the sorted order of `labels`.
+        conn.execute(
+            sa.text(
+                "SELECT pg_advisory_xact_lock(hashtextextended(u.k, 0))"
+                " FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS u(k, n) ORDER BY u.n"
+            ),
+            {"keys": [f"{self.projector_name}/{label}" for label in labels]},
+        )
 
     def _positions(self, conn: Connection, labels: Sequence[str]) -> dict[str, int]:
         p = tables.positions
