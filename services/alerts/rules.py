@@ -7,6 +7,7 @@ and one alert; a different fingerprint for the same key updates that alert.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,7 +74,17 @@ class Condition:
     severity: Severity
     message: str
     evidence: tuple[str, ...]
-    fingerprint: str
+    fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        # By default the condition is what the alert says and the events behind it: the
+        # state an alert ends in then depends only on the final projections, not on how
+        # the log was cut into batches on the way there.
+        if not self.fingerprint:
+            digest = hashlib.sha256(
+                "\x1f".join((self.message, *self.evidence)).encode()
+            ).hexdigest()[:32]
+            object.__setattr__(self, "fingerprint", digest)
 
 
 def _pct(x: Decimal) -> str:
@@ -103,7 +114,6 @@ def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> l
                     f"{_pct(g.computed_change or Decimal(0))}{unit} "
                     f"(difference {_pct(g.difference)} points)",
                     evidence,
-                    f"{g.event_id}|{g.prior_event_id}",
                 )
             )
         growth = g.reported_change if g.change_kind == "percent" else None
@@ -119,7 +129,6 @@ def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> l
                     f"{g.metric} {g.geography} {g.period_key}: growth {_pct(growth)}% is beyond "
                     f"±{limit}%",
                     evidence,
-                    f"{g.event_id}|{growth}",
                 )
             )
     return out
@@ -138,7 +147,6 @@ def revision_conditions(rows: Iterable[queries.CurrentValue], cfg: AlertConfig) 
             f"{c.metric} {c.geography} {c.period_key} revised from {c.previous_value} to "
             f"{c.value} {c.unit} (published {c.published_at})",
             tuple(x for x in (c.event_id, c.previous_event_id) if x),
-            c.event_id,
         )
         for c in rows
         if c.revised
@@ -158,7 +166,6 @@ def ytd_conditions(rows: Iterable[queries.YearlyTotal], cfg: AlertConfig) -> lis
             f"{y.metric} {y.geography} {y.year}: year-to-date {y.ytd_value} {y.unit} through "
             f"month {y.ytd_through_month} exceeds the official annual {y.official_value}",
             tuple(x for x in (y.official_event_id, *y.ytd_event_ids.split(",")) if x),
-            f"{y.official_event_id}|{y.ytd_event_ids}",
         )
         for y in rows
         if y.official_value is not None
@@ -180,7 +187,6 @@ def notice_conditions(rows: Iterable[queries.PolicyNotice], cfg: AlertConfig) ->
             f"new {n.type}: {n.title or n.description}"
             + (f" ({', '.join(i['name'] for i in n.issuers)})" if n.issuers else ""),
             tuple(n.event_ids[:1]),
-            n.notice_key,
         )
         for n in rows
     ]
@@ -198,7 +204,6 @@ def pilot_conditions(rows: Iterable[queries.CityPilot], cfg: AlertConfig) -> lis
             rule.severity,
             f"{p.city} in {p.program}: {p.previous_status} -> {p.status} since {p.since}",
             tuple(p.event_ids[-2:]),
-            f"{p.event_ids[-1]}",
         )
         for p in rows
         if p.previous_status is not None
