@@ -7,13 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from events import make_event
-from events.codec import rejected
 from events.envelope import utcnow
 from events.log import EventLog
 from projections.projector import Changes, Projector, all_keys
 from services.alerts.rules import AlertConfig, alert_events, evaluate
 from services.alerts.sinks import AlertSink
+from services.processor.common import dead_letters, deliver
 
 log = logging.getLogger("ipmon.processor")
 
@@ -36,28 +35,12 @@ class EmbeddedRunner:
             return None
         changes = self.projector.apply(records)
         if changes.rejected:
-            now = self.clock()
-            dead = [
-                make_event(
-                    rejected(r.data, err, f"{r.stream}@{r.position.partition}:{r.position.offset}"),
-                    published_at=now.date(),
-                    recorded_at=now,
-                )
-                for r, err in changes.rejected
-            ]
-            for r, err in changes.rejected:
-                log.error("dead-lettered %s at %s: %s", r.event_id, r.position, err)
-            self.log.append(dead)
+            self.log.append(dead_letters(changes.rejected, self.clock()))
         with self.projector.engine.connect() as conn:
             firing, cleared = evaluate(conn, changes, self.alert_config)
         if firing or cleared:
             self.log.append(alert_events(firing, cleared, self.clock()))
-        if changes.new_alert_events:
-            for sink in self.sinks:
-                try:
-                    sink.deliver(changes.new_alert_events)
-                except Exception:  # a failing sink must never stop projection
-                    log.exception("alert sink %s failed", type(sink).__name__)
+        deliver(self.sinks, changes.new_alert_events)
         return changes
 
     def reconcile_alerts(self) -> int:

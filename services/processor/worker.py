@@ -35,8 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from events import make_event
-from events.codec import DecodeError, decode, rejected
+from events.codec import DecodeError, decode
 from events.envelope import utcnow
 from events.log.kafka import KafkaEventLog, partition_label, record_ids
 from events.log.port import Position, Record
@@ -45,6 +44,7 @@ from projections import tables
 from projections.projector import Changes, Projector
 from services.alerts.rules import AlertConfig, alert_events, evaluate
 from services.alerts.sinks import AlertSink, LogSink
+from services.processor.common import dead_letters, deliver
 from services.settings import Settings
 
 log = logging.getLogger("ipmon.worker")
@@ -125,29 +125,12 @@ class BatchProcessor:
             changes.rejected = bad
             if bad:
                 self._save_positions(conn, [r for r, _ in bad])
-                self.log.append(self._dead_letters(bad))
+                self.log.append(dead_letters(bad, self.clock()))
             firing, cleared = evaluate(conn, changes, self.alert_config)
             if firing or cleared:
                 self.log.append(alert_events(firing, cleared, self.clock()))
-        if changes.new_alert_events:
-            for sink in self.sinks:
-                try:
-                    sink.deliver(changes.new_alert_events)
-                except Exception:  # a failing sink must never stop projection
-                    log.exception("alert sink %s failed", type(sink).__name__)
+        deliver(self.sinks, changes.new_alert_events)
         return changes
-
-    def _dead_letters(self, bad: Sequence[tuple[Record, str]]) -> list[Any]:
-        now = self.clock()
-        for r, err in bad:
-            log.error("dead-lettered record at %s: %s", r.position, err)
-        return [
-            make_event(
-                rejected(r.data, err, f"{r.stream}@{r.position.partition}:{r.position.offset}"),
-                published_at=now.date(), recorded_at=now,
-            )
-            for r, err in bad
-        ]
 
     def _lock_partitions(self, conn: Connection, labels: Sequence[str]) -> None:
         # During a rebalance the old and the new owner of a partition may both hold a batch
