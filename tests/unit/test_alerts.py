@@ -159,3 +159,30 @@ def test_alerts_missed_by_a_crash_are_recovered_at_start(runner: EmbeddedRunner)
     runner.catch_up()
     assert ("growth_unusual", "ip_pledge_financing_amount|CN|2021") in firing(runner)
     assert runner.reconcile_alerts() == 0
+
+
+def test_unreadable_records_are_dead_lettered_and_processing_goes_on(
+    runner: EmbeddedRunner,
+) -> None:
+    assert isinstance(runner.log, SqliteEventLog)
+    runner.log.append_encoded(
+        [
+            ("bad-1", "statistics", "StatisticPublished", "statistic:x:CN", b"{not json"),
+            ("bad-2", "statistics", "StatisticPublished", "statistic:x:CN",
+             b'{"event_type": "StatisticPublished", "schema_version": 2, "payload": {}}'),
+        ]
+    )
+    runner.log.append([statistic(period="2021", value="500", change="+43.9%", doc=1)])
+    changes = runner.catch_up()
+    assert len(changes.rejected) == 2
+    dead = [r.event() for r in runner.log.read("deadletter")]
+    assert [d.event_type for d in dead] == ["EventRejected", "EventRejected"]
+    raws = {d.payload.raw for d in dead}  # type: ignore[attr-defined]
+    assert "{not json" in raws
+    errors = " ".join(d.payload.error for d in dead)  # type: ignore[attr-defined]
+    assert "JSONDecodeError" in errors and "KeyError" in errors
+    with runner.projector.engine.connect() as conn:
+        assert {v.period_key for v in queries.current(conn)} == {"2021"}
+        assert queries.counts(conn)["deadletters"] == 2
+    # the bad records are behind the cursor: a second pass neither retries nor re-rejects them
+    assert runner.catch_up().rejected == []
