@@ -147,7 +147,6 @@ def run(
             from services.api.server import start_background
 
             server = start_background(application, s.api_host, s.api_port)
-            err.print(f"dashboard at http://{s.api_host}:{server.port}")
         if watchlist is not None:
             from services.ingest.sources import watch
 
