@@ -395,6 +395,28 @@ def _page(stmt: sa.Select[Any], limit: int | None, offset: int) -> sa.Select[Any
     return stmt.limit(limit) if limit is not None else stmt
 
 
+def _equal(stmt: sa.Select[Any], table: sa.Table, **filters: Any) -> sa.Select[Any]:
+    """`stmt` narrowed to rows whose columns equal every filter that is not None."""
+    for column, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(table.c[column] == value)
+    return stmt
+
+
+def _paged(
+    conn: Connection,
+    stmt: sa.Select[Any],
+    order: Sequence[Any],
+    model: type[M],
+    limit: int | None,
+    offset: int,
+) -> tuple[list[M], int]:
+    """One page of `stmt` in `order` as models, with the total count before paging."""
+    total = _count(conn, stmt)
+    rows = conn.execute(_page(stmt.order_by(*order), limit, offset)).mappings()
+    return [model.model_validate(dict(r)) for r in rows], total
+
+
 def series_keys(
     conn: Connection,
     metric: str | None = None,
@@ -439,35 +461,46 @@ def _latest_of_keys(keys: sa.FromClause, *carried: str) -> sa.Select[Any]:
     latest_key = (
         sa.select(c.c.period_key)
         .where(c.c.metric == keys.c.metric, c.c.geography == keys.c.geography)
-        .order_by(c.c.year.desc(), c.c.month_last.desc(), c.c.month_first.asc(),
-                  c.c.period_key.asc())
+        .order_by(
+            c.c.year.desc(), c.c.month_last.desc(), c.c.month_first.asc(), c.c.period_key.asc()
+        )
         .limit(1)
         .scalar_subquery()
     )
     # OFFSET 0 keeps PostgreSQL from flattening this subquery, which would make it hash
     # the whole of current_values instead of looking each latest row up by primary key
-    latest = (
-        sa.select(keys, latest_key.label("latest_period_key"))
-        .offset(0)
-        .subquery("latest")
-    )
+    latest = sa.select(keys, latest_key.label("latest_period_key")).offset(0).subquery("latest")
     return (
-        sa.select(t, g.c.change_kind, g.c.reported_change, g.c.computed_change, g.c.difference,
-                  *(latest.c[name] for name in carried))
+        sa.select(
+            t,
+            g.c.change_kind,
+            g.c.reported_change,
+            g.c.computed_change,
+            g.c.difference,
+            *(latest.c[name] for name in carried),
+        )
         .select_from(
-            latest.join(t, sa.and_(t.c.metric == latest.c.metric,
-                                   t.c.geography == latest.c.geography,
-                                   t.c.period_key == latest.c.latest_period_key))
-            .outerjoin(g, sa.and_(g.c.metric == t.c.metric, g.c.geography == t.c.geography,
-                                  g.c.period_key == t.c.period_key))
+            latest.join(
+                t,
+                sa.and_(
+                    t.c.metric == latest.c.metric,
+                    t.c.geography == latest.c.geography,
+                    t.c.period_key == latest.c.latest_period_key,
+                ),
+            ).outerjoin(
+                g,
+                sa.and_(
+                    g.c.metric == t.c.metric,
+                    g.c.geography == t.c.geography,
+                    g.c.period_key == t.c.period_key,
+                ),
+            )
         )
         .order_by(t.c.metric, t.c.geography)
     )
 
 
-def _smallest(
-    col: sa.ColumnElement[str], *where: sa.ColumnElement[bool], outer: Any = None
-) -> Any:
+def _smallest(col: sa.ColumnElement[str], *where: sa.ColumnElement[bool], outer: Any = None) -> Any:
     stmt = sa.select(sa.func.min(col)).where(*where)
     return (stmt if outer is None else stmt.correlate(outer)).scalar_subquery()
 
@@ -489,9 +522,7 @@ def _series_walk() -> sa.CTE:
     return pairs.union_all(
         sa.select(
             sa.case((next_geography.is_(None), next_metric), else_=p.c.metric),
-            sa.func.coalesce(
-                next_geography, _smallest(n.c.geography, n.c.metric == next_metric)
-            ),
+            sa.func.coalesce(next_geography, _smallest(n.c.geography, n.c.metric == next_metric)),
         ).where(p.c.metric.is_not(None))
     )
 
@@ -510,8 +541,7 @@ def _latest_page_stmt(by_metric: bool, by_geography: bool) -> sa.Select[Any]:
     """The statement of `latest_page`, built once per combination of filters."""
     series = _series_walk()
     keys = (
-        sa.select(series.c.metric, series.c.geography,
-                  sa.func.count().over().label("series_total"))
+        sa.select(series.c.metric, series.c.geography, sa.func.count().over().label("series_total"))
         .where(*_series_filter(series, by_metric, by_geography))
         .order_by(series.c.metric, series.c.geography)
         .limit(sa.bindparam("limit", type_=sa.Integer))
@@ -589,9 +619,15 @@ def vintages(conn: Connection, metric: str, geography: str) -> list[Vintage]:
     """Every unretracted vintage of one series, by period then publication."""
     o = tables.observations
     stmt = _unretracted(
-        sa.select(o.c.event_id, o.c.period_key, o.c.period_kind, o.c.year, o.c.value, o.c.unit,
-                  o.c.published_at)
-        .where(o.c.metric == metric, o.c.geography == geography)
+        sa.select(
+            o.c.event_id,
+            o.c.period_key,
+            o.c.period_kind,
+            o.c.year,
+            o.c.value,
+            o.c.unit,
+            o.c.published_at,
+        ).where(o.c.metric == metric, o.c.geography == geography)
     ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
     return _models(Vintage, conn.execute(stmt))
 
@@ -605,9 +641,15 @@ def vintages_of_periods(
         return []
     o = tables.observations
     stmt = _unretracted(
-        sa.select(o.c.event_id, o.c.period_key, o.c.period_kind, o.c.year, o.c.value, o.c.unit,
-                  o.c.published_at)
-        .where(o.c.metric == metric, o.c.geography == geography, o.c.period_key.in_(keys))
+        sa.select(
+            o.c.event_id,
+            o.c.period_key,
+            o.c.period_kind,
+            o.c.year,
+            o.c.value,
+            o.c.unit,
+            o.c.published_at,
+        ).where(o.c.metric == metric, o.c.geography == geography, o.c.period_key.in_(keys))
     ).order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
     return _models(Vintage, conn.execute(stmt))
 
@@ -617,8 +659,9 @@ def growth_of_periods(
 ) -> list[GrowthRate]:
     """Growth rows of some periods of one series."""
     t = tables.growth_rates
-    stmt = sa.select(t).where(t.c.metric == metric, t.c.geography == geography,
-                              t.c.period_key.in_(list(period_keys)))
+    stmt = sa.select(t).where(
+        t.c.metric == metric, t.c.geography == geography, t.c.period_key.in_(list(period_keys))
+    )
     return _models(GrowthRate, conn.execute(stmt))
 
 
@@ -674,14 +717,9 @@ def observations_page(
     """One page of every vintage of a metric, in the order of `observations`."""
     o = tables.observations
     stmt = _unretracted(sa.select(o).where(o.c.metric == metric))
-    if geography is not None:
-        stmt = stmt.where(o.c.geography == geography)
-    if period_key is not None:
-        stmt = stmt.where(o.c.period_key == period_key)
-    total = _count(conn, stmt)
-    stmt = stmt.order_by(o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
-    rows = conn.execute(_page(stmt, limit, offset)).mappings()
-    return [Observation.model_validate(dict(r)) for r in rows], total
+    stmt = _equal(stmt, o, geography=geography, period_key=period_key)
+    order = (o.c.period_key, o.c.published_at, o.c.recorded_at, o.c.event_id)
+    return _paged(conn, stmt, order, Observation, limit, offset)
 
 
 def observation(conn: Connection, event_id: str) -> Observation | None:
@@ -735,17 +773,9 @@ def yearly_page(
 ) -> tuple[list[YearlyTotal], int]:
     """Yearly totals filtered by metric, geography and year."""
     t = tables.yearly_totals
-    stmt = sa.select(t)
-    if metric is not None:
-        stmt = stmt.where(t.c.metric == metric)
-    if geography is not None:
-        stmt = stmt.where(t.c.geography == geography)
-    if year is not None:
-        stmt = stmt.where(t.c.year == year)
-    total = _count(conn, stmt)
-    stmt = stmt.order_by(t.c.metric, t.c.geography, t.c.year)
-    rows = conn.execute(_page(stmt, limit, offset)).mappings()
-    return [YearlyTotal.model_validate(dict(r)) for r in rows], total
+    stmt = _equal(sa.select(t), t, metric=metric, geography=geography, year=year)
+    order = (t.c.metric, t.c.geography, t.c.year)
+    return _paged(conn, stmt, order, YearlyTotal, limit, offset)
 
 
 def pilots_page(
@@ -758,16 +788,8 @@ def pilots_page(
 ) -> tuple[list[CityPilot], int]:
     """City pilots filtered by program, status and city, by program then city."""
     t = tables.city_pilots
-    stmt = sa.select(t)
-    if program is not None:
-        stmt = stmt.where(t.c.program == program)
-    if status is not None:
-        stmt = stmt.where(t.c.status == status)
-    if city is not None:
-        stmt = stmt.where(t.c.city == city)
-    total = _count(conn, stmt)
-    rows = conn.execute(_page(stmt.order_by(t.c.program, t.c.city), limit, offset)).mappings()
-    return [CityPilot.model_validate(dict(r)) for r in rows], total
+    stmt = _equal(sa.select(t), t, program=program, status=status, city=city)
+    return _paged(conn, stmt, (t.c.program, t.c.city), CityPilot, limit, offset)
 
 
 def pilot_history(
@@ -809,10 +831,8 @@ def notices_page(
                 t.c.description.icontains(q, autoescape=True),
             )
         )
-    total = _count(conn, stmt)
-    stmt = stmt.order_by(t.c.first_published_at.desc(), t.c.notice_key)
-    rows = conn.execute(_page(stmt, limit, offset)).mappings()
-    return [PolicyNotice.model_validate(dict(r)) for r in rows], total
+    order = (t.c.first_published_at.desc(), t.c.notice_key)
+    return _paged(conn, stmt, order, PolicyNotice, limit, offset)
 
 
 def notice_mentions(conn: Connection, notice_key: str) -> list[NoticeMention]:
@@ -834,17 +854,8 @@ def alerts_page(
 ) -> tuple[list[Alert], int]:
     """Alert states filtered by state, rule and severity, newest first."""
     t = tables.alerts
-    stmt = sa.select(t)
-    if state is not None:
-        stmt = stmt.where(t.c.state == state)
-    if rule is not None:
-        stmt = stmt.where(t.c.rule == rule)
-    if severity is not None:
-        stmt = stmt.where(t.c.severity == severity)
-    total = _count(conn, stmt)
-    stmt = stmt.order_by(t.c.raised_at.desc(), t.c.rule, t.c.key)
-    rows = conn.execute(_page(stmt, limit, offset)).mappings()
-    return [Alert.model_validate(dict(r)) for r in rows], total
+    stmt = _equal(sa.select(t), t, state=state, rule=rule, severity=severity)
+    return _paged(conn, stmt, (t.c.raised_at.desc(), t.c.rule, t.c.key), Alert, limit, offset)
 
 
 def alert_history(conn: Connection, rule: str, key: str) -> list[AlertEvent]:
@@ -868,11 +879,8 @@ def documents_page(
 ) -> tuple[list[DocumentInfo], int]:
     """Received documents, newest publication first."""
     t = tables.documents
-    stmt = sa.select(t)
-    total = _count(conn, stmt)
-    stmt = stmt.order_by(t.c.published_at.desc(), t.c.recorded_at.desc(), t.c.event_id)
-    rows = conn.execute(_page(stmt, limit, offset)).mappings()
-    return [DocumentInfo.model_validate(dict(r)) for r in rows], total
+    order = (t.c.published_at.desc(), t.c.recorded_at.desc(), t.c.event_id)
+    return _paged(conn, sa.select(t), order, DocumentInfo, limit, offset)
 
 
 def document(conn: Connection, document_id: str) -> DocumentInfo | None:
