@@ -108,6 +108,17 @@ def alert_config(settings: Settings) -> AlertConfig:
     )
 
 
+def alerting(settings: Settings, engine: Engine) -> tuple[AlertConfig, list[AlertSink]]:
+    """The alert rules and sinks (log, webhooks) from settings and the alerting file."""
+    config = load_alerting(
+        settings.alerts_config, base=alert_config(settings), webhook_urls=settings.webhook_urls
+    )
+    sinks = build_sinks(
+        engine, config, external_url=f"http://{settings.api_host}:{settings.api_port}"
+    )
+    return config.rules, sinks
+
+
 def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None = None) -> App:
     """Build the application from settings (environment variables and flags)."""
     s = settings or Settings()
@@ -115,13 +126,9 @@ def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None
     engine = projection_engine(s.resolved_database_url())
     projector = Projector(engine)
     projector.create()
-    alerting = load_alerting(s.alerts_config, base=alert_config(s), webhook_urls=s.webhook_urls)
-    chosen: list[AlertSink] = (
-        sinks
-        if sinks is not None
-        else build_sinks(engine, alerting, external_url=f"http://{s.api_host}:{s.api_port}")
-    )
-    runner = EmbeddedRunner(log, projector, alerting.rules, chosen, batch_size=s.batch_size)
+    rules, default_sinks = alerting(s, engine)
+    chosen: list[AlertSink] = sinks if sinks is not None else default_sinks
+    runner = EmbeddedRunner(log, projector, rules, chosen, batch_size=s.batch_size)
     return App(s, log, engine, projector, IngestService(log), runner, chosen)
 
 

@@ -43,7 +43,7 @@ from events.streams import STREAMS, stream_of_topic, topic_name
 from projections import tables
 from projections.projector import Changes, Projector
 from services.alerts.rules import AlertConfig, alert_events, evaluate
-from services.alerts.sinks import AlertSink, LogSink
+from services.alerts.sinks import AlertSink
 from services.processor.common import dead_letters, deliver
 from services.settings import Settings
 
@@ -218,7 +218,7 @@ def create_app(
     """The faust app: one agent over every stream topic, projecting micro-batches."""
     import faust
 
-    from services.bootstrap import alert_config, projection_engine
+    from services.bootstrap import alerting, projection_engine
 
     opts = options or WorkerOptions()
     bootstrap = kafka_bootstrap(settings)
@@ -230,9 +230,9 @@ def create_app(
             bootstrap, prefix=prefix, partitions=settings.kafka_partitions,
             replication=settings.kafka_replication, client_id=f"{settings.kafka_group}-worker",
         )
+        rules, sinks = alerting(settings, engine)
         processor = BatchProcessor(
-            engine, event_log, alert_config(settings), [LogSink()], opts.projector,
-            attempts=opts.attempts,
+            engine, event_log, rules, sinks, opts.projector, attempts=opts.attempts,
         )
     batches = processor
     app = faust.App(
