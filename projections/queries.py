@@ -739,11 +739,7 @@ def growth_page(
 ) -> tuple[list[GrowthRate], int]:
     """Growth rows filtered by series; `mismatch_over` keeps |difference| above it."""
     t = tables.growth_rates
-    stmt = sa.select(t)
-    if metric is not None:
-        stmt = stmt.where(t.c.metric == metric)
-    if geography is not None:
-        stmt = stmt.where(t.c.geography == geography)
+    stmt = _equal(sa.select(t), t, metric=metric, geography=geography)
     rows_all: list[GrowthRate]
     if mismatch_over is not None:
         # differences are exact decimals stored as text: compare them in Python
