@@ -288,22 +288,9 @@ def counts(conn: Connection) -> dict[str, int]:
 # second round of filters; every list that grows with the corpus is paged here.
 
 
-class SeriesLatest(_DTO):
+class SeriesLatest(CurrentValue):
     """The latest period of one series with its growth, for overviews."""
 
-    metric: str
-    geography: str
-    period_key: str
-    period_kind: str
-    year: int
-    value: Decimal | None
-    unit: str
-    qualifier: str
-    event_id: str
-    published_at: dt.date
-    vintages: int
-    previous_value: Decimal | None
-    previous_event_id: str | None
     change_kind: str | None
     reported_change: Decimal | None
     computed_change: Decimal | None

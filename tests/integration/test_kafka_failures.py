@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import infra
@@ -14,7 +13,6 @@ from pipeline_support import (
     Worker,
     caught_up,
     dump,
-    fresh_database,
     lock_waiters,
     replayed,
     synthetic_events,
@@ -29,24 +27,6 @@ from projections.projector import Projector
 from services.bootstrap import projection_engine
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-
-
-@pytest.fixture
-def database(postgres_url: str) -> Iterator[str]:
-    with fresh_database(postgres_url) as url:
-        yield url
-
-
-@pytest.fixture
-def prefix() -> str:
-    return unique("it")
-
-
-@pytest.fixture
-def kafka_log(kafka_bootstrap: str, prefix: str) -> Iterator[KafkaEventLog]:
-    log = KafkaEventLog(kafka_bootstrap, prefix=prefix, partitions=PARTITIONS)
-    yield log
-    log.close()
 
 
 def test_worker_killed_mid_batch_resumes_without_loss_or_double_counting(

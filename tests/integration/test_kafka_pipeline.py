@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from pipeline_support import (
     assert_same_projections,
     caught_up,
     dump,
-    fresh_database,
     positions,
     replayed,
     synthetic_events,
@@ -41,24 +39,6 @@ from services.rebuild import rebuild_projections
 from services.settings import Settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-
-
-@pytest.fixture
-def database(postgres_url: str) -> Iterator[str]:
-    with fresh_database(postgres_url) as url:
-        yield url
-
-
-@pytest.fixture
-def prefix() -> str:
-    return unique("it")
-
-
-@pytest.fixture
-def kafka_log(kafka_bootstrap: str, prefix: str) -> Iterator[KafkaEventLog]:
-    log = KafkaEventLog(kafka_bootstrap, prefix=prefix, partitions=PARTITIONS)
-    yield log
-    log.close()
 
 
 def embedded_projections(tmp_path: Path) -> dict:  # type: ignore[type-arg]

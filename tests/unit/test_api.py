@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from api_support import TOKEN, XSS_TITLE, make_app
 from factories import statistic
 from fastapi.testclient import TestClient
@@ -17,19 +15,6 @@ from services.rebuild import rebuild_projections
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 METRIC = "ip_pledge_financing_amount"
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    application = make_app(tmp_path)
-    yield application
-    application.close()
-
-
-@pytest.fixture
-def client(app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(context_for(app))) as c:
-        yield c
 
 
 def a_growth_alert(client: TestClient) -> dict[str, str]:

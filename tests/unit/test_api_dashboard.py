@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from api_support import TOKEN, XSS_TITLE, make_app
+from api_support import TOKEN, XSS_TITLE
 from fastapi.testclient import TestClient
 
-from services.api import context_for, create_app
 from services.bootstrap import App
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    application = make_app(tmp_path)
-    yield application
-    application.close()
-
-
-@pytest.fixture
-def client(app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(context_for(app))) as c:
-        yield c
 
 
 @pytest.mark.parametrize("path", ["/", "/metrics/ip_pledge_financing_amount", "/pilots",
