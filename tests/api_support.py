@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from factories import notice, pilot, statistic
 
@@ -45,3 +47,19 @@ def make_app(tmp_path: Path, token: str | None = TOKEN, **settings: object) -> A
     app.runner.catch_up()
     app.runner.catch_up()  # the alert events the first pass raised
     return app
+
+
+CSRF_INPUT = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+
+
+def form_token(client: Any, page: str = "/alerts") -> str:
+    """The CSRF token of a dashboard page's forms (loading it sets the matching cookie)."""
+    found = CSRF_INPUT.search(client.get(page).text)
+    assert found, f"{page} has no form token"
+    return found.group(1)
+
+
+def post_form(client: Any, path: str, data: dict[str, str], page: str = "/alerts") -> Any:
+    """Submit a dashboard form as the browser would after loading `page`."""
+    return client.post(path, data={**data, "csrf": form_token(client, page)})
+

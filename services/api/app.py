@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.api import dashboard, routes
 from services.api.context import ApiContext
+from services.api.csrf import same_origin_only
 from services.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from services.api.status import ProjectionCollector
 
@@ -36,7 +37,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
             "acknowledge, silence) need `Authorization: Bearer <IPMON_API_TOKEN>`."
         ),
         # the interactive docs pages load scripts from a CDN; the dashboard works offline
-        docs_url=None, redoc_url=None,
+        docs_url=None, redoc_url=None, dependencies=[Depends(same_origin_only)],
     )
     app.state.ctx = ctx
     app.include_router(routes.router)
@@ -65,8 +66,9 @@ def create_app(ctx: ApiContext) -> FastAPI:
             return JSONResponse({"detail": _jsonable(exc.errors())}, status_code=422)
         return dashboard.error_page(request, 422, "invalid request parameters")
 
-    app.add_middleware(SecurityHeadersMiddleware)
+    # the last added runs first: the 413 of an oversized body gets the headers, too
     app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 from events.envelope import utcnow
 from events.log import EventLog
 from projections.projector import Changes
+from services.api.csrf import secret_for
 from services.api.security import is_loopback
 from services.ingest.service import IngestService
 
@@ -47,6 +48,7 @@ class ApiContext:
     clock: Callable[[], datetime] = utcnow
     sinks: Sequence[Any] = field(default_factory=tuple)
     external_url: str = "http://127.0.0.1:8000"
+    csrf_secret: bytes = field(default_factory=lambda: secret_for(None))
 
 
 def _sqlite_read_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -107,4 +109,5 @@ def context_for(
         projector_name=app.projector.name,
         sinks=tuple(app.sinks),
         external_url=f"http://{bind}:{s.api_port}",
+        csrf_secret=secret_for(token),
     )

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from events.metrics import catalogue
 from projections import queries
-from services.api import actions
+from services.api import actions, csrf
 from services.api.charts import build_chart
 from services.api.context import ApiContext
 from services.api.routes import Conn, Ctx, overview_page
@@ -68,16 +68,25 @@ def _qs(params: dict[str, Any], **changes: Any) -> str:
 
 
 def render(request: Request, template: str, status_code: int = 200, **data: Any) -> HTMLResponse:
-    """Render a page with the context every template gets."""
+    """Render a page with the context every template gets, and its forms' CSRF token."""
     ctx: ApiContext = request.app.state.ctx
     signed_in = ctx.token is None or authorised(
         ctx.token, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
     )
+    nonce = request.cookies.get(csrf.CSRF_COOKIE) or ""
+    fresh = not nonce or len(nonce) > 64
+    if fresh:
+        nonce = csrf.new_nonce()
     html = env().get_template(template).render(
         path=request.url.path, writes_enabled=ctx.writes_enabled, signed_in=signed_in,
-        token_required=ctx.token is not None, **data,
+        token_required=ctx.token is not None,
+        csrf_token=csrf.form_token(ctx.csrf_secret, nonce), **data,
     )
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    if fresh:
+        response.set_cookie(csrf.CSRF_COOKIE, nonce, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+    return response
 
 
 def _pages(total: int, page: int) -> dict[str, int]:
@@ -191,11 +200,18 @@ def alerts_page(
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """A dashboard form's fields, refused (403) unless it carries the page's CSRF token."""
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise HTTPException(413, "form too large")
     parsed = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=20)
-    return {k: v[0] for k, v in parsed.items() if v}
+    form = {k: v[0] for k, v in parsed.items() if v}
+    ctx: ApiContext = request.app.state.ctx
+    if not csrf.form_token_valid(ctx.csrf_secret, request.cookies.get(csrf.CSRF_COOKIE),
+                                 form.get(csrf.CSRF_FIELD)):
+        raise HTTPException(403, "the form has expired or came from another site: "
+                                 "reload the page and try again")
+    return form
 
 
 def _writer(request: Request) -> ApiContext:
@@ -306,8 +322,9 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout")
-def logout() -> Response:
+async def logout(request: Request) -> Response:
     """Drop the session cookie."""
+    await _form(request)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -44,14 +44,18 @@ def session_value(token: str) -> str:
     return hmac.new(token.encode(), b"ipmon-dashboard-session", hashlib.sha256).hexdigest()
 
 
+def valid_bearer(token: str | None, header: str | None) -> bool:
+    """Whether an Authorization header carries the configured token (never without one)."""
+    if token is None or not header:
+        return False
+    scheme, _, given = header.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
+
+
 def authorised(token: str | None, header: str | None, cookie: str | None) -> bool:
     """Whether a request's bearer header or session cookie matches the token."""
-    if token is None:
+    if token is None or valid_bearer(token, header):
         return True
-    if header:
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
-            return True
     return bool(cookie) and hmac.compare_digest(cookie or "", session_value(token))
 
 

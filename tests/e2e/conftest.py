@@ -66,6 +66,16 @@ def served(tmp_path: Path) -> Iterator[tuple[App, BackgroundServer]]:
 
 
 @pytest.fixture
+def served_open(tmp_path: Path) -> Iterator[tuple[App, BackgroundServer]]:
+    """The default set-up served: no API token, loopback, so the buttons need no sign-in."""
+    app = make_app(tmp_path, token=None)
+    server = start_background(app, "127.0.0.1", 0)
+    yield app, server
+    server.stop()
+    app.close()
+
+
+@pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
     """A fresh browser page (own cookies); dialogs are recorded and dismissed."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +99,60 @@ def test_script_in_a_notice_title_renders_inert(
     assert page.locator("td.title", has_text="alert(1)").inner_text() == XSS_TITLE
     assert page.locator("script").count() == 0
     assert page.dialogs == []
+
+
+def _alert_state(app: App, key: str) -> str:
+    from projections import queries
+
+    with app.engine.connect() as conn:
+        return queries.alerts(conn, [("growth_mismatch", key)])[0].state
+
+
+@contextmanager
+def _other_site(html: str) -> Iterator[str]:
+    """Serve one page from another origin and site (localhost, not 127.0.0.1)."""
+    body = html.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_page_of_another_site_cannot_acknowledge(
+    page: Any, served_open: tuple[App, BackgroundServer],
+) -> None:
+    app, server = served_open
+    page.goto(server.url + "/alerts")
+    key = page.locator('tr.alert[data-rule="growth_mismatch"]').first.get_attribute("data-key")
+    attack = (
+        f'<form method="post" action="{server.url}/alerts/acknowledge">'
+        f'<input name="rule" value="growth_mismatch"><input name="key" value="{key}"></form>'
+        "<script>document.forms[0].submit()</script>"
+    )
+    with _other_site(attack) as evil, page.expect_response(
+        lambda r: r.url.endswith("/alerts/acknowledge")
+    ) as answer:
+        page.goto(evil)
+    assert answer.value.status == 403
+    assert _alert_state(app, key) == "firing"
+    # the same button on the dashboard itself still works
+    page.goto(server.url + "/alerts")
+    page.locator(f'tr.alert[data-rule="growth_mismatch"][data-key="{key}"] button.ack').click()
+    page.wait_for_url("**/alerts?done=acknowledged")
+    assert _alert_state(app, key) == "acknowledged"

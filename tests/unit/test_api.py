@@ -210,7 +210,7 @@ def test_writes_are_refused_off_loopback_without_a_token(tmp_path: Path) -> None
             assert c.get("/api/alerts").status_code == 200
         loopback = context_for(app, host="127.0.0.1")
         assert loopback.writes_enabled is True
-        with TestClient(create_app(loopback)) as c:
+        with TestClient(create_app(loopback), base_url="http://127.0.0.1:8000") as c:
             assert c.post("/api/alerts/acknowledge", json=ref).status_code == 202
     finally:
         app.close()

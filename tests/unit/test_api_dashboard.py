@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from api_support import TOKEN, XSS_TITLE
+from api_support import TOKEN, XSS_TITLE, form_token, post_form
 from fastapi.testclient import TestClient
 
 from services.bootstrap import App
@@ -59,10 +59,11 @@ def test_buttons_need_sign_in_when_a_token_is_set(client: TestClient) -> None:
     assert 'class="ack"' not in html
     assert "Sign in" in html
     rule_key = {"rule": "growth_mismatch", "key": "x"}
-    assert client.post("/alerts/acknowledge", data=rule_key).status_code == 401
-    wrong = client.post("/login", data={"token": "nope"})
+    assert post_form(client, "/alerts/acknowledge", rule_key, page="/login").status_code == 401
+    wrong = post_form(client, "/login", {"token": "nope"}, page="/login")
     assert wrong.status_code == 401
-    ok = client.post("/login", data={"token": TOKEN}, follow_redirects=False)
+    ok = client.post("/login", follow_redirects=False, data={
+        "token": TOKEN, "csrf": form_token(client, "/login")})
     assert ok.status_code == 303
     assert "httponly" in ok.headers["set-cookie"].lower()
     assert "samesite=strict" in ok.headers["set-cookie"].lower()
@@ -71,9 +72,9 @@ def test_buttons_need_sign_in_when_a_token_is_set(client: TestClient) -> None:
 
 
 def test_acknowledge_button_acknowledges(client: TestClient) -> None:
-    client.post("/login", data={"token": TOKEN})
+    post_form(client, "/login", {"token": TOKEN}, page="/login")
     alert = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"][0]
-    r = client.post("/alerts/acknowledge", data={"rule": alert["rule"], "key": alert["key"]})
+    r = post_form(client, "/alerts/acknowledge", {"rule": alert["rule"], "key": alert["key"]})
     assert r.status_code == 200  # followed the redirect back to /alerts
     assert "Alert acknowledged." in r.text
     after = client.get("/api/alerts/detail", params={"rule": alert["rule"],
@@ -83,14 +84,14 @@ def test_acknowledge_button_acknowledges(client: TestClient) -> None:
 
 
 def test_silence_button_silences(client: TestClient) -> None:
-    client.post("/login", data={"token": TOKEN})
+    post_form(client, "/login", {"token": TOKEN}, page="/login")
     alert = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"][0]
-    r = client.post("/alerts/silence", data={"rule": alert["rule"], "key": alert["key"],
-                                             "hours": "1"})
+    r = post_form(client, "/alerts/silence", {"rule": alert["rule"], "key": alert["key"],
+                                              "hours": "1"})
     assert "Alert silenced." in r.text
     after = client.get("/api/alerts/detail", params={"rule": alert["rule"],
                                                       "key": alert["key"]}).json()
     assert after["silenced"] is True
-    bad = client.post("/alerts/silence", data={"rule": alert["rule"], "key": alert["key"],
-                                               "hours": "nan"})
+    bad = post_form(client, "/alerts/silence", {"rule": alert["rule"], "key": alert["key"],
+                                                "hours": "nan"})
     assert bad.status_code == 422
