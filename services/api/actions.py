@@ -12,16 +12,17 @@ from datetime import UTC, date, datetime, timedelta
 from events import AlertAcknowledged, AlertSilenced, Event, make_event
 from projections import queries
 from services.api.context import ApiContext
-from services.api.models import AlertOut, IngestOut
+from services.api.models import SILENCE_MAX_DAYS, AlertOut, IngestOut
 
 
 class ActionError(Exception):
     """An action that cannot be carried out, with the HTTP status that says why."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, field: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.field = field  # the request field at fault, when there is one
 
 
 def alert_out(alert: queries.Alert, now: datetime) -> AlertOut:
@@ -81,22 +82,33 @@ def silence(
 ) -> tuple[Event, AlertOut | None]:
     """Append an AlertSilenced event that ends at `until` or after `minutes`."""
     now = ctx.clock()
-    if (until is None) == (minutes is None):
-        raise ActionError(422, "give exactly one of until and minutes")
-    if until is not None:
-        end = until if until.tzinfo is not None else until.replace(tzinfo=UTC)
-    else:
-        end = now + timedelta(minutes=minutes or 0)
-    if end <= now:
-        raise ActionError(422, "a silence must end in the future")
-    if end > now + timedelta(days=366):
-        raise ActionError(422, "a silence may last at most a year")
+    end = silence_end(now, until, minutes)
     _existing(ctx, rule, key)
     event = make_event(
         AlertSilenced(rule=rule, key=key, by=by, until=end.astimezone(UTC).isoformat(), note=note),
         published_at=now.date(), recorded_at=now,
     )
     return event, _append_and_apply(ctx, event)
+
+
+def silence_end(now: datetime, until: datetime | None, minutes: int | None) -> datetime:
+    """When a silence ends; refused (422, naming the field) unless within the next year."""
+    if (until is None) == (minutes is None):
+        raise ActionError(422, "give exactly one of until and minutes", field="until")
+    field, longest = "until", timedelta(days=SILENCE_MAX_DAYS)
+    if until is not None:
+        end = until if until.tzinfo is not None else until.replace(tzinfo=UTC)
+    else:
+        field = "minutes"
+        # clamp before building the timedelta, which overflows on absurd values
+        capped = min(max(minutes or 0, 0), SILENCE_MAX_DAYS * 24 * 60 + 1)
+        end = now + timedelta(minutes=capped)
+    if end <= now:
+        raise ActionError(422, "a silence must end in the future", field=field)
+    if end > now + longest:
+        raise ActionError(422, f"a silence may last at most {SILENCE_MAX_DAYS} days",
+                          field=field)
+    return end
 
 
 def ingest_document(
@@ -111,7 +123,7 @@ def ingest_document(
             text, published=published, title=title, url=url, publisher=publisher, origin="api"
         )
     except ValueError as exc:
-        raise ActionError(422, str(exc)) from None
+        raise ActionError(422, str(exc), field="text") from None
     applied = False
     if ctx.catch_up is not None:
         ctx.catch_up()

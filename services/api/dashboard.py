@@ -25,6 +25,7 @@ from services.api.context import ApiContext
 from services.api.routes import Conn, Ctx, overview_page
 from services.api.security import SESSION_COOKIE, authorised, session_value
 from services.report import human
+from services.weburl import is_web_url
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -45,6 +46,8 @@ def env() -> Environment:
         _env.filters["human"] = fmt_value
         _env.filters["signed"] = fmt_signed
         _env.globals["qs"] = _qs
+        # only http(s) URLs become links; older events may hold others
+        _env.tests["web_url"] = is_web_url
     return _env
 
 
@@ -243,18 +246,17 @@ async def acknowledge_form(
 async def silence_form(
     request: Request, ctx: Annotated[ApiContext, Depends(_writer)]
 ) -> Response:
-    """The silence button (for a number of hours)."""
+    """The silence button (for a number of hours); refused like the API's silence."""
     form = await _form(request)
     try:
         hours = float(form.get("hours") or "24")
-        if not math.isfinite(hours) or hours <= 0:
+        if not math.isfinite(hours):
             raise ValueError(hours)
     except ValueError:
-        raise HTTPException(422, "hours must be a positive number") from None
+        raise HTTPException(422, "hours must be a number") from None
     try:
         actions.silence(ctx, form.get("rule", ""), form.get("key", ""),
-                        (form.get("by") or "dashboard")[:200],
-                        minutes=max(1, round(hours * 60)))
+                        (form.get("by") or "dashboard")[:200], minutes=round(hours * 60))
     except actions.ActionError as exc:
         raise HTTPException(exc.status, exc.detail) from None
     return RedirectResponse("/alerts?done=silenced", status_code=303)

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from projections import queries
+from services.weburl import is_web_url
 
 T = TypeVar("T")
+SILENCE_MAX_DAYS = 366
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
+
+
+def _iso_date_text(value: object) -> object:
+    # pydantic would read 0 or "0" as a Unix timestamp, i.e. 1970-01-01
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+def _iso_datetime_text(value: object) -> object:
+    if isinstance(value, datetime) or (
+        isinstance(value, str) and _ISO_DATETIME.fullmatch(value)
+    ):
+        return value
+    raise ValueError("must be a date and time in ISO 8601, e.g. 2026-01-31T18:00:00Z")
+
+
+def _web_url(value: str | None) -> str | None:
+    if value is not None and not is_web_url(value):
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_text)]
+WebUrl = Annotated[str | None, AfterValidator(_web_url)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -103,9 +141,12 @@ class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, description="the full text of the document")
-    published: date = Field(description="the document's publication date")
+    published: IsoDate = Field(description="the document's publication date (YYYY-MM-DD)")
     title: str | None = Field(None, max_length=2000)
-    url: str | None = Field(None, max_length=2000)
+    url: WebUrl = Field(
+        None, max_length=2000, description="where the document was published: an http(s) URL",
+        json_schema_extra={"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+"},
+    )
     publisher: str | None = Field(None, max_length=500)
 
 
@@ -131,10 +172,20 @@ class AlertRef(BaseModel):
 
 
 class SilenceIn(AlertRef):
-    """Silence an alert until a time, or for a number of minutes."""
+    """Silence an alert until a time, or for a number of minutes: exactly one of the two."""
 
-    until: datetime | None = Field(None, description="when the silence ends (ISO 8601)")
-    minutes: int | None = Field(None, ge=1, le=60 * 24 * 365)
+    until: IsoDateTime | None = Field(None, description=(
+        "when the silence ends (ISO 8601, UTC unless it has an offset); must be in the "
+        f"future and at most {SILENCE_MAX_DAYS} days ahead"
+    ))
+    minutes: int | None = Field(None, ge=1, le=SILENCE_MAX_DAYS * 24 * 60,
+                                description="how long the silence lasts from now")
+
+    @model_validator(mode="after")
+    def _one_expiry(self) -> SilenceIn:
+        if (self.until is None) == (self.minutes is None):
+            raise ValueError("give exactly one of until and minutes")
+        return self
 
 
 class ActionOut(BaseModel):

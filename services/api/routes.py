@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.engine import Connection
 
 from events import Event
@@ -61,11 +61,12 @@ def require_write(request: Request) -> ApiContext:
 
 Writer = Annotated[ApiContext, Depends(require_write)]
 WRITE_RESPONSES: dict[int | str, dict[str, str]] = {
+    400: {"description": "the body could not be read (e.g. JSON that is not UTF-8)"},
     401: {"description": "missing or wrong bearer token"},
-    403: {"description": "writes disabled on this address"},
-    404: {"description": "no such alert"},
+    403: {"description": "writes disabled on this address, or a cross-site request"},
     413: {"description": "request body too large"},
 }
+ALERT_WRITE_RESPONSES = {**WRITE_RESPONSES, 404: {"description": "no such alert"}}
 
 
 def _page(items: list[models.T], total: int, limit: int, offset: int) -> models.Page[models.T]:
@@ -128,7 +129,8 @@ def get_metric(metric: str, conn: Conn) -> models.MetricDetail:
 @router.get("/api/metrics/{metric}/series", response_model=models.SeriesOut, tags=["statistics"])
 def get_series(
     metric: str, conn: Conn, geography: Annotated[str, Query(max_length=128)] = "CN",
-    as_of: Annotated[date | None, Query(description="what was known on this date")] = None,
+    as_of: Annotated[models.IsoDate | None, Query(
+        description="what was known on this date (YYYY-MM-DD)")] = None,
     period_kind: Text = None, limit: Limit = 200, offset: Offset = 0,
 ) -> models.SeriesOut:
     """The latest value of each period of a series, or the values known on `as_of`."""
@@ -292,17 +294,26 @@ def alert_detail(
     return models.AlertDetail(**out.model_dump(), history=queries.alert_history(conn, rule, key))
 
 
+def _refusal(exc: actions.ActionError) -> Exception:
+    """An action's refusal as the HTTP error the OpenAPI document promises for it."""
+    if exc.field is not None:  # same shape as pydantic's errors, which the schema lists
+        return RequestValidationError(
+            [{"type": "value_error", "loc": ("body", exc.field), "msg": exc.detail}]
+        )
+    return HTTPException(exc.status, exc.detail)
+
+
 def _run(action: Callable[[], tuple[Event, models.AlertOut | None]]) -> models.ActionOut:
     try:
         event, alert = action()
     except actions.ActionError as exc:
-        raise HTTPException(exc.status, exc.detail) from None
+        raise _refusal(exc) from None
     return models.ActionOut(event_id=str(event.event_id), event_type=event.event_type, alert=alert)
 
 
 @router.post(
     "/api/alerts/acknowledge", response_model=models.ActionOut, status_code=202,
-    tags=["alerts"], responses=WRITE_RESPONSES,
+    tags=["alerts"], responses=ALERT_WRITE_RESPONSES,
 )
 def acknowledge(body: models.AlertRef, ctx: Writer) -> models.ActionOut:
     """Acknowledge an alert (recorded as an AlertAcknowledged event)."""
@@ -311,10 +322,10 @@ def acknowledge(body: models.AlertRef, ctx: Writer) -> models.ActionOut:
 
 @router.post(
     "/api/alerts/silence", response_model=models.ActionOut, status_code=202,
-    tags=["alerts"], responses={**WRITE_RESPONSES, 422: {"description": "bad expiry"}},
+    tags=["alerts"], responses=ALERT_WRITE_RESPONSES,
 )
 def silence(body: models.SilenceIn, ctx: Writer) -> models.ActionOut:
-    """Silence an alert's notifications until a time (recorded as an AlertSilenced event)."""
+    """Silence an alert's notifications until a future time, at most a year away (422 else)."""
     return _run(lambda: actions.silence(
         ctx, body.rule, body.key, body.by, until=body.until, minutes=body.minutes, note=body.note
     ))
@@ -357,4 +368,4 @@ def post_document(body: models.DocumentIn, ctx: Writer) -> models.IngestOut:
             publisher=body.publisher,
         )
     except actions.ActionError as exc:
-        raise HTTPException(exc.status, exc.detail) from None
+        raise _refusal(exc) from None

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from services.ingest.errors import IngestError
+from services.weburl import is_web_url
 
 MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
@@ -100,11 +101,14 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
     else:
         mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         when, source = mtime.date(), "file modification time"
+    url = meta.get("url") or None
+    if url is not None and not is_web_url(url):
+        raise IngestError(path, f"url {url!r} is not an http:// or https:// URL")
     return DocumentFile(
         text=text,
         published=when,
         title=meta.get("title"),
-        url=meta.get("url"),
+        url=url,
         publisher=meta.get("publisher"),
         published_from=source,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,45 @@ def test_a_page_of_another_site_cannot_acknowledge(
     page.locator(f'tr.alert[data-rule="growth_mismatch"][data-key="{key}"] button.ack').click()
     page.wait_for_url("**/alerts?done=acknowledged")
     assert _alert_state(app, key) == "acknowledged"
+
+
+def test_a_stored_javascript_url_is_not_a_link(
+    page: Any, served: tuple[App, BackgroundServer],
+) -> None:
+    app, server = served
+    assert app.ingest is not None  # stored before URLs were checked: straight to the service
+    result = app.ingest.ingest_text("An old release.", published=date(2021, 5, 1),
+                                    url="javascript:alert(1)")
+    app.runner.catch_up()
+    doc_id = result.events[0].payload.document_id  # type: ignore[attr-defined]
+    page.goto(f"{server.url}/documents/{doc_id}")
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    assert page.locator("a.original").count() == 0
+    shown = page.locator("code.unsafe-url")
+    assert shown.inner_text() == "javascript:alert(1)"
+    shown.click()
+    page.wait_for_load_state("load")
+    assert page.dialogs == []
+
+
+def test_pages_render_without_policy_violations(
+    page: Any, served: tuple[App, BackgroundServer],
+) -> None:
+    _, server = served
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: problems.append(r.url) if r.status == 404 else None)
+    for path in ("/", "/metrics/ip_pledge_financing_amount", "/pilots", "/notices",
+                 "/alerts", "/documents", "/login"):
+        response = page.goto(server.url + path)
+        assert response is not None and "default-src 'none'" in response.headers[
+            "content-security-policy"]
+        page.wait_for_load_state("load")
+    page.goto(server.url + "/metrics/ip_pledge_financing_amount")
+    assert page.locator("svg.chart").is_visible()  # the inline SVG chart is allowed
+    # the stylesheet applied: the header is not the default white
+    header = page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
+    assert header == "rgb(18, 35, 63)"
+    assert problems == []
