@@ -1,4 +1,4 @@
-"""The server-rendered dashboard: Jinja2 templates with autoescaping, no scripts, no CDN.
+"""The server-rendered dashboard pages: Jinja2 templates with autoescaping, no scripts, no CDN.
 
 Every text that came from a document reaches the page through Jinja2's autoescaping
 (templates never mark such text safe), and the Content-Security-Policy forbids scripts,
@@ -11,9 +11,9 @@ import functools
 import math
 from decimal import Decimal
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -23,13 +23,12 @@ from services.api import actions, csrf
 from services.api.charts import build_chart
 from services.api.context import ApiContext
 from services.api.routes import Conn, Ctx, overview_page
-from services.api.security import SESSION_COOKIE, authorised, session_value
+from services.api.security import SESSION_COOKIE, authorised
 from services.report import human
 from services.weburl import is_web_url
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
-MAX_FORM_BYTES = 16 * 1024
 
 _env: Environment | None = None
 
@@ -202,66 +201,6 @@ def alerts_page(
     )
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """A dashboard form's fields, refused (403) unless it carries the page's CSRF token."""
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise HTTPException(413, "form too large")
-    parsed = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=20)
-    form = {k: v[0] for k, v in parsed.items() if v}
-    ctx: ApiContext = request.app.state.ctx
-    if not csrf.form_token_valid(ctx.csrf_secret, request.cookies.get(csrf.CSRF_COOKIE),
-                                 form.get(csrf.CSRF_FIELD)):
-        raise HTTPException(403, "the form has expired or came from another site: "
-                                 "reload the page and try again")
-    return form
-
-
-def _writer(request: Request) -> ApiContext:
-    ctx: ApiContext = request.app.state.ctx
-    if not ctx.writes_enabled:
-        raise HTTPException(403, "write endpoints are disabled on this address")
-    if not authorised(
-        ctx.token, request.headers.get("authorization"), request.cookies.get(SESSION_COOKIE)
-    ):
-        raise HTTPException(401, "sign in first")
-    return ctx
-
-
-@router.post("/alerts/acknowledge")
-async def acknowledge_form(
-    request: Request, ctx: Annotated[ApiContext, Depends(_writer)]
-) -> Response:
-    """The acknowledge button."""
-    form = await _form(request)
-    try:
-        actions.acknowledge(ctx, form.get("rule", ""), form.get("key", ""),
-                            (form.get("by") or "dashboard")[:200])
-    except actions.ActionError as exc:
-        raise HTTPException(exc.status, exc.detail) from None
-    return RedirectResponse("/alerts?done=acknowledged", status_code=303)
-
-
-@router.post("/alerts/silence")
-async def silence_form(
-    request: Request, ctx: Annotated[ApiContext, Depends(_writer)]
-) -> Response:
-    """The silence button (for a number of hours); refused like the API's silence."""
-    form = await _form(request)
-    try:
-        hours = float(form.get("hours") or "24")
-        if not math.isfinite(hours):
-            raise ValueError(hours)
-    except ValueError:
-        raise HTTPException(422, "hours must be a number") from None
-    try:
-        actions.silence(ctx, form.get("rule", ""), form.get("key", ""),
-                        (form.get("by") or "dashboard")[:200], minutes=round(hours * 60))
-    except actions.ActionError as exc:
-        raise HTTPException(exc.status, exc.detail) from None
-    return RedirectResponse("/alerts?done=silenced", status_code=303)
-
-
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request, conn: Conn, page: PageNo = 1) -> HTMLResponse:
     """Received documents."""
@@ -301,35 +240,6 @@ def fact(conn: Conn, event_id: str) -> Response:
     if o is None or o.document_id is None:
         raise HTTPException(404, "no such fact")
     return RedirectResponse(f"/documents/{o.document_id}#e-{event_id}", status_code=307)
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> HTMLResponse:
-    """Sign in with the API token so the dashboard's buttons can write."""
-    return render(request, "login.html", failed=False)
-
-
-@router.post("/login", response_model=None)
-async def login(request: Request) -> Response:
-    """Check the token and set the session cookie."""
-    ctx: ApiContext = request.app.state.ctx
-    form = await _form(request)
-    given = form.get("token", "")
-    if ctx.token is None or not authorised(ctx.token, f"Bearer {given}", None):
-        return render(request, "login.html", status_code=401, failed=True)
-    response = RedirectResponse("/alerts", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_value(ctx.token), httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
-    return response
-
-
-@router.post("/logout")
-async def logout(request: Request) -> Response:
-    """Drop the session cookie."""
-    await _form(request)
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
 
 
 def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
