@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.api import actions, csrf
 from services.api.context import ApiContext
 from services.api.dashboard import render
+from services.api.models import SILENCE_MAX_DAYS
 from services.api.security import SESSION_COOKIE, authorised, session_value
 
 router = APIRouter(include_in_schema=False)
@@ -72,6 +73,8 @@ async def silence_form(
         hours = float(form.get("hours") or "24")
         if not math.isfinite(hours):
             raise ValueError(hours)
+        # bounded so that the minutes stay finite; actions.silence refuses past a year anyway
+        hours = max(-1.0, min(hours, 24.0 * (SILENCE_MAX_DAYS + 1)))
     except ValueError:
         raise HTTPException(422, "hours must be a number") from None
     try:

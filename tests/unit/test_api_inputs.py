@@ -99,8 +99,12 @@ def test_a_past_expiry_is_refused_as_its_schema_says(client: TestClient, app: Ap
 def test_the_dashboard_refuses_a_past_expiry_the_same_way(client: TestClient) -> None:
     post_form(client, "/login", {"token": TOKEN}, page="/login")
     ref = _growth_alert(client)
-    for hours in ("-1", "0"):
+    for hours in ("-1", "0", "-1e308"):
         r = post_form(client, "/alerts/silence", {**ref, "hours": hours})
         assert r.status_code == 422
         assert "a silence must end in the future" in r.text
+    for hours in ("1e308", "9000"):
+        r = post_form(client, "/alerts/silence", {**ref, "hours": hours})
+        assert r.status_code == 422
+        assert "a silence may last at most 366 days" in r.text
     assert client.get("/api/alerts/detail", params=ref).json()["silenced"] is False
