@@ -182,24 +182,24 @@ def _poll_sources(application: Any, watchlist: Path) -> None:
 
 
 def _watch(application: Any, inbox: Path, when: date | None) -> None:
-    from watchfiles import watch
-
     from services.api.context import locked_catch_up
+    from services.inbox import watch_inbox
     from services.report import print_report
 
     inbox.mkdir(parents=True, exist_ok=True)
     err.print(f"watching {inbox} (Ctrl-C to stop)")
     stop = threading.Event()
+
+    def handle(files: list[Path]) -> None:
+        result = _ingest_paths(application, files, when)
+        changes = locked_catch_up(application)
+        if result.new or changes.applied:
+            err.print(f"{len(files)} file(s): {result.new} new events")
+            with application.engine.connect() as conn:
+                print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
+
     try:
-        for batch in watch(inbox, stop_event=stop, rust_timeout=1000, yield_on_timeout=True):
-            files = sorted({Path(p) for _, p in batch if Path(p).is_file()})
-            wanted = [f for f in _expand(files) if f in set(_expand([inbox]))]
-            result = _ingest_paths(application, wanted, when)
-            changes = locked_catch_up(application)
-            if result.new or changes.applied:
-                err.print(f"{len(wanted)} file(s): {result.new} new events")
-                with application.engine.connect() as conn:
-                    print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
+        watch_inbox(inbox, handle, stop)
     except KeyboardInterrupt:
         stop.set()
 

@@ -1,0 +1,63 @@
+"""The main job as a user runs it: `ipmon run` in a folder, relative paths, real signals."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from run_support import FEED_HEADER, feed_row, run_job
+
+from events import StatisticPublished
+from events.log.sqlite import SqliteEventLog
+
+
+def stored_values(data: Path) -> dict[str, Decimal | None]:
+    """Period key -> value of the statistics in the event log of a data folder."""
+    log = SqliteEventLog(data / "events.sqlite")
+    try:
+        payloads = [r.event().payload for r in log.read("statistics", None, 10_000)]
+    finally:
+        log.close()
+    return {p.period.key: p.value for p in payloads if isinstance(p, StatisticPublished)}
+
+
+def eventually(check: Callable[[], bool], timeout: float = 30) -> bool:
+    """Whether `check` becomes true within a generous timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return check()
+
+
+def test_a_relative_inbox_is_watched(tmp_path: Path) -> None:
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    (inbox / "start.csv").write_text(FEED_HEADER + feed_row("2021-Q1", "100"))
+    job = run_job(tmp_path)
+    try:
+        assert job.wait_for("watching inbox"), job.output
+        (inbox / "dropped.csv").write_text(FEED_HEADER + feed_row("2021-Q2", "200"))
+        assert eventually(lambda: "2021-Q2" in stored_values(data)), job.output
+        # written under a name ipmon does not read, then renamed into place
+        (inbox / "moved.csv.part").write_text(FEED_HEADER + feed_row("2021-Q3", "300"))
+        os.rename(inbox / "moved.csv.part", inbox / "moved.csv")
+        assert eventually(lambda: "2021-Q3" in stored_values(data)), job.output
+        # written in two steps, the first ending inside a row
+        row = feed_row("2021-Q4", "400")
+        with (inbox / "slow.csv").open("w") as f:
+            f.write(FEED_HEADER + row[:-12])
+            f.flush()
+            time.sleep(0.5)
+            f.write(row[-12:])
+        assert eventually(lambda: "2021-Q4" in stored_values(data)), job.output
+    finally:
+        job.stop()
+    assert stored_values(data) == {
+        "2021-Q1": 100, "2021-Q2": 200, "2021-Q3": 300, "2021-Q4": 400,
+    }
+    assert "error" not in job.output
