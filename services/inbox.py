@@ -63,9 +63,7 @@ class InboxWatcher:
         return sorted(out)
 
 
-def watch_inbox(
-    inbox: Path, handle: Callable[[list[Path]], None], stop: threading.Event
-) -> None:
+def watch_inbox(inbox: Path, handle: Callable[[list[Path]], None], stop: threading.Event) -> None:
     """Call `handle` with each group of settled inbox files until `stop` is set.
 
     A failure while handling one group is logged and the watching goes on.
@@ -73,9 +71,7 @@ def watch_inbox(
     from watchfiles import watch
 
     watcher = InboxWatcher(inbox)
-    for batch in watch(
-        watcher.inbox, stop_event=stop, rust_timeout=250, yield_on_timeout=True
-    ):
+    for batch in watch(watcher.inbox, stop_event=stop, rust_timeout=250, yield_on_timeout=True):
         watcher.changed(p for _, p in batch)
         files = watcher.ready()
         if not files:

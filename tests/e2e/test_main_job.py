@@ -58,6 +58,9 @@ def test_a_relative_inbox_is_watched(tmp_path: Path) -> None:
     finally:
         job.stop()
     assert stored_values(data) == {
-        "2021-Q1": 100, "2021-Q2": 200, "2021-Q3": 300, "2021-Q4": 400,
+        "2021-Q1": 100,
+        "2021-Q2": 200,
+        "2021-Q3": 300,
+        "2021-Q4": 400,
     }
     assert "error" not in job.output
