@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +16,8 @@ from services.ingest.errors import IngestError
 from services.ingest.extract import Document, Fact, extract_facts
 from services.ingest.extract.base import document_id
 from services.ingest.feeds import read_feed
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,7 +108,10 @@ class IngestService:
 
     def ingest_feed(self, path: Path) -> IngestResult:
         """Append every row of a feed, or none of them if any row is bad."""
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(path, f"cannot read: {exc.strerror}") from None
         doc_id = document_id(data.decode("utf-8", errors="replace"))
         _, rows = read_feed(path, doc_id)
         now = self.clock()
@@ -128,6 +134,12 @@ class IngestService:
                 total.add(self.ingest_file(path, published))
             except IngestError as exc:
                 total.errors.append(exc)
+            except Exception as exc:
+                # a bug, but one file must not stop the others: report it as that file's
+                # error and keep the traceback in the log for the fix
+                log.exception("unexpected error while ingesting %s", path)
+                problem = f"unexpected {type(exc).__name__} while ingesting: {exc} (a bug)"
+                total.errors.append(IngestError(path, problem))
             if progress is not None:
                 progress(path)
         return total

@@ -64,3 +64,27 @@ def test_a_relative_inbox_is_watched(tmp_path: Path) -> None:
         "2021-Q4": 400,
     }
     assert "error" not in job.output
+
+
+def test_poison_files_never_stop_the_job(tmp_path: Path) -> None:
+    inbox, data = tmp_path / "inbox", tmp_path / "data"
+    inbox.mkdir()
+    (inbox / "a-poison.csv").write_text(FEED_HEADER + feed_row("2021-Q1", "1e999999999"))
+    (inbox / "b-good.csv").write_text(FEED_HEADER + feed_row("2021-Q2", "200"))
+    job = run_job(tmp_path)
+    try:
+        assert job.wait_for("watching inbox"), job.output
+        assert "inbox/a-poison.csv:2: value" in job.output
+        (inbox / "c-poison.txt").write_text(
+            "In 2021 the patent pledge financing amount came to "
+            "123456789012345678901234567890123 trillion yuan, up 3%.\n"
+        )
+        (inbox / "d-poison.csv").write_text(FEED_HEADER + feed_row("2021-Q3", "-Infinity"))
+        assert job.wait_for("inbox/d-poison.csv:2: value"), job.output
+        (inbox / "e-good.csv").write_text(FEED_HEADER + feed_row("2021-Q4", "400"))
+        assert eventually(lambda: "2021-Q4" in stored_values(data)), job.output
+        assert job.proc.poll() is None, job.output
+    finally:
+        job.stop()
+    assert "c-poison.txt" in job.output
+    assert stored_values(data) == {"2021-Q2": 200, "2021-Q4": 400}

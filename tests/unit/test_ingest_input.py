@@ -181,3 +181,43 @@ def test_front_matter_and_sidecar_metadata(tmp_path: Path) -> None:
     bad.write_text("---\npublished: yesterday\n---\nBody")
     with pytest.raises(IngestError, match="published 'yesterday' is not a date"):
         read_document(bad)
+
+
+@pytest.mark.parametrize(
+    "value", ["1e999999999", "-1e999", "NaN", "Infinity", "-inf", "1234567890123456789", "1e-11"]
+)
+def test_values_the_contract_cannot_carry(
+    service: IngestService, tmp_path: Path, value: str
+) -> None:
+    feed = tmp_path / "huge.csv"
+    feed.write_text(FEED_HEADER + GOOD_ROW.replace("33700000000", value))
+    err = refused(service, feed, "value")
+    assert err.line == 2
+
+
+def test_one_bad_file_does_not_stop_the_others(service: IngestService, tmp_path: Path) -> None:
+    files = [tmp_path / n for n in ("a.csv", "b-poison.csv", "c-long-number.txt", "d.csv")]
+    files[0].write_text(FEED_HEADER + GOOD_ROW.replace("2020-Q1", "2021-Q1"))
+    files[1].write_text(FEED_HEADER + GOOD_ROW.replace("33700000000", "1e999999999"))
+    files[2].write_text(
+        "In 2021 the patent pledge financing amount came to "
+        "123456789012345678901234567890123 trillion yuan, up 3%.\n"
+    )
+    files[3].write_text(FEED_HEADER + GOOD_ROW.replace("2020-Q1", "2021-Q2"))
+    result = service.ingest_paths(files, date(2022, 1, 5))
+    assert [(e.origin, e.line) for e in result.errors] == [
+        (str(files[1]), 2),
+        (str(files[2]), None),
+    ]
+    assert "1E+999999999" in result.errors[0].problem
+    assert result.new == 2
+    assert {e.payload.period.key for e in result.events} == {"2021-Q1", "2021-Q2"}  # type: ignore[union-attr]
+
+
+def test_a_vanished_file_is_that_files_error(service: IngestService, tmp_path: Path) -> None:
+    result = service.ingest_paths([tmp_path / "gone.csv", tmp_path / "gone.txt"])
+    assert [e.origin for e in result.errors] == [
+        str(tmp_path / "gone.csv"),
+        str(tmp_path / "gone.txt"),
+    ]
+    assert all("cannot read" in e.problem for e in result.errors)
