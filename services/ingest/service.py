@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from events import DocumentReceived, Event, make_event
 from events.envelope import utcnow
 from events.log import EventLog
-from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, read_document
+from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text, read_document
 from services.ingest.errors import IngestError
 from services.ingest.extract import Document, Fact, extract_facts
 from services.ingest.extract.base import document_id
@@ -112,7 +113,9 @@ class IngestService:
             data = path.read_bytes()
         except OSError as exc:
             raise IngestError(path, f"cannot read: {exc.strerror}") from None
-        doc_id = document_id(data.decode("utf-8", errors="replace"))
+        # ids of UTF-8 feeds stay what they always were; UTF-16 ones hash their text
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        doc_id = document_id(decode_text(data, path) if utf16 else data.decode("utf-8", "replace"))
         _, rows = read_feed(path, doc_id)
         now = self.clock()
         events = [

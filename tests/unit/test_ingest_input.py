@@ -221,3 +221,30 @@ def test_a_vanished_file_is_that_files_error(service: IngestService, tmp_path: P
         str(tmp_path / "gone.txt"),
     ]
     assert all("cannot read" in e.problem for e in result.errors)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_text_and_feeds_with_a_byte_order_mark(
+    service: IngestService, tmp_path: Path, encoding: str
+) -> None:
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    doc = tmp_path / "bom.txt"
+    doc.write_bytes(
+        (bom + "In 2021 patent pledge financing reached 12.5 billion yuan, up 4%.\r\n").encode(
+            encoding
+        )
+    )
+    text = service.ingest_file(doc, date(2022, 1, 10))
+    assert text.new >= 2, "the document and its statistic are stored"
+    feed = tmp_path / "bom.csv"
+    feed.write_bytes((bom + FEED_HEADER + GOOD_ROW.replace("2020-Q1", "2019-Q4")).encode(encoding))
+    rows = service.ingest_file(feed)
+    assert rows.new == 1
+    assert rows.events[0].payload.period.key == "2019-Q4"  # type: ignore[union-attr]
+
+
+def test_utf16_without_a_byte_order_mark_is_not_called_text(
+    service: IngestService, tmp_path: Path
+) -> None:
+    (tmp_path / "nobom.txt").write_bytes("Some words.\n".encode("utf-16-le"))
+    refused(service, tmp_path / "nobom.txt", "UTF-16 without a byte-order mark, not UTF-8")
