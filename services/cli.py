@@ -108,7 +108,6 @@ def run(
     verbose: bool = False,
 ) -> None:
     """The main job: ingest the inbox, keep watching it, project, alert, report, serve."""
-    from services.bootstrap import bootstrap
     from services.report import print_report
 
     _logging(verbose)
@@ -121,7 +120,7 @@ def run(
         api_port=port,
         alerts_config=alerts_config,
     )
-    application = bootstrap(s)
+    application = _exclusive(s)
     when = _date(published)
     server = None
     sources: threading.Thread | None = None
@@ -167,6 +166,17 @@ def run(
         if server is not None:
             server.stop()
         application.close()
+
+
+def _exclusive(s: Settings) -> Any:
+    """The application holding the data folder's lock; exit 1 if another process holds it."""
+    from services.bootstrap import DataFolderBusy, bootstrap
+
+    try:
+        return bootstrap(s, exclusive=True)
+    except DataFolderBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
 
 
 def _poll_sources(application: Any, watchlist: Path) -> None:
@@ -290,11 +300,10 @@ def watch_cmd(
     verbose: bool = False,
 ) -> None:
     """Poll the pages and RSS/Atom feeds of a watch list on their schedules."""
-    from services.bootstrap import bootstrap
     from services.ingest.sources import WatchlistError, watch
 
     _logging(verbose)
-    application = bootstrap(_settings(data, event_log, database))
+    application = _exclusive(_settings(data, event_log, database))
     stop = threading.Event()
     try:
         application.runner.catch_up()
@@ -397,12 +406,22 @@ def rebuild(
     database: DbOpt = None,
 ) -> None:
     """Replay the whole log into fresh projection tables, then swap them in."""
+    from services.bootstrap import DataFolderBusy, embedded_lock
     from services.rebuild import rebuild_projections
 
     s = _settings(data, event_log, database)
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("replaying", total=None)
-        totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    try:
+        lock = embedded_lock(s)
+    except DataFolderBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("replaying", total=None)
+            totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    finally:
+        if lock is not None:
+            lock.release()
     err.print(f"rebuilt from {totals.applied} events; {len(totals.rejected)} unreadable")
 
 

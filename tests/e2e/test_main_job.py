@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from run_support import FEED_HEADER, feed_row, run_job
+from run_support import FEED_HEADER, Running, feed_row, run_job
 
 from events import StatisticPublished
 from events.log.sqlite import SqliteEventLog
@@ -88,3 +89,54 @@ def test_poison_files_never_stop_the_job(tmp_path: Path) -> None:
         job.stop()
     assert "c-poison.txt" in job.output
     assert stored_values(data) == {"2021-Q2": 200, "2021-Q4": 400}
+
+
+def holder_of(jobs: list[Running]) -> tuple[Running, Running]:
+    """(the job that runs, the job that was refused) once one of the two has exited."""
+    assert eventually(lambda: any(j.proc.poll() is not None for j in jobs), 60)
+    refused = next(j for j in jobs if j.proc.poll() is not None)
+    holder = next(j for j in jobs if j is not refused)
+    return holder, refused
+
+
+def assert_refused_by(refused: Running, holder: Running) -> None:
+    assert refused.exit_code() == 1
+    assert f"in use by ipmon process {holder.proc.pid}" in refused.output, refused.output
+    assert "Traceback" not in refused.output and "IntegrityError" not in refused.output
+
+
+def test_two_runs_started_together_on_one_data_folder(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.csv").write_text(FEED_HEADER + feed_row("2021-Q1", "100"))
+    jobs = [run_job(tmp_path), run_job(tmp_path)]
+    try:
+        holder, refused = holder_of(jobs)
+        assert_refused_by(refused, holder)
+        assert holder.wait_for("watching inbox"), holder.output
+        assert holder.proc.poll() is None
+    finally:
+        for j in jobs:
+            j.stop()
+
+
+def test_a_second_run_is_refused_until_the_first_dies(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    first = run_job(tmp_path)
+    second = third = None
+    try:
+        assert first.wait_for("watching inbox"), first.output
+        second = run_job(tmp_path)
+        assert_refused_by(second, first)
+        assert_refused_by(Running(tmp_path, "rebuild", "--data", "data"), first)
+        # appending to the log needs no lock
+        (tmp_path / "more.csv").write_text(FEED_HEADER + feed_row("2021-Q3", "300"))
+        assert Running(tmp_path, "ingest", "more.csv", "--data", "data").exit_code() == 0
+        first.stop(signal.SIGKILL)
+        third = run_job(tmp_path)
+        assert third.wait_for("watching inbox"), third.output
+        (tmp_path / "inbox" / "b.csv").write_text(FEED_HEADER + feed_row("2021-Q2", "200"))
+        assert eventually(lambda: "2021-Q2" in stored_values(tmp_path / "data")), third.output
+    finally:
+        for j in (first, second, third):
+            if j is not None:
+                j.stop()
