@@ -76,6 +76,8 @@ def _ingest_paths(application: Any, paths: list[Path], published: date | None) -
         )
     for e in total.errors:
         err.print(f"[red]error[/] {e}")
+    for w in total.warnings:
+        err.print(f"[yellow]refused[/] {w}")
     return total
 
 
@@ -327,7 +329,7 @@ def extract(
     from services.ingest.documents import read_document
     from services.ingest.errors import IngestError
     from services.ingest.extract import Document
-    from services.ingest.service import document_events
+    from services.ingest.service import document_events, text_problems
 
     try:
         f = read_document(file, _date(published))
@@ -336,6 +338,8 @@ def extract(
         raise typer.Exit(1) from None
     doc = Document(f.text, f.published, f.title, f.url, f.publisher)
     events = document_events(doc, origin=str(file))
+    for problem in text_problems(doc, str(file), f.body_line):
+        err.print(f"[yellow]refused[/] {problem}")
     if fmt == "jsonl":
         out = sys.stdout.buffer
         for e in events:

@@ -25,6 +25,7 @@ class DocumentFile:
     url: str | None
     publisher: str | None
     published_from: str
+    body_line: int = 1  # line of the file where the text starts (after front matter)
 
 
 def _utf16(data: bytes, origin: str | Path) -> str | None:
@@ -116,8 +117,8 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read: {exc.strerror}") from None
-    text = decode_text(data, path)
-    meta, text = _front_matter(text, path)
+    full = decode_text(data, path)
+    meta, text = _front_matter(full, path)
     if not text.strip():
         raise IngestError(path, "document has front matter but no text")
     sidecar = path.with_name(path.name + ".meta.json")
@@ -143,4 +144,5 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
         url=meta.get("url"),
         publisher=meta.get("publisher"),
         published_from=source,
+        body_line=full.count("\n", 0, len(full) - len(text)) + 1,
     )

@@ -14,7 +14,7 @@ from events.envelope import utcnow
 from events.log import EventLog
 from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text, read_document
 from services.ingest.errors import IngestError
-from services.ingest.extract import Document, Fact, extract_facts
+from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
 from services.ingest.extract.base import document_id
 from services.ingest.feeds import read_feed
 
@@ -28,12 +28,27 @@ class IngestResult:
     events: list[Event] = field(default_factory=list)
     new: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    # parts of stored documents that were refused (their facts not stored), by file and line
+    warnings: list[IngestError] = field(default_factory=list)
 
     def add(self, other: IngestResult) -> None:
         """Fold another result into this one."""
         self.events += other.events
         self.new += other.new
         self.errors += other.errors
+        self.warnings += other.warnings
+
+
+def text_problems(doc: Document, origin: str, first_line: int = 1) -> list[IngestError]:
+    """What extraction refused in a document's text, each naming its file and line."""
+    return [
+        IngestError(
+            origin,
+            f"{problem}; the sentence's figures were not stored",
+            first_line + doc.text.count("\n", 0, span.start),
+        )
+        for span, problem in extraction_problems(doc)
+    ]
 
 
 def document_events(
@@ -87,10 +102,13 @@ class IngestService:
         url: str | None = None,
         publisher: str | None = None,
         origin: str | None = None,
+        first_line: int = 1,
     ) -> IngestResult:
         """Extract and append the facts of one document given as text."""
         doc = Document(text=text, published=published, title=title, url=url, publisher=publisher)
-        return self._append(document_events(doc, origin=origin, recorded_at=self.clock()))
+        result = self._append(document_events(doc, origin=origin, recorded_at=self.clock()))
+        result.warnings = text_problems(doc, origin or "document", first_line)
+        return result
 
     def ingest_file(self, path: Path, published: date | None = None) -> IngestResult:
         """Ingest one document or feed file; raise IngestError naming the problem."""
@@ -105,6 +123,7 @@ class IngestService:
             url=f.url,
             publisher=f.publisher,
             origin=str(path),
+            first_line=f.body_line,
         )
 
     def ingest_feed(self, path: Path) -> IngestResult:
