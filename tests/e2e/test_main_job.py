@@ -140,3 +140,14 @@ def test_a_second_run_is_refused_until_the_first_dies(tmp_path: Path) -> None:
         for j in (first, second, third):
             if j is not None:
                 j.stop()
+
+
+def test_extract_names_a_refused_period_by_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text(
+        "Patent pledge loans in 2020 came to 150 billion yuan.\n"
+        "Patent pledge loans reached 160.4 billion yuan in the fifth quarter of 2021.\n"
+    )
+    job = Running(tmp_path, "extract", "note.txt", "--published", "2022-03-01")
+    assert job.exit_code() == 0
+    assert "refused note.txt:2: impossible period 'the fifth quarter of 2021'" in job.output
+    assert '"kind":"year","year":2021' not in job.output.replace(" ", "")
