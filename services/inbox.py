@@ -34,17 +34,15 @@ class InboxWatcher:
         self.settle_s = settle_s
         self._pending: dict[Path, tuple[tuple[int, int], float]] = {}
 
-    def wanted(self, path: Path) -> bool:
-        """Whether a path is a file of the inbox that ipmon reads."""
-        return path in set(inbox_files(self.inbox))
-
     def changed(self, paths: Iterable[str | Path]) -> None:
-        """Note files that were added or modified."""
+        """Note files that were added or modified (those of the inbox that ipmon reads)."""
+        resolved = {Path(p).resolve() for p in paths}
+        if not resolved:
+            return
         now = time.monotonic()
-        for p in paths:
-            path = Path(p).resolve()
+        for path in resolved & set(inbox_files(self.inbox)):
             sig = _signature(path)
-            if sig is not None and path.is_file() and self.wanted(path):
+            if sig is not None:
                 self._pending[path] = (sig, now)
 
     def ready(self) -> list[Path]:
