@@ -329,6 +329,7 @@ def extract(
     from services.ingest.documents import read_document
     from services.ingest.errors import IngestError
     from services.ingest.extract import Document
+    from services.ingest.extract.base import ExtractionError
     from services.ingest.service import document_events, text_problems
 
     try:
@@ -337,7 +338,12 @@ def extract(
         err.print(f"[red]error[/] {exc}")
         raise typer.Exit(1) from None
     doc = Document(f.text, f.published, f.title, f.url, f.publisher)
-    events = document_events(doc, origin=str(file))
+    try:
+        events = document_events(doc, origin=str(file))
+    except ExtractionError as exc:
+        line = f.body_line + doc.text.count("\n", 0, exc.span.start)
+        err.print(f"[red]error[/] {IngestError(file, exc.problem, line)}")
+        raise typer.Exit(1) from None
     for problem in text_problems(doc, str(file), f.body_line):
         err.print(f"[yellow]refused[/] {problem}")
     if fmt == "jsonl":

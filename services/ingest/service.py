@@ -15,7 +15,7 @@ from events.log import EventLog
 from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text, read_document
 from services.ingest.errors import IngestError
 from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
-from services.ingest.extract.base import document_id
+from services.ingest.extract.base import ExtractionError, document_id
 from services.ingest.feeds import read_feed
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,14 @@ class IngestService:
     ) -> IngestResult:
         """Extract and append the facts of one document given as text."""
         doc = Document(text=text, published=published, title=title, url=url, publisher=publisher)
-        result = self._append(document_events(doc, origin=origin, recorded_at=self.clock()))
-        result.warnings = text_problems(doc, origin or "document", first_line)
+        where = origin or "document"
+        try:
+            events = document_events(doc, origin=origin, recorded_at=self.clock())
+        except ExtractionError as exc:
+            line = first_line + text.count("\n", 0, exc.span.start)
+            raise IngestError(where, exc.problem, line) from None
+        result = self._append(events)
+        result.warnings = text_problems(doc, where, first_line)
         return result
 
     def ingest_file(self, path: Path, published: date | None = None) -> IngestResult:

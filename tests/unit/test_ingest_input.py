@@ -211,9 +211,10 @@ def test_one_bad_file_does_not_stop_the_others(service: IngestService, tmp_path:
     result = service.ingest_paths(files, date(2022, 1, 5))
     assert [(e.origin, e.line) for e in result.errors] == [
         (str(files[1]), 2),
-        (str(files[2]), None),
+        (str(files[2]), 1),
     ]
     assert "1E+999999999" in result.errors[0].problem
+    assert "trillion yuan' cannot be stored" in result.errors[1].problem
     assert result.new == 2
     assert {e.payload.period.key for e in result.events} == {"2021-Q1", "2021-Q2"}  # type: ignore[union-attr]
 

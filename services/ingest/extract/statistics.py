@@ -47,8 +47,14 @@ from events import (
     YearPeriod,
 )
 from events.metrics import UNCLASSIFIED, Metric, catalogue, get_metric
-from events.types import Equivalent, Unit
-from services.ingest.extract.base import Document, Fact
+from events.types import (
+    MAX_FRACTION_DIGITS,
+    MAX_INTEGER_DIGITS,
+    Equivalent,
+    Unit,
+    bounded_amount,
+)
+from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
 
@@ -1247,7 +1253,8 @@ def _attach_equivalents(ctx: _Sentence) -> None:
         )
         if money and inside and (follows_amount or seen_equivalent):
             qual: Qual = "approx" if _APPROX_WORD.search(s[open_paren : n.start]) else "exact"
-            eq = Equivalent(value=n.value, unit=_money(n.unit), qualifier=qual)
+            value = _carried(n.value, ctx.span.start + n.start, s[n.start : n.end])
+            eq = Equivalent(value=value, unit=_money(n.unit), qualifier=qual)
             targets = [v for v in main if v.unit in ("CNY", "USD") and v.equivalent is None]
             if targets:
                 pair = [v for v in targets if v.from_to]
@@ -1794,12 +1801,29 @@ def _plain(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def _carried(amount: Decimal, at: int, text: str) -> Decimal:
+    """The amount if the event contract can carry it; else the document is refused."""
+    try:
+        return _plain(bounded_amount(amount))
+    except ValueError:
+        problem = (
+            f"value {text!r} cannot be stored: at most {MAX_INTEGER_DIGITS} digits before "
+            f"the decimal point and {MAX_FRACTION_DIGITS} after"
+        )
+        raise ExtractionError(Span(start=at, end=at + len(text)), problem) from None
+
+
+def _value_at(doc: Document, st: _Stat) -> tuple[int, str]:
+    span = st.value_span or st.sentence
+    return span.start, doc.text[span.start : span.end]
+
+
 def _fact(doc: Document, st: _Stat) -> Fact:
     n = st.num
     change = None
     if st.change is not None:
         c = st.change
-        amount = _plain(c.amount)
+        amount = _carried(c.amount, *_value_at(doc, st))
         change = ReportedChange(
             percent=amount if c.kind == "percent" else None,
             percentage_points=amount if c.kind == "percentage_points" else None,
@@ -1813,7 +1837,7 @@ def _fact(doc: Document, st: _Stat) -> Fact:
         description=st.description or None,
         geography=st.geography,
         period=st.period,
-        value=_plain(n.value) if n else None,
+        value=_carried(n.value, *_value_at(doc, st)) if n else None,
         unit=_UNITS[st.unit],
         qualifier=n.qualifier if n else "exact",
         reported_change=change,
