@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, PlainSerializer, model_validator
+from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema, model_validator
 
 from events.envelope import Frozen, Payload
 from events.periods import Period
@@ -17,8 +17,46 @@ def plain_decimal(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+# Bounds of every amount: 18 digits before the point and 10 after fit the 28 significant
+# digits of Python's default decimal context (so sums and growth rates stay exact), a
+# PostgreSQL NUMERIC, and any consumer's decimal type; published figures need far less.
+MAX_INTEGER_DIGITS = 18
+MAX_FRACTION_DIGITS = 10
+AMOUNT_PATTERN = rf"^-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?$"
+
+
+def bounded_amount(value: Decimal) -> Decimal:
+    """The value itself if it is finite and within the amount bounds; else ValueError."""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a finite number")
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite decimals have int exponents
+        raise ValueError(f"{value} is not a finite number")
+    if any(digits) and value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise ValueError(
+            f"{value} has more than {MAX_INTEGER_DIGITS} digits before the decimal point"
+        )
+    significant = "".join(map(str, digits)).rstrip("0")
+    if significant and exponent + (len(digits) - len(significant)) < -MAX_FRACTION_DIGITS:
+        raise ValueError(f"{value} has more than {MAX_FRACTION_DIGITS} digits after the point")
+    return value
+
+
 # Decimals travel as plain strings ("33700000000", "15.5") so no consumer loses precision.
-Amount = Annotated[Decimal, PlainSerializer(plain_decimal, return_type=str, when_used="json")]
+Amount = Annotated[
+    Decimal,
+    AfterValidator(bounded_amount),
+    PlainSerializer(plain_decimal, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "description": f"a decimal in plain notation, at most {MAX_INTEGER_DIGITS} digits "
+            f"before the point and {MAX_FRACTION_DIGITS} after",
+        },
+        mode="serialization",
+    ),
+]
 
 Unit = Literal["CNY", "USD", "count", "percent", "per_10k_people", "months"]
 Qualifier = Literal["exact", "at_least", "approx", "approx_below"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,69 @@ def projection_engine(url: str) -> Engine:
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
 
 
+class DataFolderBusy(RuntimeError):
+    """Another live process projects into the same data folder."""
+
+    def __init__(self, folder: Path, pid: int | None) -> None:
+        self.folder, self.pid = folder, pid
+        who = f"process {pid}" if pid else "another process"
+        super().__init__(
+            f"data folder {folder} is in use by ipmon {who}; stop it or use another --data"
+        )
+
+
+@dataclass
+class DataLock:
+    """An exclusive OS lock on a data folder, released on close or when the process dies."""
+
+    path: Path
+    fd: int
+
+    def release(self) -> None:
+        """Give the lock up."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _holder_pid(fd: int) -> int | None:
+    # the holder writes its pid just after locking; give it a moment to do so
+    for _ in range(20):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return int(text)
+        time.sleep(0.05)
+    return None
+
+
+def lock_data_folder(folder: Path) -> DataLock:
+    """Hold `folder/.lock` (containing this pid); raise DataFolderBusy if another holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pid = _holder_pid(fd)
+        os.close(fd)
+        raise DataFolderBusy(folder, pid) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return DataLock(path, fd)
+
+
+def embedded_lock(settings: Settings) -> DataLock | None:
+    """The lock of the folder of SQLite projections, None when projections live elsewhere.
+
+    Processes that write the embedded projections (`run`, `watch`, `rebuild`) hold it, so
+    two of them never write one store; appending to the log (`ingest`) needs no lock.
+    """
+    url = settings.resolved_database_url()
+    if urlparse(url).scheme != "sqlite":
+        return None
+    return lock_data_folder(sqlite_path(url).parent)
+
+
 @dataclass
 class App:
     """Everything a command needs, wired from one Settings object."""
@@ -90,15 +155,18 @@ class App:
     ingest: IngestService
     runner: EmbeddedRunner
     sinks: list[AlertSink] = field(default_factory=list)
+    lock: DataLock | None = None
 
     def close(self) -> None:
-        """Drain the sinks, then release the log and the database."""
+        """Drain the sinks, release the log and the database, then the data folder."""
         for sink in self.sinks:
             close = getattr(sink, "close", None)
             if callable(close):
                 close()
         self.log.close()
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def alert_config(settings: Settings) -> AlertConfig:
@@ -119,9 +187,24 @@ def alerting(settings: Settings, engine: Engine) -> tuple[AlertConfig, list[Aler
     return config.rules, sinks
 
 
-def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None = None) -> App:
-    """Build the application from settings (environment variables and flags)."""
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    sinks: list[AlertSink] | None = None,
+    exclusive: bool = False,
+) -> App:
+    """Build the application from settings; `exclusive` takes the data folder's lock first."""
     s = settings or Settings()
+    lock = embedded_lock(s) if exclusive else None
+    try:
+        return _build(s, sinks, lock)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _build(s: Settings, sinks: list[AlertSink] | None, lock: DataLock | None) -> App:
     log = event_log(s.resolved_event_log_url(), s)
     engine = projection_engine(s.resolved_database_url())
     projector = Projector(engine)
@@ -129,7 +212,7 @@ def bootstrap(settings: Settings | None = None, *, sinks: list[AlertSink] | None
     rules, default_sinks = alerting(s, engine)
     chosen: list[AlertSink] = sinks if sinks is not None else default_sinks
     runner = EmbeddedRunner(log, projector, rules, chosen, batch_size=s.batch_size)
-    return App(s, log, engine, projector, IngestService(log), runner, chosen)
+    return App(s, log, engine, projector, IngestService(log), runner, chosen, lock)
 
 
 def in_ci() -> bool:

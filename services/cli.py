@@ -76,6 +76,8 @@ def _ingest_paths(application: Any, paths: list[Path], published: date | None) -
         )
     for e in total.errors:
         err.print(f"[red]error[/] {e}")
+    for w in total.warnings:
+        err.print(f"[yellow]refused[/] {w}")
     return total
 
 
@@ -108,7 +110,6 @@ def run(
     verbose: bool = False,
 ) -> None:
     """The main job: ingest the inbox, keep watching it, project, alert, report, serve."""
-    from services.bootstrap import bootstrap
     from services.report import print_report
 
     _logging(verbose)
@@ -121,7 +122,7 @@ def run(
         api_port=port,
         alerts_config=alerts_config,
     )
-    application = bootstrap(s)
+    application = _exclusive(s)
     when = _date(published)
     server = None
     sources: threading.Thread | None = None
@@ -169,6 +170,17 @@ def run(
         application.close()
 
 
+def _exclusive(s: Settings) -> Any:
+    """The application holding the data folder's lock; exit 1 if another process holds it."""
+    from services.bootstrap import DataFolderBusy, bootstrap
+
+    try:
+        return bootstrap(s, exclusive=True)
+    except DataFolderBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
+
+
 def _poll_sources(application: Any, watchlist: Path) -> None:
     from services.ingest.sources import WatchlistError, poll_watchlist_once
 
@@ -182,24 +194,24 @@ def _poll_sources(application: Any, watchlist: Path) -> None:
 
 
 def _watch(application: Any, inbox: Path, when: date | None) -> None:
-    from watchfiles import watch
-
     from services.api.context import locked_catch_up
+    from services.inbox import watch_inbox
     from services.report import print_report
 
     inbox.mkdir(parents=True, exist_ok=True)
     err.print(f"watching {inbox} (Ctrl-C to stop)")
     stop = threading.Event()
+
+    def handle(files: list[Path]) -> None:
+        result = _ingest_paths(application, files, when)
+        changes = locked_catch_up(application)
+        if result.new or changes.applied:
+            err.print(f"{len(files)} file(s): {result.new} new events")
+            with application.engine.connect() as conn:
+                print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
+
     try:
-        for batch in watch(inbox, stop_event=stop, rust_timeout=1000, yield_on_timeout=True):
-            files = sorted({Path(p) for _, p in batch if Path(p).is_file()})
-            wanted = [f for f in _expand(files) if f in set(_expand([inbox]))]
-            result = _ingest_paths(application, wanted, when)
-            changes = locked_catch_up(application)
-            if result.new or changes.applied:
-                err.print(f"{len(wanted)} file(s): {result.new} new events")
-                with application.engine.connect() as conn:
-                    print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
+        watch_inbox(inbox, handle, stop)
     except KeyboardInterrupt:
         stop.set()
 
@@ -290,11 +302,10 @@ def watch_cmd(
     verbose: bool = False,
 ) -> None:
     """Poll the pages and RSS/Atom feeds of a watch list on their schedules."""
-    from services.bootstrap import bootstrap
     from services.ingest.sources import WatchlistError, watch
 
     _logging(verbose)
-    application = bootstrap(_settings(data, event_log, database))
+    application = _exclusive(_settings(data, event_log, database))
     stop = threading.Event()
     try:
         application.runner.catch_up()
@@ -318,7 +329,8 @@ def extract(
     from services.ingest.documents import read_document
     from services.ingest.errors import IngestError
     from services.ingest.extract import Document
-    from services.ingest.service import document_events
+    from services.ingest.extract.base import ExtractionError
+    from services.ingest.service import document_events, text_problems
 
     try:
         f = read_document(file, _date(published))
@@ -326,7 +338,14 @@ def extract(
         err.print(f"[red]error[/] {exc}")
         raise typer.Exit(1) from None
     doc = Document(f.text, f.published, f.title, f.url, f.publisher)
-    events = document_events(doc, origin=str(file))
+    try:
+        events = document_events(doc, origin=str(file))
+    except ExtractionError as exc:
+        line = f.body_line + doc.text.count("\n", 0, exc.span.start)
+        err.print(f"[red]error[/] {IngestError(file, exc.problem, line)}")
+        raise typer.Exit(1) from None
+    for problem in text_problems(doc, str(file), f.body_line):
+        err.print(f"[yellow]refused[/] {problem}")
     if fmt == "jsonl":
         out = sys.stdout.buffer
         for e in events:
@@ -397,12 +416,22 @@ def rebuild(
     database: DbOpt = None,
 ) -> None:
     """Replay the whole log into fresh projection tables, then swap them in."""
+    from services.bootstrap import DataFolderBusy, embedded_lock
     from services.rebuild import rebuild_projections
 
     s = _settings(data, event_log, database)
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("replaying", total=None)
-        totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    try:
+        lock = embedded_lock(s)
+    except DataFolderBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("replaying", total=None)
+            totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    finally:
+        if lock is not None:
+            lock.release()
     err.print(f"rebuilt from {totals.applied} events; {len(totals.rejected)} unreadable")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,13 +26,45 @@ class DocumentFile:
     url: str | None
     publisher: str | None
     published_from: str
+    body_line: int = 1  # line of the file where the text starts (after front matter)
+
+
+def _utf16(data: bytes, origin: str | Path) -> str | None:
+    """The text of UTF-16 input with a byte-order mark, None for any other input."""
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return data.decode("utf-16")  # the BOM picks the byte order and is dropped
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+        raise IngestError(origin, f"not valid UTF-16 (at byte offset {exc.start})", line) from None
+
+
+def _bomless_utf16(data: bytes) -> bool:
+    """Whether NUL bytes sit only in one byte of each pair, as in mostly-ASCII UTF-16."""
+    if len(data) % 2:
+        return False
+    even, odd = data[0::2], data[1::2]
+    for high, low in ((odd, even), (even, odd)):  # little-endian, then big-endian
+        if high.count(0) >= len(high) // 2 and b"\x00" not in low:
+            return True
+    return False
 
 
 def decode_text(data: bytes, origin: str | Path) -> str:
-    """UTF-8 text of a document, refusing empty, binary and oversized input."""
+    """Text of a document (UTF-8, or UTF-16 with a BOM), refusing empty, binary and oversized."""
     if len(data) > MAX_BYTES:
         raise IngestError(origin, f"document is {len(data)} bytes; the limit is {MAX_BYTES}")
+    text = _utf16(data, origin)
+    if text is not None:
+        return _normalised(text, origin)
     if b"\x00" in data:
+        if _bomless_utf16(data):
+            raise IngestError(
+                origin,
+                "UTF-16 without a byte-order mark, not UTF-8: save it as "
+                "UTF-8 or as UTF-16 with a BOM",
+            )
         raise IngestError(origin, "document is binary (it contains NUL bytes), not text")
     try:
         text = data.decode("utf-8-sig")
@@ -40,6 +73,10 @@ def decode_text(data: bytes, origin: str | Path) -> str:
         raise IngestError(
             origin, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
         ) from None
+    return _normalised(text, origin)
+
+
+def _normalised(text: str, origin: str | Path) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise IngestError(origin, "document is empty")
@@ -81,8 +118,8 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read: {exc.strerror}") from None
-    text = decode_text(data, path)
-    meta, text = _front_matter(text, path)
+    full = decode_text(data, path)
+    meta, text = _front_matter(full, path)
     if not text.strip():
         raise IngestError(path, "document has front matter but no text")
     sidecar = path.with_name(path.name + ".meta.json")
@@ -111,4 +148,5 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
         url=url,
         publisher=meta.get("publisher"),
         published_from=source,
+        body_line=full.count("\n", 0, len(full) - len(text)) + 1,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,11 +12,13 @@ from pathlib import Path
 from events import DocumentReceived, Event, make_event
 from events.envelope import utcnow
 from events.log import EventLog
-from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, read_document
+from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text, read_document
 from services.ingest.errors import IngestError
-from services.ingest.extract import Document, Fact, extract_facts
-from services.ingest.extract.base import document_id
+from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
+from services.ingest.extract.base import ExtractionError, document_id
 from services.ingest.feeds import read_feed
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,12 +28,27 @@ class IngestResult:
     events: list[Event] = field(default_factory=list)
     new: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    # parts of stored documents that were refused (their facts not stored), by file and line
+    warnings: list[IngestError] = field(default_factory=list)
 
     def add(self, other: IngestResult) -> None:
         """Fold another result into this one."""
         self.events += other.events
         self.new += other.new
         self.errors += other.errors
+        self.warnings += other.warnings
+
+
+def text_problems(doc: Document, origin: str, first_line: int = 1) -> list[IngestError]:
+    """What extraction refused in a document's text, each naming its file and line."""
+    return [
+        IngestError(
+            origin,
+            f"{problem}; the sentence's figures were not stored",
+            first_line + doc.text.count("\n", 0, span.start),
+        )
+        for span, problem in extraction_problems(doc)
+    ]
 
 
 def document_events(
@@ -83,10 +102,19 @@ class IngestService:
         url: str | None = None,
         publisher: str | None = None,
         origin: str | None = None,
+        first_line: int = 1,
     ) -> IngestResult:
         """Extract and append the facts of one document given as text."""
         doc = Document(text=text, published=published, title=title, url=url, publisher=publisher)
-        return self._append(document_events(doc, origin=origin, recorded_at=self.clock()))
+        where = origin or "document"
+        try:
+            events = document_events(doc, origin=origin, recorded_at=self.clock())
+        except ExtractionError as exc:
+            line = first_line + text.count("\n", 0, exc.span.start)
+            raise IngestError(where, exc.problem, line) from None
+        result = self._append(events)
+        result.warnings = text_problems(doc, where, first_line)
+        return result
 
     def ingest_file(self, path: Path, published: date | None = None) -> IngestResult:
         """Ingest one document or feed file; raise IngestError naming the problem."""
@@ -101,12 +129,18 @@ class IngestService:
             url=f.url,
             publisher=f.publisher,
             origin=str(path),
+            first_line=f.body_line,
         )
 
     def ingest_feed(self, path: Path) -> IngestResult:
         """Append every row of a feed, or none of them if any row is bad."""
-        data = path.read_bytes()
-        doc_id = document_id(data.decode("utf-8", errors="replace"))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError(path, f"cannot read: {exc.strerror}") from None
+        # ids of UTF-8 feeds stay what they always were; UTF-16 ones hash their text
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        doc_id = document_id(decode_text(data, path) if utf16 else data.decode("utf-8", "replace"))
         _, rows = read_feed(path, doc_id)
         now = self.clock()
         events = [
@@ -128,6 +162,12 @@ class IngestService:
                 total.add(self.ingest_file(path, published))
             except IngestError as exc:
                 total.errors.append(exc)
+            except Exception as exc:
+                # a bug, but one file must not stop the others: report it as that file's
+                # error and keep the traceback in the log for the fix
+                log.exception("unexpected error while ingesting %s", path)
+                problem = f"unexpected {type(exc).__name__} while ingesting: {exc} (a bug)"
+                total.errors.append(IngestError(path, problem))
             if progress is not None:
                 progress(path)
         return total

@@ -79,6 +79,10 @@ def test_malformed_feed_row_rejects_the_whole_file(service: IngestService, tmp_p
         (GOOD_ROW.replace("ip_pledge_financing_amount", "pledge_money"), "unknown metric id"),
         (GOOD_ROW.replace("2020-Q1", "2020-Q5"), "quarter"),
         (GOOD_ROW.replace("2020-Q1", "2020-M01-M13"), "months must lie in 1..12"),
+        (GOOD_ROW.replace("2020-Q1", "2020-M00-M03"), "months must lie in 1..12"),
+        (GOOD_ROW.replace("2020-Q1", "2020-Q0"), "quarter"),
+        (GOOD_ROW.replace("2020-Q1", "2020-H3"), "half"),
+        (GOOD_ROW.replace("2020-Q1", "2020-E13"), "as_of_month"),
         (GOOD_ROW.replace("CNY", "EUR"), "unit"),
         (GOOD_ROW.replace("+15.5%", "fifteen"), "change 'fifteen'"),
         (GOOD_ROW.replace("2020-04-25", "25/04/2020"), "Invalid isoformat"),
@@ -181,3 +185,71 @@ def test_front_matter_and_sidecar_metadata(tmp_path: Path) -> None:
     bad.write_text("---\npublished: yesterday\n---\nBody")
     with pytest.raises(IngestError, match="published 'yesterday' is not a date"):
         read_document(bad)
+
+
+@pytest.mark.parametrize(
+    "value", ["1e999999999", "-1e999", "NaN", "Infinity", "-inf", "1234567890123456789", "1e-11"]
+)
+def test_values_the_contract_cannot_carry(
+    service: IngestService, tmp_path: Path, value: str
+) -> None:
+    feed = tmp_path / "huge.csv"
+    feed.write_text(FEED_HEADER + GOOD_ROW.replace("33700000000", value))
+    err = refused(service, feed, "value")
+    assert err.line == 2
+
+
+def test_one_bad_file_does_not_stop_the_others(service: IngestService, tmp_path: Path) -> None:
+    files = [tmp_path / n for n in ("a.csv", "b-poison.csv", "c-long-number.txt", "d.csv")]
+    files[0].write_text(FEED_HEADER + GOOD_ROW.replace("2020-Q1", "2021-Q1"))
+    files[1].write_text(FEED_HEADER + GOOD_ROW.replace("33700000000", "1e999999999"))
+    files[2].write_text(
+        "In 2021 the patent pledge financing amount came to "
+        "123456789012345678901234567890123 trillion yuan, up 3%.\n"
+    )
+    files[3].write_text(FEED_HEADER + GOOD_ROW.replace("2020-Q1", "2021-Q2"))
+    result = service.ingest_paths(files, date(2022, 1, 5))
+    assert [(e.origin, e.line) for e in result.errors] == [
+        (str(files[1]), 2),
+        (str(files[2]), 1),
+    ]
+    assert "1E+999999999" in result.errors[0].problem
+    assert "trillion yuan' cannot be stored" in result.errors[1].problem
+    assert result.new == 2
+    assert {e.payload.period.key for e in result.events} == {"2021-Q1", "2021-Q2"}  # type: ignore[union-attr]
+
+
+def test_a_vanished_file_is_that_files_error(service: IngestService, tmp_path: Path) -> None:
+    result = service.ingest_paths([tmp_path / "gone.csv", tmp_path / "gone.txt"])
+    assert [e.origin for e in result.errors] == [
+        str(tmp_path / "gone.csv"),
+        str(tmp_path / "gone.txt"),
+    ]
+    assert all("cannot read" in e.problem for e in result.errors)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_text_and_feeds_with_a_byte_order_mark(
+    service: IngestService, tmp_path: Path, encoding: str
+) -> None:
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    doc = tmp_path / "bom.txt"
+    doc.write_bytes(
+        (bom + "In 2021 patent pledge financing reached 12.5 billion yuan, up 4%.\r\n").encode(
+            encoding
+        )
+    )
+    text = service.ingest_file(doc, date(2022, 1, 10))
+    assert text.new >= 2, "the document and its statistic are stored"
+    feed = tmp_path / "bom.csv"
+    feed.write_bytes((bom + FEED_HEADER + GOOD_ROW.replace("2020-Q1", "2019-Q4")).encode(encoding))
+    rows = service.ingest_file(feed)
+    assert rows.new == 1
+    assert rows.events[0].payload.period.key == "2019-Q4"  # type: ignore[union-attr]
+
+
+def test_utf16_without_a_byte_order_mark_is_not_called_text(
+    service: IngestService, tmp_path: Path
+) -> None:
+    (tmp_path / "nobom.txt").write_bytes("Some words.\n".encode("utf-16-le"))
+    refused(service, tmp_path / "nobom.txt", "UTF-16 without a byte-order mark, not UTF-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from events import Span
 from services.ingest.extract.base import EXTRACTOR_NAME, EXTRACTOR_VERSION, Document, Fact
 
 
@@ -16,4 +17,18 @@ def extract_facts(doc: Document) -> list[Fact]:
     return facts
 
 
-__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "Document", "Fact", "extract_facts"]
+def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
+    """What the extractor refused in a document's text and why (e.g. impossible periods)."""
+    from services.ingest.extract.statistics import period_problems
+
+    return period_problems(doc)
+
+
+__all__ = [
+    "EXTRACTOR_NAME",
+    "EXTRACTOR_VERSION",
+    "Document",
+    "Fact",
+    "extract_facts",
+    "extraction_problems",
+]

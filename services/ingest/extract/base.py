@@ -55,6 +55,15 @@ class Document:
         )
 
 
+class ExtractionError(ValueError):
+    """Text the extractor cannot turn into facts at all; the document is refused."""
+
+    def __init__(self, span: Span, problem: str) -> None:
+        self.span = span
+        self.problem = problem
+        super().__init__(problem)
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One extracted fact: an event payload and where it was read."""

@@ -47,8 +47,14 @@ from events import (
     YearPeriod,
 )
 from events.metrics import UNCLASSIFIED, Metric, catalogue, get_metric
-from events.types import Equivalent, Unit
-from services.ingest.extract.base import Document, Fact
+from events.types import (
+    MAX_FRACTION_DIGITS,
+    MAX_INTEGER_DIGITS,
+    Equivalent,
+    Unit,
+    bounded_amount,
+)
+from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
 
@@ -99,6 +105,17 @@ _WORD_NUMBERS: dict[str, int] = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1,
     "second": 2, "third": 3, "fourth": 4,
 }  # fmt: skip
+# Ordinals of period phrases: any of them is read, so "the fifth quarter" is refused as
+# impossible instead of losing its period word and becoming a figure for the whole year.
+_ORDINALS: dict[str, int] = {
+    "zeroth": 0, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+}  # fmt: skip
+_ORDINAL = "(?:" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
+# How many of each period a year has.
+_PER_YEAR = {"quarter": (4, "quarters"), "half": (2, "halves"), "month": (12, "months")}
 _SCALES: dict[str, Decimal] = {
     "trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9,
     "bn": Decimal(10) ** 9, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
@@ -372,7 +389,7 @@ _HEADLINE_END = re.compile(r"[.!?\"”’:]$")
 # at once, and the lookahead (the first characters of all alternatives) rejects most other
 # word starts before the alternatives are tried: this keeps the scan fast.
 _PERIOD = _lc(
-    rf"(?<![A-Za-z0-9])(?=[abdfhijlmnoqstu(1234])"
+    rf"(?<![A-Za-z0-9])(?=[abdefhijlmnoqstuz(0-9])"
     rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
     rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
     rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
@@ -381,10 +398,13 @@ _PERIOD = _lc(
     rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{_YREF}))?)"
     rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
     rf"(?:\s+(?:of\s+)?(?P<q_y>{_YREF}))?)"
-    rf"|(?P<qd>\bQ(?P<qd_n>[1-4])(?:\s+(?P<qd_y>{_Y}))?\b)"
+    rf"|(?P<qd>\bQ(?P<qd_n>[0-9])(?:\s+(?P<qd_y>{_Y}))?\b)"
     rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)\s+half(?:\s+(?:of\s+)?(?:the\s+)?"
     rf"(?P<h_y>{_YREF}))?)"
-    rf"|(?P<hd>\bH(?P<hd_n>[12])(?:\s+(?P<hd_y>{_Y}))?\b)"
+    rf"|(?P<hd>\bH(?P<hd_n>[0-9])(?:\s+(?P<hd_y>{_Y}))?\b)"
+    rf"|(?P<op>(?:the\s+)?(?P<op_n>{_ORDINAL})\s+(?P<op_u>quarter|half|month)(?![a-z-])"
+    r"(?!\s+(?:in\s+a\s+row|running|straight))"
+    rf"(?:\s+(?:of\s+)?(?:the\s+)?(?P<op_y>{_YREF}))?)"
     rf"|(?P<fm>(?:the\s+)?first\s+(?P<fm_n>two|three|four|five|six|seven|eight|nine|ten|"
     rf"eleven|\d{{1,2}})\s+months(?:\s+(?:of\s+)?(?P<fm_y>{_YREF}))?)"
     rf"|(?P<past>(?:over\s+|in\s+|during\s+)?the\s+past\s+(?:six|6)\s+months)"
@@ -396,9 +416,10 @@ _PERIOD = _lc(
     rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
 )
 _DIGIT = re.compile(r"\d")
+_YEAR_BEFORE = re.compile(r"\b(?:19|20)\d{2}[\s-]?$")
 # Without digits a period needs one of these words ("the first half", "this year").
 _PERIOD_HINT = _lc(
-    r"quarter|half|months|year|end of|January|February|March|April|June|July|August|"
+    r"quarter|half|month|year|end of|January|February|March|April|June|July|August|"
     r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
     r"Dec)\.",
 )
@@ -454,6 +475,7 @@ class _PeriodHit:
     period: Period | None  # None: a multi-year span or unresolvable
     explicit_year: int | None
     baseline: bool = False
+    problem: str | None = None  # an impossible period ("the fifth quarter"): refused
 
 
 @dataclass(slots=True)
@@ -704,6 +726,16 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
                         if g["q3"]
                         else HalfPeriod(year=y, half=1)
                     )
+            elif g["op"] or (g["qd"] and g["qd_y"]) or (g["hd"] and g["hd_y"]):
+                period, problem = _ordinal_period(g, state, default, s[m.start() : m.end()])
+                if problem is not None:
+                    hits.append(_PeriodHit(m.start(), m.end(), None, None, problem=problem))
+            elif (g["qd"] and g["qd_n"] not in "1234") or (g["hd"] and g["hd_n"] not in "12"):
+                if _YEAR_BEFORE.search(s, max(0, m.start() - 6), m.start()):  # "2021-Q5"
+                    unit, n = ("quarter", g["qd_n"]) if g["qd"] else ("half", g["hd_n"])
+                    problem = _impossible(unit, int(str(n)), s[m.start() : m.end()])
+                    hits.append(_PeriodHit(m.start(), m.end(), None, None, problem=problem))
+                continue  # "Q7", "H5" without a year: a name, not a period
             elif g["q"] or g["qd"]:
                 n = g["q_n"] or g["qd_n"]
                 q = (
@@ -767,6 +799,51 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
         if period is not None:
             hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
     return hits
+
+
+def _impossible(unit: str, n: int, phrase: str) -> str | None:
+    """Why the n-th quarter, half or month of a year cannot be, or None if it can."""
+    limit, plural = _PER_YEAR[unit]
+    if 1 <= n <= limit:
+        return None
+    return f"impossible period {phrase.strip()!r}: a year has {limit} {plural}"
+
+
+def _ordinal_period(
+    g: dict[str, str | None], state: _State, default: int | None, phrase: str
+) -> tuple[Period | None, str | None]:
+    """The period of "the Nth quarter/half/month (of Y)", "QN Y" or "HN Y", or the problem."""
+    if g["op"]:
+        word, unit, ref = str(g["op_n"]), str(g["op_u"]), g["op_y"]
+        n = _ORDINALS[word] if word in _ORDINALS else int(word[:-2])
+    else:
+        unit = "quarter" if g["qd"] else "half"
+        word = str(g["qd_n"] or g["hd_n"])
+        n, ref = int(word), g["qd_y"] or g["hd_y"]
+    problem = _impossible(unit, n, phrase)
+    if problem is not None:
+        return None, problem
+    # a month named by its ordinal is read only with its year ("the third month of 2021")
+    y = _year_of(ref, state, default) if ref or unit != "month" else None
+    if not y:
+        return None, None
+    if unit == "quarter":
+        return QuarterPeriod(year=y, quarter=n), None
+    if unit == "half":
+        return HalfPeriod(year=y, half=n), None
+    return MonthsPeriod(year=y, months_=(n, n)), None
+
+
+def period_problems(doc: Document) -> list[tuple[Span, str]]:
+    """Impossible periods in a document's text (sentence span, problem); their facts are refused."""
+    state = _State(published=doc.published)
+    out = []
+    for span in document_sentences(doc.text):
+        for hit in _find_periods(doc.text[span.start : span.end], state):
+            if hit.problem is not None:
+                at = Span(start=span.start + hit.start, end=span.start + hit.end)
+                out.append((at, hit.problem))
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -994,6 +1071,8 @@ def _process(
     """The statistics of one sentence; updates the carried state."""
     s = doc.text[span.start : span.end]
     periods = _find_periods(s, state)
+    if any(hit.problem for hit in periods):
+        return []  # its figures would land in a wrong period; period_problems reports it
     for hit in periods:
         if hit.explicit_year:
             state.year = hit.explicit_year
@@ -1174,7 +1253,8 @@ def _attach_equivalents(ctx: _Sentence) -> None:
         )
         if money and inside and (follows_amount or seen_equivalent):
             qual: Qual = "approx" if _APPROX_WORD.search(s[open_paren : n.start]) else "exact"
-            eq = Equivalent(value=n.value, unit=_money(n.unit), qualifier=qual)
+            value = _carried(n.value, ctx.span.start + n.start, s[n.start : n.end])
+            eq = Equivalent(value=value, unit=_money(n.unit), qualifier=qual)
             targets = [v for v in main if v.unit in ("CNY", "USD") and v.equivalent is None]
             if targets:
                 pair = [v for v in targets if v.from_to]
@@ -1721,12 +1801,29 @@ def _plain(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def _carried(amount: Decimal, at: int, text: str) -> Decimal:
+    """The amount if the event contract can carry it; else the document is refused."""
+    try:
+        return _plain(bounded_amount(amount))
+    except ValueError:
+        problem = (
+            f"value {text!r} cannot be stored: at most {MAX_INTEGER_DIGITS} digits before "
+            f"the decimal point and {MAX_FRACTION_DIGITS} after"
+        )
+        raise ExtractionError(Span(start=at, end=at + len(text)), problem) from None
+
+
+def _value_at(doc: Document, st: _Stat) -> tuple[int, str]:
+    span = st.value_span or st.sentence
+    return span.start, doc.text[span.start : span.end]
+
+
 def _fact(doc: Document, st: _Stat) -> Fact:
     n = st.num
     change = None
     if st.change is not None:
         c = st.change
-        amount = _plain(c.amount)
+        amount = _carried(c.amount, *_value_at(doc, st))
         change = ReportedChange(
             percent=amount if c.kind == "percent" else None,
             percentage_points=amount if c.kind == "percentage_points" else None,
@@ -1740,7 +1837,7 @@ def _fact(doc: Document, st: _Stat) -> Fact:
         description=st.description or None,
         geography=st.geography,
         period=st.period,
-        value=_plain(n.value) if n else None,
+        value=_carried(n.value, *_value_at(doc, st)) if n else None,
         unit=_UNITS[st.unit],
         qualifier=n.qualifier if n else "exact",
         reported_change=change,

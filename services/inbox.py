@@ -1,0 +1,80 @@
+"""Watching the inbox folder: which changed files to ingest, and when they are complete."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from services.ingest.service import inbox_files
+
+log = logging.getLogger(__name__)
+
+# A file is read once it has stopped changing for this long, so a document written in
+# several steps is not ingested half-written.
+SETTLE_S = 1.0
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+class InboxWatcher:
+    """Changed files of one inbox, released once each has stopped changing."""
+
+    def __init__(self, inbox: Path, settle_s: float = SETTLE_S) -> None:
+        # watchfiles reports absolute paths, so the inbox is compared in that form too
+        self.inbox = inbox.resolve()
+        self.settle_s = settle_s
+        self._pending: dict[Path, tuple[tuple[int, int], float]] = {}
+
+    def changed(self, paths: Iterable[str | Path]) -> None:
+        """Note files that were added or modified (those of the inbox that ipmon reads)."""
+        resolved = {Path(p).resolve() for p in paths}
+        if not resolved:
+            return
+        now = time.monotonic()
+        for path in resolved & set(inbox_files(self.inbox)):
+            sig = _signature(path)
+            if sig is not None:
+                self._pending[path] = (sig, now)
+
+    def ready(self) -> list[Path]:
+        """Pending files unchanged for the settling time; files still changing wait."""
+        now = time.monotonic()
+        out = []
+        for path, (sig, since) in list(self._pending.items()):
+            current = _signature(path)
+            if current is None:
+                del self._pending[path]  # gone (renamed away or deleted) before it settled
+            elif current != sig:
+                self._pending[path] = (current, now)
+            elif now - since >= self.settle_s:
+                del self._pending[path]
+                out.append(path)
+        return sorted(out)
+
+
+def watch_inbox(inbox: Path, handle: Callable[[list[Path]], None], stop: threading.Event) -> None:
+    """Call `handle` with each group of settled inbox files until `stop` is set.
+
+    A failure while handling one group is logged and the watching goes on.
+    """
+    from watchfiles import watch
+
+    watcher = InboxWatcher(inbox)
+    for batch in watch(watcher.inbox, stop_event=stop, rust_timeout=250, yield_on_timeout=True):
+        watcher.changed(p for _, p in batch)
+        files = watcher.ready()
+        if not files:
+            continue
+        try:
+            handle(files)
+        except Exception:
+            log.exception("handling %d inbox file(s) failed; still watching", len(files))
