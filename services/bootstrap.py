@@ -15,10 +15,11 @@ from sqlalchemy.engine import Engine
 
 from events.log import EventLog
 from projections.projector import Projector
-from services.alerts.config import load_alerting
-from services.alerts.notify import build_sinks
+from services.alerts.config import AlertingConfig, load_alerting
+from services.alerts.delivery import DeliveryStore
+from services.alerts.outbox import Deliveries, Outbox
 from services.alerts.rules import AlertConfig
-from services.alerts.sinks import AlertSink
+from services.alerts.sinks import AlertSink, LogSink
 from services.ingest.service import IngestService
 from services.processor.embedded import EmbeddedRunner
 from services.settings import Settings
@@ -77,8 +78,29 @@ def projection_engine(url: str) -> Engine:
 
         # live tables in one named schema (URL parameter `schema`, default ipmon), so that
         # `ipmon rebuild` can swap a whole schema in one transaction
-        return postgres_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+        return postgres_engine(projection_url(url))
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
+
+
+def delivery_engine(url: str) -> Engine:
+    """Where webhook delivery keeps its state: beside the projections, never inside them.
+
+    A rebuild replaces the projections (file or schema); what receivers were told must
+    survive it, so it lives in `<name>.delivery.sqlite` or the schema `<schema>_delivery`.
+    """
+    if urlparse(url).scheme == "sqlite":
+        path = sqlite_path(url)
+        return projection_engine(f"sqlite:///{path.with_name(path.stem + '.delivery.sqlite')}")
+    from services.pgschema import split_url
+
+    parsed, schema = split_url(projection_url(url))
+    moved = parsed.update_query_dict({"schema": f"{schema}_delivery"})
+    return projection_engine(moved.render_as_string(hide_password=False))
+
+
+def projection_url(url: str) -> str:
+    """A PostgreSQL URL with the psycopg driver the engines use."""
+    return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
 class DataFolderBusy(RuntimeError):
@@ -156,9 +178,17 @@ class App:
     runner: EmbeddedRunner
     sinks: list[AlertSink] = field(default_factory=list)
     lock: DataLock | None = None
+    deliveries: Deliveries | None = None
+
+    def start_delivery(self) -> None:
+        """Start the webhook outboxes (new receivers begin where the projections are)."""
+        if self.deliveries is not None and not self.deliveries.threads:
+            self.deliveries.start(self.projector.cursor())
 
     def close(self) -> None:
-        """Drain the sinks, release the log and the database, then the data folder."""
+        """Stop delivery, drain the sinks, release the log and the database, then the lock."""
+        if self.deliveries is not None:
+            self.deliveries.close()
         for sink in self.sinks:
             close = getattr(sink, "close", None)
             if callable(close):
@@ -176,15 +206,28 @@ def alert_config(settings: Settings) -> AlertConfig:
     )
 
 
-def alerting(settings: Settings, engine: Engine) -> tuple[AlertConfig, list[AlertSink]]:
-    """The alert rules and sinks (log, webhooks) from settings and the alerting file."""
-    config = load_alerting(
+def alerting(settings: Settings) -> AlertingConfig:
+    """The alert rules, grouping and webhooks from settings and the alerting file."""
+    return load_alerting(
         settings.alerts_config, base=alert_config(settings), webhook_urls=settings.webhook_urls
     )
-    sinks = build_sinks(
-        engine, config, external_url=f"http://{settings.api_host}:{settings.api_port}"
-    )
-    return config.rules, sinks
+
+
+def deliveries(
+    settings: Settings, config: AlertingConfig, projections: Engine, *, exclusive: bool,
+) -> Deliveries | None:
+    """An outbox per webhook receiver, each reading the `alerts` stream with its own log."""
+    if not config.webhooks:
+        return None
+    store = DeliveryStore(delivery_engine(settings.resolved_database_url()))
+    store.create()
+    external = f"http://{settings.api_host}:{settings.api_port}"
+    boxes = [
+        Outbox(hook, config.notify, event_log(settings.resolved_event_log_url(), settings),
+               store, projections, external_url=external, exclusive=exclusive)
+        for hook in config.webhooks
+    ]
+    return Deliveries(boxes)
 
 
 def bootstrap(
@@ -209,10 +252,11 @@ def _build(s: Settings, sinks: list[AlertSink] | None, lock: DataLock | None) ->
     engine = projection_engine(s.resolved_database_url())
     projector = Projector(engine)
     projector.create()
-    rules, default_sinks = alerting(s, engine)
-    chosen: list[AlertSink] = sinks if sinks is not None else default_sinks
-    runner = EmbeddedRunner(log, projector, rules, chosen, batch_size=s.batch_size)
-    return App(s, log, engine, projector, IngestService(log), runner, chosen, lock)
+    config = alerting(s)
+    chosen: list[AlertSink] = sinks if sinks is not None else [LogSink()]
+    runner = EmbeddedRunner(log, projector, config.rules, chosen, batch_size=s.batch_size)
+    outboxes = deliveries(s, config, engine, exclusive=lock is not None)
+    return App(s, log, engine, projector, IngestService(log), runner, chosen, lock, outboxes)
 
 
 def in_ci() -> bool:

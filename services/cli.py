@@ -128,6 +128,7 @@ def run(
     sources: threading.Thread | None = None
     stop_sources = threading.Event()
     try:
+        application.start_delivery()
         result = _ingest_paths(application, _expand([inbox]) if inbox.exists() else [], when)
         if watchlist is not None:
             _poll_sources(application, watchlist)
@@ -141,6 +142,7 @@ def run(
         with application.engine.connect() as conn:
             print_report(console, conn, s.alerts.growth_tolerance_pp)
         if once:
+            _drain(application)
             if result.errors:
                 raise typer.Exit(1)
             return
@@ -168,6 +170,15 @@ def run(
         if server is not None:
             server.stop()
         application.close()
+
+
+def _drain(application: Any, timeout: float = 30.0) -> None:
+    """Give the webhook outboxes time to deliver before a one-shot run exits."""
+    if application.deliveries is None:
+        return
+    for name in application.deliveries.drain(timeout):
+        err.print(f"[yellow]webhook {name}[/]: notifications still undelivered; "
+                  "the next run or watch sends them")
 
 
 def _exclusive(s: Settings) -> Any:
@@ -308,6 +319,7 @@ def watch_cmd(
     application = _exclusive(_settings(data, event_log, database))
     stop = threading.Event()
     try:
+        application.start_delivery()
         application.runner.catch_up()
         watch(application, watchlist, stop)
     except WatchlistError as exc:

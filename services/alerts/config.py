@@ -15,10 +15,11 @@ enabled = false
 group_by = ["rule"]   # one notification per rule per batch; [] = one per batch
 
 [[webhooks]]
+name = "ops"          # labels its metrics and log lines (default: the URL's host:port)
 url = "http://127.0.0.1:9093/hook"
 timeout_s = 5
-max_attempts = 5
-backoff_s = 1
+backoff_s = 1         # first retry delay, doubled up to max_backoff_s
+dead_letter_after_s = 86400   # retry this long before keeping it as a dead letter
 min_severity = "warning"
 ```
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -56,14 +58,22 @@ class RuleOverride(_Strict):
 class WebhookConfig(_Strict):
     """One webhook receiver and how to deliver to it."""
 
+    name: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,100}$")
     url: str = Field(pattern=r"^https?://")
     timeout_s: float = Field(5.0, gt=0, le=120)
-    max_attempts: int = Field(5, ge=1, le=50)
     backoff_s: float = Field(1.0, ge=0, le=600)
     max_backoff_s: float = Field(60.0, ge=0, le=3600)
-    queue_size: int = Field(1000, ge=1)
+    dead_letter_after_s: float = Field(86400.0, gt=0)
     min_severity: Severity = "info"
     bearer_token: str | None = None
+
+    @property
+    def receiver(self) -> str:
+        """The receiver's name: as configured, else the URL's host and port."""
+        if self.name:
+            return self.name
+        parts = urlsplit(self.url)
+        return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
 
 
 class NotifyConfig(_Strict):
@@ -71,6 +81,8 @@ class NotifyConfig(_Strict):
 
     group_by: tuple[GroupLabel, ...] = ()
     receiver: str = "ipmon"
+    lease_s: float = Field(15.0, gt=0, le=3600)
+    poll_s: float = Field(0.5, gt=0, le=60)
 
 
 class _File(_Strict):
@@ -123,6 +135,12 @@ def parse_alerting(
     hooks = list(parsed.webhooks)
     listed = {w.url for w in hooks}
     hooks += [WebhookConfig(url=u) for u in webhook_urls if u not in listed]
+    names = [h.receiver for h in hooks]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise AlertConfigError(
+            f"{origin}: webhooks share the name(s) {', '.join(twice)}; give each a `name`"
+        )
     return AlertingConfig(rules=AlertConfig(rules=rules), notify=parsed.notify,
                           webhooks=tuple(hooks))
 

@@ -1,25 +1,24 @@
-"""Webhook sink speaking the Prometheus Alertmanager webhook format (version 4).
+"""Notifications in the Prometheus Alertmanager webhook format (version 4), and one POST.
 
-`deliver` only puts the notification on a bounded queue; a worker thread posts it with a
-timeout and retries with exponential backoff. So a slow or dead receiver costs event
-processing nothing: at worst, when the queue is full, the oldest notification is dropped
-(and counted) instead of blocking the projector.
+Every alert carries an idempotency key, its fingerprint, status and start (or end) time,
+and the notification an `Idempotency-Key` header over its alerts' keys: a notification
+sent again after a crash carries the same keys, so a receiver can drop the repeat.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import queue
-import threading
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from services.alerts.config import NotifyConfig, WebhookConfig
+from services.alerts.delivery import AlertKey
+from services.weburl import redact
 
 log = logging.getLogger("ipmon.alerts.webhook")
 
@@ -53,18 +52,22 @@ def am_alert(row: dict[str, Any], external_url: str) -> dict[str, Any]:
         "severity": row.get("severity") or "warning",
         "source": "ipmon",
     }
-    started = row.get("raised_at") or row.get("recorded_at")
+    started = _rfc3339(row.get("raised_at") or row.get("recorded_at"))
+    ended = _rfc3339(row.get("recorded_at")) if resolved else ZERO_TIME
+    status = "resolved" if resolved else "firing"
+    fingerprint = alert_fingerprint(row["rule"], row["key"])
     return {
-        "status": "resolved" if resolved else "firing",
+        "status": status,
         "labels": labels,
         "annotations": {
             "summary": row.get("message") or "",
             "evidence": ",".join(str(e) for e in row.get("evidence") or ()),
+            "idempotency_key": f"{fingerprint}:{status}:{ended if resolved else started}",
         },
-        "startsAt": _rfc3339(started),
-        "endsAt": _rfc3339(row.get("recorded_at")) if resolved else ZERO_TIME,
+        "startsAt": started,
+        "endsAt": ended,
         "generatorURL": f"{external_url.rstrip('/')}/alerts",
-        "fingerprint": alert_fingerprint(row["rule"], row["key"]),
+        "fingerprint": fingerprint,
     }
 
 
@@ -96,129 +99,64 @@ def alertmanager_payload(
     }
 
 
-class WebhookSink:
-    """Posts grouped alerts to one receiver from a background thread, with retries."""
 
-    def __init__(
-        self, config: WebhookConfig, *, notify: NotifyConfig | None = None,
-        external_url: str = "http://127.0.0.1:8000",
-        client: httpx.Client | None = None,
-        sleep: Callable[[float], bool] | None = None,
-    ) -> None:
-        self.config = config
-        self.notify = notify or NotifyConfig()
-        self.external_url = external_url
-        self._client = client or httpx.Client(timeout=config.timeout_s)
-        self._queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=config.queue_size)
-        self._stop = threading.Event()
-        # the wait between attempts ends early when the sink is closed
-        self._sleep = sleep or self._stop.wait
-        self._counts: Counter[str] = Counter()
-        self._idle = threading.Condition()
-        self._pending = 0
-        self._thread = threading.Thread(
-            target=self._run, name=f"ipmon-webhook-{config.url}", daemon=True
+
+@dataclass(frozen=True)
+class Notification:
+    """One POST's body, its idempotency key and the alert states it tells the receiver."""
+
+    payload: dict[str, Any]
+    key: str
+    states: dict[AlertKey, str]
+
+
+def notifications(
+    rows: Sequence[dict[str, Any]], config: WebhookConfig, notify: NotifyConfig,
+    external_url: str,
+) -> list[Notification]:
+    """The notifications of selected rows for one receiver: its severity floor, its groups."""
+    floor = SEVERITY_RANK[config.min_severity]
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for a in rows:
+        if SEVERITY_RANK.get(a.get("severity") or "warning", 1) < floor:
+            continue
+        status = "resolved" if a["event_type"] == "AlertResolved" else "firing"
+        label = {"rule": a["rule"], "severity": a.get("severity") or "warning", "status": status}
+        groups.setdefault(tuple(label[g] for g in notify.group_by), []).append(a)
+    out = []
+    for values, members in groups.items():
+        payload = alertmanager_payload(
+            members, receiver=notify.receiver, external_url=external_url,
+            group_labels=dict(zip(notify.group_by, values, strict=True)),
         )
-        self._thread.start()
+        keys = sorted(a["annotations"]["idempotency_key"] for a in payload["alerts"])
+        digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
+        states = {(a["rule"], a["key"]): _status(a) for a in members}
+        out.append(Notification(payload, digest, states))
+    return out
 
-    def stats(self) -> dict[tuple[str, str], int]:
-        """Delivery outcomes so far: sent, retried, failed, dropped."""
-        return {(self.config.url, k): v for k, v in self._counts.items()}
 
-    def deliver(self, alerts: Sequence[dict[str, Any]]) -> None:
-        """Queue one notification per group; never waits on the receiver."""
-        floor = SEVERITY_RANK[self.config.min_severity]
-        wanted = [
-            a for a in alerts
-            if a["event_type"] in ("AlertRaised", "AlertResolved")
-            and SEVERITY_RANK.get(a.get("severity") or "warning", 1) >= floor
-        ]
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for a in wanted:
-            status = "resolved" if a["event_type"] == "AlertResolved" else "firing"
-            label = {"rule": a["rule"], "severity": a.get("severity") or "warning",
-                     "status": status}
-            groups.setdefault(tuple(label[g] for g in self.notify.group_by), []).append(a)
-        for values, rows in groups.items():
-            payload = alertmanager_payload(
-                rows, receiver=self.notify.receiver, external_url=self.external_url,
-                group_labels=dict(zip(self.notify.group_by, values, strict=True)),
-            )
-            self._put(payload)
+def _status(row: dict[str, Any]) -> str:
+    return "resolved" if row["event_type"] == "AlertResolved" else "firing"
 
-    def _put(self, payload: dict[str, Any]) -> None:
-        with self._idle:
-            self._pending += 1
-        while True:
-            try:
-                self._queue.put_nowait(payload)
-                return
-            except queue.Full:
-                try:
-                    self._queue.get_nowait()
-                    self._counts["dropped"] += 1
-                    self._done()
-                    log.error("webhook %s: queue full, dropped the oldest notification",
-                              self.config.url)
-                except queue.Empty:
-                    pass
 
-    def _done(self) -> None:
-        with self._idle:
-            self._pending -= 1
-            if self._pending == 0:
-                self._idle.notify_all()
+def post(client: httpx.Client, config: WebhookConfig, n: Notification) -> tuple[str, str]:
+    """POST once: ("sent", ""), ("refused", why) for a final no, or ("failed", why)."""
+    headers = {"Idempotency-Key": n.key}
+    if config.bearer_token:
+        headers["Authorization"] = f"Bearer {config.bearer_token}"
+    try:
+        r = client.post(config.url, json=n.payload, headers=headers, timeout=config.timeout_s)
+    except httpx.HTTPError as exc:
+        # httpx puts the URL, credentials included, into some messages
+        return "failed", type(exc).__name__ + _without_url(str(exc), config.url)
+    if r.is_success:
+        return "sent", ""
+    # a receiver that rejects the payload will reject it again; 408 and 429 mean "later"
+    if 400 <= r.status_code < 500 and r.status_code not in (408, 429):
+        return "refused", f"HTTP {r.status_code}"
+    return "failed", f"HTTP {r.status_code}"
 
-    def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every queued notification was sent or given up; False on timeout."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Stop the worker (after up to `timeout` seconds of draining)."""
-        self.flush(timeout)
-        self._stop.set()
-        self._thread.join(timeout)
-        self._client.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                payload = self._queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            try:
-                self._send(payload)
-            finally:
-                self._done()
-
-    def _send(self, payload: dict[str, Any]) -> None:
-        cfg = self.config
-        headers = {"Authorization": f"Bearer {cfg.bearer_token}"} if cfg.bearer_token else {}
-        for attempt in range(1, cfg.max_attempts + 1):
-            try:
-                r = self._client.post(cfg.url, json=payload, headers=headers,
-                                      timeout=cfg.timeout_s)
-                if r.is_success:
-                    self._counts["sent"] += 1
-                    return
-                # a receiver that rejects the payload will reject it again
-                if 400 <= r.status_code < 500 and r.status_code not in (408, 429):
-                    self._counts["failed"] += 1
-                    log.error("webhook %s refused the notification: HTTP %d",
-                              cfg.url, r.status_code)
-                    return
-                reason = f"HTTP {r.status_code}"
-            except httpx.HTTPError as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-            if attempt == cfg.max_attempts or self._stop.is_set():
-                break
-            self._counts["retried"] += 1
-            delay = min(cfg.max_backoff_s, cfg.backoff_s * 2 ** (attempt - 1))
-            log.warning("webhook %s attempt %d failed (%s); retrying in %.1fs",
-                        cfg.url, attempt, reason, delay)
-            if self._sleep(delay):
-                break  # closing: stop retrying
-        self._counts["failed"] += 1
-        log.error("webhook %s: giving up on a notification after %d attempt(s)",
-                  cfg.url, cfg.max_attempts)
+def _without_url(message: str, url: str) -> str:
+    return f": {message.replace(url, redact(url))}" if message else ""

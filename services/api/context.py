@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 from events.envelope import utcnow
 from events.log import EventLog
 from projections.projector import Changes
+from services.alerts.delivery import DeliveryStore
 from services.api.csrf import secret_for
 from services.api.security import is_loopback
 from services.ingest.service import IngestService
@@ -47,6 +48,7 @@ class ApiContext:
     projector_name: str = "main"
     clock: Callable[[], datetime] = utcnow
     sinks: Sequence[Any] = field(default_factory=tuple)
+    delivery: DeliveryStore | None = None
     external_url: str = "http://127.0.0.1:8000"
     csrf_secret: bytes = field(default_factory=lambda: secret_for(None))
 
@@ -108,6 +110,7 @@ def context_for(
         max_body_bytes=max_body_bytes,
         projector_name=app.projector.name,
         sinks=tuple(app.sinks),
+        delivery=app.deliveries.store if app.deliveries is not None else None,
         external_url=f"http://{bind}:{s.api_port}",
         csrf_secret=secret_for(token),
     )

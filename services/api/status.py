@@ -6,10 +6,10 @@ reports the workers' progress even though it applies nothing itself.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -137,16 +137,22 @@ class ProjectionCollector(Collector):
         yield from self._sink_metrics()
 
     def _sink_metrics(self) -> Iterator[Metric]:
+        store = self.ctx.delivery
+        if store is None:
+            return
         deliveries = CounterMetricFamily(
-            "ipmon_webhook_deliveries", "Webhook notification attempts by outcome",
-            labels=["url", "outcome"],
+            "ipmon_webhook_deliveries", "Webhook notifications by outcome, per receiver name",
+            labels=["receiver", "outcome"],
         )
-        found = False
-        for sink in self.ctx.sinks:
-            stats: Any = getattr(sink, "stats", None)
-            if callable(stats):
-                for (url, outcome), n in stats().items():
-                    deliveries.add_metric([url, outcome], n)
-                    found = True
-        if found:
-            yield deliveries
+        for (receiver, outcome), n in sorted(store.stats().items()):
+            deliveries.add_metric([receiver, outcome], n)
+        yield deliveries
+        oldest = GaugeMetricFamily(
+            "ipmon_webhook_undelivered_age_seconds",
+            "Age of the oldest notification a receiver has not acknowledged yet",
+            labels=["receiver"],
+        )
+        now = time.time()
+        for receiver, first in sorted(store.oldest_pending().items()):
+            oldest.add_metric([receiver], max(0.0, now - first))
+        yield oldest

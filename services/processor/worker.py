@@ -43,7 +43,7 @@ from events.streams import STREAMS, stream_of_topic, topic_name
 from projections import tables
 from projections.projector import Changes, Projector
 from services.alerts.rules import AlertConfig, alert_events, evaluate
-from services.alerts.sinks import AlertSink
+from services.alerts.sinks import AlertSink, LogSink
 from services.processor.common import dead_letters, deliver
 from services.settings import Settings
 
@@ -230,9 +230,9 @@ def create_app(
             bootstrap, prefix=prefix, partitions=settings.kafka_partitions,
             replication=settings.kafka_replication, client_id=f"{settings.kafka_group}-worker",
         )
-        rules, sinks = alerting(settings, engine)
         processor = BatchProcessor(
-            engine, event_log, rules, sinks, opts.projector, attempts=opts.attempts,
+            engine, event_log, alerting(settings).rules, [LogSink()], opts.projector,
+            attempts=opts.attempts,
         )
     batches = processor
     app = faust.App(
@@ -293,9 +293,21 @@ def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None
     """Run one worker until interrupted: `ipmon worker`."""
     import faust
 
-    app = create_app(settings, options)
-    worker = faust.Worker(app, loglevel="INFO", quiet=True)
-    worker.execute_from_commandline()
+    from services.bootstrap import alerting, deliveries, projection_engine
+
+    opts = options or WorkerOptions()
+    app = create_app(settings, opts)
+    # beside the agent: the outboxes of the webhook receivers, one worker delivering each
+    engine = projection_engine(settings.resolved_database_url())
+    outboxes = deliveries(settings, alerting(settings), engine, exclusive=False)
+    if outboxes is not None:
+        outboxes.start(Projector(engine, opts.projector).cursor())
+    try:
+        faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()
+    finally:
+        if outboxes is not None:
+            outboxes.close()
+        engine.dispose()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

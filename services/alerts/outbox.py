@@ -1,0 +1,218 @@
+"""Webhook delivery as an outbox over the `alerts` stream.
+
+Each receiver has a stored position on the `alerts` stream. A delivery step reads the
+alert events after it, selects what the receiver should be told (services.alerts.notify),
+posts each notification until the receiver acknowledges it, records what it was told, and
+only then stores the new position. So a crash at any point re-sends at most the
+notification in flight (with the same idempotency key) and never one that was
+acknowledged; retries back off and go on while the receiver is down, and a notification
+is kept as a dead letter (and counted) only once it is older than `dead_letter_after_s`
+or the receiver refused it for good. One process delivers to a receiver at a time: the
+holder of its lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from events.codec import DecodeError, to_dict
+from events.log import EventLog, Record, advance
+from projections import queries
+from projections.rows import alert_event
+from services.alerts.config import NotifyConfig, WebhookConfig
+from services.alerts.delivery import DeliveryStore, Settled
+from services.alerts.notify import latest_per_key, select
+from services.alerts.webhook import Notification, notifications, post
+from services.weburl import redact
+
+log = logging.getLogger("ipmon.alerts.webhook")
+
+
+class RedactUrls(logging.Filter):
+    """Strips credentials and queries from URLs that httpx logs with each request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite URL arguments in place; never drops a record."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact(str(a)) if isinstance(a, httpx.URL) or _is_url(a) else a
+                for a in record.args
+            )
+        return True
+
+
+def _is_url(value: object) -> bool:
+    return isinstance(value, str) and "://" in value
+
+
+def redact_http_logs() -> None:
+    """Make httpx's request log lines safe to show (idempotent)."""
+    httpx_log = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactUrls) for f in httpx_log.filters):
+        httpx_log.addFilter(RedactUrls())
+
+
+@dataclass
+class Outbox:
+    """Delivers the `alerts` stream to one webhook receiver."""
+
+    config: WebhookConfig
+    notify: NotifyConfig
+    log: EventLog
+    store: DeliveryStore
+    projections: Engine
+    external_url: str = "http://127.0.0.1:8000"
+    exclusive: bool = False  # the process holds the data folder: no lease needed
+    batch: int = 200
+    clock: Callable[[], float] = time.time
+    holder: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    idle: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.name = self.config.receiver
+        redact_http_logs()
+        self.client = httpx.Client(timeout=self.config.timeout_s)
+        self.shown = f"{self.name} ({redact(self.config.url)})"
+
+    def register(self, cursor: dict[str, int]) -> None:
+        """A receiver seen for the first time starts at `cursor` (the projections' one)."""
+        if self.store.register(self.name, cursor, self.clock()):
+            log.info("webhook %s: new receiver, notified from here on", self.shown)
+
+    def run(self, stop: threading.Event) -> None:
+        """Deliver until `stop` is set, then give the lease up."""
+        try:
+            while not stop.is_set():
+                try:
+                    busy = self._holds() and self.step(stop)
+                except Exception:  # a broken step is retried; it must not end delivery
+                    log.exception("webhook %s: delivery step failed", self.shown)
+                    busy = False
+                if not busy:
+                    stop.wait(self.notify.poll_s)
+        finally:
+            if not self.exclusive:
+                self.store.release_lease(self.name, self.holder)
+            self.client.close()
+
+    def _holds(self) -> bool:
+        if self.exclusive:
+            return True
+        return self.store.hold_lease(self.name, self.holder, self.notify.lease_s, self.clock())
+
+    def step(self, stop: threading.Event) -> bool:
+        """Deliver one batch of alert events; False when there was nothing (or we stopped)."""
+        position = self.store.position(self.name)
+        records = self.log.read("alerts", position, self.batch)
+        if not records:
+            self.idle.set()
+            return False
+        self.idle.clear()
+        for n in self._plan(records):
+            if not self._settle(n, stop):
+                return False
+        self.store.advance(self.name, advance(position, records))
+        return True
+
+    def _plan(self, records: Sequence[Record]) -> list[Notification]:
+        latest = latest_per_key(_rows(records))
+        if not latest:
+            return []
+        with self.projections.connect() as conn:
+            states = {(a.rule, a.key): a for a in queries.alerts(conn, list(latest))}
+        told = self.store.notified(self.name, latest)
+        chosen = select(latest, states, told, datetime.fromtimestamp(self.clock(), UTC))
+        return notifications(chosen, self.config, self.notify, self.external_url)
+
+    def _settle(self, n: Notification, stop: threading.Event) -> bool:
+        """Post until acknowledged or given up; False if stopping (or the lease was lost)."""
+        cfg, delay = self.config, self.config.backoff_s
+        settled = Settled(self.name, n.key, n.states)
+        while True:
+            outcome, reason = post(self.client, cfg, n)
+            now = self.clock()
+            if outcome == "sent":
+                self.store.acknowledged(settled)
+                return True
+            if outcome == "refused":
+                log.error("webhook %s refused a notification (%s): kept as a dead letter",
+                          self.shown, reason)
+                self.store.dead_lettered(settled, n.payload, f"refused: {reason}", now)
+                return True
+            first = self.store.failed(self.name, n.key, reason, now)
+            if now - first >= cfg.dead_letter_after_s:
+                log.error("webhook %s: undelivered for %.0fs (%s): kept as a dead letter",
+                          self.shown, now - first, reason)
+                self.store.dead_lettered(settled, n.payload, f"expired: {reason}", now)
+                return True
+            log.warning("webhook %s: attempt failed (%s); retrying in %.1fs",
+                        self.shown, reason, delay)
+            if stop.wait(delay) or not self._holds():
+                return False
+            delay = min(cfg.max_backoff_s, max(delay * 2, 0.01))
+
+
+def _rows(records: Sequence[Record]) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        if r.event_type not in ("AlertRaised", "AlertResolved"):
+            continue
+        try:
+            event = r.event()
+        except DecodeError:
+            continue  # the projector dead-letters it; nothing to tell anyone
+        out.append(alert_event(to_dict(event)))
+    return out
+
+
+@dataclass
+class Deliveries:
+    """The outboxes of every receiver, each on its own thread."""
+
+    outboxes: list[Outbox]
+    stop: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    @property
+    def store(self) -> DeliveryStore:
+        """The delivery store the outboxes share."""
+        return self.outboxes[0].store
+
+    def start(self, cursor: dict[str, int]) -> None:
+        """Register new receivers at `cursor`, then start delivering."""
+        for box in self.outboxes:
+            box.register(cursor)
+            t = threading.Thread(target=box.run, args=(self.stop,), daemon=True,
+                                 name=f"ipmon-webhook-{box.name}")
+            t.start()
+            self.threads.append(t)
+
+    def drain(self, timeout: float) -> list[str]:
+        """Wait up to `timeout` s for every receiver to catch up; the names still behind."""
+        deadline = time.monotonic() + timeout
+        for box in self.outboxes:
+            box.idle.clear()
+        behind = []
+        for box in self.outboxes:
+            if not box.idle.wait(max(0.0, deadline - time.monotonic())):
+                behind.append(box.name)
+        return behind
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop delivering; what was not acknowledged is sent by the next process."""
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout)
+        for box in self.outboxes:
+            box.log.close()
