@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import infra
 import pytest
+from webhook_receiver import Receiver
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -39,3 +40,11 @@ def postgres_url() -> Iterator[str]:
         yield server.url
     finally:
         server.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback that accepts notifications (scriptable answers)."""
+    r = Receiver()
+    yield r
+    r.close()

@@ -15,7 +15,7 @@ enabled = false
 group_by = ["rule"]   # one notification per rule per batch; [] = one per batch
 
 [[webhooks]]
-name = "ops"          # labels its metrics and log lines (default: the URL's host:port)
+name = "ops"          # labels its metrics and log lines (default: host:port/path)
 url = "http://127.0.0.1:9093/hook"
 timeout_s = 5
 backoff_s = 1         # first retry delay, doubled up to max_backoff_s
@@ -69,11 +69,12 @@ class WebhookConfig(_Strict):
 
     @property
     def receiver(self) -> str:
-        """The receiver's name: as configured, else the URL's host and port."""
+        """The receiver's name: as configured, else the URL's host, port and path."""
         if self.name:
             return self.name
         parts = urlsplit(self.url)
-        return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return f"{parts.hostname}:{port}{parts.path.rstrip('/')}"
 
 
 class NotifyConfig(_Strict):

@@ -182,15 +182,18 @@ class DeliveryStore:
                 first_attempt_at=float(row.first_attempt_at) if row else now,
                 dead_at=now, payload=payload,
             ))
-        self._settle(settled, "dead_lettered")
+            self._settle_in(conn, settled, "dead_lettered")
 
     def _settle(self, settled: Settled, outcome: str) -> None:
         with self.engine.begin() as conn:
-            for (rule, key), status in settled.states.items():
-                _upsert(conn, notified, {"receiver": settled.receiver, "rule": rule, "key": key},
-                        {"status": status})
-            conn.execute(pending.delete().where(pending.c.receiver == settled.receiver))
-            _count(conn, settled.receiver, outcome)
+            self._settle_in(conn, settled, outcome)
+
+    def _settle_in(self, conn: Connection, settled: Settled, outcome: str) -> None:
+        for (rule, key), status in settled.states.items():
+            _upsert(conn, notified, {"receiver": settled.receiver, "rule": rule, "key": key},
+                    {"status": status})
+        conn.execute(pending.delete().where(pending.c.receiver == settled.receiver))
+        _count(conn, settled.receiver, outcome)
 
     def hold_lease(self, receiver: str, holder: str, ttl_s: float, now: float) -> bool:
         """Take or renew the receiver's delivery lease; False while another holds it."""

@@ -1,4 +1,4 @@
-"""Webhook delivery against a real local HTTP receiver the test starts.
+"""Webhook delivery from the outbox threads to a real local HTTP receiver the test starts.
 
 Waits here are bounded waits for something to happen, never assertions about how long
 something took.
@@ -8,68 +8,16 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
 from factories import statistic
+from webhook_receiver import WAIT_S, Receiver
 
-from services.alerts.config import WebhookConfig, parse_alerting
-from services.alerts.notify import Notifier, build_sinks
-from services.alerts.webhook import WebhookSink
+from services.alerts.outbox import Outbox
 from services.bootstrap import App, bootstrap
 from services.settings import Settings
-
-WAIT_S = 30.0
-
-
-class Receiver:
-    """An Alertmanager-style webhook receiver with scriptable answers."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        self.attempts = 0
-        self.answers: list[int] = []  # status codes to answer with, then 200
-        self.gate = threading.Event()
-        self.gate.set()
-        self.received = threading.Event()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                outer.attempts += 1
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.gate.wait(WAIT_S)
-                status = outer.answers.pop(0) if outer.answers else 200
-                if status == 200:
-                    outer.bodies.append(json.loads(body))
-                    outer.received.set()
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.gate.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.close()
 
 
 def mismatch() -> list[Any]:
@@ -79,25 +27,34 @@ def mismatch() -> list[Any]:
     ]
 
 
-def app_with_webhook(tmp_path: Path, hook: WebhookConfig) -> tuple[App, WebhookSink]:
-    app = bootstrap(Settings(data_dir=tmp_path / "d"), sinks=[])
-    sinks = build_sinks(app.engine, parse_alerting({"webhooks": [hook.model_dump()]}))
-    app.runner.sinks = sinks
-    notifier = sinks[-1]
-    assert isinstance(notifier, Notifier)
-    sink = notifier.sinks[0]
-    assert isinstance(sink, WebhookSink)
-    return app, sink
+def delivering(tmp_path: Path, **hook: Any) -> tuple[App, Outbox]:
+    """An embedded app whose outbox delivers to one webhook, as `ipmon run` starts it."""
+    cfg = tmp_path / "alerts.toml"
+    lines = "\n".join(f"{k} = {json.dumps(v)}" for k, v in {"name": "ops", **hook}.items())
+    cfg.write_text(f"[[webhooks]]\n{lines}\n")
+    app = bootstrap(Settings(data_dir=tmp_path / "d", alerts_config=cfg), exclusive=True)
+    assert app.deliveries is not None
+    app.start_delivery()
+    return app, app.deliveries.outboxes[0]
+
+
+def wait_until(check: Any, timeout: float = WAIT_S) -> bool:
+    deadline = threading.Event()
+    for _ in range(int(timeout / 0.05)):
+        if check():
+            return True
+        deadline.wait(0.05)
+    return bool(check())
 
 
 def test_alerts_reach_the_receiver_in_alertmanager_format(
     tmp_path: Path, receiver: Receiver,
 ) -> None:
-    app, sink = app_with_webhook(tmp_path, WebhookConfig(url=receiver.url))
+    app, box = delivering(tmp_path, url=receiver.url)
     try:
         app.log.append(mismatch())
         app.runner.catch_up()
-        assert sink.flush(WAIT_S)
+        assert app.deliveries is not None and app.deliveries.drain(WAIT_S) == []
         assert len(receiver.bodies) == 1  # raised together: one notification
         body = receiver.bodies[0]
         assert body["version"] == "4"
@@ -105,54 +62,43 @@ def test_alerts_reach_the_receiver_in_alertmanager_format(
         names = {a["labels"]["alertname"] for a in body["alerts"]}
         assert "growth_mismatch" in names
         assert all(a["status"] == "firing" for a in body["alerts"])
-        assert sink.stats()[(receiver.url, "sent")] == 1
+        assert len(receiver.keys[0]) == 32
+        assert box.store.stats()[("ops", "sent")] == 1
     finally:
-        sink.close()
         app.close()
 
 
-def test_failed_deliveries_are_retried_with_backoff(tmp_path: Path, receiver: Receiver) -> None:
-    receiver.answers = [500, 503]
-    hook = WebhookConfig(url=receiver.url, backoff_s=0.01, max_attempts=4)
-    app, sink = app_with_webhook(tmp_path, hook)
+def test_a_receiver_that_fails_hangs_and_recovers_gets_each_notification_once(
+    tmp_path: Path, receiver: Receiver,
+) -> None:
+    receiver.answers = [500, 503, 502]
+    app, box = delivering(tmp_path, url=receiver.url, timeout_s=0.3, backoff_s=0.05,
+                          max_backoff_s=0.2)
     try:
         app.log.append(mismatch())
         app.runner.catch_up()
-        assert sink.flush(WAIT_S)
-        assert receiver.attempts == 3
-        assert len(receiver.bodies) == 1
-        assert sink.stats()[(receiver.url, "retried")] == 2
-    finally:
-        sink.close()
-        app.close()
-
-
-def test_a_slow_receiver_times_out_and_is_retried(tmp_path: Path, receiver: Receiver) -> None:
-    receiver.gate.clear()  # the receiver hangs until the gate opens
-    hook = WebhookConfig(url=receiver.url, timeout_s=0.2, backoff_s=0.01, max_attempts=50)
-    app, sink = app_with_webhook(tmp_path, hook)
-    try:
-        app.log.append(mismatch())
+        assert wait_until(lambda: receiver.attempts >= 3)
+        receiver.gate.clear()  # now it hangs: the client times out and tries again
+        assert wait_until(lambda: box.store.stats().get(("ops", "failed"), 0) >= 5)
+        assert receiver.bodies == [] and box.store.dead() == []  # down is not given up
+        receiver.gate.set()  # it recovers
+        assert wait_until(lambda: box.store.stats().get(("ops", "sent"), 0) == 1)
+        # a hung attempt the receiver answered late may have landed too: same key
+        assert len(set(receiver.keys)) == 1
+        app.log.append([statistic(period="2021-Q1", value="1", change="+50%", doc=3,
+                                  published=date(2021, 4, 1))])
         app.runner.catch_up()
-        # keep the receiver hanging until the client has timed out at least once
-        for _ in range(int(WAIT_S / 0.05)):
-            if sink.stats().get((receiver.url, "retried"), 0) >= 1:
-                break
-            threading.Event().wait(0.05)
-        assert sink.stats().get((receiver.url, "retried"), 0) >= 1
-        receiver.gate.set()
-        assert sink.flush(WAIT_S)
-        assert receiver.received.is_set()
+        assert wait_until(lambda: box.store.stats().get(("ops", "sent"), 0) == 2)
+        assert len(set(receiver.keys)) == 2
+        assert box.store.dead() == []
     finally:
-        sink.close()
         app.close()
 
 
 def test_a_dead_receiver_never_blocks_event_processing(tmp_path: Path) -> None:
     dead = Receiver()
     dead.gate.clear()  # accepts connections and never answers while the test runs
-    hook = WebhookConfig(url=dead.url, timeout_s=60, max_attempts=1)
-    app, sink = app_with_webhook(tmp_path, hook)
+    app, _ = delivering(tmp_path, url=dead.url, timeout_s=60)
     try:
         app.log.append(mismatch())
         changes = app.runner.catch_up()
@@ -170,22 +116,23 @@ def test_a_dead_receiver_never_blocks_event_processing(tmp_path: Path) -> None:
         assert not dead.received.is_set()
     finally:
         dead.close()
-        sink.close()
         app.close()
 
 
-def test_an_unreachable_receiver_gives_up_after_its_attempts(tmp_path: Path) -> None:
+def test_an_unreachable_receiver_is_retried_until_the_age_limit(tmp_path: Path) -> None:
     gone = Receiver()
     url = gone.url
     gone.close()  # nothing listens on that port any more
-    app, sink = app_with_webhook(tmp_path, WebhookConfig(url=url, backoff_s=0.01,
-                                                         max_attempts=3))
+    app, box = delivering(tmp_path, url=url, backoff_s=0.05, max_backoff_s=0.1,
+                          dead_letter_after_s=1.5)
     try:
         app.log.append(mismatch())
         app.runner.catch_up()
-        assert sink.flush(WAIT_S)
-        assert sink.stats()[(url, "failed")] == 1
-        assert sink.stats()[(url, "retried")] == 2
+        assert wait_until(lambda: box.store.dead() != [])
+        dead = box.store.dead()
+        assert dead[0]["reason"].startswith("expired: ConnectError")
+        assert dead[0]["attempts"] >= 3
+        assert dead[0]["payload"]["alerts"]
+        assert box.store.stats()[("ops", "dead_lettered")] == 1
     finally:
-        sink.close()
         app.close()

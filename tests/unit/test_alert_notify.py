@@ -307,17 +307,17 @@ def test_receiver_names_not_urls_in_metrics_and_logs(
         assert secret not in caplog.text
     ctx = replace(context_for(app), delivery=box.store)
     text = TestClient(create_app(ctx)).get("/metrics").text
-    assert 'ipmon_webhook_deliveries_total{outcome="sent",receiver="127.0.0.1:9"} 1.0' in text
+    assert 'ipmon_webhook_deliveries_total{outcome="sent",receiver="127.0.0.1:9/hook"} 1.0' in text
     for secret in ("hunter2", "s3cret", "robot"):
         assert secret not in text
 
 
 def test_webhooks_need_distinct_names() -> None:
     with pytest.raises(AlertConfigError, match="share the name"):
-        parse_alerting({"webhooks": [{"url": "http://h:1/a"}, {"url": "http://h:1/b"}]})
-    ok = parse_alerting({"webhooks": [{"url": "http://h:1/a", "name": "a"},
-                                      {"url": "http://h:1/b"}]})
-    assert [w.receiver for w in ok.webhooks] == ["a", "h:1"]
+        parse_alerting({"webhooks": [{"url": "http://h:1/a?x=1"}, {"url": "http://h:1/a?x=2"}]})
+    ok = parse_alerting({"webhooks": [{"url": "http://h:1/a?x=1", "name": "a"},
+                                      {"url": "http://h:1/a?x=2"}, {"url": "https://h/b/"}]})
+    assert [w.receiver for w in ok.webhooks] == ["a", "h:1/a", "h:443/b"]
 
 
 def test_alertmanager_payload_shape() -> None:
