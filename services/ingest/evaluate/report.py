@@ -89,7 +89,8 @@ def passages_table(report: EvalReport, dimension: str) -> Table:
 def render(report: EvalReport, console: Console, *, header: str = "") -> None:
     """Print the report's tables, then the per-passage details it holds."""
     held = f", {report.holdout} of them in the hold-out" if report.holdout else ""
-    console.print(f"{report.passages} passages{held}" + (f" · {header}" if header else ""))
+    count = f"{report.passages} passage{'' if report.passages == 1 else 's'}{held}"
+    console.print(count + (f" · {header}" if header else ""))
     console.print(overall_table(report))
     for dimension in STATISTIC_DIMENSIONS:
         console.print(statistics_table(report, dimension))
