@@ -454,8 +454,11 @@ def reextract(
     finally:
         log.close()
     err.print(
-        f"{result.documents} documents: {len(result.added)} new facts, "
-        f"{len(result.retracted)} retracted (projections update on the next run)"
+        f"{result.documents} documents re-extracted by {result.version}: "
+        f"{len(result.added)} new facts, {len(result.reinstated)} reinstated, "
+        f"{len(result.retracted)} retracted (projections update on the next run)",
+        markup=False,
+        highlight=False,
     )
 
 
