@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import labelled_statistic as _stat
 from rich.console import Console
 
 from events import (
@@ -23,27 +24,6 @@ from events import (
 from services.ingest import evaluate as ev
 from services.ingest.evaluate import runner
 from services.ingest.extract.base import Document, Fact
-
-
-def _stat(
-    metric: str,
-    period: dict[str, int],
-    value: float | None,
-    unit: str,
-    change: dict[str, Any] | None = None,
-    geography: str = "CN",
-) -> dict[str, Any]:
-    return {
-        "metric": metric,
-        "subject": metric,
-        "period": period,
-        "value": value,
-        "unit": unit,
-        "value_text": None if value is None else str(value),
-        "reported_change": change,
-        "geography": geography,
-    }
-
 
 CORPUS: list[dict[str, Any]] = [
     {

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import labelled_statistic as _stat
 from typer.testing import CliRunner
 
 from events import QuarterPeriod, Source, StatisticPublished, YearPeriod
@@ -111,19 +112,6 @@ def test_several_files_need_unique_ids(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ breakdowns
-
-
-def _stat(metric: str, period: dict[str, int], value: int, unit: str) -> dict[str, Any]:
-    return {
-        "metric": metric,
-        "subject": metric,
-        "period": period,
-        "value": value,
-        "unit": unit,
-        "value_text": str(value),
-        "reported_change": None,
-        "geography": "CN",
-    }
 
 
 def _pred(metric: str, period: Any, value: int, unit: str) -> Fact:

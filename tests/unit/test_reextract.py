@@ -49,20 +49,33 @@ def old_extractor(doc: Document) -> list[Fact]:
     return [Fact(wrong, doc.source(span, version="0.9.0")), *kept]
 
 
-def project(log: SqliteEventLog, engine: sa.Engine) -> list[queries.CurrentValue]:
+def state(log: SqliteEventLog, path: Path, events: list[Event] | None = None) -> Any:
+    """Statistics, notices and pilots in force after projecting the log (or `events`)."""
+    engine = sa.create_engine(f"sqlite:///{path}")
     projector = Projector(engine)
     projector.create()
-    projector.apply(log.read(None, projector.cursor(), 100_000))
+    if events is None:
+        projector.apply(log.read(None, projector.cursor(), 100_000))
+    else:  # one event per batch, in the given order
+        for i, e in enumerate(events):
+            record = Record(Position("", i + 1), e.stream, str(e.event_id), e.event_type, encode(e))
+            projector.apply([record])
     with engine.connect() as conn:
-        return queries.current(conn)
+        out = (
+            {(c.metric, c.value) for c in queries.current(conn)},
+            {n.title for n in queries.notices(conn)},
+            {(p.program, p.city) for p in queries.pilots(conn)},
+        )
+    engine.dispose()
+    return out
 
 
 def test_upgraded_extractor_adds_and_retracts(tmp_path: Path) -> None:
     log = SqliteEventLog(tmp_path / "events.sqlite")
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
+    projections = tmp_path / "p.sqlite"
     # the first run used the old extractor
     log.append(document_events(Document(TEXT, date(2022, 1, 20)), extract=old_extractor))
-    before = {(c.metric, c.value) for c in project(log, engine)}
+    before = state(log, projections)[0]
     assert before == {("ip_pledge_financing_amount", Decimal("3098000000000"))}
 
     result = reextract(log, version="1.1.0")
@@ -72,7 +85,7 @@ def test_upgraded_extractor_adds_and_retracts(tmp_path: Path) -> None:
         "ip_pledge_financing_items",
     }
     assert len(result.retracted) == 1
-    after = {(c.metric, c.value) for c in project(log, engine)}
+    after = state(log, projections)[0]
     assert after == {
         ("ip_pledge_financing_amount", Decimal("309800000000")),
         ("ip_pledge_financing_items", Decimal("17000")),
@@ -82,7 +95,6 @@ def test_upgraded_extractor_adds_and_retracts(tmp_path: Path) -> None:
     again = reextract(log, version="1.1.0")
     assert again.added == [] and again.retracted == []
     log.close()
-    engine.dispose()
 
 
 def test_feed_facts_are_never_retracted(tmp_path: Path) -> None:
@@ -124,27 +136,6 @@ def scripted(keep: bool) -> Callable[[Document], list[Fact]]:
         return [Fact(p, doc.source(span)) for p in (stat, notice, pilot)]
 
     return extract
-
-
-def state(log: SqliteEventLog, path: Path, events: list[Event] | None = None) -> Any:
-    """Statistics, notices and pilots in force after projecting the log (or `events`)."""
-    engine = sa.create_engine(f"sqlite:///{path}")
-    projector = Projector(engine)
-    projector.create()
-    if events is None:
-        projector.apply(log.read(None, projector.cursor(), 100_000))
-    else:  # one event per batch, in the given order
-        for i, e in enumerate(events):
-            record = Record(Position("", i + 1), e.stream, str(e.event_id), e.event_type, encode(e))
-            projector.apply([record])
-    with engine.connect() as conn:
-        out = (
-            {(c.metric, c.value) for c in queries.current(conn)},
-            {n.title for n in queries.notices(conn)},
-            {(p.program, p.city) for p in queries.pilots(conn)},
-        )
-    engine.dispose()
-    return out
 
 
 FOUND = (
