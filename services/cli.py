@@ -7,7 +7,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 import typer
@@ -466,8 +466,11 @@ def reextract(
     finally:
         log.close()
     err.print(
-        f"{result.documents} documents: {len(result.added)} new facts, "
-        f"{len(result.retracted)} retracted (projections update on the next run)"
+        f"{result.documents} documents re-extracted by {result.version}: "
+        f"{len(result.added)} new facts, {len(result.reinstated)} reinstated, "
+        f"{len(result.retracted)} retracted (projections update on the next run)",
+        markup=False,
+        highlight=False,
     )
 
 
@@ -536,15 +539,45 @@ def schemas(
     err.print(f"{'checked' if check else 'wrote'} {len(all_schemas())} schemas in {target}")
 
 
+HoldoutOpt = Annotated[
+    Literal["include", "only", "exclude"],
+    typer.Option(
+        "--holdout",
+        help="include (default), only or exclude the fixed hold-out (sha256(id) % 5 == 0)",
+    ),
+]
+
+
 @app.command(name="eval")
 def evaluate_cmd(
-    path: Path,
+    paths: Annotated[list[Path], typer.Argument(help="labelled corpus files (passages.json)")],
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="score only ids matching this glob")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="skip ids matching this glob")
+    ] = None,
+    holdout: HoldoutOpt = "include",
     verbose: Annotated[bool, typer.Option("--verbose", help="list misses and extras")] = False,
+    reveal_holdout: Annotated[
+        bool, typer.Option("--reveal-holdout", help="with --verbose, list hold-out failures too")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
 ) -> None:
-    """Precision, recall and F1 of extraction against a labelled corpus."""
-    from services.ingest.evaluate import evaluate, render
+    """Precision, recall and F1 of extraction against labelled corpora, overall and per group."""
+    from services.ingest import evaluate as ev
 
-    console.print(render(evaluate(path, verbose)), markup=False, highlight=False)
+    selection = ev.Selection(tuple(only or ()), tuple(exclude or ()), holdout)
+    try:
+        report = ev.evaluate(paths, selection, verbose=verbose, reveal_holdout=reveal_holdout)
+    except ev.CorpusError as exc:
+        err.print(f"[red]error[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    if as_json:
+        data = ev.as_json(report, selection=selection.describe())
+        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    ev.render(report, console, header=selection.describe())
 
 
 def main() -> None:

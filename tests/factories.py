@@ -101,3 +101,24 @@ def pilot(
     return make_event(
         payload, published_at=published, source=Source(document_id=doc_id(doc)), recorded_at=T0
     )
+
+
+def labelled_statistic(
+    metric: str,
+    period: dict[str, int],
+    value: float | None,
+    unit: str,
+    change: dict[str, Any] | None = None,
+    geography: str = "CN",
+) -> dict[str, Any]:
+    """A statistic label of the `passages.json` schema, for evaluation tests."""
+    return {
+        "metric": metric,
+        "subject": metric,
+        "period": period,
+        "value": value,
+        "unit": unit,
+        "value_text": None if value is None else str(value),
+        "reported_change": change,
+        "geography": geography,
+    }

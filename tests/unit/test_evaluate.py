@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import labelled_statistic as _stat
+from rich.console import Console
 
 from events import (
     CityPilotDesignated,
@@ -18,28 +22,8 @@ from events import (
     YearPeriod,
 )
 from services.ingest import evaluate as ev
+from services.ingest.evaluate import runner
 from services.ingest.extract.base import Document, Fact
-
-
-def _stat(
-    metric: str,
-    period: dict[str, int],
-    value: float | None,
-    unit: str,
-    change: dict[str, Any] | None = None,
-    geography: str = "CN",
-) -> dict[str, Any]:
-    return {
-        "metric": metric,
-        "subject": metric,
-        "period": period,
-        "value": value,
-        "unit": unit,
-        "value_text": None if value is None else str(value),
-        "reported_change": change,
-        "geography": geography,
-    }
-
 
 CORPUS: list[dict[str, Any]] = [
     {
@@ -129,18 +113,27 @@ def test_statistics_scores_are_exact(corpus_file: Path) -> None:
     assert s.f1 == pytest.approx(0.8)
     assert (report.matched, report.metric_correct, report.change_correct) == (4, 3, 3)
     assert report.metric_accuracy == pytest.approx(0.75)
-    t1 = report.details[0]
-    assert len(t1.misses) == 1 and "trademark_registrations" in t1.misses[0]
-    assert len(report.details[2].extras) == 1 and "Hangzhou" in report.details[2].extras[0]
-    text = ev.render(report)
-    assert "statistics  P=0.800 R=0.800 F1=0.800 (tp=4 fp=1 fn=1)" in text
+    details = {d.id: d for d in report.details}
+    assert len(details["t1"].misses) == 1 and "trademark_registrations" in details["t1"].misses[0]
+    assert "t3" not in details  # t3 is in the hold-out: scored, its failures not shown
+    revealed = ev.evaluate(corpus_file, verbose=True, reveal_holdout=True)
+    t3 = next(d for d in revealed.details if d.id == "t3")
+    assert len(t3.extras) == 1 and "Hangzhou" in t3.extras[0]
+    text = _rendered(report)
+    assert re.search(r"statistics\W+0\.800\W+0\.800\W+0\.800\W+4\W+1\W+1\W", text)
     assert "-- t1" in text and "miss  stat trademark_registrations" in text
 
 
+def _rendered(report: ev.EvalReport) -> str:
+    out = io.StringIO()
+    ev.render(report, Console(file=out, width=200))
+    return out.getvalue()
+
+
 def test_render_without_verbose_has_only_the_scores(corpus_file: Path) -> None:
-    text = ev.render(ev.evaluate(corpus_file, verbose=False))
+    text = _rendered(ev.evaluate(corpus_file, verbose=False))
     assert "-- t1" not in text
-    assert text.splitlines()[0] == "passages: 3"
+    assert text.splitlines()[0] == "3 passages, 1 of them in the hold-out"
 
 
 def _fact(payload: Any) -> Fact:
@@ -189,7 +182,7 @@ def test_notices_and_pilots_are_matched_loosely(monkeypatch: pytest.MonkeyPatch)
             )
         ),
     ]
-    monkeypatch.setattr(ev, "_extract", lambda doc: facts)
+    monkeypatch.setattr(runner, "_extract", lambda doc: facts)
     report = ev.evaluate_records(records)
     assert (report.notices.tp, report.notices.fp, report.notices.fn) == (2, 1, 1)
     # Quanzhou has the wrong status: a miss and an extra.
@@ -232,7 +225,7 @@ def test_documents_get_the_approximate_date(monkeypatch: pytest.MonkeyPatch) -> 
         seen.append(doc)
         return []
 
-    monkeypatch.setattr(ev, "_extract", record)
+    monkeypatch.setattr(runner, "_extract", record)
     ev.evaluate_records(
         [{"id": "x", "published": None, "published_note": "approx. May 2019", "text": "t"}]
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from events import Span
-from services.ingest.extract.base import EXTRACTOR_NAME, EXTRACTOR_VERSION, Document, Fact
+from services.ingest.extract.base import EXTRACTOR_NAME, Document, Fact
+from services.ingest.extract.version import extractor_version
 
 
 def extract_facts(doc: Document) -> list[Fact]:
@@ -26,9 +27,9 @@ def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
 
 __all__ = [
     "EXTRACTOR_NAME",
-    "EXTRACTOR_VERSION",
     "Document",
     "Fact",
     "extract_facts",
     "extraction_problems",
+    "extractor_version",
 ]

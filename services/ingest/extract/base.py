@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from events import Payload, Source, Span
+from services.ingest.extract.version import extractor_version
 
 EXTRACTOR_NAME = "ipmon.rules"
-EXTRACTOR_VERSION = "1.0.0"
 
 
 def document_id(text: str) -> str:
@@ -38,9 +38,12 @@ class Document:
         value: Span | None = None,
         *,
         extractor: str = EXTRACTOR_NAME,
-        version: str = EXTRACTOR_VERSION,
+        version: str | None = None,
     ) -> Source:
-        """Provenance for a fact found in `sentence` (and `value`, its exact value text)."""
+        """Provenance for a fact found in `sentence` (and `value`, its exact value text).
+
+        `version` defaults to the current extractor's (`extractor_version()`).
+        """
         return Source(
             document_id=self.id,
             publisher=self.publisher,
@@ -51,7 +54,7 @@ class Document:
             value_text=self.text[value.start : value.end] if value else None,
             value_span=value,
             extractor=extractor,
-            extractor_version=version,
+            extractor_version=version or extractor_version(),
         )
 
 
