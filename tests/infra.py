@@ -38,7 +38,9 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -468,3 +470,21 @@ def _tail(path: Path, lines: int = 20) -> str:
         if text:
             return f"\n{path}:\n" + "\n".join(text)
     return ""
+
+
+@contextlib.contextmanager
+def fresh_database(postgres_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server; dropped afterwards."""
+    name = f"ipmon_{uuid.uuid4().hex[:10]}"
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

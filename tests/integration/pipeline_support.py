@@ -8,15 +8,15 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from infra import fresh_database  # noqa: F401  (used by the pipeline tests)
+from sqlalchemy.engine import Engine
 
 from events.log.kafka import KafkaEventLog
 from projections import tables
@@ -39,21 +39,6 @@ def wait_until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up after {timeout_s:.0f}s waiting for {what}")
         time.sleep(0.2)
-
-
-@contextmanager
-def fresh_database(postgres_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the test server; dropped afterwards."""
-    name = unique("ipmon_")
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def worker_env(bootstrap: str, database_url: str, prefix: str, group: str) -> dict[str, str]:
