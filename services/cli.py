@@ -7,7 +7,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
 import typer
@@ -16,6 +16,9 @@ from rich.logging import RichHandler
 from rich.progress import Progress
 
 from services.settings import Settings
+
+if TYPE_CHECKING:
+    from services.inbox import Snapshot
 
 app = typer.Typer(
     help="ipmon: monitor published IP statistics and policy notices.",
@@ -110,6 +113,7 @@ def run(
     verbose: bool = False,
 ) -> None:
     """The main job: ingest the inbox, keep watching it, project, alert, report, serve."""
+    from services.inbox import snapshot
     from services.report import print_report
 
     _logging(verbose)
@@ -129,6 +133,8 @@ def run(
     stop_sources = threading.Event()
     try:
         application.start_delivery()
+        # files dropped in from here on are ingested by the watcher, however early
+        baseline = snapshot(inbox)
         result = _ingest_paths(application, _expand([inbox]) if inbox.exists() else [], when)
         if watchlist is not None:
             _poll_sources(application, watchlist)
@@ -162,7 +168,7 @@ def run(
                 name="ipmon-sources",
             )
             sources.start()
-        _watch(application, inbox, when)
+        _watch(application, inbox, when, baseline)
     finally:
         stop_sources.set()
         if sources is not None:
@@ -204,7 +210,7 @@ def _poll_sources(application: Any, watchlist: Path) -> None:
         err.print(f"[yellow]source failed[/] {url}: {problem}")
 
 
-def _watch(application: Any, inbox: Path, when: date | None) -> None:
+def _watch(application: Any, inbox: Path, when: date | None, baseline: Snapshot) -> None:
     from services.api.context import locked_catch_up
     from services.inbox import watch_inbox
     from services.report import print_report
@@ -222,7 +228,7 @@ def _watch(application: Any, inbox: Path, when: date | None) -> None:
                 print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
 
     try:
-        watch_inbox(inbox, handle, stop)
+        watch_inbox(inbox, handle, stop, baseline)
     except KeyboardInterrupt:
         stop.set()
 

@@ -25,6 +25,19 @@ def _signature(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
+Snapshot = dict[Path, tuple[int, int]]
+
+
+def snapshot(inbox: Path) -> Snapshot:
+    """The size and modification time of every inbox file ipmon reads, by absolute path."""
+    out: Snapshot = {}
+    for path in inbox_files(inbox.resolve()) if inbox.is_dir() else ():
+        sig = _signature(path)
+        if sig is not None:
+            out[path] = sig
+    return out
+
+
 class InboxWatcher:
     """Changed files of one inbox, released once each has stopped changing."""
 
@@ -33,6 +46,13 @@ class InboxWatcher:
         self.inbox = inbox.resolve()
         self.settle_s = settle_s
         self._pending: dict[Path, tuple[tuple[int, int], float]] = {}
+
+    def since(self, baseline: Snapshot) -> None:
+        """Note files added or changed since `baseline` was taken (before watching began)."""
+        now = time.monotonic()
+        for path, sig in snapshot(self.inbox).items():
+            if baseline.get(path) != sig:
+                self._pending.setdefault(path, (sig, now))
 
     def changed(self, paths: Iterable[str | Path]) -> None:
         """Note files that were added or modified (those of the inbox that ipmon reads)."""
@@ -61,15 +81,25 @@ class InboxWatcher:
         return sorted(out)
 
 
-def watch_inbox(inbox: Path, handle: Callable[[list[Path]], None], stop: threading.Event) -> None:
+def watch_inbox(
+    inbox: Path, handle: Callable[[list[Path]], None], stop: threading.Event,
+    baseline: Snapshot | None = None,
+) -> None:
     """Call `handle` with each group of settled inbox files until `stop` is set.
 
-    A failure while handling one group is logged and the watching goes on.
+    Files written after `baseline` was taken and before the OS watch was in place raise
+    no event; comparing the inbox with the baseline once the watch runs catches them. A
+    failure while handling one group is logged and the watching goes on.
     """
     from watchfiles import watch
 
     watcher = InboxWatcher(inbox)
+    before = snapshot(inbox) if baseline is None else baseline
+    first = True
     for batch in watch(watcher.inbox, stop_event=stop, rust_timeout=250, yield_on_timeout=True):
+        if first:
+            watcher.since(before)
+            first = False
         watcher.changed(p for _, p in batch)
         files = watcher.ready()
         if not files:
