@@ -219,7 +219,7 @@ class Projector:
 
     def create(self) -> None:
         """Create any missing projection tables."""
-        tables.metadata.create_all(self.engine)
+        tables.create_missing(tables.metadata, self.engine)
 
     def cursor(self) -> dict[str, int]:
         """The log positions the projections reflect: partition -> last applied offset."""

@@ -296,3 +296,16 @@ BASE_TABLES = (
     deadletters,
 )
 DERIVED_TABLES = (current_values, yearly_totals, growth_rates, policy_notices, city_pilots, alerts)
+
+
+def create_missing(meta: sa.MetaData, engine: sa.engine.Engine, attempts: int = 5) -> None:
+    """Create the missing tables of `meta`, safe when processes start together."""
+    for attempt in range(attempts):
+        try:
+            meta.create_all(engine)
+            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError, sa.exc.OperationalError):
+            # another process created a table between our check and our CREATE; the next
+            # pass sees it and creates only what is still missing
+            if attempt == attempts - 1:
+                raise

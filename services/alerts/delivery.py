@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from projections.tables import create_missing
+
 S = sa.String
 metadata = sa.MetaData()
 
@@ -104,19 +106,22 @@ class DeliveryStore:
 
     def create(self) -> None:
         """Create any missing delivery tables."""
-        metadata.create_all(self.engine)
+        create_missing(metadata, self.engine)
 
     def register(self, receiver: str, cursor: Mapping[str, int], now: float) -> bool:
         """Start a receiver seen for the first time at `cursor`; False if it was known."""
-        with self.engine.begin() as conn:
-            known = conn.execute(
-                sa.select(receivers.c.receiver).where(receivers.c.receiver == receiver)
-            ).first()
-            if known is not None:
-                return False
-            conn.execute(receivers.insert().values(receiver=receiver, since=now))
-            self._advance(conn, receiver, cursor)
-            return True
+        try:
+            with self.engine.begin() as conn:
+                known = conn.execute(
+                    sa.select(receivers.c.receiver).where(receivers.c.receiver == receiver)
+                ).first()
+                if known is not None:
+                    return False
+                conn.execute(receivers.insert().values(receiver=receiver, since=now))
+                self._advance(conn, receiver, cursor)
+                return True
+        except sa.exc.IntegrityError:
+            return False  # another process registered it at the same moment
 
     def position(self, receiver: str) -> dict[str, int]:
         """The alerts-stream cursor up to which the receiver was served."""
@@ -197,6 +202,12 @@ class DeliveryStore:
 
     def hold_lease(self, receiver: str, holder: str, ttl_s: float, now: float) -> bool:
         """Take or renew the receiver's delivery lease; False while another holds it."""
+        try:
+            return self._hold(receiver, holder, ttl_s, now)
+        except sa.exc.IntegrityError:
+            return False  # another process took it at the same moment
+
+    def _hold(self, receiver: str, holder: str, ttl_s: float, now: float) -> bool:
         c = leases.c
         with self.engine.begin() as conn:
             mine = sa.or_(c.holder == holder, c.expires_at < now)

@@ -78,3 +78,24 @@ def test_one_holder_of_a_lease_at_a_time(store: DeliveryStore) -> None:
     store.release_lease("ops", "b")
     assert store.hold_lease("ops", "a", 10, 118.0)
     assert store.hold_lease("other", "b", 10, 118.0)  # leases are per receiver
+
+
+def test_processes_starting_together_register_and_lease_once(store: DeliveryStore) -> None:
+    import threading
+
+    others = [DeliveryStore(store.engine) for _ in range(4)]
+    barrier = threading.Barrier(len(others))
+    results: list[tuple[bool, bool]] = []
+
+    def start(s: DeliveryStore, holder: str) -> None:
+        barrier.wait()
+        results.append((s.register("ops", {"p:0": 1}, 1.0), s.hold_lease("ops", holder, 10, 1.0)))
+
+    threads = [threading.Thread(target=start, args=(s, f"h{i}")) for i, s in enumerate(others)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 4  # nobody raised
+    assert sum(r for r, _ in results) == 1
+    assert sum(h for _, h in results) == 1

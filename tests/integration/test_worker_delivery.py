@@ -65,3 +65,33 @@ def test_the_lease_holder_dies_and_another_worker_delivers_the_rest(
     finally:
         for w in workers:
             w.stop()
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_workers_creating_the_tables_together_all_start(database: str, run: int) -> None:
+    import threading
+
+    from projections.projector import Projector
+    from services.alerts.delivery import DeliveryStore
+    from services.bootstrap import projection_engine
+
+    engines = [projection_engine(database) for _ in range(4)]
+    barrier = threading.Barrier(len(engines))
+    failures: list[BaseException] = []
+
+    def start(engine: sa.engine.Engine) -> None:
+        barrier.wait()
+        try:
+            Projector(engine).create()
+            DeliveryStore(delivery_engine(database)).create()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for e in engines:
+        e.dispose()
+    assert failures == []
