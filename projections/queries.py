@@ -256,6 +256,16 @@ def observations(
     return [Observation.model_validate(dict(r)) for r in conn.execute(stmt).mappings()]
 
 
+def all_observations(conn: Connection) -> list[Observation]:
+    """Every vintage not retracted, by series and period, oldest first."""
+    o = tables.observations
+    stmt = _unretracted(sa.select(o)).order_by(
+        o.c.metric, o.c.geography, o.c.period_key, o.c.published_at, o.c.recorded_at,
+        o.c.event_id,
+    )
+    return _models(Observation, conn.execute(stmt))
+
+
 def as_of(conn: Connection, metric: str, geography: str, on: dt.date) -> list[CurrentValue]:
     """What was known of a series on dt.date `on`: the latest vintage published by then."""
     o = tables.observations

@@ -8,6 +8,7 @@ set of events, not of the sequence in which they arrived.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,16 +19,60 @@ from events.types import plain_decimal
 
 
 class DecimalText(sa.types.TypeDecorator[Decimal]):
-    """Exact decimals stored as plain text, identical on SQLite and PostgreSQL."""
+    """Exact decimals: NUMERIC on PostgreSQL, plain text on SQLite (whose NUMERIC rounds)."""
 
     impl = sa.String(64)
     cache_ok = True
 
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
-        return None if value is None else plain_decimal(value)
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(sa.Numeric(asdecimal=True))
+        return dialect.type_descriptor(sa.String(64))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return Decimal(value) if dialect.name == "postgresql" else plain_decimal(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+class IsoTime(sa.types.TypeDecorator[str]):
+    """ISO-8601 instants: `timestamptz` on PostgreSQL, text on SQLite; Python sees text.
+
+    Read back, an instant is written the way events write it (UTC, `Z`, microseconds only
+    when there are some), so both databases give the same strings to the projector.
+    """
+
+    impl = sa.String(40)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(sa.DateTime(timezone=True))
+        return dialect.type_descriptor(sa.String(40))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "postgresql":
+            return None if value is None else str(value)
+        return parse_instant(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return instant_text(value)
+
+
+def parse_instant(value: Any) -> datetime:
+    """An aware datetime of an ISO text (naive means UTC) or of a datetime."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def instant_text(value: datetime) -> str:
+    """The ISO text of an instant as events write it: UTC with `Z`."""
+    return parse_instant(value).astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 metadata = sa.MetaData()
@@ -52,7 +97,7 @@ documents = sa.Table(
     sa.Column("publisher", S(255)),
     sa.Column("origin", sa.Text),
     sa.Column("published_at", sa.Date, nullable=False),
-    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Column("chars", sa.Integer, nullable=False),
 )
 
@@ -85,7 +130,7 @@ observations = sa.Table(
     sa.Column("change_basis", S(40)),
     sa.Column("description", sa.Text),
     sa.Column("published_at", sa.Date, nullable=False),
-    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Column("document_id", S(64)),
     sa.Column("sentence", sa.Text),
     sa.Column("sentence_start", sa.Integer),
@@ -183,7 +228,7 @@ notice_mentions = sa.Table(
     sa.Column("type", S(16), nullable=False),
     sa.Column("mention", S(16), nullable=False),
     sa.Column("published_at", sa.Date, nullable=False),
-    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Column("document_id", S(64)),
     sa.Column("sentence", sa.Text),
 )
@@ -218,7 +263,7 @@ pilot_events = sa.Table(
     sa.Column("year", sa.Integer),
     sa.Column("reason", sa.Text),
     sa.Column("published_at", sa.Date, nullable=False),
-    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Column("document_id", S(64)),
     sa.Index("pilot_events_key", "program", "city"),
 )
@@ -251,9 +296,9 @@ alert_events = sa.Table(
     sa.Column("evidence", sa.JSON, nullable=False),
     sa.Column("fingerprint", S(200)),
     sa.Column("by", S(200)),
-    sa.Column("until", S(40)),
+    sa.Column("until", IsoTime),
     sa.Column("published_at", sa.Date, nullable=False),
-    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Index("alert_events_key", "rule", "key"),
 )
 
@@ -267,11 +312,11 @@ alerts = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("evidence", sa.JSON, nullable=False),
     sa.Column("fingerprint", S(200), nullable=False),
-    sa.Column("raised_at", S(40), nullable=False),
-    sa.Column("resolved_at", S(40)),
+    sa.Column("raised_at", IsoTime, nullable=False),
+    sa.Column("resolved_at", IsoTime),
     sa.Column("acknowledged_by", S(200)),
-    sa.Column("acknowledged_at", S(40)),
-    sa.Column("silenced_until", S(40)),
+    sa.Column("acknowledged_at", IsoTime),
+    sa.Column("silenced_until", IsoTime),
     sa.Column("times_raised", sa.Integer, nullable=False),
 )
 
@@ -282,7 +327,7 @@ deadletters = sa.Table(
     sa.Column("origin", sa.Text, nullable=False),
     sa.Column("error", sa.Text, nullable=False),
     sa.Column("raw_sha256", S(64), nullable=False),
-    sa.Column("recorded_at", S(40), nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
 )
 
 BASE_TABLES = (

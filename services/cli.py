@@ -427,6 +427,38 @@ def report(
     engine.dispose()
 
 
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+
+
+@app.command()
+def export(
+    dataset: Annotated[str, typer.Argument(
+        help="observations, series, growth, yearly-totals, pilots, notices or alerts")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl or parquet")] = "csv",
+    out: Annotated[Path | None, typer.Option("--out", help="file (default stdout)")] = None,
+    data: DataOpt = None,
+    database: DbOpt = None,
+) -> None:
+    """Write a read model with typed columns (numbers, dates, instants) for analysis tools."""
+    from services.bootstrap import projection_engine
+    from services.export import ExportError
+    from services.export import export as export_rows
+
+    engine = projection_engine(_settings(data, None, database).resolved_database_url())
+    try:
+        with engine.connect() as conn:
+            body = export_rows(conn, dataset, fmt)
+    except ExportError as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    if out is None:
+        sys.stdout.buffer.write(body)
+    else:
+        out.write_bytes(body)
+
+
 @app.command()
 def rebuild(
     data: DataOpt = None,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from events.metrics import catalogue
 from projections import queries
 from services.api import actions, models, status
 from services.api.context import ApiContext
+from services.export import MEDIA_TYPES, encode
 
 router = APIRouter()
 MAX_LIMIT = 500
@@ -40,8 +42,26 @@ def connection(request: Request) -> Iterator[Connection]:
 Conn = Annotated[Connection, Depends(connection)]
 
 
+Fmt = Annotated[Literal["json", "csv"], Query(
+    alias="format", description="json (a page object) or csv (the page's items, typed columns)")]
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {
+    "text/csv": {"schema": {"type": "string"}}},
+    "description": "the page; with format=csv its items as CSV, the total in X-Total-Count"}}
+
+
 def _page(items: list[models.T], total: int, limit: int, offset: int) -> models.Page[models.T]:
     return models.Page[models.T](items=items, total=total, limit=limit, offset=offset)
+
+
+def _listed(
+    page: models.Page[models.T], fmt: str, model: type[BaseModel],
+) -> models.Page[models.T] | Response:
+    """The page as JSON, or its items as CSV with the total in a header."""
+    if fmt == "json":
+        return page
+    items = cast(list[BaseModel], page.items)
+    return Response(encode(model, items, "csv"), media_type=MEDIA_TYPES["csv"],
+                    headers={"X-Total-Count": str(page.total)})
 
 
 @router.get("/healthz", response_model=models.Health, tags=["ops"])
@@ -121,25 +141,28 @@ def get_series(
 
 @router.get(
     "/api/metrics/{metric}/vintages", response_model=models.Page[queries.Observation],
-    tags=["statistics"],
-)
+    tags=["statistics"], responses=CSV_RESPONSE)
 def get_vintages(
     metric: str, conn: Conn, geography: Text = None,
     period: Annotated[str | None, Query(max_length=16, description="period key")] = None,
-    limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[queries.Observation]:
+    fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[queries.Observation] | Response:
     """Every published vintage of a metric's points, with provenance."""
     items, total = queries.observations_page(conn, metric, geography, period, limit, offset)
-    return _page(items, total, limit, offset)
+    return _listed(_page(items, total, limit, offset), fmt, queries.Observation)
 
 
-@router.get("/api/overview", response_model=models.Page[models.OverviewRow], tags=["statistics"])
+@router.get(
+    "/api/overview", response_model=models.Page[models.OverviewRow], tags=["statistics"],
+    responses=CSV_RESPONSE,
+)
 def overview(
     ctx: Ctx, conn: Conn, metric: Text = None, geography: Text = None,
-    limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[models.OverviewRow]:
+    fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.OverviewRow] | Response:
     """The latest figure of each series with its growth and a mismatch flag."""
-    return overview_page(ctx, conn, metric, geography, limit, offset)
+    page = overview_page(ctx, conn, metric, geography, limit, offset)
+    return _listed(page, fmt, models.OverviewRow)
 
 
 def overview_page(
@@ -164,40 +187,47 @@ def _mismatch(r: queries.SeriesLatest, tolerance: float) -> bool:
     )
 
 
-@router.get("/api/growth", response_model=models.Page[models.GrowthOut], tags=["statistics"])
+@router.get(
+    "/api/growth", response_model=models.Page[models.GrowthOut], tags=["statistics"],
+    responses=CSV_RESPONSE,
+)
 def growth(
     ctx: Ctx, conn: Conn, metric: Text = None, geography: Text = None,
     mismatch: Annotated[bool, Query(description="only reported/computed mismatches")] = False,
-    limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[models.GrowthOut]:
+    fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.GrowthOut] | Response:
     """Reported change, computed change, their difference and the implied prior value."""
     tol = ctx.growth_tolerance_pp
     items, total = queries.growth_page(
         conn, metric, geography, tol if mismatch else None, limit, offset
     )
     out = [models.GrowthOut(**g.model_dump(), is_mismatch=g.mismatch(tol)) for g in items]
-    return _page(out, total, limit, offset)
+    return _listed(_page(out, total, limit, offset), fmt, models.GrowthOut)
 
 
 @router.get(
-    "/api/yearly-totals", response_model=models.Page[queries.YearlyTotal], tags=["statistics"]
+    "/api/yearly-totals", response_model=models.Page[queries.YearlyTotal], tags=["statistics"],
+    responses=CSV_RESPONSE,
 )
 def yearly(
     conn: Conn, metric: Text = None, geography: Text = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
-    limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[queries.YearlyTotal]:
+    fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[queries.YearlyTotal] | Response:
     """Official annual figures against year-to-date totals, with the gap."""
     items, total = queries.yearly_page(conn, metric, geography, year, limit, offset)
-    return _page(items, total, limit, offset)
+    return _listed(_page(items, total, limit, offset), fmt, queries.YearlyTotal)
 
 
-@router.get("/api/pilots", response_model=models.Page[models.PilotOut], tags=["pilots"])
+@router.get(
+    "/api/pilots", response_model=models.Page[models.PilotOut], tags=["pilots"],
+    responses=CSV_RESPONSE,
+)
 def pilots(
     conn: Conn, program: Text = None, status_: Annotated[str | None, Query(
         alias="status", max_length=16)] = None, city: Text = None,
-    limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[models.PilotOut]:
+    fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.PilotOut] | Response:
     """City pilots by program and status, each with its status history."""
     items, total = queries.pilots_page(conn, program, status_, city, limit, offset)
     history: dict[tuple[str, str], list[queries.PilotEvent]] = {}
@@ -207,17 +237,20 @@ def pilots(
         models.PilotOut(**p.model_dump(), history=history.get((p.program, p.city), []))
         for p in items
     ]
-    return _page(out, total, limit, offset)
+    return _listed(_page(out, total, limit, offset), fmt, models.PilotOut)
 
 
-@router.get("/api/notices", response_model=models.Page[queries.PolicyNotice], tags=["policy"])
+@router.get(
+    "/api/notices", response_model=models.Page[queries.PolicyNotice], tags=["policy"],
+    responses=CSV_RESPONSE,
+)
 def notices(
     conn: Conn, type_: Annotated[str | None, Query(alias="type", max_length=16)] = None,
-    issuer: Text = None, q: Text = None, limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[queries.PolicyNotice]:
+    issuer: Text = None, q: Text = None, fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[queries.PolicyNotice] | Response:
     """The notice registry, newest first, filtered by type, issuer id or title text."""
     items, total = queries.notices_page(conn, type_, issuer, q, limit, offset)
-    return _page(items, total, limit, offset)
+    return _listed(_page(items, total, limit, offset), fmt, queries.PolicyNotice)
 
 
 @router.get(
@@ -236,17 +269,21 @@ def notice_detail(
     )
 
 
-@router.get("/api/alerts", response_model=models.Page[models.AlertOut], tags=["alerts"])
+@router.get(
+    "/api/alerts", response_model=models.Page[models.AlertOut], tags=["alerts"],
+    responses=CSV_RESPONSE,
+)
 def alerts(
     ctx: Ctx, conn: Conn, state: Annotated[str | None, Query(max_length=16)] = None,
     rule: Annotated[str | None, Query(max_length=64)] = None,
     severity: Annotated[str | None, Query(max_length=16)] = None,
-    limit: Limit = 100, offset: Offset = 0,
-) -> models.Page[models.AlertOut]:
+    fmt: Fmt = "json", limit: Limit = 100, offset: Offset = 0,
+) -> models.Page[models.AlertOut] | Response:
     """Alerts filtered by state, rule and severity, newest first."""
     items, total = queries.alerts_page(conn, state, rule, severity, limit, offset)
     now = ctx.clock()
-    return _page([actions.alert_out(a, now) for a in items], total, limit, offset)
+    out = [actions.alert_out(a, now) for a in items]
+    return _listed(_page(out, total, limit, offset), fmt, models.AlertOut)
 
 
 @router.get(
@@ -266,14 +303,15 @@ def alert_detail(
 
 
 @router.get(
-    "/api/documents", response_model=models.Page[queries.DocumentInfo], tags=["documents"]
+    "/api/documents", response_model=models.Page[queries.DocumentInfo], tags=["documents"],
+    responses=CSV_RESPONSE,
 )
-def documents(conn: Conn, limit: Limit = 50, offset: Offset = 0) -> models.Page[
-    queries.DocumentInfo
-]:
+def documents(
+    conn: Conn, fmt: Fmt = "json", limit: Limit = 50, offset: Offset = 0,
+) -> models.Page[queries.DocumentInfo] | Response:
     """Received documents, newest first."""
     items, total = queries.documents_page(conn, limit, offset)
-    return _page(items, total, limit, offset)
+    return _listed(_page(items, total, limit, offset), fmt, queries.DocumentInfo)
 
 
 @router.get(
