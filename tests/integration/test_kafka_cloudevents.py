@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import orjson
@@ -11,6 +10,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary
 from cloudevents.core.formats.json import JSONFormat
 from golden_events import golden_events
 from kafka import KafkaConsumer
+from pipeline_support import poll_records
 
 from events.codec import encode
 from events.jsonschema import SCHEMA_DIR
@@ -25,15 +25,10 @@ def raw_records(bootstrap: str, topics: list[str], count: int) -> list[Any]:
         *topics, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
-    records: list[Any] = []
-    deadline = time.monotonic() + 60
     try:
-        while len(records) < count and time.monotonic() < deadline:
-            for batch in consumer.poll(timeout_ms=500).values():
-                records.extend(batch)
+        return poll_records(consumer, count, 60)
     finally:
         consumer.close()
-    return records
 
 
 def test_every_record_decodes_with_the_cloudevents_kafka_binding(
