@@ -11,6 +11,17 @@ from events.envelope import Event
 from events.types import PAYLOAD_TYPES
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_BASE_URI = "https://ipmon.dev/schemas/"
+
+
+def schema_file_name(event_type: str, version: int) -> str:
+    """The file in `SCHEMA_DIR` holding one version of an event type, e.g. `AlertRaised.v1.json`."""
+    return f"{event_type}.v{version}.json"
+
+
+def schema_uri(event_type: str, version: int) -> str:
+    """The `$id` of one event type's schema: the base URI followed by its file name."""
+    return SCHEMA_BASE_URI + schema_file_name(event_type, version)
 
 
 def event_schema(event_type: str) -> dict[str, Any]:
@@ -30,7 +41,7 @@ def event_schema(event_type: str) -> dict[str, Any]:
     props["payload"] = payload
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://ipmon.dev/schemas/{event_type}.v{payload_cls.SCHEMA_VERSION}.json",
+        "$id": schema_uri(event_type, payload_cls.SCHEMA_VERSION),
         "title": event_type,
         "description": (payload_cls.__doc__ or "").strip(),
         "type": "object",
@@ -45,7 +56,7 @@ def event_schema(event_type: str) -> dict[str, Any]:
 def all_schemas() -> dict[str, bytes]:
     """File name -> schema bytes for every event type."""
     return {
-        f"{p.EVENT_TYPE}.v{p.SCHEMA_VERSION}.json": orjson.dumps(
+        schema_file_name(p.EVENT_TYPE, p.SCHEMA_VERSION): orjson.dumps(
             event_schema(p.EVENT_TYPE), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
         )
         + b"\n"

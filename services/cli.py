@@ -558,12 +558,14 @@ def schemas(
     ] = None,
     check: Annotated[bool, typer.Option(help="fail if the stored schemas are stale")] = False,
 ) -> None:
-    """Write the JSON Schema of every event type."""
-    from events.jsonschema import SCHEMA_DIR, all_schemas
+    """Write the JSON Schema of every event type and the AsyncAPI document of the topics."""
+    from events.jsonschema import SCHEMA_DIR
+    from services.schemafiles import schema_files
 
     target = out or SCHEMA_DIR
+    files = schema_files()
     stale = []
-    for name, data in all_schemas().items():
+    for name, data in files.items():
         path = target / name
         if check:
             if not path.exists() or path.read_bytes() != data:
@@ -574,7 +576,7 @@ def schemas(
     if check and stale:
         err.print(f"[red]stale schemas[/]: {', '.join(stale)}; run `ipmon schemas`")
         raise typer.Exit(1)
-    err.print(f"{'checked' if check else 'wrote'} {len(all_schemas())} schemas in {target}")
+    err.print(f"{'checked' if check else 'wrote'} {len(files)} files in {target}")
 
 
 HoldoutOpt = Annotated[

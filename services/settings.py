@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from events.streams import DEFAULT_PARTITIONS, DEFAULT_REPLICATION
+
 
 class AlertThresholds(BaseModel):
     """Default thresholds of the alert rules."""
@@ -31,8 +33,8 @@ class Settings(BaseSettings):
     )
     inbox: Path = Path("inbox")
     kafka_topic_prefix: str = "ipmon"
-    kafka_partitions: int = Field(6, ge=1)
-    kafka_replication: int = Field(1, ge=1)
+    kafka_partitions: int = Field(DEFAULT_PARTITIONS, ge=1)
+    kafka_replication: int = Field(DEFAULT_REPLICATION, ge=1)
     kafka_group: str = "ipmon-projector"
     batch_size: int = Field(5000, ge=1)
     poll_interval_s: float = Field(1.0, gt=0)

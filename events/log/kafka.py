@@ -7,7 +7,12 @@ Layout
     event's subject, so every event of one series, notice or pilot lands in one partition and
     stays in order. The value is the event's JSON (``events.codec.encode``), the same bytes a
     downstream consumer validates against ``events/schemas``; headers carry ``event_id`` and
-    ``event_type`` so readers route records without parsing them.
+    ``event_type`` so readers route records without parsing them, and the CloudEvents 1.0
+    attributes in binary content mode (``ce_specversion``, ``ce_id``, ``ce_source``,
+    ``ce_type``, ``ce_subject``, ``ce_time``, ``ce_dataschema``, ``content-type``; see
+    ``events.cloudevents``), so generic CloudEvents routers and SDKs read every record as a
+    CloudEvent whose data is that same JSON. ``events/schemas/asyncapi.yaml`` describes the
+    topics, keys, headers and messages.
 
 Positions
     ``Position(partition="<topic>:<p>", offset)``. Offsets are gap-free and ordered within one
@@ -54,12 +59,18 @@ from kafka.errors import TopicAlreadyExistsError
 from kafka.partitioner import DefaultPartitioner
 from kafka.partitioner.default import murmur2
 
+from events.cloudevents import binary_mode_headers
 from events.codec import encode
 from events.envelope import Event
 from events.log.port import Appended, Cursor, Position, Record
-from events.streams import STREAMS, stream_of_topic, topic_name
-
-TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
+from events.streams import (
+    DEFAULT_PARTITIONS,
+    DEFAULT_REPLICATION,
+    STREAMS,
+    TOPIC_CONFIG,
+    stream_of_topic,
+    topic_name,
+)
 
 
 def partition_label(topic: str, partition: int) -> str:
@@ -71,6 +82,15 @@ def parse_label(label: str) -> tuple[str, int]:
     """The topic and partition number named by a `Position.partition`."""
     topic, _, part = label.rpartition(":")
     return topic, int(part)
+
+
+def record_headers(event: Event) -> list[tuple[str, bytes]]:
+    """The headers of an event's record: `event_id`, `event_type`, then the CloudEvents ones."""
+    return [
+        ("event_id", str(event.event_id).encode()),
+        ("event_type", event.event_type.encode()),
+        *binary_mode_headers(event),
+    ]
 
 
 def record_ids(headers: Iterable[tuple[str, bytes | None]], value: bytes | None) -> tuple[str, str]:
@@ -159,8 +179,8 @@ class KafkaEventLog:
         self,
         bootstrap: str,
         prefix: str = "ipmon",
-        partitions: int = 6,
-        replication: int = 1,
+        partitions: int = DEFAULT_PARTITIONS,
+        replication: int = DEFAULT_REPLICATION,
         *,
         client_id: str = "ipmon",
         timeout_s: float = 60.0,
@@ -253,15 +273,11 @@ class KafkaEventLog:
                 order.append(key)
                 if key in index or key in pending:
                     continue
-                headers = [
-                    ("event_id", str(event.event_id).encode()),
-                    ("event_type", event.event_type.encode()),
-                ]
                 pending[key] = producer.send(
                     topic_name(event.stream, self.prefix),
                     key=event.subject.encode(),
                     value=data,
-                    headers=headers,
+                    headers=record_headers(event),
                 )
             producer.flush(timeout=self.timeout_s)
             written: dict[str, list[int]] = {}

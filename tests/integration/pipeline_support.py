@@ -27,6 +27,16 @@ CLOCK = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 PARTITIONS = 3
 
 
+def poll_records(consumer: Any, count: int, timeout_s: float) -> list[Any]:
+    """Poll a kafka-python consumer until `count` records came or `timeout_s` passed."""
+    records: list[Any] = []
+    deadline = time.monotonic() + timeout_s
+    while len(records) < count and time.monotonic() < deadline:
+        for batch in consumer.poll(timeout_ms=500).values():
+            records.extend(batch)
+    return records
+
+
 def unique(kind: str) -> str:
     """A fresh name (topic prefix, group id, database) so tests never share state."""
     return f"{kind}{uuid.uuid4().hex[:10]}"

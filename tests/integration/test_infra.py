@@ -11,6 +11,7 @@ from typing import Any
 import infra
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from pipeline_support import poll_records
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -57,17 +58,12 @@ def _read_all(
         enable_auto_commit=False,
         client_id="ipmon-test-infra",
     )
-    records: list[Any] = []
     try:
         consumer.assign([partition])
         consumer.seek_to_beginning(partition)
-        deadline = time.monotonic() + timeout_s
-        while len(records) < count and time.monotonic() < deadline:
-            for batch in consumer.poll(timeout_ms=500).values():
-                records.extend(batch)
+        return poll_records(consumer, count, timeout_s)
     finally:
         consumer.close()
-    return records
 
 
 @pytest.fixture

@@ -161,4 +161,5 @@ def test_downstream_consumer_and_tail_read_every_event(
     summary = json.loads(done.stdout)
     assert summary["ipmon_modules"] == []
     assert summary["invalid"] == []
+    assert summary["header_errors"] == []
     assert sorted(summary["ids"]) == sorted(str(e.event_id) for e in events)
