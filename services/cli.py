@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 import typer
-from rich.console import Console
-from rich.logging import RichHandler
 from rich.progress import Progress
 
+from services.console import (
+    JobFailed,
+    configure_logging,
+    console,
+    err,
+    expand,
+    ingest_paths,
+    session,
+)
 from services.settings import Settings
-
-if TYPE_CHECKING:
-    from services.inbox import Snapshot
 
 app = typer.Typer(
     help="ipmon: monitor published IP statistics and policy notices.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="data folder (default ./ipmon-data)")]
 LogOpt = Annotated[str | None, typer.Option("--event-log", help="event log URL (sqlite/kafka)")]
@@ -46,17 +49,6 @@ def _settings(
     return Settings(**overrides)
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(message)s",
-        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
-        force=True,
-    )
-    for noisy in ("kafka", "aiokafka", "faust", "mode", "watchfiles"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def _date(text: str | None) -> date | None:
     if text is None:
         return None
@@ -64,33 +56,6 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
-
-
-def _ingest_paths(application: Any, paths: list[Path], published: date | None) -> Any:
-    from services.ingest.service import IngestResult
-
-    total = IngestResult()
-    if not paths:
-        return total
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task("ingesting", total=len(paths))
-        total = application.ingest.ingest_paths(
-            paths, published, progress=lambda _p: bar.advance(task)
-        )
-    for e in total.errors:
-        err.print(f"[red]error[/] {e}")
-    for w in total.warnings:
-        err.print(f"[yellow]refused[/] {w}")
-    return total
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    from services.ingest.service import inbox_files
-
-    out: list[Path] = []
-    for p in paths:
-        out.extend(inbox_files(p) if p.is_dir() else [p])
-    return out
 
 
 @app.command()
@@ -113,124 +78,22 @@ def run(
     verbose: bool = False,
 ) -> None:
     """The main job: ingest the inbox, keep watching it, project, alert, report, serve."""
-    from services.inbox import snapshot
-    from services.report import print_report
+    from services.mainjob import JobOptions, run_main_job
 
-    _logging(verbose)
-    s = _settings(
-        data,
-        event_log,
-        database,
-        inbox=inbox,
-        api_host=host,
-        api_port=port,
-        alerts_config=alerts_config,
-    )
-    application = _exclusive(s)
-    when = _date(published)
-    server = None
-    sources: threading.Thread | None = None
-    stop_sources = threading.Event()
+    s = _settings(data, event_log, database, inbox=inbox, api_host=host, api_port=port,
+                  alerts_config=alerts_config)
+    opts = JobOptions(inbox, once, _date(published), serve, watchlist, verbose)
+    with _exit_codes():
+        run_main_job(s, opts)
+
+
+@contextmanager
+def _exit_codes() -> Iterator[None]:
+    """Turn a job's JobFailed into the command's exit code."""
     try:
-        application.start_delivery()
-        # files dropped in from here on are ingested by the watcher, however early
-        baseline = snapshot(inbox)
-        result = _ingest_paths(application, _expand([inbox]) if inbox.exists() else [], when)
-        if watchlist is not None:
-            _poll_sources(application, watchlist)
-        changes = application.runner.catch_up()
-        if application.runner.reconcile_alerts():
-            changes.merge(application.runner.catch_up())
-        err.print(
-            f"ingested {len(result.events)} events ({result.new} new) from {inbox}; "
-            f"applied {changes.applied} to projections, {len(changes.rejected)} dead-lettered"
-        )
-        with application.engine.connect() as conn:
-            print_report(console, conn, s.alerts.growth_tolerance_pp)
-        if once:
-            _drain(application)
-            if result.errors:
-                raise typer.Exit(1)
-            return
-        if serve:
-            from services.api.server import start_background
-
-            server = start_background(application, s.api_host, s.api_port)
-        if watchlist is not None:
-            from services.ingest.sources import watch
-
-            # the inbox loop below projects for both, so the source thread only ingests
-            sources = threading.Thread(
-                target=watch,
-                args=(application, watchlist, stop_sources),
-                kwargs={"project": False},
-                daemon=True,
-                name="ipmon-sources",
-            )
-            sources.start()
-        _watch(application, inbox, when, baseline)
-    finally:
-        stop_sources.set()
-        if sources is not None:
-            sources.join(30)
-        if server is not None:
-            server.stop()
-        application.close()
-
-
-def _drain(application: Any, timeout: float = 30.0) -> None:
-    """Give the webhook outboxes time to deliver before a one-shot run exits."""
-    if application.deliveries is None:
-        return
-    for name in application.deliveries.drain(timeout):
-        err.print(f"[yellow]webhook {name}[/]: notifications still undelivered; "
-                  "the next run or watch sends them")
-
-
-def _exclusive(s: Settings) -> Any:
-    """The application holding the data folder's lock; exit 1 if another process holds it."""
-    from services.bootstrap import DataFolderBusy, bootstrap
-
-    try:
-        return bootstrap(s, exclusive=True)
-    except DataFolderBusy as exc:
-        err.print(f"[red]error[/] {exc}")
-        raise typer.Exit(1) from None
-
-
-def _poll_sources(application: Any, watchlist: Path) -> None:
-    from services.ingest.sources import WatchlistError, poll_watchlist_once
-
-    try:
-        polled, _ = poll_watchlist_once(application, watchlist)
-    except WatchlistError as exc:
-        err.print(f"[red]error[/] {exc}")
-        raise typer.Exit(2) from None
-    for url, problem in polled.failed.items():
-        err.print(f"[yellow]source failed[/] {url}: {problem}")
-
-
-def _watch(application: Any, inbox: Path, when: date | None, baseline: Snapshot) -> None:
-    from services.api.context import locked_catch_up
-    from services.inbox import watch_inbox
-    from services.report import print_report
-
-    inbox.mkdir(parents=True, exist_ok=True)
-    err.print(f"watching {inbox} (Ctrl-C to stop)")
-    stop = threading.Event()
-
-    def handle(files: list[Path]) -> None:
-        result = _ingest_paths(application, files, when)
-        changes = locked_catch_up(application)
-        if result.new or changes.applied:
-            err.print(f"{len(files)} file(s): {result.new} new events")
-            with application.engine.connect() as conn:
-                print_report(console, conn, application.settings.alerts.growth_tolerance_pp)
-
-    try:
-        watch_inbox(inbox, handle, stop, baseline)
-    except KeyboardInterrupt:
-        stop.set()
+        yield
+    except JobFailed as exc:
+        raise typer.Exit(exc.code) from None
 
 
 @app.command()
@@ -243,7 +106,7 @@ def worker(
     """Run a faust projection worker (Kafka -> projections); scale out by partitions."""
     from services.processor.worker import WorkerOptions, run_worker
 
-    _logging(verbose)
+    configure_logging(verbose)
     s = _settings(data, event_log, database)
     run_worker(s, WorkerOptions(batch_size=s.batch_size))
 
@@ -259,14 +122,10 @@ def api(
 ) -> None:
     """Serve the read API and dashboard over projections that workers maintain."""
     from services.api.server import serve
-    from services.bootstrap import bootstrap
 
-    _logging(verbose)
-    application = bootstrap(_settings(data, event_log, database, api_host=host, api_port=port))
-    try:
+    s = _settings(data, event_log, database, api_host=host, api_port=port)
+    with _exit_codes(), session(s, verbose=verbose) as application:
         serve(application, embedded=False)
-    finally:
-        application.close()
 
 
 @app.command()
@@ -279,16 +138,14 @@ def ingest(
     verbose: bool = False,
 ) -> None:
     """Ingest documents, feeds and web pages into the event log."""
-    from services.bootstrap import bootstrap
     from services.ingest.sources import FeedOutcome, FetchError, ingest_url
 
-    _logging(verbose)
-    application = bootstrap(_settings(data, event_log, database))
     when = _date(published)
     urls = [t for t in targets if t.startswith(("http://", "https://"))]
     paths = [Path(t) for t in targets if t not in urls]
-    try:
-        result = _ingest_paths(application, _expand(paths), when)
+    s = _settings(data, event_log, database)
+    with _exit_codes(), session(s, verbose=verbose) as application:
+        result = ingest_paths(application, expand(paths), when)
         count, new, failed = len(result.events), result.new, bool(result.errors)
         for url in urls:
             try:
@@ -305,9 +162,7 @@ def ingest(
                     err.print(f"[red]error[/] {f}")
         err.print(f"{count} events, {new} new")
         if failed:
-            raise typer.Exit(1)
-    finally:
-        application.close()
+            raise JobFailed(1)
 
 
 @app.command(name="watch")
@@ -321,20 +176,18 @@ def watch_cmd(
     """Poll the pages and RSS/Atom feeds of a watch list on their schedules."""
     from services.ingest.sources import WatchlistError, watch
 
-    _logging(verbose)
-    application = _exclusive(_settings(data, event_log, database))
+    s = _settings(data, event_log, database)
     stop = threading.Event()
-    try:
-        application.start_delivery()
-        application.runner.catch_up()
-        watch(application, watchlist, stop)
-    except WatchlistError as exc:
-        err.print(f"[red]error[/] {exc}")
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        stop.set()
-    finally:
-        application.close()
+    with _exit_codes(), session(s, verbose=verbose, exclusive=True) as application:
+        try:
+            application.start_delivery()
+            application.runner.catch_up()
+            watch(application, watchlist, stop)
+        except WatchlistError as exc:
+            err.print(f"[red]error[/] {exc}")
+            raise JobFailed(2) from None
+        except KeyboardInterrupt:
+            stop.set()
 
 
 @app.command()
