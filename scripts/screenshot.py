@@ -1,7 +1,7 @@
 """Regenerate docs/dashboard.png: the dashboard over examples/inbox in headless Chromium.
 
 Uses the same browser setup as the end-to-end tests: Debian's chromium (installed by
-deploy/browser.sh) driven by Playwright's Python client. Run from the repository root:
+deploy/test-host.sh) driven by Playwright's Python client. Run from the repository root:
 
     python scripts/screenshot.py [--page /metrics/ip_pledge_financing_amount] [--out FILE]
 """
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png")
     parser.add_argument("--inbox", type=Path, default=ROOT / "examples" / "inbox")
     args = parser.parse_args()
-    subprocess.run(["bash", str(ROOT / "deploy" / "browser.sh")], check=True)
+    subprocess.run(["bash", str(ROOT / "deploy" / "test-host.sh")], check=True)
     with tempfile.TemporaryDirectory(prefix="ipmon-shot-") as tmp:
         app = bootstrap(Settings(data_dir=Path(tmp) / "data", api_port=0), sinks=[])
         try:

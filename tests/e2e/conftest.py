@@ -1,4 +1,4 @@
-"""A real headless Chromium (Debian's, installed by deploy/browser.sh) driven by Playwright.
+"""A real headless Chromium (Debian's, installed by deploy/test-host.sh) driven by Playwright.
 
 Without a browser the tests skip, except under CI=true, where they fail.
 """
@@ -41,10 +41,10 @@ def _unavailable(reason: str) -> None:
 def chromium() -> Iterator[Any]:
     """A launched headless Chromium."""
     if not CHROMIUM.exists():
-        done = subprocess.run(["bash", str(ROOT / "deploy" / "browser.sh")],
+        done = subprocess.run(["bash", str(ROOT / "deploy" / "test-host.sh")],
                               capture_output=True, text=True, check=False)
         if done.returncode != 0 or not CHROMIUM.exists():
-            _unavailable(f"no {CHROMIUM}: deploy/browser.sh said {done.stderr.strip()[-300:]}")
+            _unavailable(f"no {CHROMIUM}: deploy/test-host.sh said {done.stderr.strip()[-300:]}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
