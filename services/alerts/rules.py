@@ -19,8 +19,9 @@ from sqlalchemy.engine import Connection
 
 from events import AlertRaised, AlertResolved, Event, make_event
 from events.types import Severity
-from projections import lookup, queries
+from projections import queries
 from projections.projector import Changes
+from projections.queries import lookup
 
 
 class RuleConfig(BaseModel):
