@@ -13,7 +13,9 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from events import sources
 from events.log import EventLog
+from events.sources import Sources
 from projections.projector import Projector
 from services.alerts.config import AlertingConfig, load_alerting
 from services.alerts.delivery import DeliveryStore
@@ -199,6 +201,14 @@ class App:
             self.lock.release()
 
 
+def source_catalogue(settings: Settings) -> Sources:
+    """The sources catalogue shipped with ipmon, with the operator's file on top."""
+    shipped = sources.default()
+    if settings.sources_file is None:
+        return shipped
+    return sources.load(settings.sources_file, shipped)
+
+
 def alert_config(settings: Settings) -> AlertConfig:
     """Alert rules with the thresholds from settings."""
     return AlertConfig.with_thresholds(
@@ -250,7 +260,7 @@ def bootstrap(
 def _build(s: Settings, sinks: list[AlertSink] | None, lock: DataLock | None) -> App:
     log = event_log(s.resolved_event_log_url(), s)
     engine = projection_engine(s.resolved_database_url())
-    projector = Projector(engine)
+    projector = Projector(engine, sources=source_catalogue(s))
     projector.create()
     config = alerting(s)
     chosen: list[AlertSink] = sinks if sinks is not None else [LogSink()]

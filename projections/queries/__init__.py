@@ -7,10 +7,18 @@ positions health checks read, `lookup` the keyed reads of the projector's batche
 """
 
 from projections.queries.base import MAX_ROWS, M, to_models
+from projections.queries.evidence import (
+    Disagreement,
+    SuspectValue,
+    disagreements,
+    suspect_documents,
+    suspects_of_documents,
+)
 from projections.queries.facts import (
     all_observations,
     as_of,
     current,
+    current_of_events,
     growth_page,
     growth_rates,
     observation,
@@ -81,6 +89,7 @@ __all__ = [
     "AlertEvent",
     "CityPilot",
     "CurrentValue",
+    "Disagreement",
     "DocumentInfo",
     "GrowthRate",
     "M",
@@ -90,6 +99,7 @@ __all__ = [
     "PilotEvent",
     "PolicyNotice",
     "SeriesLatest",
+    "SuspectValue",
     "Vintage",
     "YearlyTotal",
     "alert_counts",
@@ -101,7 +111,9 @@ __all__ = [
     "as_of",
     "counts",
     "current",
+    "current_of_events",
     "deadletter_count",
+    "disagreements",
     "document",
     "document_facts",
     "documents_page",
@@ -126,6 +138,8 @@ __all__ = [
     "positions",
     "series_keys",
     "series_points",
+    "suspect_documents",
+    "suspects_of_documents",
     "to_models",
     "unclassified_count",
     "vintages",

@@ -80,6 +80,15 @@ def observations_page(
     return paged(conn, stmt, VINTAGE_ORDER, Observation, limit, offset)
 
 
+def current_of_events(conn: Connection, event_ids: Iterable[str]) -> list[CurrentValue]:
+    """The current-value rows whose current vintage is one of these events."""
+    t = tables.current_values
+    ids = sorted(set(event_ids))
+    if not ids:
+        return []
+    return to_models(CurrentValue, conn.execute(sa.select(t).where(t.c.event_id.in_(ids))))
+
+
 def observation(conn: Connection, event_id: str) -> Observation | None:
     """One observation by its event id."""
     o = tables.observations

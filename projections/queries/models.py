@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from projections.vintages import agree
+
 
 class DTO(BaseModel):
     """A read model: a frozen row of a projection table or of a query over them."""
@@ -60,7 +62,7 @@ class CurrentValue(DTO):
     @property
     def revised(self) -> bool:
         """True when the latest vintage changed the value of an earlier one."""
-        return self.previous_event_id is not None and self.previous_value != self.value
+        return self.previous_event_id is not None and not agree(self.previous_value, self.value)
 
 
 class YearlyTotal(DTO):
