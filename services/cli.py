@@ -36,6 +36,22 @@ LogOpt = Annotated[str | None, typer.Option("--event-log", help="event log URL (
 DbOpt = Annotated[str | None, typer.Option("--database", help="projections database URL")]
 
 
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        typer.echo(f"ipmon {version('ipmon')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="print the version and exit")] = False,
+) -> None:
+    """ipmon: monitor published IP statistics and policy notices."""
+
+
 def _settings(
     data: Path | None, event_log: str | None, database: str | None, **extra: Any
 ) -> Settings:
