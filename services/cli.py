@@ -117,13 +117,15 @@ def worker(
     data: DataOpt = None,
     event_log: LogOpt = None,
     database: DbOpt = None,
+    metrics_port: Annotated[int | None, typer.Option(
+        help="port of this worker's /metrics (default 8001, 0: none)")] = None,
     verbose: bool = False,
 ) -> None:
     """Run a faust projection worker (Kafka -> projections); scale out by partitions."""
     from services.processor.worker import WorkerOptions, run_worker
 
     configure_logging(verbose)
-    s = _settings(data, event_log, database)
+    s = _settings(data, event_log, database, worker_metrics_port=metrics_port)
     run_worker(s, WorkerOptions(batch_size=s.batch_size))
 
 
