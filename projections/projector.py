@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from events.log.port import Record
-from projections import derive, tables
+from projections import derive, schema, tables
 from projections.bulk import delete_keys, insert_rows, keyed_rows
 from projections.rows import BUILDERS, Row, normalise
 
@@ -218,8 +218,8 @@ class Projector:
         self.name = name
 
     def create(self) -> None:
-        """Create any missing projection tables."""
-        tables.create_missing(tables.metadata, self.engine)
+        """Create the tables of a new database; SchemaDrift if they follow other definitions."""
+        schema.ensure(self.engine)
 
     def cursor(self) -> dict[str, int]:
         """The log positions the projections reflect: partition -> last applied offset."""

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from events.log.port import Record
-from projections import tables
+from projections import schema, tables
 from projections.bulk import insert_rows
 from projections.projector import _TABLES, Changes, decode_records, derive_all, insert_ignore
 from projections.rows import Row
@@ -86,4 +86,5 @@ def replay(
                 sa.insert(p),
                 [{"projector": projector, "partition": k, "offset": v} for k, v in latest.items()],
             )
+        schema.stamp(conn)
     return total

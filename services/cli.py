@@ -122,11 +122,17 @@ def worker(
     verbose: bool = False,
 ) -> None:
     """Run a faust projection worker (Kafka -> projections); scale out by partitions."""
+    from projections.schema import SchemaDrift
+    from services.console import refuse
     from services.processor.worker import WorkerOptions, run_worker
 
     configure_logging(verbose)
     s = _settings(data, event_log, database, worker_metrics_port=metrics_port)
-    run_worker(s, WorkerOptions(batch_size=s.batch_size))
+    with _exit_codes():
+        try:
+            run_worker(s, WorkerOptions(batch_size=s.batch_size))
+        except SchemaDrift as exc:
+            refuse(exc)
 
 
 @app.command()
@@ -277,14 +283,19 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
 ) -> None:
     """Print the projections: yearly totals, growth, pilots, notices, alerts."""
+    from projections.schema import SchemaDrift, ensure
     from services.bootstrap import projection_engine
+    from services.console import refuse
     from services.report import collect, print_report
 
     s = _settings(data, event_log, database)
     engine = projection_engine(s.resolved_database_url())
-    from projections.tables import metadata
-
-    metadata.create_all(engine)
+    with _exit_codes():
+        try:
+            ensure(engine)
+        except SchemaDrift as exc:
+            engine.dispose()
+            refuse(exc)
     with engine.connect() as conn:
         if as_json:
             sys.stdout.buffer.write(

@@ -44,6 +44,7 @@ from events.log.port import Position, Record
 from events.streams import STREAMS, stream_of_topic, topic_name
 from projections import tables
 from projections.projector import Changes, Projector
+from projections.schema import SchemaDrift
 from services.alerts.rules import AlertConfig, alert_events, evaluate
 from services.alerts.sinks import AlertSink, LogSink
 from services.metrics import ProjectionCollector, Sources, WorkerMetrics, serve_metrics
@@ -358,7 +359,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings()
     if args.metrics_port is not None:
         settings = settings.model_copy(update={"worker_metrics_port": args.metrics_port})
-    run_worker(settings, options)
+    try:
+        run_worker(settings, options)
+    except SchemaDrift as exc:
+        log.error("%s", exc)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
