@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+
+from events.metrics import catalogue, metric_label
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,3 +50,46 @@ def test_the_overview_csv_keeps_its_revised_column(client: TestClient) -> None:
     rows = [dict(zip(header, line.split(","), strict=True)) for line in lines[1:]]
     pledge = next(r for r in rows if r["metric"] == "ip_pledge_financing_amount")
     assert pledge["revised"] == "True"
+
+
+def test_the_report_fits_80_columns_and_names_metrics_for_people(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "COLUMNS": "80"}
+    ran = cli("run", "--once", "--inbox", str(REPO / "examples" / "inbox"), "--data", str(data),
+              env=env)
+    assert ran.returncode == 0, ran.stderr
+    done = cli("report", "--data", str(data), env=env)
+    assert done.returncode == 0, done.stderr
+    lines = [line.rstrip() for line in done.stdout.splitlines()]
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in done.stdout  # nothing was cut to fit
+    assert "Yearly totals: IP pledge financing, CN (CNY)" in lines
+    assert any("Growth, reported vs computed: IP pledge financing, CN" in ln for ln in lines)
+    # the year-to-date and covered periods of 2023 (January to September) read in full
+    row_2023 = next(ln for ln in lines if ln.split()[:1] == ["2023"] and "(to M9)" in ln)
+    assert "4.95 tn (to M9)" in row_2023 and "2023-M01-M09" in row_2023
+    assert "MISMATCH" in done.stdout
+    machine = cli("report", "--json", "--data", str(data), env=env)
+    totals = json.loads(machine.stdout)["yearly_totals"]
+    assert {t["metric"] for t in totals} == {"ip_pledge_financing_amount",
+                                             "ip_pledge_financing_items"}
+
+
+def test_the_dashboard_names_metrics_from_the_catalogue(client: TestClient) -> None:
+    overview = client.get("/").text
+    assert ">IP pledge financing</a>" in overview
+    assert ">PCT applications</a>" in overview
+    assert 'title="ip_pledge_financing_amount"' in overview  # the id is still at hand
+    page = client.get("/metrics/ip_pledge_financing_amount").text
+    assert "<h1>IP pledge financing <small>CN</small></h1>" in page
+    assert "<code>ip_pledge_financing_amount</code>" in page
+    api = client.get("/api/overview").json()["items"]
+    assert {r["metric"] for r in api} == {"ip_pledge_financing_amount", "pct_applications"}
+
+
+def test_catalogue_names_are_distinct_and_a_metric_without_one_shows_its_id() -> None:
+    named = [m.name for m in catalogue().values() if m.name]
+    assert len(named) > 80
+    assert len(set(named)) == len(named)
+    assert catalogue()["pct_applications"].label == "PCT applications"
+    assert metric_label("not_catalogued_yet") == "not_catalogued_yet"
