@@ -34,6 +34,12 @@ class Metric:
     description: str
     aliases: tuple[str, ...]
     as_of: bool = False
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """What people read: the catalogue's name, or the id of a metric without one."""
+        return self.name or self.id
 
     @property
     def is_money(self) -> bool:
@@ -64,6 +70,7 @@ def _parse(raw: dict[str, object]) -> dict[str, Metric]:
             description=str(spec.get("description", "")),
             aliases=tuple(str(a) for a in aliases),
             as_of=bool(spec.get("as_of", kind == "stock")),
+            name=str(spec.get("name", "")),
         )
     if UNCLASSIFIED not in out:
         raise ValueError(f"metrics.toml: the catalogue must define {UNCLASSIFIED!r}")
@@ -80,6 +87,12 @@ def catalogue() -> dict[str, Metric]:
 def metric_ids() -> frozenset[str]:
     """Every catalogued metric id, `unclassified` included."""
     return frozenset(catalogue())
+
+
+def metric_label(metric_id: str) -> str:
+    """The human name of a metric id; an id the catalogue lacks is shown as it is."""
+    spec = catalogue().get(metric_id)
+    return spec.label if spec is not None else metric_id
 
 
 def get_metric(metric_id: str) -> Metric:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from events import sources as source_catalogue
 from events.log.port import Record
-from projections import derive, tables
+from projections import derive, schema, tables
 from projections.bulk import delete_keys, insert_rows, keyed_rows
 from projections.rows import BUILDERS, Row, normalise
 from projections.vintages import latest_decisions, usable
@@ -243,8 +243,8 @@ class Projector:
         self.sources = sources
 
     def create(self) -> None:
-        """Create any missing projection tables."""
-        tables.create_missing(tables.metadata, self.engine)
+        """Create the tables of a new database; SchemaDrift if they follow other definitions."""
+        schema.ensure(self.engine)
 
     def cursor(self) -> dict[str, int]:
         """The log positions the projections reflect: partition -> last applied offset."""

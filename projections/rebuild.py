@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from events.log.port import Record
 from events.sources import Sources
-from projections import tables
+from projections import schema, tables
 from projections.bulk import insert_rows
 from projections.projector import _TABLES, Changes, decode_records, derive_all, insert_ignore
 from projections.rows import Row
@@ -90,4 +90,5 @@ def replay(
                 sa.insert(p),
                 [{"projector": projector, "partition": k, "offset": v} for k, v in latest.items()],
             )
+        schema.stamp(conn)
     return total

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from events import sources
 from events.log import EventLog
 from events.sources import Sources
 from projections.projector import Projector
+from projections.schema import SchemaDrift
 from services.alerts.config import AlertingConfig, load_alerting
 from services.alerts.delivery import DeliveryStore
 from services.alerts.outbox import Deliveries, Outbox
@@ -258,15 +260,53 @@ def bootstrap(
 
 
 def _build(s: Settings, sinks: list[AlertSink] | None, lock: DataLock | None) -> App:
+    engine, projector = _projections(s, lock)
     log = event_log(s.resolved_event_log_url(), s)
-    engine = projection_engine(s.resolved_database_url())
-    projector = Projector(engine, sources=source_catalogue(s))
-    projector.create()
     config = alerting(s)
     chosen: list[AlertSink] = sinks if sinks is not None else [LogSink()]
     runner = EmbeddedRunner(log, projector, config.rules, chosen, batch_size=s.batch_size)
     outboxes = deliveries(s, config, engine, exclusive=lock is not None)
     return App(s, log, engine, projector, IngestService(log), runner, chosen, lock, outboxes)
+
+
+def _projections(s: Settings, lock: DataLock | None) -> tuple[Engine, Projector]:
+    """The projections' engine and projector; the embedded default rebuilds a drifted schema."""
+    engine = projection_engine(s.resolved_database_url())
+    try:
+        Projector(engine).create()
+    except SchemaDrift as drift:
+        engine.dispose()
+        # only the SQLite store ipmon keeps under its data folder is rebuilt unasked: any
+        # other database may have readers and workers that an operator must stop first
+        if s.database_url is not None:
+            raise
+        rebuild_embedded(s, lock, drift)
+        engine = projection_engine(s.resolved_database_url())
+        Projector(engine).create()
+    return engine, Projector(engine, sources=source_catalogue(s))
+
+
+def rebuild_embedded(s: Settings, lock: DataLock | None, drift: SchemaDrift) -> None:
+    """Replay the log into the embedded projections, holding the data folder meanwhile."""
+    from services.rebuild import rebuild_projections
+
+    held = lock
+    if held is None:
+        try:
+            held = embedded_lock(s)
+        except DataFolderBusy:
+            raise drift from None  # another ipmon writes there: it must be stopped first
+    log = logging.getLogger("ipmon")
+    found = drift.stored[:12] if drift.stored else "none"
+    log.warning("the embedded projections follow another table layout (schema %s, this ipmon "
+                "%s): rebuilding them from the event log", found, drift.expected[:12])
+    try:
+        totals = rebuild_projections(s)
+    finally:
+        if lock is None and held is not None:
+            held.release()
+    log.warning("rebuilt the projections from %d events (%d unreadable)",
+                totals.applied, len(totals.rejected))
 
 
 def in_ci() -> bool:

@@ -36,6 +36,22 @@ LogOpt = Annotated[str | None, typer.Option("--event-log", help="event log URL (
 DbOpt = Annotated[str | None, typer.Option("--database", help="projections database URL")]
 
 
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        typer.echo(f"ipmon {version('ipmon')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="print the version and exit")] = False,
+) -> None:
+    """ipmon: monitor published IP statistics and policy notices."""
+
+
 def _settings(
     data: Path | None, event_log: str | None, database: str | None, **extra: Any
 ) -> Settings:
@@ -101,14 +117,22 @@ def worker(
     data: DataOpt = None,
     event_log: LogOpt = None,
     database: DbOpt = None,
+    metrics_port: Annotated[int | None, typer.Option(
+        help="port of this worker's /metrics (default 8001, 0: none)")] = None,
     verbose: bool = False,
 ) -> None:
     """Run a faust projection worker (Kafka -> projections); scale out by partitions."""
+    from projections.schema import SchemaDrift
+    from services.console import refuse
     from services.processor.worker import WorkerOptions, run_worker
 
     configure_logging(verbose)
-    s = _settings(data, event_log, database)
-    run_worker(s, WorkerOptions(batch_size=s.batch_size))
+    s = _settings(data, event_log, database, worker_metrics_port=metrics_port)
+    with _exit_codes():
+        try:
+            run_worker(s, WorkerOptions(batch_size=s.batch_size))
+        except SchemaDrift as exc:
+            refuse(exc)
 
 
 @app.command()
@@ -259,14 +283,19 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
 ) -> None:
     """Print the projections: yearly totals, growth, pilots, notices, alerts."""
+    from projections.schema import SchemaDrift, ensure
     from services.bootstrap import projection_engine
+    from services.console import refuse
     from services.report import collect, print_report
 
     s = _settings(data, event_log, database)
     engine = projection_engine(s.resolved_database_url())
-    from projections.tables import metadata
-
-    metadata.create_all(engine)
+    with _exit_codes():
+        try:
+            ensure(engine)
+        except SchemaDrift as exc:
+            engine.dispose()
+            refuse(exc)
     with engine.connect() as conn:
         if as_json:
             sys.stdout.buffer.write(

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import Progress
 
 from services.settings import Settings
@@ -50,18 +51,24 @@ def session(settings: Settings, *, verbose: bool = False, exclusive: bool = Fals
     `exclusive` holds the data folder's lock; a folder another process holds ends the
     command with exit code 1 and a message naming that process.
     """
+    from projections.schema import SchemaDrift
     from services.bootstrap import DataFolderBusy, bootstrap
 
     configure_logging(verbose)
     try:
         application = bootstrap(settings, exclusive=exclusive)
-    except DataFolderBusy as exc:
-        err.print(f"[red]error[/] {exc}")
-        raise JobFailed(1) from None
+    except (DataFolderBusy, SchemaDrift) as exc:
+        refuse(exc)
     try:
         yield application
     finally:
         application.close()
+
+
+def refuse(exc: Exception) -> NoReturn:
+    """Print why a command cannot start and end it with exit code 1."""
+    err.print(f"[red]error[/] {escape(str(exc))}", highlight=False)
+    raise JobFailed(1) from None
 
 
 def expand(paths: list[Path]) -> list[Path]:

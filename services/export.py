@@ -53,7 +53,8 @@ class ExportError(ValueError):
 
 def kind(model: type[BaseModel], name: str) -> str:
     """The column kind of a DTO field: decimal, date, instant, int, bool, json or text."""
-    hint = typing.get_type_hints(model)[name]
+    computed = model.model_computed_fields.get(name)
+    hint = computed.return_type if computed else typing.get_type_hints(model)[name]
     args = [a for a in typing.get_args(hint) if a is not type(None)]
     base = args[0] if isinstance(hint, types.UnionType) and len(args) == 1 else hint
     if base is Decimal:
@@ -71,7 +72,8 @@ def kind(model: type[BaseModel], name: str) -> str:
 
 def columns(model: type[BaseModel]) -> list[tuple[str, str]]:
     """The (name, kind) of every column of a dataset's rows."""
-    return [(name, kind(model, name)) for name in model.model_fields]
+    names = [*model.model_fields, *model.model_computed_fields]
+    return [(name, kind(model, name)) for name in names]
 
 
 def _nested(value: Any) -> Any:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
+from events.metrics import metric_label
 from projections import queries
+
+R = TypeVar("R")
 
 
 def human(value: Decimal | None, unit: str = "") -> str:
@@ -43,82 +48,100 @@ def collect(conn: Connection, tolerance: float) -> dict[str, Any]:
     }
 
 
-def render(conn: Connection, tolerance: float) -> Group:
-    """The report as rich tables: totals, growth, pilots, notices, alerts."""
-    yt = Table(title="Yearly totals", title_justify="left")
-    for col in ("metric", "geo", "year", "official", "year to date", "covered", "gap"):
-        yt.add_column(col)
-    for y in queries.yearly_totals(conn):
-        yt.add_row(
-            y.metric,
-            y.geography,
-            str(y.year),
-            human(y.official_value, y.unit),
-            human(y.ytd_value, y.unit) + (f" (to M{y.ytd_through_month})" if y.ytd_value else ""),
-            y.covered_periods or "—",
-            human(y.gap, y.unit),
-        )
-    gt = Table(title="Growth: reported vs computed", title_justify="left")
-    for col in (
-        "metric",
-        "geo",
-        "period",
-        "value",
-        "reported",
-        "computed",
-        "diff",
-        "implied prior",
-        "",
-    ):
-        gt.add_column(col)
-    for g in queries.growth_rates(conn):
-        unit = (
-            "%"
-            if g.change_kind in ("percent", None)
-            else (" pp" if g.change_kind == "percentage_points" else "")
-        )
-        flag = "[bold red]MISMATCH[/]" if g.mismatch(tolerance) else ""
-        gt.add_row(
-            g.metric,
-            g.geography,
-            g.period_key,
-            human(g.value, g.unit),
-            f"{g.reported_change:+}{unit}" if g.reported_change is not None else "—",
-            f"{g.computed_change:+.2f}{unit}" if g.computed_change is not None else "—",
-            f"{g.difference:+.2f}" if g.difference is not None else "—",
-            human(g.implied_prior_value, g.unit),
-            flag,
-        )
-    pt = Table(title="City pilots", title_justify="left")
-    for col in ("program", "city", "level", "status", "since", "previous"):
-        pt.add_column(col)
+def _scaled(value: Decimal | None, unit: str) -> str:
+    """A value as `human` writes it, without the unit the table's title already gives."""
+    return human(value, unit).removesuffix(f" {unit}")
+
+
+def _by_series(rows: Sequence[R]) -> dict[tuple[str, str, str], list[R]]:
+    """Rows grouped by (metric, geography, unit), in their order."""
+    groups: dict[tuple[str, str, str], list[R]] = {}
+    for r in rows:
+        groups.setdefault((r.metric, r.geography, r.unit), []).append(r)  # type: ignore[attr-defined]
+    return groups
+
+
+def _series_table(title: str, key: tuple[str, str, str], columns: Sequence[str]) -> Table:
+    """A table of one series, named for people: 'Yearly totals: IP pledge financing, CN (CNY)'."""
+    metric, geography, unit = key
+    t = Table(title=f"{title}: {metric_label(metric)}, {geography} ({unit})",
+              title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+              collapse_padding=True)
+    for col in columns:
+        # figures never wrap; the few text columns take what width is left
+        t.add_column(col, justify="right", no_wrap=True)
+    return t
+
+
+def yearly_tables(conn: Connection) -> list[Table]:
+    """Yearly totals, one table per series."""
+    out = []
+    for key, rows in _by_series(queries.yearly_totals(conn)).items():
+        t = _series_table("Yearly totals", key, ("year", "official", "year to date", "gap"))
+        t.add_column("covered", overflow="fold")
+        unit = key[2]
+        for y in rows:
+            through = f" (to M{y.ytd_through_month})" if y.ytd_value else ""
+            t.add_row(str(y.year), _scaled(y.official_value, unit),
+                      _scaled(y.ytd_value, unit) + through, _scaled(y.gap, unit),
+                      y.covered_periods or "—")
+        out.append(t)
+    return out
+
+
+def _change_unit(kind: str | None) -> str:
+    return "%" if kind in ("percent", None) else (" pp" if kind == "percentage_points" else "")
+
+
+def growth_tables(conn: Connection, tolerance: float) -> list[Table]:
+    """Reported against computed growth, one table per series."""
+    out = []
+    cols = ("period", "value", "reported", "computed", "diff", "implied\nprior", "")
+    for key, rows in _by_series(queries.growth_rates(conn)).items():
+        t = _series_table("Growth, reported vs computed", key, cols)
+        unit = key[2]
+        for g in rows:
+            u = _change_unit(g.change_kind)
+            t.add_row(
+                g.period_key, _scaled(g.value, unit),
+                f"{g.reported_change:+}{u}" if g.reported_change is not None else "—",
+                f"{g.computed_change:+.2f}{u}" if g.computed_change is not None else "—",
+                f"{g.difference:+.2f}" if g.difference is not None else "—",
+                _scaled(g.implied_prior_value, unit),
+                "[bold red]MISMATCH[/]" if g.mismatch(tolerance) else "",
+            )
+        out.append(t)
+    return out
+
+
+def _text_table(title: str, columns: Sequence[str]) -> Table:
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+              collapse_padding=True)
+    for col in columns:
+        t.add_column(col, overflow="fold")
+    return t
+
+
+def other_tables(conn: Connection) -> list[Table]:
+    """City pilots, policy notices and alerts."""
+    pt = _text_table("City pilots", ("program", "city", "level", "status", "since", "previous"))
     for p in queries.pilots(conn):
-        pt.add_row(
-            p.program,
-            p.city,
-            p.admin_level or "—",
-            p.status,
-            str(p.since),
-            p.previous_status or "—",
-        )
-    nt = Table(title="Policy notices", title_justify="left")
-    for col in ("first seen", "type", "title", "issuers", "number"):
-        nt.add_column(col)
+        pt.add_row(p.program, p.city, p.admin_level or "—", p.status, str(p.since),
+                   p.previous_status or "—")
+    nt = _text_table("Policy notices", ("first seen", "type", "title", "issuers", "number"))
     for n in queries.notices(conn):
-        nt.add_row(
-            str(n.first_published_at),
-            n.type,
-            n.title or f"({n.description})",
-            n.issuer_ids or "—",
-            n.doc_number or "—",
-        )
-    at = Table(title="Alerts", title_justify="left")
-    for col in ("state", "severity", "rule", "message"):
-        at.add_column(col)
+        nt.add_row(str(n.first_published_at), n.type, n.title or f"({n.description})",
+                   (n.issuer_ids or "—").replace(",", ", "), n.doc_number or "—")
+    at = _text_table("Alerts", ("state", "severity", "rule", "message"))
     for a in queries.alerts(conn):
         at.add_row(a.state, a.severity, a.rule, a.message)
+    return [pt, nt, at]
+
+
+def render(conn: Connection, tolerance: float) -> Group:
+    """The report as rich tables: totals, growth, pilots, notices, alerts."""
+    parts: list[Any] = [*yearly_tables(conn), *growth_tables(conn, tolerance), *other_tables(conn)]
     unclassified = queries.unclassified_count(conn)
-    parts: list[Any] = [yt, gt, pt, nt, at]
     if unclassified:
         parts.append(
             f"{unclassified} statistic(s) matched no catalogue metric (metric 'unclassified')"

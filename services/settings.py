@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=0, le=65535)
     api_token: str | None = None
+    worker_metrics_host: str = Field("127.0.0.1", description="where a worker serves /metrics")
+    worker_metrics_port: int = Field(
+        8001, ge=0, le=65535, description="port of a worker's /metrics (0: none)"
+    )
     webhook_urls: list[str] = []
 
     def resolved_event_log_url(self) -> str:

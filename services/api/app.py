@@ -8,14 +8,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.api import dashboard, forms, routes, writes
+from services.api import dashboard, forms, routes, status, writes
 from services.api.context import ApiContext
 from services.api.csrf import same_origin_only
 from services.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
-from services.api.status import ProjectionCollector
 
 STATIC = Path(__file__).with_name("static")
 JSON_PATHS = ("/healthz", "/readyz", "/metrics", "/openapi.json")
@@ -46,8 +45,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
     app.include_router(forms.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(ProjectionCollector(ctx))
+    registry = status.registry(ctx)
 
     @app.get("/metrics", include_in_schema=True, tags=["ops"],
              response_class=Response, responses={200: {"content": {"text/plain": {}}}})

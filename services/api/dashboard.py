@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from events.metrics import catalogue
+from events.metrics import catalogue, metric_label
 from projections import queries
 from services.api import actions, csrf
 from services.api.charts import build_chart
@@ -44,6 +44,8 @@ def env() -> Environment:
         )
         _env.filters["human"] = fmt_value
         _env.filters["signed"] = fmt_signed
+        # people read the catalogue's names; ids stay in URLs, forms and the JSON API
+        _env.filters["metric_name"] = metric_label
         _env.globals["qs"] = _qs
         # only http(s) URLs become links; older events may hold others
         _env.tests["web_url"] = is_web_url

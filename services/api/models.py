@@ -12,6 +12,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    computed_field,
     model_validator,
 )
 
@@ -81,7 +82,14 @@ class OverviewRow(queries.SeriesLatest):
     """The latest figure of a series, flagged where reported and computed growth disagree."""
 
     mismatch: bool
-    revised: bool
+
+    # a computed field, not a declared one: the parent's `revised` property already says it,
+    # and a field of that name would shadow the property (pydantic warns on import)
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def revised(self) -> bool:
+        """True when the latest vintage changed the value of an earlier one."""
+        return super().revised
 
 
 class GrowthOut(queries.GrowthRate):

@@ -172,9 +172,7 @@ def overview_page(
     """The overview rows of one page of series."""
     latest, total = queries.latest_page(conn, metric, geography, limit, offset)
     rows = [
-        models.OverviewRow(**r.model_dump(), mismatch=_mismatch(r, ctx.growth_tolerance_pp),
-                           revised=r.previous_event_id is not None
-                           and r.previous_value != r.value)
+        models.OverviewRow(**r.model_dump(), mismatch=_mismatch(r, ctx.growth_tolerance_pp))
         for r in latest
     ]
     return _page(rows, total, limit, offset)

@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from typing import Any, cast
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -39,13 +41,15 @@ from events.codec import DecodeError, decode
 from events.envelope import utcnow
 from events.log.kafka import KafkaEventLog, partition_label, record_ids
 from events.log.port import Position, Record
-from events.sources import Sources
+from events.sources import Sources as SourceCatalogue
 from events.streams import STREAMS, stream_of_topic, topic_name
 from projections import tables
 from projections.projector import Changes, Projector
+from projections.schema import SchemaDrift
 from services.alerts.evaluate import alert_events, evaluate
 from services.alerts.rules import AlertConfig
 from services.alerts.sinks import AlertSink, LogSink
+from services.metrics import ProjectionCollector, Sources, WorkerMetrics, serve_metrics
 from services.processor.common import dead_letters, deliver
 from services.settings import Settings
 
@@ -74,9 +78,10 @@ class BatchProcessor:
     alert_config: AlertConfig = field(default_factory=AlertConfig)
     sinks: Sequence[AlertSink] = ()
     projector_name: str = "main"
-    sources: Sources | None = None
+    sources: SourceCatalogue | None = None
     clock: Callable[[], datetime] = utcnow
     attempts: int = 5
+    metrics: WorkerMetrics | None = None
 
     def __post_init__(self) -> None:
         self.projector = Projector(self.engine, self.projector_name, self.sources)
@@ -96,8 +101,9 @@ class BatchProcessor:
     def process(self, records: Sequence[Record]) -> Changes:
         """Apply one batch; retried whole when the database reports a transient failure."""
         for attempt in range(1, self.attempts + 1):
+            started = time.perf_counter()
             try:
-                return self._process(records)
+                changes = self._process(records)
             except DBAPIError as exc:
                 # a conflict with another worker during a rebalance or a dropped connection:
                 # the transaction rolled back, so the batch can simply run again
@@ -105,6 +111,11 @@ class BatchProcessor:
                 if attempt == self.attempts or not transient:
                     raise
                 log.warning("batch failed (%s), attempt %d; retrying", exc.orig, attempt)
+                continue
+            if self.metrics is not None:
+                self.metrics.observe(changes.applied, changes.skipped, len(changes.rejected),
+                                     time.perf_counter() - started)
+            return changes
         raise AssertionError("unreachable")
 
     def _process(self, records: Sequence[Record]) -> Changes:
@@ -217,6 +228,7 @@ def create_app(
     settings: Settings,
     options: WorkerOptions | None = None,
     processor: BatchProcessor | None = None,
+    metrics: WorkerMetrics | None = None,
 ) -> Any:
     """The faust app: one agent over every stream topic, projecting micro-batches."""
     import faust
@@ -235,7 +247,7 @@ def create_app(
         )
         processor = BatchProcessor(
             engine, event_log, alerting(settings).rules, [LogSink()], opts.projector,
-            attempts=opts.attempts, sources=source_catalogue(settings),
+            attempts=opts.attempts, metrics=metrics, sources=source_catalogue(settings),
         )
     batches = processor
     app = faust.App(
@@ -296,21 +308,43 @@ def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None
     """Run one worker until interrupted: `ipmon worker`."""
     import faust
 
-    from services.bootstrap import alerting, deliveries, projection_engine
+    from services.bootstrap import alerting, deliveries, event_log, projection_engine
 
     opts = options or WorkerOptions()
-    app = create_app(settings, opts)
+    registry = CollectorRegistry(auto_describe=False)
+    app = create_app(settings, opts, metrics=WorkerMetrics(registry))
     # beside the agent: the outboxes of the webhook receivers, one worker delivering each
     engine = projection_engine(settings.resolved_database_url())
     outboxes = deliveries(settings, alerting(settings), engine, exclusive=False)
     if outboxes is not None:
         outboxes.start(Projector(engine, opts.projector).cursor())
+    # the scrape reads the log's head through a log of its own, off the batches' producer
+    reader = event_log(settings.resolved_event_log_url(), settings)
+    store = outboxes.store if outboxes is not None else None
+    registry.register(ProjectionCollector(Sources(engine, reader, opts.projector, delivery=store)))
+    stop_metrics = _serve(registry, settings)
     try:
         faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()
     finally:
+        stop_metrics()
         if outboxes is not None:
             outboxes.close()
+        reader.close()
         engine.dispose()
+
+
+def _serve(registry: CollectorRegistry, settings: Settings) -> Callable[[], None]:
+    host, port = settings.worker_metrics_host, settings.worker_metrics_port
+    if port == 0:
+        return lambda: None
+    try:
+        return serve_metrics(registry, host, port)
+    except OSError as exc:
+        # a second worker on the same host with the same port: it still projects, and the
+        # missing target shows as down in Prometheus
+        log.error("cannot serve /metrics on %s:%d (%s); set IPMON_WORKER_METRICS_PORT",
+                  host, port, exc)
+        return lambda: None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -319,12 +353,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=WorkerOptions.batch_size)
     parser.add_argument("--within", type=float, default=WorkerOptions.within_s)
     parser.add_argument("--session-timeout", type=float, default=WorkerOptions.session_timeout_s)
+    parser.add_argument("--metrics-port", type=int, default=None, help="0 serves no /metrics")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     options = WorkerOptions(
         batch_size=args.batch_size, within_s=args.within, session_timeout_s=args.session_timeout
     )
-    run_worker(Settings(), options)
+    settings = Settings()
+    if args.metrics_port is not None:
+        settings = settings.model_copy(update={"worker_metrics_port": args.metrics_port})
+    try:
+        run_worker(settings, options)
+    except SchemaDrift as exc:
+        log.error("%s", exc)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

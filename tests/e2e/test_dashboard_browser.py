@@ -25,7 +25,7 @@ def test_overview_renders_series_and_mismatch_badge(
     page.goto(server.url + "/")
     rows = page.locator("#overview tbody tr")
     assert rows.count() == 2
-    first = rows.filter(has_text="ip_pledge_financing_amount")
+    first = rows.filter(has_text="IP pledge financing")
     assert "130" in first.locator("td.num").first.inner_text()
     assert first.locator(".badge.mismatch").is_visible()
     shot = tmp_path / "overview.png"

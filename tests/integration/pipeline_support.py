@@ -61,6 +61,8 @@ def worker_env(bootstrap: str, database_url: str, prefix: str, group: str) -> di
         IPMON_KAFKA_PARTITIONS=str(PARTITIONS),
         IPMON_KAFKA_REPLICATION="1",
         IPMON_KAFKA_GROUP=group,
+        # workers of one test share a host: none serves /metrics unless a test asks for it
+        IPMON_WORKER_METRICS_PORT="0",
     )
     return env
 

@@ -229,11 +229,11 @@ def test_readiness_follows_the_projections(app: App, client: TestClient) -> None
 
 def test_prometheus_metrics(client: TestClient) -> None:
     text = client.get("/metrics").text
-    assert 'ipmon_events_applied{stream="statistics"} 5.0' in text
+    assert 'ipmon_events_applied_total{stream="statistics"} 5.0' in text
     assert 'ipmon_projection_lag{partition="all"} 0.0' in text
     assert "ipmon_newest_event_age_seconds" in text
     assert 'ipmon_alerts_firing{severity="warning"}' in text
-    assert "ipmon_deadletters 0.0" in text
+    assert "ipmon_deadletters_total 0.0" in text
 
 
 def test_openapi_document_lists_the_endpoints(client: TestClient) -> None:
