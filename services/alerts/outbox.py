@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -31,9 +31,9 @@ from events.log import EventLog, Record, advance
 from projections import queries
 from projections.rows import alert_event
 from services.alerts.config import NotifyConfig, WebhookConfig
-from services.alerts.delivery import DeliveryStore, Settled
+from services.alerts.delivery import AlertKey, DeliveryStore, Settled
 from services.alerts.notify import latest_per_key, select
-from services.alerts.webhook import Notification, notifications, post
+from services.alerts.webhook import Notification, WebhookChannel
 from services.weburl import redact
 
 log = logging.getLogger("ipmon.alerts.webhook")
@@ -63,9 +63,30 @@ def redact_http_logs() -> None:
         httpx_log.addFilter(RedactUrls())
 
 
+class Channel(Protocol):
+    """How one kind of receiver is told: its notifications, one POST, what to re-send."""
+
+    @property
+    def resend_s(self) -> float | None:
+        """How often firing alerts are told again (None: never)."""
+        ...
+
+    def notifications(self, rows: Sequence[dict[str, Any]]) -> list[Notification]:
+        """The notifications of the rows the policy selected."""
+        ...
+
+    def resend(self, keys: Sequence[AlertKey]) -> list[Notification]:
+        """Notifications that tell again the alerts the receiver was told are firing."""
+        ...
+
+    def post(self, client: httpx.Client, n: Notification) -> tuple[str, str]:
+        """POST once: ("sent", ""), ("refused", why) or ("failed", why)."""
+        ...
+
+
 @dataclass
 class Outbox:
-    """Delivers the `alerts` stream to one webhook receiver."""
+    """Delivers the `alerts` stream to one receiver (a webhook unless `channel` says)."""
 
     config: WebhookConfig
     notify: NotifyConfig
@@ -78,12 +99,16 @@ class Outbox:
     clock: Callable[[], float] = time.time
     holder: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
     idle: threading.Event = field(default_factory=threading.Event)
+    channel: Channel | None = None
 
     def __post_init__(self) -> None:
         self.name = self.config.receiver
         redact_http_logs()
         self.client = httpx.Client(timeout=self.config.timeout_s)
         self.shown = f"{self.name} ({redact(self.config.url)})"
+        self.via: Channel = self.channel or WebhookChannel(
+            self.config, self.notify, self.external_url)
+        self.resent_at = float("-inf")  # a (re)started process re-asserts at once
 
     def register(self, cursor: dict[str, int]) -> None:
         """A receiver seen for the first time starts at `cursor` (the projections' one)."""
@@ -96,6 +121,8 @@ class Outbox:
             while not stop.is_set():
                 try:
                     busy = self._holds() and self.step(stop)
+                    if self._due():
+                        self.resend()
                 except Exception:  # a broken step is retried; it must not end delivery
                     log.exception("webhook %s: delivery step failed", self.shown)
                     busy = False
@@ -110,6 +137,23 @@ class Outbox:
         if self.exclusive:
             return True
         return self.store.hold_lease(self.name, self.holder, self.notify.lease_s, self.clock())
+
+    def _due(self) -> bool:
+        every = self.via.resend_s
+        return every is not None and self.clock() - self.resent_at >= every and self._holds()
+
+    def resend(self) -> int:
+        """Tell again every alert the receiver was told is firing; the alerts re-sent."""
+        self.resent_at = self.clock()
+        done = 0
+        for n in self.via.resend(self.store.firing(self.name)):
+            outcome, reason = self.via.post(self.client, n)
+            if outcome != "sent":  # the next round tries again, well before they lapse
+                log.warning("%s: re-send failed (%s)", self.shown, reason)
+                return done
+            done += len(n.states)
+            self.store.count(self.name, "resent")
+        return done
 
     def step(self, stop: threading.Event) -> bool:
         """Deliver one batch of alert events; False when there was nothing (or we stopped)."""
@@ -133,14 +177,14 @@ class Outbox:
             states = {(a.rule, a.key): a for a in queries.alerts(conn, list(latest))}
         told = self.store.notified(self.name, latest)
         chosen = select(latest, states, told, datetime.fromtimestamp(self.clock(), UTC))
-        return notifications(chosen, self.config, self.notify, self.external_url)
+        return self.via.notifications(chosen)
 
     def _settle(self, n: Notification, stop: threading.Event) -> bool:
         """Post until acknowledged or given up; False if stopping (or the lease was lost)."""
         cfg, delay = self.config, self.config.backoff_s
         settled = Settled(self.name, n.key, n.states)
         while True:
-            outcome, reason = post(self.client, cfg, n)
+            outcome, reason = self.via.post(self.client, n)
             now = self.clock()
             if outcome == "sent":
                 self.store.acknowledged(settled)

@@ -26,7 +26,8 @@ ZERO_TIME = "0001-01-01T00:00:00Z"  # Alertmanager's "no end time"
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
-def _rfc3339(text: str | None) -> str:
+def rfc3339(text: str | None) -> str:
+    """An ISO timestamp as Alertmanager writes it (UTC, `Z`); its zero time if unreadable."""
     if not text:
         return ZERO_TIME
     try:
@@ -52,8 +53,8 @@ def am_alert(row: dict[str, Any], external_url: str) -> dict[str, Any]:
         "severity": row.get("severity") or "warning",
         "source": "ipmon",
     }
-    started = _rfc3339(row.get("raised_at") or row.get("recorded_at"))
-    ended = _rfc3339(row.get("recorded_at")) if resolved else ZERO_TIME
+    started = rfc3339(row.get("raised_at") or row.get("recorded_at"))
+    ended = rfc3339(row.get("recorded_at")) if resolved else ZERO_TIME
     status = "resolved" if resolved else "firing"
     fingerprint = alert_fingerprint(row["rule"], row["key"])
     return {
@@ -99,8 +100,6 @@ def alertmanager_payload(
     }
 
 
-
-
 @dataclass(frozen=True)
 class Notification:
     """One POST's body, its idempotency key and the alert states it tells the receiver."""
@@ -136,17 +135,43 @@ def notifications(
     return out
 
 
+@dataclass(frozen=True)
+class WebhookChannel:
+    """Tells a webhook receiver in the Alertmanager webhook format; nothing to re-send."""
+
+    config: WebhookConfig
+    notify: NotifyConfig
+    external_url: str
+    resend_s: float | None = None
+
+    def notifications(self, rows: Sequence[dict[str, Any]]) -> list[Notification]:
+        """The notifications of selected rows, grouped by `notify.group_by`."""
+        return notifications(rows, self.config, self.notify, self.external_url)
+
+    def resend(self, keys: Sequence[AlertKey]) -> list[Notification]:
+        """A webhook keeps what it was told: never anything to re-send."""
+        return []
+
+    def post(self, client: httpx.Client, n: Notification) -> tuple[str, str]:
+        """POST the notification once."""
+        return post(client, self.config, n)
+
+
 def _status(row: dict[str, Any]) -> str:
     return "resolved" if row["event_type"] == "AlertResolved" else "firing"
 
 
-def post(client: httpx.Client, config: WebhookConfig, n: Notification) -> tuple[str, str]:
+def post(
+    client: httpx.Client, config: WebhookConfig, n: Notification, *,
+    url: str | None = None, body: Any = None,
+) -> tuple[str, str]:
     """POST once: ("sent", ""), ("refused", why) for a final no, or ("failed", why)."""
     headers = {"Idempotency-Key": n.key}
     if config.bearer_token:
         headers["Authorization"] = f"Bearer {config.bearer_token}"
     try:
-        r = client.post(config.url, json=n.payload, headers=headers, timeout=config.timeout_s)
+        r = client.post(url or config.url, json=n.payload if body is None else body,
+                        headers=headers, timeout=config.timeout_s)
     except httpx.HTTPError as exc:
         # httpx puts the URL, credentials included, into some messages
         return "failed", type(exc).__name__ + _without_url(str(exc), config.url)
