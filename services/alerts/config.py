@@ -1,4 +1,4 @@
-"""The alerting config file: rule defaults, per-rule overrides, grouping and webhooks.
+"""The alerting config file: rule defaults, per-rule overrides, grouping and receivers.
 
 ```toml
 [defaults]            # applied to every rule before its own table
@@ -84,13 +84,14 @@ class WebhookConfig(_Strict):
 class AlertmanagerConfig(WebhookConfig):
     """One Alertmanager that ipmon pushes its alerts to, and how often it re-sends them."""
 
-    url: str = Field(pattern=r"^https?://[^?#]+$")  # the base URL, without /api/v2/alerts
+    url: str = Field(pattern=r"^https?://[^?#]+$")  # the base URL (/api/v2/alerts optional)
     resend_s: float = Field(60.0, gt=0, le=3600)
 
     @property
     def alerts_url(self) -> str:
         """Where alerts are posted: the v2 API under the base URL."""
-        return self.url.rstrip("/") + "/api/v2/alerts"
+        base = self.url.rstrip("/")
+        return base if base.endswith("/api/v2/alerts") else base + "/api/v2/alerts"
 
     @property
     def horizon_s(self) -> float:
