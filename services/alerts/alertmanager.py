@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from projections import queries
 from services.alerts.config import AlertmanagerConfig
 from services.alerts.delivery import AlertKey
+from services.alerts.provenance import with_provenance
 from services.alerts.webhook import SEVERITY_RANK, Notification, post, rfc3339
 
 CHUNK = 500  # alerts per POST: a replay can resolve thousands at once
@@ -38,34 +39,13 @@ def alert_labels(rule: str, key: str, severity: str) -> dict[str, str]:
     return labels
 
 
-def provenance(conn: Connection, rule: str, key: str, evidence: Sequence[str]) -> dict[str, str]:
-    """The sentence and the document behind an alert's first piece of evidence that has them."""
-    for event_id in evidence:
-        found = queries.observation(conn, event_id)
-        if found is not None:
-            document_id, sentence = found.document_id, found.sentence
-        else:  # a notice's evidence is one of its mentions
-            mention = next((m for m in queries.notice_mentions(conn, key)
-                            if m.event_id == event_id), None) if rule == "notice_issued" else None
-            if mention is None:
-                continue
-            document_id, sentence = mention.document_id, mention.sentence
-        doc = queries.document(conn, document_id) if document_id else None
-        out = {"sentence": sentence or "", "document": (doc.title or "") if doc else "",
-               "document_url": (doc.url or "") if doc else ""}
-        return {k: v for k, v in out.items() if v}
-    return {}
-
-
-def postable(
-    row: dict[str, Any], context: dict[str, str], external_url: str,
-) -> dict[str, Any]:
+def postable(row: dict[str, Any], external_url: str) -> dict[str, Any]:
     """One alert lifecycle row as a v2 postable alert; a firing one has no `endsAt` yet."""
     severity = row.get("severity") or "warning"
     started = rfc3339(row.get("raised_at") or row.get("recorded_at"))
     alert: dict[str, Any] = {
         "labels": alert_labels(row["rule"], row["key"], severity),
-        "annotations": {"summary": row.get("message") or row["rule"], **context,
+        "annotations": {"summary": row.get("message") or row["rule"], **row.get("context", {}),
                         "evidence": ",".join(str(e) for e in row.get("evidence") or ())},
         "startsAt": started,
         "generatorURL": f"{external_url.rstrip('/')}/alerts",
@@ -122,14 +102,11 @@ class AlertmanagerChannel:
 
     def _batches(self, rows: Sequence[dict[str, Any]]) -> list[Notification]:
         out = []
-        with self.projections.connect() as conn:
-            for start in range(0, len(rows), CHUNK):
-                chunk = rows[start:start + CHUNK]
-                alerts = [postable(r, provenance(conn, r["rule"], r["key"],
-                                                 r.get("evidence") or ()), self.external_url)
-                          for r in chunk]
-                states = {(r["rule"], r["key"]): _status(r) for r in chunk}
-                out.append(Notification({"alerts": alerts}, _key(alerts), states))
+        for start in range(0, len(rows), CHUNK):
+            chunk = with_provenance(self.projections, rows[start:start + CHUNK])
+            alerts = [postable(r, self.external_url) for r in chunk]
+            states = {(r["rule"], r["key"]): _status(r) for r in chunk}
+            out.append(Notification({"alerts": alerts}, _key(alerts), states))
         return out
 
     def post(self, client: httpx.Client, n: Notification) -> tuple[str, str]:
