@@ -12,7 +12,8 @@ severity = "critical"
 enabled = false
 
 [notify]
-group_by = ["rule"]   # one notification per rule per batch; [] = one per batch
+group_by = ["rule"]   # one notification per rule per batch; [] = one per batch;
+                      # ["document"]: one per document ("5 alerts from <title>")
 
 [[webhooks]]
 name = "ops"          # labels its metrics and log lines (default: host:port/path)
@@ -44,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from events.types import Severity
 from services.alerts.rules import AlertConfig, RuleConfig, default_rules
 
-GroupLabel = Literal["rule", "severity", "status"]
+GroupLabel = Literal["rule", "severity", "status", "document"]
 
 
 class _Strict(BaseModel):

@@ -107,7 +107,7 @@ class Outbox:
         self.client = httpx.Client(timeout=self.config.timeout_s)
         self.shown = f"{self.name} ({redact(self.config.url)})"
         self.via: Channel = self.channel or WebhookChannel(
-            self.config, self.notify, self.external_url)
+            self.config, self.notify, self.external_url, self.projections)
         self.resent_at = float("-inf")  # a (re)started process re-asserts at once
 
     def register(self, cursor: dict[str, int]) -> None:

@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import Engine
 
 from services.alerts.config import NotifyConfig, WebhookConfig
 from services.alerts.delivery import AlertKey
+from services.alerts.provenance import with_provenance
 from services.weburl import redact
 
 log = logging.getLogger("ipmon.alerts.webhook")
@@ -62,6 +64,7 @@ def am_alert(row: dict[str, Any], external_url: str) -> dict[str, Any]:
         "labels": labels,
         "annotations": {
             "summary": row.get("message") or "",
+            **row.get("context", {}),
             "evidence": ",".join(str(e) for e in row.get("evidence") or ()),
             "idempotency_key": f"{fingerprint}:{status}:{ended if resolved else started}",
         },
@@ -119,15 +122,20 @@ def notifications(
     for a in rows:
         if SEVERITY_RANK.get(a.get("severity") or "warning", 1) < floor:
             continue
-        status = "resolved" if a["event_type"] == "AlertResolved" else "firing"
-        label = {"rule": a["rule"], "severity": a.get("severity") or "warning", "status": status}
+        label = {"rule": a["rule"], "severity": a.get("severity") or "warning",
+                 "status": _status(a), "document": a.get("context", {}).get("document", "")}
         groups.setdefault(tuple(label[g] for g in notify.group_by), []).append(a)
     out = []
     for values, members in groups.items():
+        group_labels: dict[str, str] = dict(zip(notify.group_by, values, strict=True))
         payload = alertmanager_payload(
             members, receiver=notify.receiver, external_url=external_url,
-            group_labels=dict(zip(notify.group_by, values, strict=True)),
+            group_labels=group_labels,
         )
+        title = group_labels.get("document")
+        if title and "summary" not in payload["commonAnnotations"]:
+            n = len(members)  # what a chat message or a mail subject can show
+            payload["commonAnnotations"]["summary"] = f"{n} alert{'s' * (n != 1)} from {title}"
         keys = sorted(a["annotations"]["idempotency_key"] for a in payload["alerts"])
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
         states = {(a["rule"], a["key"]): _status(a) for a in members}
@@ -142,10 +150,13 @@ class WebhookChannel:
     config: WebhookConfig
     notify: NotifyConfig
     external_url: str
+    projections: Engine | None = None  # where the sentence and document of an alert are
     resend_s: float | None = None
 
     def notifications(self, rows: Sequence[dict[str, Any]]) -> list[Notification]:
         """The notifications of selected rows, grouped by `notify.group_by`."""
+        if self.projections is not None:
+            rows = with_provenance(self.projections, rows)
         return notifications(rows, self.config, self.notify, self.external_url)
 
     def resend(self, keys: Sequence[AlertKey]) -> list[Notification]:
