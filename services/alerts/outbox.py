@@ -120,9 +120,10 @@ class Outbox:
         try:
             while not stop.is_set():
                 try:
-                    busy = self._holds() and self.step(stop)
+                    # before the step, so a restart re-asserts what was told at once
                     if self._due():
                         self.resend()
+                    busy = self._holds() and self.step(stop)
                 except Exception:  # a broken step is retried; it must not end delivery
                     log.exception("webhook %s: delivery step failed", self.shown)
                     busy = False
