@@ -147,3 +147,23 @@ def test_an_alertmanager_down_at_first_gets_the_alert_once_it_is_up(
         assert box.store.oldest_pending() == {}
     finally:
         app.close()
+
+
+def test_a_restarted_alertmanager_gets_the_firing_alerts_back(
+    tmp_path: Path, later_alertmanager: infra.Alertmanager, geo: str,
+) -> None:
+    later_alertmanager.start()
+    app, box = pushing(tmp_path, later_alertmanager.url, resend_s=1)
+    try:
+        project(app, mismatch(geo))
+        assert wait_until(lambda: later_alertmanager.query(f"geography={geo}"))
+        # Alertmanager keeps silences and its notification log on disk, alerts only in memory
+        later_alertmanager.stop()
+        resends = box.store.stats().get(("am", "resent"), 0)
+        later_alertmanager.start()
+        back = wait_until(lambda: box.store.stats().get(("am", "resent"), 0) > resends
+                          and later_alertmanager.query(f"geography={geo}"))
+        assert [a["labels"]["alertname"] for a in back] == ["growth_mismatch"]
+        assert box.store.stats()[("am", "sent")] == 1  # back by a re-send, not a new one
+    finally:
+        app.close()
