@@ -32,35 +32,12 @@ from projections import queries
 from projections.rows import alert_event
 from services.alerts.config import NotifyConfig, WebhookConfig
 from services.alerts.delivery import AlertKey, DeliveryStore, Settled
+from services.alerts.httplog import redact_http_logs
 from services.alerts.notify import latest_per_key, select
 from services.alerts.webhook import Notification, WebhookChannel
 from services.weburl import redact
 
 log = logging.getLogger("ipmon.alerts.webhook")
-
-
-class RedactUrls(logging.Filter):
-    """Strips credentials and queries from URLs that httpx logs with each request."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite URL arguments in place; never drops a record."""
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                redact(str(a)) if isinstance(a, httpx.URL) or _is_url(a) else a
-                for a in record.args
-            )
-        return True
-
-
-def _is_url(value: object) -> bool:
-    return isinstance(value, str) and "://" in value
-
-
-def redact_http_logs() -> None:
-    """Make httpx's request log lines safe to show (idempotent)."""
-    httpx_log = logging.getLogger("httpx")
-    if not any(isinstance(f, RedactUrls) for f in httpx_log.filters):
-        httpx_log.addFilter(RedactUrls())
 
 
 class Channel(Protocol):
@@ -121,7 +98,7 @@ class Outbox:
             while not stop.is_set():
                 try:
                     # before the step, so a restart re-asserts what was told at once
-                    if self._due():
+                    if self.resend_due():
                         self.resend()
                     busy = self._holds() and self.step(stop)
                 except Exception:  # a broken step is retried; it must not end delivery
@@ -139,7 +116,8 @@ class Outbox:
             return True
         return self.store.hold_lease(self.name, self.holder, self.notify.lease_s, self.clock())
 
-    def _due(self) -> bool:
+    def resend_due(self) -> bool:
+        """Whether `resend_s` has passed since the last re-send (and the lease is held)."""
         every = self.via.resend_s
         return every is not None and self.clock() - self.resent_at >= every and self._holds()
 

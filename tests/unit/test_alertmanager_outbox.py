@@ -104,12 +104,12 @@ def test_a_firing_alert_ends_four_re_sends_after_each_send(app: App) -> None:
     assert alert["labels"]["alertname"] == "growth_mismatch"
     assert alert["startsAt"] == at(NOW.timestamp())
     assert alert["endsAt"] == at(clock.now + 240)
-    assert box._due() is True  # a process re-asserts at its start what was told
+    assert box.resend_due() is True  # a process re-asserts at its start what was told
     assert box.resend() == 1
     clock.now += 59
-    assert box._due() is False
+    assert box.resend_due() is False
     clock.now += 1
-    assert box._due() is True
+    assert box.resend_due() is True
     assert box.resend() == 1
     assert am.bodies[2][0]["endsAt"] == at(clock.now + 240)
     assert am.bodies[2][0]["startsAt"] == alert["startsAt"]
