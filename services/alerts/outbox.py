@@ -30,7 +30,7 @@ from events.codec import DecodeError, to_dict
 from events.log import EventLog, Record, advance
 from projections import queries
 from projections.rows import alert_event
-from services.alerts.config import NotifyConfig, WebhookConfig
+from services.alerts.config import AlertmanagerConfig, NotifyConfig, WebhookConfig
 from services.alerts.delivery import AlertKey, DeliveryStore, Settled
 from services.alerts.httplog import redact_http_logs
 from services.alerts.notify import latest_per_key, select
@@ -82,7 +82,8 @@ class Outbox:
         self.name = self.config.receiver
         redact_http_logs()
         self.client = httpx.Client(timeout=self.config.timeout_s)
-        self.shown = f"{self.name} ({redact(self.config.url)})"
+        kind = "alertmanager" if isinstance(self.config, AlertmanagerConfig) else "webhook"
+        self.shown = f"{kind} {self.name} ({redact(self.config.url)})"
         self.via: Channel = self.channel or WebhookChannel(
             self.config, self.notify, self.external_url, self.projections)
         self.resent_at = float("-inf")  # a (re)started process re-asserts at once
@@ -90,7 +91,7 @@ class Outbox:
     def register(self, cursor: dict[str, int]) -> None:
         """A receiver seen for the first time starts at `cursor` (the projections' one)."""
         if self.store.register(self.name, cursor, self.clock()):
-            log.info("webhook %s: new receiver, notified from here on", self.shown)
+            log.info("%s: new receiver, notified from here on", self.shown)
 
     def run(self, stop: threading.Event) -> None:
         """Deliver until `stop` is set, then give the lease up."""
@@ -102,7 +103,7 @@ class Outbox:
                         self.resend()
                     busy = self._holds() and self.step(stop)
                 except Exception:  # a broken step is retried; it must not end delivery
-                    log.exception("webhook %s: delivery step failed", self.shown)
+                    log.exception("%s: delivery step failed", self.shown)
                     busy = False
                 if not busy:
                     stop.wait(self.notify.poll_s)
@@ -169,17 +170,17 @@ class Outbox:
                 self.store.acknowledged(settled)
                 return True
             if outcome == "refused":
-                log.error("webhook %s refused a notification (%s): kept as a dead letter",
+                log.error("%s refused a notification (%s): kept as a dead letter",
                           self.shown, reason)
                 self.store.dead_lettered(settled, n.payload, f"refused: {reason}", now)
                 return True
             first = self.store.failed(self.name, n.key, reason, now)
             if now - first >= cfg.dead_letter_after_s:
-                log.error("webhook %s: undelivered for %.0fs (%s): kept as a dead letter",
+                log.error("%s: undelivered for %.0fs (%s): kept as a dead letter",
                           self.shown, now - first, reason)
                 self.store.dead_lettered(settled, n.payload, f"expired: {reason}", now)
                 return True
-            log.warning("webhook %s: attempt failed (%s); retrying in %.1fs",
+            log.warning("%s: attempt failed (%s); retrying in %.1fs",
                         self.shown, reason, delay)
             if stop.wait(delay) or not self._holds():
                 return False
