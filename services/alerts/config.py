@@ -136,7 +136,10 @@ class AlertConfigError(ValueError):
 def _merge(base: RuleConfig, *overrides: RuleOverride) -> RuleConfig:
     values = base.model_dump()
     for o in overrides:
-        values.update(o.model_dump(exclude_none=True))
+        given = o.model_dump(exclude_none=True)
+        # per-metric thresholds add to the built-in ones instead of replacing them all
+        given["thresholds"] = {**values["thresholds"], **given.get("thresholds", {})}
+        values.update(given)
     return RuleConfig(**values)
 
 
