@@ -29,6 +29,10 @@ def runner(tmp_path: Path) -> Iterator[EmbeddedRunner]:
     engine.dispose()
 
 
+# a metric without a built-in growth threshold: the default ±30 % applies to it
+UNUSUAL = "pct_applications"
+
+
 def firing(runner: EmbeddedRunner) -> dict[tuple[str, str], queries.Alert]:
     with runner.projector.engine.connect() as conn:
         return {(a.rule, a.key): a for a in queries.alerts(conn) if a.state != "resolved"}
@@ -86,9 +90,22 @@ def test_tolerance_and_threshold_are_configurable(tmp_path: Path) -> None:
     strict = EmbeddedRunner(log, projector, AlertConfig.with_thresholds(0.1, 5.0))
     log.append(
         [
-            statistic(period="2019", value="1000", doc=1, published=date(2020, 1, 20)),
             statistic(
-                period="2020", value="1104", change="+10%", doc=2, published=date(2021, 1, 20)
+                UNUSUAL,
+                period="2019",
+                value="1000",
+                doc=1,
+                unit="count",
+                published=date(2020, 1, 20),
+            ),
+            statistic(
+                UNUSUAL,
+                period="2020",
+                value="1104",
+                change="+10%",
+                doc=2,
+                unit="count",
+                published=date(2021, 1, 20),
             ),
         ]
     )
@@ -102,18 +119,18 @@ def test_tolerance_and_threshold_are_configurable(tmp_path: Path) -> None:
 def test_unusual_growth_fires_above_30_percent(runner: EmbeddedRunner) -> None:
     runner.log.append(
         [
-            statistic(period="2021", value="500", change="+43.9%", doc=1),
-            statistic(period="2022", value="510", change="+2%", doc=2),
+            statistic(UNUSUAL, period="2021", value="500", change="+43.9%", doc=1, unit="count"),
+            statistic(UNUSUAL, period="2022", value="510", change="+2%", doc=2, unit="count"),
         ]
     )
     runner.catch_up()
     rules = {(r, k) for r, k in firing(runner)}
-    assert ("growth_unusual", "ip_pledge_financing_amount|CN|2021") in rules
-    assert ("growth_unusual", "ip_pledge_financing_amount|CN|2022") not in rules
+    assert ("growth_unusual", "pct_applications|CN|2021") in rules
+    assert ("growth_unusual", "pct_applications|CN|2022") not in rules
 
 
 def test_same_condition_twice_is_one_alert(runner: EmbeddedRunner) -> None:
-    events = [statistic(period="2021", value="500", change="+43.9%", doc=1)]
+    events = [statistic(UNUSUAL, period="2021", value="500", change="+43.9%", doc=1, unit="count")]
     runner.log.append(events)
     runner.catch_up()
     count = alert_events(runner)
@@ -130,11 +147,17 @@ def test_same_condition_twice_is_one_alert(runner: EmbeddedRunner) -> None:
 def test_revision_notice_pilot_and_ytd_rules(runner: EmbeddedRunner) -> None:
     runner.log.append(
         [
-            statistic(period="2022", value="486880000000", doc=1, published=date(2023, 1, 16)),
+            statistic(
+                UNUSUAL, period="2022", value="486880000000", doc=1, published=date(2023, 1, 16)
+            ),
             # a genuine revision (a 10x slip would be held out as a suspected scale error)
-            statistic(period="2022", value="491020000000", doc=2, published=date(2023, 12, 10)),
-            statistic(period="2023-M01-M09", value="900", doc=3, published=date(2023, 10, 1)),
-            statistic(period="2023", value="800", doc=4, published=date(2024, 1, 18)),
+            statistic(
+                UNUSUAL, period="2022", value="491020000000", doc=2, published=date(2023, 12, 10)
+            ),
+            statistic(
+                UNUSUAL, period="2023-M01-M09", value="900", doc=3, published=date(2023, 10, 1)
+            ),
+            statistic(UNUSUAL, period="2023", value="800", doc=4, published=date(2024, 1, 18)),
             notice("Measures on Pledge Financing", doc=5),
             pilot("Ningbo", "selected", doc=6, published=date(2018, 1, 1)),
             pilot("Ningbo", "graduated", doc=7, published=date(2021, 1, 1), changed=True),
@@ -142,23 +165,25 @@ def test_revision_notice_pilot_and_ytd_rules(runner: EmbeddedRunner) -> None:
     )
     runner.catch_up()
     alerts = firing(runner)
-    revised = alerts[("value_revised", "ip_pledge_financing_amount|CN|2022")]
+    revised = alerts[("value_revised", "pct_applications|CN|2022")]
     assert "486880000000" in revised.message and "491020000000" in revised.message
-    assert ("ytd_exceeds_official", "ip_pledge_financing_amount|CN|2023") in alerts
+    assert ("ytd_exceeds_official", "pct_applications|CN|2023") in alerts
     assert ("notice_issued", "measures on pledge financing") in alerts
     changed = alerts[("pilot_status_changed", "IP operation service system|Ningbo")]
     assert "selected -> graduated" in changed.message
 
 
 def test_alerts_missed_by_a_crash_are_recovered_at_start(runner: EmbeddedRunner) -> None:
-    runner.log.append([statistic(period="2021", value="500", change="+43.9%", doc=1)])
+    runner.log.append(
+        [statistic(UNUSUAL, period="2021", value="500", change="+43.9%", doc=1, unit="count")]
+    )
     # projected, but the process died before evaluating the rules
     records = runner.log.read(None, runner.projector.cursor())
     runner.projector.apply(records)
     assert alert_events(runner) == 0
     assert runner.reconcile_alerts() == 1
     runner.catch_up()
-    assert ("growth_unusual", "ip_pledge_financing_amount|CN|2021") in firing(runner)
+    assert ("growth_unusual", "pct_applications|CN|2021") in firing(runner)
     assert runner.reconcile_alerts() == 0
 
 
@@ -169,8 +194,13 @@ def test_unreadable_records_are_dead_lettered_and_processing_goes_on(
     runner.log.append_encoded(
         [
             ("bad-1", "statistics", "StatisticPublished", "statistic:x:CN", b"{not json"),
-            ("bad-2", "statistics", "StatisticPublished", "statistic:x:CN",
-             b'{"event_type": "StatisticPublished", "schema_version": 2, "payload": {}}'),
+            (
+                "bad-2",
+                "statistics",
+                "StatisticPublished",
+                "statistic:x:CN",
+                b'{"event_type": "StatisticPublished", "schema_version": 2, "payload": {}}',
+            ),
         ]
     )
     runner.log.append([statistic(period="2021", value="500", change="+43.9%", doc=1)])
