@@ -25,6 +25,7 @@ from events.types import (
     PolicyNoticeIssued,
     ReportedChange,
     StatisticPublished,
+    ValueReviewed,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "Source",
     "Span",
     "StatisticPublished",
+    "ValueReviewed",
     "YearPeriod",
     "make_event",
     "parse_period_key",

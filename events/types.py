@@ -206,6 +206,25 @@ class FactRetracted(Payload):
         return self.stream_name
 
 
+class ValueReviewed(Payload):
+    """A person decided on a value held out as a suspected scale error: accepted or rejected."""
+
+    EVENT_TYPE: ClassVar[str] = "ValueReviewed"
+    STREAM: ClassVar[str] = "statistics"
+
+    reviewed_event_id: uuid.UUID = Field(description="the StatisticPublished event decided on")
+    reviewed_subject: str = Field(description="its subject, so the decision shares its partition")
+    decision: Literal["accepted", "rejected"]
+    by: str = Field(min_length=1)
+    note: str | None = None
+
+    def subject(self) -> str:
+        return self.reviewed_subject
+
+    def identity(self) -> str:
+        return f"{self.reviewed_event_id}|{self.decision}|{self.by}|{self.note or ''}"
+
+
 class Issuer(Frozen):
     """An issuing agency: normalised id plus the name as the document wrote it."""
 
@@ -374,6 +393,7 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     DocumentChanged,
     StatisticPublished,
     FactRetracted,
+    ValueReviewed,
     PolicyNoticeIssued,
     CityPilotDesignated,
     CityPilotStatusChanged,

@@ -7,21 +7,23 @@ output depends only on the *set* of rows given, never on the order they arrived 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+
+from projections.vintages import (
+    Choice,
+    choose,
+    hold_out_impossible_parts,
+    usable,
+    vintage_key,
+)
 
 Row = dict[str, Any]
 
 FLOW_UNITS = frozenset({"CNY", "USD", "count"})
 SUMMABLE_KINDS = frozenset({"quarter", "half", "months"})
 _Q = Decimal("0.000001")
-
-
-def vintage_key(row: Row) -> tuple[date, str, str]:
-    """Order of vintages: publication date, then recording time, then event id."""
-    return (row["published_at"], row["recorded_at"], row["event_id"])
 
 
 def _q(value: Decimal) -> Decimal:
@@ -31,38 +33,46 @@ def _q(value: Decimal) -> Decimal:
 # --- statistics -------------------------------------------------------------------
 
 
-def current_values(observations: Iterable[Row]) -> list[Row]:
-    """The latest vintage of each period of one series, with its predecessor."""
+def current_values(
+    observations: Iterable[Row], decisions: Mapping[str, str] | None = None
+) -> list[Row]:
+    """The current vintage of each period of one series (see `projections.vintages`)."""
     by_period: dict[str, list[Row]] = defaultdict(list)
     for o in observations:
         by_period[o["period_key"]].append(o)
-    out: list[Row] = []
-    for period_key in sorted(by_period):
-        vintages = sorted(by_period[period_key], key=vintage_key)
-        valued = [v for v in vintages if v["value"] is not None]
-        chosen = valued or vintages
-        latest = chosen[-1]
-        previous = chosen[-2] if len(chosen) > 1 else None
-        out.append(
-            {
-                "metric": latest["metric"],
-                "geography": latest["geography"],
-                "period_key": period_key,
-                "period_kind": latest["period_kind"],
-                "year": latest["year"],
-                "month_first": latest["month_first"],
-                "month_last": latest["month_last"],
-                "value": latest["value"],
-                "unit": latest["unit"],
-                "qualifier": latest["qualifier"],
-                "event_id": latest["event_id"],
-                "published_at": latest["published_at"],
-                "vintages": len(vintages),
-                "previous_value": previous["value"] if previous else None,
-                "previous_event_id": previous["event_id"] if previous else None,
-            }
-        )
-    return out
+    rows = [
+        _current_row(period_key, choose(by_period[period_key], decisions or {}), by_period)
+        for period_key in sorted(by_period)
+    ]
+    return hold_out_impossible_parts(rows, decisions or {})
+
+
+def _current_row(period_key: str, c: Choice, by_period: dict[str, list[Row]]) -> Row:
+    latest, previous, suspect = c.current, c.previous, c.suspect
+    return {
+        "metric": latest["metric"],
+        "geography": latest["geography"],
+        "period_key": period_key,
+        "period_kind": latest["period_kind"],
+        "year": latest["year"],
+        "month_first": latest["month_first"],
+        "month_last": latest["month_last"],
+        "value": None if c.held_out else latest["value"],
+        "unit": latest["unit"],
+        "qualifier": latest["qualifier"],
+        "event_id": latest["event_id"],
+        "published_at": latest["published_at"],
+        "vintages": len(by_period[period_key]),
+        "previous_value": previous["value"] if previous else None,
+        "previous_event_id": previous["event_id"] if previous else None,
+        "authority": int(latest.get("authority") or 1),
+        "confirmations": c.confirmations,
+        "dissent_event_id": c.dissent["event_id"] if c.dissent else None,
+        "dissent_value": c.dissent["value"] if c.dissent else None,
+        "suspect_event_id": suspect.row["event_id"] if suspect else None,
+        "suspect_factor": suspect.factor if suspect else None,
+        "suspect_basis_event_id": suspect.basis["event_id"] if suspect else None,
+    }
 
 
 def _ytd_chain(parts: Sequence[Row]) -> list[Row]:
@@ -141,9 +151,10 @@ def growth_rates(current: Sequence[Row], observations: Iterable[Row]) -> list[Ro
     """Reported versus computed change for each period that has either."""
     by_key = {r["period_key"]: r for r in current}
     changes: dict[str, Row] = {}
-    for o in sorted(observations, key=vintage_key):
+    for o in sorted(observations, key=lambda o: (int(o.get("authority") or 1), vintage_key(o))):
         if o["change_kind"] is not None:
-            changes[o["period_key"]] = o  # the latest vintage that reported a change wins
+            # the most authoritative vintage that reported a change wins, the latest of equals
+            changes[o["period_key"]] = o
     out: list[Row] = []
     for row in current:
         prior = by_key.get(_prior_key(row))
@@ -191,10 +202,15 @@ def growth_rates(current: Sequence[Row], observations: Iterable[Row]) -> list[Ro
     return out
 
 
-def derive_series(observations: Sequence[Row]) -> tuple[list[Row], list[Row], list[Row]]:
+def derive_series(
+    observations: Sequence[Row], decisions: Mapping[str, str] | None = None
+) -> tuple[list[Row], list[Row], list[Row]]:
     """Current values, yearly totals and growth rates of one series (metric, geography)."""
-    current = current_values(observations)
-    return current, yearly_totals(current), growth_rates(current, observations)
+    decided = decisions or {}
+    current = current_values(observations, decided)
+    held = {r["suspect_event_id"] for r in current if r["suspect_event_id"]}
+    trusted = [o for o in usable(observations, decided) if o["event_id"] not in held]
+    return current, yearly_totals(current), growth_rates(current, trusted)
 
 
 # --- notices, pilots, alerts --------------------------------------------------------

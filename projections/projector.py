@@ -11,10 +11,12 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from events import sources as source_catalogue
 from events.log.port import Record
 from projections import derive, schema, tables
 from projections.bulk import delete_keys, insert_rows, keyed_rows
 from projections.rows import BUILDERS, Row, normalise
+from projections.vintages import latest_decisions, usable
 
 SeriesKey = tuple[str, str]
 PeriodKey = tuple[str, str, str]
@@ -62,14 +64,24 @@ class Decoded:
     rejected: list[tuple[Record, str]] = field(default_factory=list)
 
 
-def decode_records(records: Iterable[Record]) -> Decoded:
-    """Parse records into base rows; unreadable ones are set aside with the reason."""
+def decode_records(
+    records: Iterable[Record], sources: source_catalogue.Sources | None = None
+) -> Decoded:
+    """Parse records into base rows; unreadable ones are set aside with the reason.
+
+    A statistic's authority comes from the sources catalogue (`sources`, by default the
+    one shipped with ipmon), matched on its document's URL and publisher.
+    """
     out = Decoded()
+    catalogue = sources or source_catalogue.default()
     for r in records:
         try:
             raw = normalise(orjson.loads(r.data))
             table, build = BUILDERS[raw["event_type"]]
-            out.rows[table].append(build(raw))
+            row = build(raw)
+            if table == "observations":
+                row["authority"] = catalogue.authority(row["publisher"], row.pop("url"))
+            out.rows[table].append(row)
         except Exception as exc:
             out.rejected.append((r, f"{type(exc).__name__}: {exc}"))
     return out
@@ -117,6 +129,14 @@ def _load(
         return out
     gone = _retracted(conn, (r["event_id"] for r in out))
     return [r for r in out if r["event_id"] not in gone]
+
+
+def _decisions(conn: Connection, event_ids: Sequence[str]) -> dict[str, str]:
+    """The decisions people recorded on these observations (the last one of each)."""
+    if not event_ids:
+        return {}
+    rows = keyed_rows(conn, tables.value_reviews, ("reviewed_event_id",), sorted(set(event_ids)))
+    return latest_decisions(rows)
 
 
 def _replace(
@@ -171,11 +191,13 @@ def derive_all(
     mentions: Iterable[Row],
     pilot_events: Iterable[Row],
     alert_events: Iterable[Row],
+    reviews: Iterable[Row] = (),
 ) -> dict[str, list[Row]]:
     """Derived rows of every key present in the given (unretracted) base rows."""
     out: dict[str, list[Row]] = {t.name: [] for t in tables.DERIVED_TABLES}
+    decisions = latest_decisions(reviews)
     for obs in _group(observations, SERIES).values():
-        current, yearly, growth = derive.derive_series(obs)
+        current, yearly, growth = derive.derive_series(obs, decisions)
         out["current_values"] += current
         out["yearly_totals"] += yearly
         out["growth_rates"] += growth
@@ -213,9 +235,12 @@ class Projector:
     batch touched, and the new log positions commit together or not at all.
     """
 
-    def __init__(self, engine: Engine, name: str = "main") -> None:
+    def __init__(
+        self, engine: Engine, name: str = "main", sources: source_catalogue.Sources | None = None
+    ) -> None:
         self.engine = engine
         self.name = name
+        self.sources = sources
 
     def create(self) -> None:
         """Create the tables of a new database; SchemaDrift if they follow other definitions."""
@@ -246,7 +271,7 @@ class Projector:
         }
         fresh = [r for r in records if r.position.offset > stored.get(r.position.partition, -1)]
         changes = Changes(skipped=len(records) - len(fresh))
-        decoded = decode_records(fresh)
+        decoded = decode_records(fresh, self.sources)
         changes.rejected = decoded.rejected
         rows = decoded.rows
         alert_rows = rows.get("alert_events", [])
@@ -274,6 +299,7 @@ class Projector:
         changes.pilots = {(r["program"], r["city"]) for r in rows.get("pilot_events", ())}
         changes.alerts = {(r["rule"], r["key"]) for r in alert_rows}
         retracted_ids = [r["retracted_event_id"] for r in rows.get("retractions", ())]
+        retracted_ids += [r["reviewed_event_id"] for r in rows.get("value_reviews", ())]
         for r in _load(conn, tables.observations, ("event_id",), retracted_ids, unretracted=False):
             changes.periods.add((r["metric"], r["geography"], r["period_key"]))
         for r in rows.get("retractions", ()):
@@ -293,7 +319,7 @@ class Projector:
     def rederive(self, conn: Connection, changes: Changes) -> None:
         """Recompute the derived rows of every key in `changes` from the base tables."""
         if changes.periods:
-            self._rederive_periods(conn, changes.periods)
+            changes.periods |= self._rederive_periods(conn, changes.periods)
         if changes.notices:
             notices = sorted(changes.notices)
             mentions = _load(conn, tables.notice_mentions, ("notice_key",), notices)
@@ -310,35 +336,37 @@ class Projector:
             rows = derive_all((), (), (), events)["alerts"]
             _replace(conn, tables.alerts, ALERT, alerts, rows)
 
-    def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> None:
-        """Re-derive the rows that depend on the touched periods, and only those."""
-        periods = sorted(touched)
-        years, growth = series_work(touched)
-        year_keys, growth_keys = sorted(years), sorted(growth)
-        if conn.dialect.name == "postgresql":
-            # the growth keys include the touched periods: read their observations once
-            around = _load(conn, tables.observations, PERIOD, growth_keys)
-            observations = [
-                o for o in around if (o["metric"], o["geography"], o["period_key"]) in touched
-            ]
-        else:
-            observations = _load(conn, tables.observations, PERIOD, periods)
+    def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> set[PeriodKey]:
+        """Re-derive the rows that depend on the touched periods; return every period whose
+        rows were re-derived."""
+        years, _ = series_work(touched)
+        year_keys = sorted(years)
+        # a period's current value depends on the other periods of its year (a part several
+        # times its year's total is held out), so whole years are re-derived
+        in_years = _load(conn, tables.observations, YEAR, year_keys)
+        decided = _decisions(conn, [o["event_id"] for o in in_years])
         current = [
-            row for obs in _by_series(observations).values() for row in derive.current_values(obs)
+            row
+            for obs in _by_series(in_years).values()
+            for row in derive.current_values(obs, decided)
         ]
-        _replace(conn, tables.current_values, PERIOD, periods, current)
-        same_year = _load(conn, tables.current_values, YEAR, year_keys, unretracted=False)
-        yearly = [
-            row for rows in _by_series(same_year).values() for row in derive.yearly_totals(rows)
-        ]
+        _replace(conn, tables.current_values, YEAR, year_keys, current)
+        yearly = [r for rows in _by_series(current).values() for r in derive.yearly_totals(rows)]
         _replace(conn, tables.yearly_totals, YEAR, year_keys, yearly)
+        periods = touched | {(r["metric"], r["geography"], r["period_key"]) for r in current}
+        _, growth = series_work(periods)
+        growth_keys = sorted(growth)
         priors = {(m, g, shift_key(pk, -1)) for m, g, pk in growth}
         needed = sorted(growth | priors)
         values = _load(conn, tables.current_values, PERIOD, needed, unretracted=False)
-        if conn.dialect.name != "postgresql":
-            around = _load(conn, tables.observations, PERIOD, growth_keys)
-        reported = [o for o in around if o["change_kind"] is not None]
-        reported_by = _by_series(reported)
+        around = _load(conn, tables.observations, PERIOD, growth_keys)
+        decided = _decisions(conn, [o["event_id"] for o in around])
+        held = {v["suspect_event_id"] for v in values if v["suspect_event_id"]}
+        reported_by = _by_series(
+            o
+            for o in usable(around, decided)
+            if o["change_kind"] is not None and o["event_id"] not in held
+        )
         rates = [
             row
             for key, rows in _by_series(values).items()
@@ -346,6 +374,7 @@ class Projector:
             if (row["metric"], row["geography"], row["period_key"]) in growth
         ]
         _replace(conn, tables.growth_rates, PERIOD, growth_keys, rates)
+        return growth
 
     def _save_positions(
         self, conn: Connection, stored: dict[str, int], records: Sequence[Record]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from events.log.port import Record
+from events.sources import Sources
 from projections import schema, tables
 from projections.bulk import insert_rows
 from projections.projector import _TABLES, Changes, decode_records, derive_all, insert_ignore
@@ -21,6 +22,7 @@ def replay(
     *,
     projector: str = "main",
     progress: Callable[[int], None] | None = None,
+    sources: Sources | None = None,
 ) -> Changes:
     """Project every record of `batches` into the (empty) tables of `engine`.
 
@@ -39,7 +41,7 @@ def replay(
         for index in indexes:
             index.drop(conn)
         for batch in batches:
-            decoded = decode_records(batch)
+            decoded = decode_records(batch, sources)
             total.rejected += decoded.rejected
             for name, rows in decoded.rows.items():
                 insert_ignore(conn, _TABLES[name], rows)
@@ -50,6 +52,7 @@ def replay(
                     "pilot_events",
                     "alert_events",
                     "retractions",
+                    "value_reviews",
                 ):
                     keep[name] += rows
             for r in batch:
@@ -73,6 +76,7 @@ def replay(
             live("notice_mentions"),
             live("pilot_events"),
             live("alert_events"),
+            keep["value_reviews"],
         )
         for t in tables.DERIVED_TABLES:
             conn.execute(sa.delete(t))

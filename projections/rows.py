@@ -108,6 +108,11 @@ def observation(e: dict[str, Any]) -> Row:
         "value_start": vspan.get("start"),
         "value_end": vspan.get("end"),
         "extractor_version": s.get("extractor_version"),
+        "publisher": s.get("publisher"),
+        "url": s.get("url"),  # for the sources catalogue; not a column
+        "authority": None,  # set by the projector from the sources catalogue
+        "equivalent_value": _dec((p.get("equivalent") or {}).get("value")),
+        "equivalent_unit": (p.get("equivalent") or {}).get("unit"),
     }
 
 
@@ -119,6 +124,19 @@ def retraction(e: dict[str, Any]) -> Row:
         "retracted_event_id": p["retracted_event_id"],
         "retracted_subject": p["retracted_subject"],
         "reason": p["reason"],
+    }
+
+
+def review(e: dict[str, Any]) -> Row:
+    """A ValueReviewed event as a value_reviews row."""
+    p = e["payload"]
+    return {
+        "event_id": e["event_id"],
+        "reviewed_event_id": p["reviewed_event_id"],
+        "decision": p["decision"],
+        "by": p["by"],
+        "note": p.get("note"),
+        "recorded_at": e["recorded_at"],
     }
 
 
@@ -224,6 +242,7 @@ def deadletter(e: dict[str, Any]) -> Row:
 BUILDERS: dict[str, tuple[str, Callable[[dict[str, Any]], Row]]] = {
     "StatisticPublished": ("observations", observation),
     "FactRetracted": ("retractions", retraction),
+    "ValueReviewed": ("value_reviews", review),
     "DocumentReceived": ("documents", document),
     "DocumentChanged": ("document_changes", document_change),
     "PolicyNoticeIssued": ("notice_mentions", notice_mention),

@@ -138,6 +138,10 @@ observations = sa.Table(
     sa.Column("value_start", sa.Integer),
     sa.Column("value_end", sa.Integer),
     sa.Column("extractor_version", S(32)),
+    sa.Column("publisher", S(255)),
+    sa.Column("authority", sa.Integer, nullable=False),
+    sa.Column("equivalent_value", DecimalText),
+    sa.Column("equivalent_unit", S(16)),
     sa.Index("observations_series", "metric", "geography", "period_key"),
     sa.Index("observations_document", "document_id"),
     # covers the vintages of a series in publication order, so listing them reads the
@@ -155,6 +159,17 @@ retractions = sa.Table(
     sa.Column("retracted_event_id", ID, nullable=False, index=True),
     sa.Column("retracted_subject", S(300), nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
+)
+
+value_reviews = sa.Table(
+    "value_reviews",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("reviewed_event_id", ID, nullable=False, index=True),
+    sa.Column("decision", S(16), nullable=False),
+    sa.Column("by", S(200), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("recorded_at", IsoTime, nullable=False),
 )
 
 current_values = sa.Table(
@@ -175,6 +190,15 @@ current_values = sa.Table(
     sa.Column("vintages", sa.Integer, nullable=False),
     sa.Column("previous_value", DecimalText),
     sa.Column("previous_event_id", ID),
+    sa.Column("authority", sa.Integer, nullable=False),
+    sa.Column("confirmations", sa.Integer, nullable=False),
+    # a vintage of another source that disagrees beyond rounding (kept, never current)
+    sa.Column("dissent_event_id", ID),
+    sa.Column("dissent_value", DecimalText),
+    # a vintage held out as a suspected scale error: value off by 10**factor
+    sa.Column("suspect_event_id", ID),
+    sa.Column("suspect_factor", sa.Integer),
+    sa.Column("suspect_basis_event_id", ID),
     sa.Index("current_values_latest", "metric", "geography", "year"),
 )
 
@@ -335,6 +359,7 @@ BASE_TABLES = (
     document_changes,
     observations,
     retractions,
+    value_reviews,
     notice_mentions,
     pilot_events,
     alert_events,

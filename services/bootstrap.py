@@ -14,7 +14,9 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from events import sources
 from events.log import EventLog
+from events.sources import Sources
 from projections.projector import Projector
 from projections.schema import SchemaDrift
 from services.alerts.config import AlertingConfig, load_alerting
@@ -201,6 +203,14 @@ class App:
             self.lock.release()
 
 
+def source_catalogue(settings: Settings) -> Sources:
+    """The sources catalogue shipped with ipmon, with the operator's file on top."""
+    shipped = sources.default()
+    if settings.sources_file is None:
+        return shipped
+    return sources.load(settings.sources_file, shipped)
+
+
 def alert_config(settings: Settings) -> AlertConfig:
     """Alert rules with the thresholds from settings."""
     return AlertConfig.with_thresholds(
@@ -273,7 +283,7 @@ def _projections(s: Settings, lock: DataLock | None) -> tuple[Engine, Projector]
         rebuild_embedded(s, lock, drift)
         engine = projection_engine(s.resolved_database_url())
         Projector(engine).create()
-    return engine, Projector(engine)
+    return engine, Projector(engine, sources=source_catalogue(s))
 
 
 def rebuild_embedded(s: Settings, lock: DataLock | None, drift: SchemaDrift) -> None:

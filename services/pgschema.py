@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
 from events.log.port import Record
+from events.sources import Sources
 from projections.projector import Changes
 from projections.rebuild import replay
 
@@ -61,6 +62,7 @@ def rebuild_in_schema(
     url: str,
     batches: Iterable[Sequence[Record]],
     progress: Callable[[int], None] | None = None,
+    sources: Sources | None = None,
 ) -> Changes:
     """Replay every batch into a fresh schema, then swap it in for the live one atomically."""
     _, live = split_url(url)
@@ -71,7 +73,7 @@ def rebuild_in_schema(
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{fresh}" CASCADE')
             conn.exec_driver_sql(f'CREATE SCHEMA "{fresh}"')
         building = engine.execution_options(schema_translate_map={None: fresh})
-        totals = replay(building, batches, progress=progress)
+        totals = replay(building, batches, progress=progress, sources=sources)
         with engine.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{old}" CASCADE')
             conn.exec_driver_sql(f'ALTER SCHEMA "{live}" RENAME TO "{old}"')

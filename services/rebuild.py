@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from events.log import EventLog, Record, advance
 from projections.projector import Changes
 from projections.rebuild import replay
-from services.bootstrap import event_log, projection_engine, sqlite_path
+from services.bootstrap import event_log, projection_engine, source_catalogue, sqlite_path
 from services.settings import Settings
 
 
@@ -38,6 +38,7 @@ def rebuild_projections(
     half-built state.
     """
     url = settings.resolved_database_url()
+    catalogue = source_catalogue(settings)
     log = event_log(settings.resolved_event_log_url(), settings)
     try:
         if url.startswith("sqlite"):
@@ -48,7 +49,7 @@ def rebuild_projections(
             # The fresh file is thrown away if the replay fails, so it needs no journal.
             engine = sa.create_engine(f"sqlite:///{fresh}")
             sa.event.listen(engine, "connect", _unjournaled)
-            totals = replay(engine, read_all(log), progress=progress)
+            totals = replay(engine, read_all(log), progress=progress, sources=catalogue)
             engine.dispose()
             old = projection_engine(url)
             with old.connect() as conn:
@@ -61,6 +62,6 @@ def rebuild_projections(
             return totals
         from services.pgschema import rebuild_in_schema
 
-        return rebuild_in_schema(url, read_all(log), progress)
+        return rebuild_in_schema(url, read_all(log), progress, catalogue)
     finally:
         log.close()

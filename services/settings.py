@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     alerts_config: Path | None = Field(
         None, description="TOML file of alert rules, thresholds, severities and webhooks"
     )
+    sources_file: Path | None = Field(
+        None, description="TOML file adding to or overriding the sources catalogue"
+    )
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=0, le=65535)
     api_token: str | None = None

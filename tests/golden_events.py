@@ -26,6 +26,7 @@ from events import (
     Source,
     Span,
     StatisticPublished,
+    ValueReviewed,
     make_event,
 )
 
@@ -75,6 +76,13 @@ PAYLOADS: list[Payload] = [
         stream_name="statistics",
         reason="not found by extractor 1.1.0",
         extractor_version="1.1.0",
+    ),
+    ValueReviewed(
+        reviewed_event_id=EVIDENCE,
+        reviewed_subject="statistic:ip_pledge_financing_amount:CN",
+        decision="rejected",
+        by="analyst@example.org",
+        note="ten times the official 486.88 billion yuan",
     ),
     PolicyNoticeIssued(
         title="Ten Measures to Support the Resumption of Work and Production",
@@ -137,7 +145,9 @@ def golden_events() -> dict[str, Event]:
         src = (
             SOURCE
             if not isinstance(
-                p, (AlertRaised, AlertResolved, AlertAcknowledged, AlertSilenced, EventRejected)
+                p,
+                (AlertRaised, AlertResolved, AlertAcknowledged, AlertSilenced, EventRejected,
+                 ValueReviewed),
             )
             else None
         )

@@ -53,6 +53,9 @@ class RuleOverride(_Strict):
     enabled: bool | None = None
     severity: Severity | None = None
     threshold: float | None = Field(None, ge=0)
+    thresholds: dict[str, float] | None = Field(None, description="per metric id")
+    min_history: int | None = Field(None, ge=1)
+    z: float | None = Field(None, gt=0)
 
 
 class WebhookConfig(_Strict):

@@ -10,17 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from uuid import UUID
 
 from pydantic import BaseModel, Field
-from sqlalchemy.engine import Connection
 
-from events import AlertRaised, AlertResolved, Event, make_event
 from events.types import Severity
-from projections import lookup, queries
-from projections.projector import Changes
+from projections import queries
 
 
 class RuleConfig(BaseModel):
@@ -29,6 +24,9 @@ class RuleConfig(BaseModel):
     enabled: bool = True
     severity: Severity = "warning"
     threshold: float | None = None
+    thresholds: dict[str, float] = Field(default_factory=dict, description="per metric id")
+    min_history: int = Field(2, ge=1, description="earlier periods a history-based rule needs")
+    z: float = Field(3.5, gt=0, description="robust z-score beyond which a growth is unusual")
 
 
 def _rules() -> dict[str, RuleConfig]:
@@ -39,6 +37,8 @@ def _rules() -> dict[str, RuleConfig]:
         "notice_issued": RuleConfig(severity="info"),
         "pilot_status_changed": RuleConfig(),
         "ytd_exceeds_official": RuleConfig(severity="critical"),
+        "suspected_scale_error": RuleConfig(severity="critical"),
+        "source_disagreement": RuleConfig(),
     }
 
 
@@ -87,20 +87,21 @@ class Condition:
             object.__setattr__(self, "fingerprint", digest)
 
 
-def _pct(x: Decimal) -> str:
+def signed_pct(x: Decimal) -> str:
+    """A signed percentage with two decimals: +15.50."""
     return f"{x:+.2f}"
 
 
-def _series_key(metric: str, geography: str, period: str | int) -> str:
+def series_key(metric: str, geography: str, period: str | int) -> str:
     return f"{metric}|{geography}|{period}"
 
 
 def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> list[Condition]:
-    """Reported growth that disagrees with the history, and unusually large growth."""
+    """Reported growth that disagrees with the history."""
     out: list[Condition] = []
-    mismatch, unusual = cfg.rule("growth_mismatch"), cfg.rule("growth_unusual")
+    mismatch = cfg.rule("growth_mismatch")
     for g in rows:
-        key = _series_key(g.metric, g.geography, g.period_key)
+        key = series_key(g.metric, g.geography, g.period_key)
         evidence = tuple(x for x in (g.event_id, g.prior_event_id) if x)
         if mismatch.enabled and g.mismatch(mismatch.threshold or 0.0) and g.difference is not None:
             unit = "%" if g.change_kind == "percent" else " pp"
@@ -110,24 +111,9 @@ def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> l
                     key,
                     mismatch.severity,
                     f"{g.metric} {g.geography} {g.period_key}: reported change "
-                    f"{_pct(g.reported_change or Decimal(0))}{unit} but the history gives "
-                    f"{_pct(g.computed_change or Decimal(0))}{unit} "
-                    f"(difference {_pct(g.difference)} points)",
-                    evidence,
-                )
-            )
-        growth = g.reported_change if g.change_kind == "percent" else None
-        if growth is None and g.change_kind is None:
-            growth = g.computed_change
-        limit = Decimal(str(unusual.threshold or 0.0))
-        if unusual.enabled and growth is not None and abs(growth) > limit:
-            out.append(
-                Condition(
-                    "growth_unusual",
-                    key,
-                    unusual.severity,
-                    f"{g.metric} {g.geography} {g.period_key}: growth {_pct(growth)}% is beyond "
-                    f"±{limit}%",
+                    f"{signed_pct(g.reported_change or Decimal(0))}{unit} but the history gives "
+                    f"{signed_pct(g.computed_change or Decimal(0))}{unit} "
+                    f"(difference {signed_pct(g.difference)} points)",
                     evidence,
                 )
             )
@@ -142,7 +128,7 @@ def revision_conditions(rows: Iterable[queries.CurrentValue], cfg: AlertConfig) 
     return [
         Condition(
             "value_revised",
-            _series_key(c.metric, c.geography, c.period_key),
+            series_key(c.metric, c.geography, c.period_key),
             rule.severity,
             f"{c.metric} {c.geography} {c.period_key} revised from {c.previous_value} to "
             f"{c.value} {c.unit} (published {c.published_at})",
@@ -161,7 +147,7 @@ def ytd_conditions(rows: Iterable[queries.YearlyTotal], cfg: AlertConfig) -> lis
     return [
         Condition(
             "ytd_exceeds_official",
-            _series_key(y.metric, y.geography, y.year),
+            series_key(y.metric, y.geography, y.year),
             rule.severity,
             f"{y.metric} {y.geography} {y.year}: year-to-date {y.ytd_value} {y.unit} through "
             f"month {y.ytd_through_month} exceeds the official annual {y.official_value}",
@@ -208,68 +194,3 @@ def pilot_conditions(rows: Iterable[queries.CityPilot], cfg: AlertConfig) -> lis
         for p in rows
         if p.previous_status is not None
     ]
-
-
-def evaluate(
-    conn: Connection, changes: Changes, cfg: AlertConfig
-) -> tuple[list[Condition], list[queries.Alert]]:
-    """Conditions firing among the keys a batch touched, and open alerts that cleared."""
-    firing: list[Condition] = []
-    if changes.periods:
-        firing += growth_conditions(lookup.growth_for(conn, changes.periods), cfg)
-        firing += revision_conditions(lookup.current_for(conn, changes.periods), cfg)
-    if changes.years:
-        firing += ytd_conditions(lookup.yearly_for(conn, changes.years), cfg)
-    if changes.notices:
-        firing += notice_conditions(queries.notices(conn, sorted(changes.notices)), cfg)
-    if changes.pilots:
-        firing += pilot_conditions(queries.pilots(conn, sorted(changes.pilots)), cfg)
-    # Only keys this batch touched can have cleared.
-    candidates = [
-        (rule, _series_key(m, g, pk))
-        for m, g, pk in changes.periods
-        for rule in ("growth_mismatch", "growth_unusual", "value_revised")
-    ] + [("ytd_exceeds_official", _series_key(m, g, y)) for m, g, y in changes.years]
-    live = {(c.rule, c.key) for c in firing}
-    cleared = [
-        a
-        for a in lookup.alerts_for(conn, candidates)
-        if a.state != "resolved" and (a.rule, a.key) not in live
-    ]
-    return firing, cleared
-
-
-def alert_events(
-    firing: Iterable[Condition], cleared: Iterable[queries.Alert], now: datetime
-) -> list[Event]:
-    """AlertRaised and AlertResolved events for the conditions found."""
-    out = [
-        make_event(
-            AlertRaised(
-                rule=c.rule,
-                key=c.key,
-                severity=c.severity,
-                message=c.message,
-                evidence=tuple(UUID(x) for x in c.evidence),
-                fingerprint=c.fingerprint,
-            ),
-            published_at=now.date(),
-            recorded_at=now,
-        )
-        for c in firing
-    ]
-    out += [
-        make_event(
-            AlertResolved(
-                rule=a.rule,
-                key=a.key,
-                message=f"cleared: {a.message}",
-                evidence=tuple(UUID(x) for x in a.evidence),
-                fingerprint=f"{a.fingerprint}|resolved",
-            ),
-            published_at=now.date(),
-            recorded_at=now,
-        )
-        for a in cleared
-    ]
-    return out

@@ -41,11 +41,13 @@ from events.codec import DecodeError, decode
 from events.envelope import utcnow
 from events.log.kafka import KafkaEventLog, partition_label, record_ids
 from events.log.port import Position, Record
+from events.sources import Sources as SourceCatalogue
 from events.streams import STREAMS, stream_of_topic, topic_name
 from projections import tables
 from projections.projector import Changes, Projector
 from projections.schema import SchemaDrift
-from services.alerts.rules import AlertConfig, alert_events, evaluate
+from services.alerts.evaluate import alert_events, evaluate
+from services.alerts.rules import AlertConfig
 from services.alerts.sinks import AlertSink, LogSink
 from services.metrics import ProjectionCollector, Sources, WorkerMetrics, serve_metrics
 from services.processor.common import dead_letters, deliver
@@ -76,12 +78,13 @@ class BatchProcessor:
     alert_config: AlertConfig = field(default_factory=AlertConfig)
     sinks: Sequence[AlertSink] = ()
     projector_name: str = "main"
+    sources: SourceCatalogue | None = None
     clock: Callable[[], datetime] = utcnow
     attempts: int = 5
     metrics: WorkerMetrics | None = None
 
     def __post_init__(self) -> None:
-        self.projector = Projector(self.engine, self.projector_name)
+        self.projector = Projector(self.engine, self.projector_name, self.sources)
 
     def stored_positions(self, labels: Iterable[str]) -> dict[str, int]:
         """The last applied offset of each partition label that has one."""
@@ -230,7 +233,7 @@ def create_app(
     """The faust app: one agent over every stream topic, projecting micro-batches."""
     import faust
 
-    from services.bootstrap import alerting, projection_engine
+    from services.bootstrap import alerting, projection_engine, source_catalogue
 
     opts = options or WorkerOptions()
     bootstrap = kafka_bootstrap(settings)
@@ -244,7 +247,7 @@ def create_app(
         )
         processor = BatchProcessor(
             engine, event_log, alerting(settings).rules, [LogSink()], opts.projector,
-            attempts=opts.attempts, metrics=metrics,
+            attempts=opts.attempts, metrics=metrics, sources=source_catalogue(settings),
         )
     batches = processor
     app = faust.App(

@@ -131,7 +131,8 @@ def test_revision_notice_pilot_and_ytd_rules(runner: EmbeddedRunner) -> None:
     runner.log.append(
         [
             statistic(period="2022", value="486880000000", doc=1, published=date(2023, 1, 16)),
-            statistic(period="2022", value="4868800000000", doc=2, published=date(2023, 12, 10)),
+            # a genuine revision (a 10x slip would be held out as a suspected scale error)
+            statistic(period="2022", value="491020000000", doc=2, published=date(2023, 12, 10)),
             statistic(period="2023-M01-M09", value="900", doc=3, published=date(2023, 10, 1)),
             statistic(period="2023", value="800", doc=4, published=date(2024, 1, 18)),
             notice("Measures on Pledge Financing", doc=5),
@@ -142,7 +143,7 @@ def test_revision_notice_pilot_and_ytd_rules(runner: EmbeddedRunner) -> None:
     runner.catch_up()
     alerts = firing(runner)
     revised = alerts[("value_revised", "ip_pledge_financing_amount|CN|2022")]
-    assert "486880000000" in revised.message and "4868800000000" in revised.message
+    assert "486880000000" in revised.message and "491020000000" in revised.message
     assert ("ytd_exceeds_official", "ip_pledge_financing_amount|CN|2023") in alerts
     assert ("notice_issued", "measures on pledge financing") in alerts
     changed = alerts[("pilot_status_changed", "IP operation service system|Ningbo")]

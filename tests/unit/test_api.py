@@ -18,8 +18,8 @@ METRIC = "ip_pledge_financing_amount"
 
 
 def a_growth_alert(client: TestClient) -> dict[str, str]:
-    items = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"]
-    assert items, "the fixture's mismatching growth should have raised an alert"
+    items = client.get("/api/alerts", params={"rule": "value_revised"}).json()["items"]
+    assert items, "the fixture's revision should have raised an alert"
     return {"rule": items[0]["rule"], "key": items[0]["key"]}
 
 

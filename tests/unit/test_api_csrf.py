@@ -32,7 +32,7 @@ def open_client(open_app: App) -> Iterator[TestClient]:
 
 
 def _firing(client: TestClient) -> dict[str, str]:
-    items = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"]
+    items = client.get("/api/alerts", params={"rule": "value_revised"}).json()["items"]
     assert items[0]["state"] == "firing"
     return {"rule": items[0]["rule"], "key": items[0]["key"]}
 

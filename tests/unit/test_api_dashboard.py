@@ -73,7 +73,7 @@ def test_buttons_need_sign_in_when_a_token_is_set(client: TestClient) -> None:
 
 def test_acknowledge_button_acknowledges(client: TestClient) -> None:
     post_form(client, "/login", {"token": TOKEN}, page="/login")
-    alert = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"][0]
+    alert = client.get("/api/alerts", params={"rule": "value_revised"}).json()["items"][0]
     r = post_form(client, "/alerts/acknowledge", {"rule": alert["rule"], "key": alert["key"]})
     assert r.status_code == 200  # followed the redirect back to /alerts
     assert "Alert acknowledged." in r.text
@@ -85,7 +85,7 @@ def test_acknowledge_button_acknowledges(client: TestClient) -> None:
 
 def test_silence_button_silences(client: TestClient) -> None:
     post_form(client, "/login", {"token": TOKEN}, page="/login")
-    alert = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"][0]
+    alert = client.get("/api/alerts", params={"rule": "value_revised"}).json()["items"][0]
     r = post_form(client, "/alerts/silence", {"rule": alert["rule"], "key": alert["key"],
                                               "hours": "1"})
     assert "Alert silenced." in r.text

@@ -78,7 +78,7 @@ def test_front_matter_with_a_javascript_url_is_refused(tmp_path: Path) -> None:
 
 
 def _growth_alert(client: TestClient) -> dict[str, str]:
-    item = client.get("/api/alerts", params={"rule": "growth_mismatch"}).json()["items"][0]
+    item = client.get("/api/alerts", params={"rule": "value_revised"}).json()["items"][0]
     return {"rule": item["rule"], "key": item["key"]}
 
 

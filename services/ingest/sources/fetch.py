@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Literal
 
 from events import DocumentChanged, Event, make_event
 from events.envelope import utcnow
-from services.alerts.rules import AlertConfig, Condition, alert_events
+from services.alerts.evaluate import alert_events
+from services.alerts.rules import AlertConfig, Condition
 from services.ingest.documents import MAX_BYTES
 from services.ingest.extract.base import document_id
 from services.ingest.service import IngestService
