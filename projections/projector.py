@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import sqlalchemy as sa
@@ -64,6 +65,16 @@ class Decoded:
     rejected: list[tuple[Record, str]] = field(default_factory=list)
 
 
+def _attribute(row: Row, catalogue: source_catalogue.Sources) -> None:
+    """Set an observation's source and authority from the sources catalogue."""
+    url = row.pop("url")
+    found = catalogue.match(row["publisher"], url)
+    row["authority"] = found.authority
+    row["source"] = found.source if found.level != "unknown" else (
+        row["publisher"] or (urlsplit(url).hostname if url else None)
+    )
+
+
 def decode_records(
     records: Iterable[Record], sources: source_catalogue.Sources | None = None
 ) -> Decoded:
@@ -80,7 +91,7 @@ def decode_records(
             table, build = BUILDERS[raw["event_type"]]
             row = build(raw)
             if table == "observations":
-                row["authority"] = catalogue.authority(row["publisher"], row.pop("url"))
+                _attribute(row, catalogue)
             out.rows[table].append(row)
         except Exception as exc:
             out.rejected.append((r, f"{type(exc).__name__}: {exc}"))

@@ -110,7 +110,8 @@ def observation(e: dict[str, Any]) -> Row:
         "extractor_version": s.get("extractor_version"),
         "publisher": s.get("publisher"),
         "url": s.get("url"),  # for the sources catalogue; not a column
-        "authority": None,  # set by the projector from the sources catalogue
+        "authority": None,  # source and authority: set by the projector from the catalogue
+        "source": None,
         "equivalent_value": _dec((p.get("equivalent") or {}).get("value")),
         "equivalent_unit": (p.get("equivalent") or {}).get("unit"),
     }

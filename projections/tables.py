@@ -139,6 +139,8 @@ observations = sa.Table(
     sa.Column("value_end", sa.Integer),
     sa.Column("extractor_version", S(32)),
     sa.Column("publisher", S(255)),
+    # who published it, as the sources catalogue knows them (else the name or URL host)
+    sa.Column("source", S(255)),
     sa.Column("authority", sa.Integer, nullable=False),
     sa.Column("equivalent_value", DecimalText),
     sa.Column("equivalent_unit", S(16)),

@@ -126,7 +126,7 @@ class Choice:
 
 
 def _publisher(row: Row) -> str:
-    return str(row.get("publisher") or "").casefold()
+    return str(row.get("source") or row.get("publisher") or "").casefold()
 
 
 def choose(vintages: Iterable[Row], decisions: Mapping[str, str]) -> Choice:

@@ -19,7 +19,8 @@ from events.log import EventLog
 from events.sources import Sources
 from projections.projector import Projector
 from projections.schema import SchemaDrift
-from services.alerts.config import AlertingConfig, load_alerting
+from services.alerts.alertmanager import AlertmanagerChannel
+from services.alerts.config import AlertingConfig, WebhookConfig, load_alerting
 from services.alerts.delivery import DeliveryStore
 from services.alerts.outbox import Deliveries, Outbox
 from services.alerts.rules import AlertConfig
@@ -228,16 +229,19 @@ def alerting(settings: Settings) -> AlertingConfig:
 def deliveries(
     settings: Settings, config: AlertingConfig, projections: Engine, *, exclusive: bool,
 ) -> Deliveries | None:
-    """An outbox per webhook receiver, each reading the `alerts` stream with its own log."""
-    if not config.webhooks:
+    """An outbox per webhook or Alertmanager receiver, each reading `alerts` with its own log."""
+    if not config.webhooks and not config.alertmanagers:
         return None
     store = DeliveryStore(delivery_engine(settings.resolved_database_url()))
     store.create()
     external = f"http://{settings.api_host}:{settings.api_port}"
+    channels: list[tuple[WebhookConfig, AlertmanagerChannel | None]] = [
+        (hook, None) for hook in config.webhooks
+    ] + [(am, AlertmanagerChannel(am, projections, external)) for am in config.alertmanagers]
     boxes = [
         Outbox(hook, config.notify, event_log(settings.resolved_event_log_url(), settings),
-               store, projections, external_url=external, exclusive=exclusive)
-        for hook in config.webhooks
+               store, projections, external_url=external, exclusive=exclusive, channel=channel)
+        for hook, channel in channels
     ]
     return Deliveries(boxes)
 

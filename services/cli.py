@@ -395,6 +395,49 @@ def reextract(
 
 
 @app.command()
+def review(
+    event_id: Annotated[str | None, typer.Argument(help="statistic event id to decide on")] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="the value is right")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="the value is wrong")] = False,
+    by: Annotated[str, typer.Option(help="who decides (recorded in the event)")] = "",
+    note: Annotated[str | None, typer.Option(help="why")] = None,
+    data: DataOpt = None,
+    event_log: LogOpt = None,
+    database: DbOpt = None,
+) -> None:
+    """List values held out as suspected scale errors, or accept or reject one."""
+    from events.envelope import utcnow
+    from services.bootstrap import event_log as make_log
+    from services.bootstrap import projection_engine
+    from services.reviews import ReviewRefused, review_event, suspects
+
+    s = _settings(data, event_log, database)
+    engine = projection_engine(s.resolved_database_url())
+    with _exit_codes(), engine.connect() as conn:
+        if event_id is None:
+            for v in suspects(conn):
+                console.print(f"{v.event_id}  {v.metric} {v.geography} {v.period_key} {v.value} "
+                          f"{v.unit} (10^{v.factor} off, {v.publisher or 'unknown source'})",
+                          markup=False, highlight=False)
+            return
+        if accept == reject:
+            raise typer.BadParameter("give exactly one of --accept and --reject")
+        try:
+            event = review_event(conn, event_id, "accepted" if accept else "rejected", by, note,
+                                 utcnow())
+        except ReviewRefused as exc:
+            err.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+    log = make_log(s.resolved_event_log_url(), s)
+    try:
+        log.append([event])
+    finally:
+        log.close()
+    err.print(f"recorded: {event.payload.decision} by {by.strip()} "  # type: ignore[attr-defined]
+              "(projections update on the next run)", markup=False, highlight=False)
+
+
+@app.command()
 def tail(
     stream: Annotated[str, typer.Option(help="stream to follow, e.g. statistics")] = "statistics",
     follow: Annotated[bool, typer.Option(help="keep waiting for new events")] = True,

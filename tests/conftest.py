@@ -48,3 +48,27 @@ def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
+
+
+@pytest.fixture(scope="session")
+def alertmanager() -> Iterator[infra.Alertmanager]:
+    """A real Alertmanager (Debian's prometheus-alertmanager) for the whole session."""
+    server = infra.alertmanager()
+    if isinstance(server, infra.Unavailable):
+        _unavailable(server.reason)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def later_alertmanager() -> Iterator[infra.Alertmanager]:
+    """An Alertmanager of its own with a port and a folder, not started yet."""
+    server = infra.alertmanager(started=False)
+    if isinstance(server, infra.Unavailable):
+        _unavailable(server.reason)
+    try:
+        yield server
+    finally:
+        server.close()

@@ -17,6 +17,7 @@ from events import (
     make_event,
     parse_period_key,
 )
+from events.types import Equivalent
 
 T0 = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -37,8 +38,12 @@ def statistic(
     published: date = date(2020, 4, 20),
     doc: int | str = 1,
     recorded_at: datetime = T0,
+    publisher: str | None = None,
+    url: str | None = None,
+    usd: str | None = None,
 ) -> Event:
-    """A StatisticPublished event; `change` like '+15.5%', '-0.3pp' or '+100'."""
+    """A StatisticPublished event; `change` like '+15.5%', '-0.3pp' or '+100'; `usd` a
+    parenthetical conversion of a CNY value."""
     reported: dict[str, Any] | None = None
     if change is not None:
         sign, rest = change[0], change[1:]
@@ -56,11 +61,12 @@ def statistic(
         value=None if value is None else Decimal(value),
         unit=unit,  # type: ignore[arg-type]
         reported_change=reported,  # type: ignore[arg-type]
+        equivalent=None if usd is None else Equivalent(value=Decimal(usd), unit="USD"),
     )
     return make_event(
         payload,
         published_at=published,
-        source=Source(document_id=doc_id(doc)),
+        source=Source(document_id=doc_id(doc), publisher=publisher, url=url),
         recorded_at=recorded_at,
     )
 

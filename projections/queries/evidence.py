@@ -105,3 +105,12 @@ def disagreements(
         b.c.publisher.label("dissent_publisher"), b.c.sentence.label("dissent_sentence"),
     ).where(sa.tuple_(cv.c.metric, cv.c.geography, cv.c.period_key).in_(keys))
     return to_models(Disagreement, conn.execute(stmt))
+
+
+def suspect_document_ids(conn: Connection) -> set[str]:
+    """Every document one of the held-out suspect values came from."""
+    cv, o = tables.current_values, tables.observations
+    stmt = sa.select(o.c.document_id).select_from(
+        cv.join(o, o.c.event_id == cv.c.suspect_event_id)
+    )
+    return {d for d in conn.execute(stmt).scalars() if d}

@@ -40,6 +40,9 @@ class Observation(DTO):
     value_start: int | None
     value_end: int | None
     extractor_version: str | None
+    publisher: str | None
+    source: str | None
+    authority: int
 
 
 class CurrentValue(DTO):
@@ -58,6 +61,13 @@ class CurrentValue(DTO):
     vintages: int
     previous_value: Decimal | None
     previous_event_id: str | None
+    authority: int
+    confirmations: int
+    dissent_event_id: str | None
+    dissent_value: Decimal | None
+    suspect_event_id: str | None
+    suspect_factor: int | None
+    suspect_basis_event_id: str | None
 
     @property
     def revised(self) -> bool:

@@ -1,4 +1,4 @@
-"""The alerting config file: rule defaults, per-rule overrides, grouping and webhooks.
+"""The alerting config file: rule defaults, per-rule overrides, grouping and receivers.
 
 ```toml
 [defaults]            # applied to every rule before its own table
@@ -12,7 +12,8 @@ severity = "critical"
 enabled = false
 
 [notify]
-group_by = ["rule"]   # one notification per rule per batch; [] = one per batch
+group_by = ["rule"]   # one notification per rule per batch; [] = one per batch;
+                      # ["document"]: one per document ("5 alerts from <title>")
 
 [[webhooks]]
 name = "ops"          # labels its metrics and log lines (default: host:port/path)
@@ -21,6 +22,10 @@ timeout_s = 5
 backoff_s = 1         # first retry delay, doubled up to max_backoff_s
 dead_letter_after_s = 86400   # retry this long before keeping it as a dead letter
 min_severity = "warning"
+
+[[alertmanager]]      # pushes to Alertmanager's /api/v2/alerts (same delivery keys)
+url = "http://127.0.0.1:9093"
+resend_s = 60         # firing alerts are re-sent this often; each send ends 4x later
 ```
 
 Precedence, lowest first: built-in rule defaults (with the thresholds from Settings),
@@ -40,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from events.types import Severity
 from services.alerts.rules import AlertConfig, RuleConfig, default_rules
 
-GroupLabel = Literal["rule", "severity", "status"]
+GroupLabel = Literal["rule", "severity", "status", "document"]
 
 
 class _Strict(BaseModel):
@@ -80,6 +85,24 @@ class WebhookConfig(_Strict):
         return f"{parts.hostname}:{port}{parts.path.rstrip('/')}"
 
 
+class AlertmanagerConfig(WebhookConfig):
+    """One Alertmanager that ipmon pushes its alerts to, and how often it re-sends them."""
+
+    url: str = Field(pattern=r"^https?://[^?#]+$")  # the base URL (/api/v2/alerts optional)
+    resend_s: float = Field(60.0, gt=0, le=3600)
+
+    @property
+    def alerts_url(self) -> str:
+        """Where alerts are posted: the v2 API under the base URL."""
+        base = self.url.rstrip("/")
+        return base if base.endswith("/api/v2/alerts") else base + "/api/v2/alerts"
+
+    @property
+    def horizon_s(self) -> float:
+        """How far ahead each send puts a firing alert's end, as Prometheus does (4 resends)."""
+        return 4 * self.resend_s
+
+
 class NotifyConfig(_Strict):
     """How alerts raised together are grouped into notifications."""
 
@@ -94,6 +117,7 @@ class _File(_Strict):
     rules: dict[str, RuleOverride] = {}
     notify: NotifyConfig = NotifyConfig()
     webhooks: list[WebhookConfig] = []
+    alertmanager: list[AlertmanagerConfig] = []
 
 
 class AlertingConfig(_Strict):
@@ -102,6 +126,7 @@ class AlertingConfig(_Strict):
     rules: AlertConfig
     notify: NotifyConfig = NotifyConfig()
     webhooks: tuple[WebhookConfig, ...] = ()
+    alertmanagers: tuple[AlertmanagerConfig, ...] = ()
 
 
 class AlertConfigError(ValueError):
@@ -111,7 +136,10 @@ class AlertConfigError(ValueError):
 def _merge(base: RuleConfig, *overrides: RuleOverride) -> RuleConfig:
     values = base.model_dump()
     for o in overrides:
-        values.update(o.model_dump(exclude_none=True))
+        given = o.model_dump(exclude_none=True)
+        # per-metric thresholds add to the built-in ones instead of replacing them all
+        given["thresholds"] = {**values["thresholds"], **given.get("thresholds", {})}
+        values.update(given)
     return RuleConfig(**values)
 
 
@@ -139,14 +167,15 @@ def parse_alerting(
     hooks = list(parsed.webhooks)
     listed = {w.url for w in hooks}
     hooks += [WebhookConfig(url=u) for u in webhook_urls if u not in listed]
-    names = [h.receiver for h in hooks]
+    # one delivery store keys every receiver by name, whatever its kind
+    names = [h.receiver for h in (*hooks, *parsed.alertmanager)]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise AlertConfigError(
-            f"{origin}: webhooks share the name(s) {', '.join(twice)}; give each a `name`"
+            f"{origin}: receivers share the name(s) {', '.join(twice)}; give each a `name`"
         )
     return AlertingConfig(rules=AlertConfig(rules=rules), notify=parsed.notify,
-                          webhooks=tuple(hooks))
+                          webhooks=tuple(hooks), alertmanagers=tuple(parsed.alertmanager))
 
 
 def load_alerting(

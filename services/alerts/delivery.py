@@ -151,6 +151,18 @@ class DeliveryStore:
             )
             return {(r, k): s for r, k, s in rows if (r, k) in wanted}
 
+    def firing(self, receiver: str) -> list[AlertKey]:
+        """The alert keys the receiver was last told are firing."""
+        n = notified.c
+        q = sa.select(n.rule, n.key).where(n.receiver == receiver, n.status == "firing")
+        with self.engine.connect() as conn:
+            return [(r, k) for r, k in conn.execute(q.order_by(n.rule, n.key))]
+
+    def count(self, receiver: str, outcome: str) -> None:
+        """Count one outcome outside a notification's life (a re-send, say)."""
+        with self.engine.begin() as conn:
+            _count(conn, receiver, outcome)
+
     def acknowledged(self, settled: Settled) -> None:
         """The receiver took the notification: remember its states, count it sent."""
         self._settle(settled, "sent")

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -30,42 +30,40 @@ from events.codec import DecodeError, to_dict
 from events.log import EventLog, Record, advance
 from projections import queries
 from projections.rows import alert_event
-from services.alerts.config import NotifyConfig, WebhookConfig
-from services.alerts.delivery import DeliveryStore, Settled
+from services.alerts.config import AlertmanagerConfig, NotifyConfig, WebhookConfig
+from services.alerts.delivery import AlertKey, DeliveryStore, Settled
+from services.alerts.httplog import redact_http_logs
 from services.alerts.notify import latest_per_key, select
-from services.alerts.webhook import Notification, notifications, post
+from services.alerts.webhook import Notification, WebhookChannel
 from services.weburl import redact
 
 log = logging.getLogger("ipmon.alerts.webhook")
 
 
-class RedactUrls(logging.Filter):
-    """Strips credentials and queries from URLs that httpx logs with each request."""
+class Channel(Protocol):
+    """How one kind of receiver is told: its notifications, one POST, what to re-send."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite URL arguments in place; never drops a record."""
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                redact(str(a)) if isinstance(a, httpx.URL) or _is_url(a) else a
-                for a in record.args
-            )
-        return True
+    @property
+    def resend_s(self) -> float | None:
+        """How often firing alerts are told again (None: never)."""
+        ...
 
+    def notifications(self, rows: Sequence[dict[str, Any]]) -> list[Notification]:
+        """The notifications of the rows the policy selected."""
+        ...
 
-def _is_url(value: object) -> bool:
-    return isinstance(value, str) and "://" in value
+    def resend(self, keys: Sequence[AlertKey]) -> list[Notification]:
+        """Notifications that tell again the alerts the receiver was told are firing."""
+        ...
 
-
-def redact_http_logs() -> None:
-    """Make httpx's request log lines safe to show (idempotent)."""
-    httpx_log = logging.getLogger("httpx")
-    if not any(isinstance(f, RedactUrls) for f in httpx_log.filters):
-        httpx_log.addFilter(RedactUrls())
+    def post(self, client: httpx.Client, n: Notification) -> tuple[str, str]:
+        """POST once: ("sent", ""), ("refused", why) or ("failed", why)."""
+        ...
 
 
 @dataclass
 class Outbox:
-    """Delivers the `alerts` stream to one webhook receiver."""
+    """Delivers the `alerts` stream to one receiver (a webhook unless `channel` says)."""
 
     config: WebhookConfig
     notify: NotifyConfig
@@ -78,26 +76,34 @@ class Outbox:
     clock: Callable[[], float] = time.time
     holder: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
     idle: threading.Event = field(default_factory=threading.Event)
+    channel: Channel | None = None
 
     def __post_init__(self) -> None:
         self.name = self.config.receiver
         redact_http_logs()
         self.client = httpx.Client(timeout=self.config.timeout_s)
-        self.shown = f"{self.name} ({redact(self.config.url)})"
+        kind = "alertmanager" if isinstance(self.config, AlertmanagerConfig) else "webhook"
+        self.shown = f"{kind} {self.name} ({redact(self.config.url)})"
+        self.via: Channel = self.channel or WebhookChannel(
+            self.config, self.notify, self.external_url, self.projections)
+        self.resent_at = float("-inf")  # a (re)started process re-asserts at once
 
     def register(self, cursor: dict[str, int]) -> None:
         """A receiver seen for the first time starts at `cursor` (the projections' one)."""
         if self.store.register(self.name, cursor, self.clock()):
-            log.info("webhook %s: new receiver, notified from here on", self.shown)
+            log.info("%s: new receiver, notified from here on", self.shown)
 
     def run(self, stop: threading.Event) -> None:
         """Deliver until `stop` is set, then give the lease up."""
         try:
             while not stop.is_set():
                 try:
+                    # before the step, so a restart re-asserts what was told at once
+                    if self.resend_due():
+                        self.resend()
                     busy = self._holds() and self.step(stop)
                 except Exception:  # a broken step is retried; it must not end delivery
-                    log.exception("webhook %s: delivery step failed", self.shown)
+                    log.exception("%s: delivery step failed", self.shown)
                     busy = False
                 if not busy:
                     stop.wait(self.notify.poll_s)
@@ -110,6 +116,24 @@ class Outbox:
         if self.exclusive:
             return True
         return self.store.hold_lease(self.name, self.holder, self.notify.lease_s, self.clock())
+
+    def resend_due(self) -> bool:
+        """Whether `resend_s` has passed since the last re-send (and the lease is held)."""
+        every = self.via.resend_s
+        return every is not None and self.clock() - self.resent_at >= every and self._holds()
+
+    def resend(self) -> int:
+        """Tell again every alert the receiver was told is firing; the alerts re-sent."""
+        self.resent_at = self.clock()
+        done = 0
+        for n in self.via.resend(self.store.firing(self.name)):
+            outcome, reason = self.via.post(self.client, n)
+            if outcome != "sent":  # the next round tries again, well before they lapse
+                log.warning("%s: re-send failed (%s)", self.shown, reason)
+                return done
+            done += len(n.states)
+            self.store.count(self.name, "resent")
+        return done
 
     def step(self, stop: threading.Event) -> bool:
         """Deliver one batch of alert events; False when there was nothing (or we stopped)."""
@@ -133,30 +157,30 @@ class Outbox:
             states = {(a.rule, a.key): a for a in queries.alerts(conn, list(latest))}
         told = self.store.notified(self.name, latest)
         chosen = select(latest, states, told, datetime.fromtimestamp(self.clock(), UTC))
-        return notifications(chosen, self.config, self.notify, self.external_url)
+        return self.via.notifications(chosen)
 
     def _settle(self, n: Notification, stop: threading.Event) -> bool:
         """Post until acknowledged or given up; False if stopping (or the lease was lost)."""
         cfg, delay = self.config, self.config.backoff_s
         settled = Settled(self.name, n.key, n.states)
         while True:
-            outcome, reason = post(self.client, cfg, n)
+            outcome, reason = self.via.post(self.client, n)
             now = self.clock()
             if outcome == "sent":
                 self.store.acknowledged(settled)
                 return True
             if outcome == "refused":
-                log.error("webhook %s refused a notification (%s): kept as a dead letter",
+                log.error("%s refused a notification (%s): kept as a dead letter",
                           self.shown, reason)
                 self.store.dead_lettered(settled, n.payload, f"refused: {reason}", now)
                 return True
             first = self.store.failed(self.name, n.key, reason, now)
             if now - first >= cfg.dead_letter_after_s:
-                log.error("webhook %s: undelivered for %.0fs (%s): kept as a dead letter",
+                log.error("%s: undelivered for %.0fs (%s): kept as a dead letter",
                           self.shown, now - first, reason)
                 self.store.dead_lettered(settled, n.payload, f"expired: {reason}", now)
                 return True
-            log.warning("webhook %s: attempt failed (%s); retrying in %.1fs",
+            log.warning("%s: attempt failed (%s); retrying in %.1fs",
                         self.shown, reason, delay)
             if stop.wait(delay) or not self._holds():
                 return False

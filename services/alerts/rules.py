@@ -8,9 +8,12 @@ and one alert; a different fingerprint for the same key updates that alert.
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
@@ -29,10 +32,21 @@ class RuleConfig(BaseModel):
     z: float = Field(3.5, gt=0, description="robust z-score beyond which a growth is unusual")
 
 
+@cache
+def _growth_thresholds() -> dict[str, float]:
+    path = Path(__file__).with_name("growth_thresholds.toml")
+    with path.open("rb") as f:
+        return {str(k): float(v) for k, v in tomllib.load(f).items()}
+
+
+def _unusual(threshold: float) -> RuleConfig:
+    return RuleConfig(threshold=threshold, thresholds=dict(_growth_thresholds()))
+
+
 def _rules() -> dict[str, RuleConfig]:
     return {
         "growth_mismatch": RuleConfig(threshold=0.5),
-        "growth_unusual": RuleConfig(threshold=30.0),
+        "growth_unusual": _unusual(30.0),
         "value_revised": RuleConfig(),
         "notice_issued": RuleConfig(severity="info"),
         "pilot_status_changed": RuleConfig(),
@@ -61,7 +75,7 @@ class AlertConfig(BaseModel):
         """Defaults with the two numeric thresholds replaced."""
         rules = _rules()
         rules["growth_mismatch"] = RuleConfig(threshold=tolerance_pp)
-        rules["growth_unusual"] = RuleConfig(threshold=unusual_pct)
+        rules["growth_unusual"] = _unusual(unusual_pct)
         return cls(rules=rules)
 
 

@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import Engine
 
 from services.alerts.config import NotifyConfig, WebhookConfig
 from services.alerts.delivery import AlertKey
+from services.alerts.provenance import with_provenance
 from services.weburl import redact
 
 log = logging.getLogger("ipmon.alerts.webhook")
@@ -26,7 +28,8 @@ ZERO_TIME = "0001-01-01T00:00:00Z"  # Alertmanager's "no end time"
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
-def _rfc3339(text: str | None) -> str:
+def rfc3339(text: str | None) -> str:
+    """An ISO timestamp as Alertmanager writes it (UTC, `Z`); its zero time if unreadable."""
     if not text:
         return ZERO_TIME
     try:
@@ -52,8 +55,8 @@ def am_alert(row: dict[str, Any], external_url: str) -> dict[str, Any]:
         "severity": row.get("severity") or "warning",
         "source": "ipmon",
     }
-    started = _rfc3339(row.get("raised_at") or row.get("recorded_at"))
-    ended = _rfc3339(row.get("recorded_at")) if resolved else ZERO_TIME
+    started = rfc3339(row.get("raised_at") or row.get("recorded_at"))
+    ended = rfc3339(row.get("recorded_at")) if resolved else ZERO_TIME
     status = "resolved" if resolved else "firing"
     fingerprint = alert_fingerprint(row["rule"], row["key"])
     return {
@@ -61,6 +64,7 @@ def am_alert(row: dict[str, Any], external_url: str) -> dict[str, Any]:
         "labels": labels,
         "annotations": {
             "summary": row.get("message") or "",
+            **row.get("context", {}),
             "evidence": ",".join(str(e) for e in row.get("evidence") or ()),
             "idempotency_key": f"{fingerprint}:{status}:{ended if resolved else started}",
         },
@@ -99,8 +103,6 @@ def alertmanager_payload(
     }
 
 
-
-
 @dataclass(frozen=True)
 class Notification:
     """One POST's body, its idempotency key and the alert states it tells the receiver."""
@@ -120,15 +122,20 @@ def notifications(
     for a in rows:
         if SEVERITY_RANK.get(a.get("severity") or "warning", 1) < floor:
             continue
-        status = "resolved" if a["event_type"] == "AlertResolved" else "firing"
-        label = {"rule": a["rule"], "severity": a.get("severity") or "warning", "status": status}
+        label = {"rule": a["rule"], "severity": a.get("severity") or "warning",
+                 "status": _status(a), "document": a.get("context", {}).get("document", "")}
         groups.setdefault(tuple(label[g] for g in notify.group_by), []).append(a)
     out = []
     for values, members in groups.items():
+        group_labels: dict[str, str] = dict(zip(notify.group_by, values, strict=True))
         payload = alertmanager_payload(
             members, receiver=notify.receiver, external_url=external_url,
-            group_labels=dict(zip(notify.group_by, values, strict=True)),
+            group_labels=group_labels,
         )
+        title = group_labels.get("document")
+        if title and "summary" not in payload["commonAnnotations"]:
+            n = len(members)  # what a chat message or a mail subject can show
+            payload["commonAnnotations"]["summary"] = f"{n} alert{'s' * (n != 1)} from {title}"
         keys = sorted(a["annotations"]["idempotency_key"] for a in payload["alerts"])
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
         states = {(a["rule"], a["key"]): _status(a) for a in members}
@@ -136,17 +143,46 @@ def notifications(
     return out
 
 
+@dataclass(frozen=True)
+class WebhookChannel:
+    """Tells a webhook receiver in the Alertmanager webhook format; nothing to re-send."""
+
+    config: WebhookConfig
+    notify: NotifyConfig
+    external_url: str
+    projections: Engine | None = None  # where the sentence and document of an alert are
+    resend_s: float | None = None
+
+    def notifications(self, rows: Sequence[dict[str, Any]]) -> list[Notification]:
+        """The notifications of selected rows, grouped by `notify.group_by`."""
+        if self.projections is not None:
+            rows = with_provenance(self.projections, rows)
+        return notifications(rows, self.config, self.notify, self.external_url)
+
+    def resend(self, keys: Sequence[AlertKey]) -> list[Notification]:
+        """A webhook keeps what it was told: never anything to re-send."""
+        return []
+
+    def post(self, client: httpx.Client, n: Notification) -> tuple[str, str]:
+        """POST the notification once."""
+        return post(client, self.config, n)
+
+
 def _status(row: dict[str, Any]) -> str:
     return "resolved" if row["event_type"] == "AlertResolved" else "firing"
 
 
-def post(client: httpx.Client, config: WebhookConfig, n: Notification) -> tuple[str, str]:
+def post(
+    client: httpx.Client, config: WebhookConfig, n: Notification, *,
+    url: str | None = None, body: Any = None,
+) -> tuple[str, str]:
     """POST once: ("sent", ""), ("refused", why) for a final no, or ("failed", why)."""
     headers = {"Idempotency-Key": n.key}
     if config.bearer_token:
         headers["Authorization"] = f"Bearer {config.bearer_token}"
     try:
-        r = client.post(config.url, json=n.payload, headers=headers, timeout=config.timeout_s)
+        r = client.post(url or config.url, json=n.payload if body is None else body,
+                        headers=headers, timeout=config.timeout_s)
     except httpx.HTTPError as exc:
         # httpx puts the URL, credentials included, into some messages
         return "failed", type(exc).__name__ + _without_url(str(exc), config.url)

@@ -54,12 +54,12 @@ def test_sign_in_and_acknowledge_an_alert(
     page.fill("input[name=token]", TOKEN)
     page.click("button[type=submit]")
     page.wait_for_url("**/alerts")
-    row = page.locator('tr.alert[data-rule="growth_mismatch"]').first
+    row = page.locator('tr.alert[data-rule="value_revised"]').first
     key = row.get_attribute("data-key")
     row.locator("button.ack").click()
     page.wait_for_url("**/alerts?done=acknowledged")
     assert page.locator(".flash").inner_text() == "Alert acknowledged."
-    acked = page.locator(f'tr.alert[data-rule="growth_mismatch"][data-key="{key}"]')
+    acked = page.locator(f'tr.alert[data-rule="value_revised"][data-key="{key}"]')
     assert acked.locator(".status").inner_text() == "acknowledged"
     assert "acknowledged by dashboard" in acked.inner_text()
     assert acked.locator("button.ack").count() == 0
@@ -69,7 +69,7 @@ def test_sign_in_and_acknowledge_an_alert(
     with app.engine.connect() as conn:
         from projections import queries
 
-        assert queries.alerts(conn, [("growth_mismatch", key)])[0].state == "acknowledged"
+        assert queries.alerts(conn, [("value_revised", key)])[0].state == "acknowledged"
 
 
 def test_silence_button(page: Any, served: tuple[App, BackgroundServer]) -> None:
@@ -78,12 +78,12 @@ def test_silence_button(page: Any, served: tuple[App, BackgroundServer]) -> None
     page.fill("input[name=token]", TOKEN)
     page.click("button[type=submit]")
     page.wait_for_url("**/alerts")
-    row = page.locator('tr.alert[data-rule="growth_mismatch"]').first
+    row = page.locator('tr.alert[data-rule="value_revised"]').first
     key = row.get_attribute("data-key")
     row.locator("select[name=hours]").select_option("1")
     row.locator("button.silence").click()
     page.wait_for_url("**/alerts?done=silenced")
-    silenced = page.locator(f'tr.alert[data-rule="growth_mismatch"][data-key="{key}"]')
+    silenced = page.locator(f'tr.alert[data-rule="value_revised"][data-key="{key}"]')
     assert silenced.locator(".badge.silenced").is_visible()
 
 
@@ -106,7 +106,7 @@ def _alert_state(app: App, key: str) -> str:
     from projections import queries
 
     with app.engine.connect() as conn:
-        return queries.alerts(conn, [("growth_mismatch", key)])[0].state
+        return queries.alerts(conn, [("value_revised", key)])[0].state
 
 
 @contextmanager
@@ -140,10 +140,10 @@ def test_a_page_of_another_site_cannot_acknowledge(
 ) -> None:
     app, server = served_open
     page.goto(server.url + "/alerts")
-    key = page.locator('tr.alert[data-rule="growth_mismatch"]').first.get_attribute("data-key")
+    key = page.locator('tr.alert[data-rule="value_revised"]').first.get_attribute("data-key")
     attack = (
         f'<form method="post" action="{server.url}/alerts/acknowledge">'
-        f'<input name="rule" value="growth_mismatch"><input name="key" value="{key}"></form>'
+        f'<input name="rule" value="value_revised"><input name="key" value="{key}"></form>'
         "<script>document.forms[0].submit()</script>"
     )
     with _other_site(attack) as evil, page.expect_response(
@@ -154,7 +154,7 @@ def test_a_page_of_another_site_cannot_acknowledge(
     assert _alert_state(app, key) == "firing"
     # the same button on the dashboard itself still works
     page.goto(server.url + "/alerts")
-    page.locator(f'tr.alert[data-rule="growth_mismatch"][data-key="{key}"] button.ack').click()
+    page.locator(f'tr.alert[data-rule="value_revised"][data-key="{key}"] button.ack').click()
     page.wait_for_url("**/alerts?done=acknowledged")
     assert _alert_state(app, key) == "acknowledged"
 

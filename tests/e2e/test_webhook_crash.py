@@ -103,10 +103,11 @@ def test_killed_after_the_acknowledgement(tmp_path: Path, receiver: Receiver) ->
     again = start(tmp_path)
     try:
         assert again.wait_for("watching inbox"), again.output
-        # a new vintage re-raises the still-firing key, and a new year raises a new one
+        # the same value restated with another growth re-raises the still-firing key (no
+        # revision, so nothing inhibits it), and a new year raises a new one
         (tmp_path / "inbox" / "second.csv").write_text(
             HEADER
-            + "statistic,ip_pledge_financing_amount,CN,2020-Q1,160,CNY,+10%,2020-07-20\n"
+            + "statistic,ip_pledge_financing_amount,CN,2020-Q1,150,CNY,+12%,2020-07-20\n"
             + "statistic,ip_pledge_financing_amount,CN,2022-Q1,100,CNY,,2022-04-20\n"
             + "statistic,ip_pledge_financing_amount,CN,2023-Q1,150,CNY,+10%,2023-04-20\n",
             encoding="utf-8",

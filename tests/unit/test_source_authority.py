@@ -1,0 +1,154 @@
+"""Source authority, scale slips and decisions through the projector and the alert rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from factories import statistic
+
+from events import sources
+from events.log.sqlite import SqliteEventLog
+from projections import queries
+from projections.projector import Projector
+from projections.rebuild import replay
+from services.alerts.rules import AlertConfig
+from services.alerts.sinks import MemorySink
+from services.processor.embedded import EmbeddedRunner
+from services.reviews import ReviewRefused, review_event
+
+METRIC = "ip_pledge_financing_amount"
+OFFICIAL = {"publisher": "CNIPA"}
+REPRINT = {"publisher": "a regional newsletter"}
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Iterator[EmbeddedRunner]:
+    log = SqliteEventLog(tmp_path / "events.sqlite")
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
+    projector = Projector(engine)
+    projector.create()
+    yield EmbeddedRunner(log, projector, AlertConfig(), [MemorySink()])
+    log.close()
+    engine.dispose()
+
+
+def feed(runner: EmbeddedRunner, *events: object) -> None:
+    runner.log.append(list(events))  # type: ignore[arg-type]
+    runner.catch_up()
+
+
+def current(runner: EmbeddedRunner, period: str) -> queries.CurrentValue:
+    with runner.projector.engine.connect() as conn:
+        return next(c for c in queries.current(conn) if c.period_key == period)
+
+
+def firing(runner: EmbeddedRunner) -> dict[str, queries.Alert]:
+    with runner.projector.engine.connect() as conn:
+        return {a.rule: a for a in queries.alerts(conn) if a.state != "resolved"}
+
+
+def slipped_history() -> list[object]:
+    return [
+        statistic(period="2021", value="309800000000", doc=1, published=date(2022, 1, 20),
+                  **OFFICIAL),
+        statistic(period="2022", value="486880000000", change="+57.1%", doc=2,
+                  published=date(2023, 1, 16), **OFFICIAL),
+        statistic(period="2023", value="853990000000", change="+75.4%", doc=3,
+                  published=date(2024, 1, 18), **OFFICIAL),
+        # a later reprint states 2022 ten times too large
+        statistic(period="2022", value="4868800000000", doc=4, published=date(2024, 2, 1),
+                  **REPRINT),
+    ]
+
+
+def test_a_ten_times_reprint_raises_one_alert_and_nothing_it_would_have_caused(
+    runner: EmbeddedRunner,
+) -> None:
+    feed(runner, *slipped_history())
+    row = current(runner, "2022")
+    assert row.value == 486880000000 and row.suspect_factor == 1
+    alerts = firing(runner)
+    assert "suspected_scale_error" in alerts
+    assert alerts["suspected_scale_error"].key.startswith("document:")
+    for caused in ("value_revised", "growth_mismatch", "source_disagreement"):
+        assert caused not in alerts, alerts[caused].message
+
+
+def test_a_rejection_resolves_the_alert_and_survives_a_rebuild(
+    runner: EmbeddedRunner, tmp_path: Path
+) -> None:
+    feed(runner, *slipped_history())
+    suspect = current(runner, "2022").suspect_event_id
+    assert suspect is not None
+    with runner.projector.engine.connect() as conn:
+        decision = review_event(conn, suspect, "rejected", "analyst", "ten times",
+                                datetime.now(UTC))
+    feed(runner, decision)
+    assert current(runner, "2022").suspect_event_id is None
+    with runner.projector.engine.connect() as conn:
+        states = {a.rule: a.state for a in queries.alerts(conn)}
+    assert states["suspected_scale_error"] == "resolved"
+    rebuilt = sa.create_engine(f"sqlite:///{tmp_path / 'rebuilt.sqlite'}")
+    replay(rebuilt, [runner.log.read(None, None, 10**6)])
+    with rebuilt.connect() as conn:
+        again = next(c for c in queries.current(conn) if c.period_key == "2022")
+    assert again.suspect_event_id is None and again.value == 486880000000
+    rebuilt.dispose()
+
+
+def test_an_accepted_reprint_becomes_a_disagreeing_source(runner: EmbeddedRunner) -> None:
+    feed(runner, *slipped_history())
+    suspect = current(runner, "2022").suspect_event_id
+    with runner.projector.engine.connect() as conn:
+        feed(runner, review_event(conn, str(suspect), "accepted", "analyst", None,
+                                  datetime.now(UTC)))
+    row = current(runner, "2022")
+    assert row.value == 486880000000 and row.dissent_event_id == suspect
+    assert "source_disagreement" in firing(runner)
+
+
+def test_a_less_authoritative_later_value_never_becomes_current(runner: EmbeddedRunner) -> None:
+    feed(
+        runner,
+        statistic(period="2022", value="486880000000", doc=1, published=date(2023, 1, 16),
+                  url="https://www.cnipa.gov.cn/art/2023/1/16/a.html"),
+        statistic(period="2022", value="486900000000", doc=2, published=date(2023, 1, 17),
+                  url="https://www.news.cn/2023-01/17/c.htm"),
+    )
+    row = current(runner, "2022")
+    assert row.value == 486880000000 and row.authority == 3
+    assert row.confirmations == 1 and row.dissent_event_id is None
+    assert "value_revised" not in firing(runner)  # 486.9 bn is the same figure, rounded
+
+
+def test_a_decision_on_something_that_is_no_statistic_is_refused(runner: EmbeddedRunner) -> None:
+    feed(runner, *slipped_history())
+    with runner.projector.engine.connect() as conn, pytest.raises(ReviewRefused):
+        review_event(conn, "0" * 8 + "-0000-0000-0000-" + "0" * 12, "accepted", "a", None,
+                     datetime.now(UTC))
+
+
+def test_the_catalogue_matches_hosts_subdomains_names_and_government_suffixes() -> None:
+    catalogue = sources.default()
+    assert catalogue.match(None, "https://english.cnipa.gov.cn/x").source == "cnipa"
+    assert catalogue.match("Xinhua News Agency", None).level == "state_media"
+    assert catalogue.match(None, "https://www.zj.gov.cn/a").level == "official"
+    assert catalogue.match("a newsletter", "https://example.com/").level == "unknown"
+
+
+def test_an_operator_file_overrides_the_catalogue_and_bad_files_name_themselves(
+    tmp_path: Path,
+) -> None:
+    mine = tmp_path / "sources.toml"
+    mine.write_text('[[source]]\nid = "bulletin"\nauthority = "state_media"\n'
+                    'names = ["IP Finance Bulletin"]\n', encoding="utf-8")
+    catalogue = sources.load(mine, sources.default())
+    assert catalogue.authority("IP finance bulletin", None) == 2
+    assert catalogue.authority("CNIPA", None) == 3  # the shipped entries stay
+    mine.write_text('[[source]]\nid = "x"\nauthority = "gold"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=str(mine)):
+        sources.load(mine, sources.default())
