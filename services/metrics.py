@@ -237,8 +237,17 @@ def registry_for(sources: Sources) -> CollectorRegistry:
 
 
 def serve_metrics(registry: CollectorRegistry, host: str, port: int) -> Callable[[], None]:
-    """Serve `/metrics` of `registry` on a daemon thread; returns the function that stops it."""
-    server, thread = start_http_server(port, addr=host, registry=registry)
+    """Serve `/metrics` on a daemon thread (port 0: not at all); returns how to stop it."""
+    if port == 0:
+        return lambda: None
+    try:
+        server, thread = start_http_server(port, addr=host, registry=registry)
+    except OSError as exc:
+        # a second worker on the host with the same port still projects; Prometheus shows
+        # the missing target as down
+        log.error("cannot serve /metrics on %s:%d (%s); set IPMON_WORKER_METRICS_PORT",
+                  host, port, exc)
+        return lambda: None
     log.info("serving /metrics on http://%s:%d/metrics", host, server.server_port)
 
     def stop() -> None:

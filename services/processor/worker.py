@@ -322,7 +322,8 @@ def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None
     reader = event_log(settings.resolved_event_log_url(), settings)
     store = outboxes.store if outboxes is not None else None
     registry.register(ProjectionCollector(Sources(engine, reader, opts.projector, delivery=store)))
-    stop_metrics = _serve(registry, settings)
+    stop_metrics = serve_metrics(registry, settings.worker_metrics_host,
+                                 settings.worker_metrics_port)
     try:
         faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()
     finally:
@@ -331,20 +332,6 @@ def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None
             outboxes.close()
         reader.close()
         engine.dispose()
-
-
-def _serve(registry: CollectorRegistry, settings: Settings) -> Callable[[], None]:
-    host, port = settings.worker_metrics_host, settings.worker_metrics_port
-    if port == 0:
-        return lambda: None
-    try:
-        return serve_metrics(registry, host, port)
-    except OSError as exc:
-        # a second worker on the same host with the same port: it still projects, and the
-        # missing target shows as down in Prometheus
-        log.error("cannot serve /metrics on %s:%d (%s); set IPMON_WORKER_METRICS_PORT",
-                  host, port, exc)
-        return lambda: None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

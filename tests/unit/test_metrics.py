@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
+import httpx
+import pytest
 from fastapi.testclient import TestClient
+from infra import free_ports
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.bootstrap import App
-from services.metrics import Sources, WorkerMetrics, registry_for
+from services.metrics import Sources, WorkerMetrics, registry_for, serve_metrics
 
 # the gauges ipmon exports, each a level that may go down as well as up
 LEVELS = {
@@ -51,3 +56,22 @@ def test_worker_counters_add_up_over_batches(app: App) -> None:
     assert value("ipmon_worker_batch_duration_seconds_bucket", {"le": "0.05"}) == 1
     # the projection figures sit beside them in the same scrape
     assert value("ipmon_events_applied_total", {"stream": "statistics"}) == 5
+
+
+def test_metrics_are_served_over_http_and_a_taken_port_is_only_logged(
+    app: App, caplog: pytest.LogCaptureFixture,
+) -> None:
+    registry = registry_for(Sources(app.engine, app.log))
+    (port,) = free_ports(1)
+    stop = serve_metrics(registry, "127.0.0.1", port)
+    try:
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        assert 'ipmon_events_applied_total{stream="statistics"} 5.0' in text
+        with caplog.at_level(logging.ERROR, logger="ipmon.metrics"):
+            again = serve_metrics(registry, "127.0.0.1", port)
+        again()
+        assert f"cannot serve /metrics on 127.0.0.1:{port}" in caplog.text
+    finally:
+        stop()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)
