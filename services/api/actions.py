@@ -13,6 +13,7 @@ from events import AlertAcknowledged, AlertSilenced, Event, make_event
 from projections import queries
 from services.api.context import ApiContext
 from services.api.models import SILENCE_MAX_DAYS, AlertOut, IngestOut
+from services.reviews import ReviewRefused, review_event
 
 
 class ActionError(Exception):
@@ -109,6 +110,24 @@ def silence_end(now: datetime, until: datetime | None, minutes: int | None) -> d
         raise ActionError(422, f"a silence may last at most {SILENCE_MAX_DAYS} days",
                           field=field)
     return end
+
+
+def review_value(
+    ctx: ApiContext, event_id: str, decision: str, by: str, note: str | None = None
+) -> tuple[Event, None]:
+    """Append a ValueReviewed event accepting or rejecting a held-out statistic."""
+    if decision not in ("accepted", "rejected"):
+        raise ActionError(422, "decision must be accepted or rejected", field="decision")
+    now = ctx.clock()
+    with ctx.engine.connect() as conn:
+        try:
+            event = review_event(conn, event_id, decision, by, note, now)  # type: ignore[arg-type]
+        except ReviewRefused as exc:
+            raise ActionError(404, str(exc)) from None
+    ctx.log.append([event])
+    if ctx.catch_up is not None:
+        ctx.catch_up()
+    return event, None
 
 
 def ingest_document(

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from events.metrics import catalogue, metric_label
 from projections import queries
+from services import reviews
 from services.api import actions, csrf
 from services.api.charts import build_chart
 from services.api.context import ApiContext
@@ -198,6 +199,7 @@ def alerts_page(
     now = ctx.clock()
     return render(
         request, "alerts.html", alerts=[actions.alert_out(a, now) for a in items],
+        held_out=reviews.suspects(conn),
         params={"state": state}, message=request.query_params.get("done"),
         **_pages(total, page),
     )

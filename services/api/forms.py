@@ -63,6 +63,20 @@ async def acknowledge_form(
     return RedirectResponse("/alerts?done=acknowledged", status_code=303)
 
 
+@router.post("/values/review")
+async def review_form(
+    request: Request, ctx: Annotated[ApiContext, Depends(_writer)]
+) -> Response:
+    """The accept and reject buttons of a held-out value."""
+    form = await _form(request)
+    try:
+        actions.review_value(ctx, form.get("event_id", ""), form.get("decision", ""),
+                             (form.get("by") or "dashboard")[:200])
+    except actions.ActionError as exc:
+        raise HTTPException(exc.status, exc.detail) from None
+    return RedirectResponse("/alerts?done=reviewed", status_code=303)
+
+
 @router.post("/alerts/silence")
 async def silence_form(
     request: Request, ctx: Annotated[ApiContext, Depends(_writer)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -175,6 +175,17 @@ class AlertRef(BaseModel):
 
     rule: str = Field(min_length=1, max_length=64)
     key: str = Field(min_length=1, max_length=400)
+    by: str = Field("api", min_length=1, max_length=200)
+    note: str | None = Field(None, max_length=2000)
+
+
+class ReviewIn(BaseModel):
+    """A decision on a value held out as a suspected scale error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str = Field(min_length=1, max_length=64, description="the statistic's event id")
+    decision: Literal["accepted", "rejected"]
     by: str = Field("api", min_length=1, max_length=200)
     note: str | None = Field(None, max_length=2000)
 

@@ -75,6 +75,17 @@ def acknowledge(body: models.AlertRef, ctx: Writer) -> models.ActionOut:
 
 
 @router.post(
+    "/api/values/review", response_model=models.ActionOut, status_code=202,
+    tags=["statistics"],
+    responses={**WRITE_RESPONSES, 404: {"description": "no statistic with that event id"}},
+)
+def review(body: models.ReviewIn, ctx: Writer) -> models.ActionOut:
+    """Accept or reject a value held out as a suspected scale error (a ValueReviewed event)."""
+    return _run(lambda: actions.review_value(ctx, body.event_id, body.decision, body.by,
+                                             body.note))
+
+
+@router.post(
     "/api/alerts/silence", response_model=models.ActionOut, status_code=202,
     tags=["alerts"], responses=ALERT_WRITE_RESPONSES,
 )
