@@ -11,13 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from projections.vintages import (
-    Choice,
-    choose,
-    hold_out_impossible_parts,
-    usable,
-    vintage_key,
-)
+from projections.slips import hold_out_implied_priors, hold_out_impossible_parts
+from projections.vintages import Choice, choose, usable, vintage_key
 
 Row = dict[str, Any]
 
@@ -44,7 +39,15 @@ def current_values(
         _current_row(period_key, choose(by_period[period_key], decisions or {}), by_period)
         for period_key in sorted(by_period)
     ]
-    return hold_out_impossible_parts(rows, decisions or {})
+    decided = decisions or {}
+    return hold_out_implied_priors(
+        hold_out_impossible_parts(rows, decided), list(by_period_rows(by_period)), decided
+    )
+
+
+def by_period_rows(by_period: Mapping[str, list[Row]]) -> Iterable[Row]:
+    """Every row of a by-period grouping."""
+    return (r for rows in by_period.values() for r in rows)
 
 
 def _current_row(period_key: str, c: Choice, by_period: dict[str, list[Row]]) -> Row:

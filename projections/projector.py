@@ -350,16 +350,21 @@ class Projector:
     def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> set[PeriodKey]:
         """Re-derive the rows that depend on the touched periods; return every period whose
         rows were re-derived."""
-        years, _ = series_work(touched)
-        year_keys = sorted(years)
+        touched_years, _ = series_work(touched)
         # a period's current value depends on the other periods of its year (a part several
-        # times its year's total is held out), so whole years are re-derived
-        in_years = _load(conn, tables.observations, YEAR, year_keys)
+        # times its year's total is held out) and on the growth reported a year later (a
+        # prior it puts 10**k away is held out): whole years are re-derived, with the year
+        # before each touched one, reading the year after as context
+        years = touched_years | {(m, g, y - 1) for m, g, y in touched_years}
+        year_keys = sorted(years)
+        context = sorted(years | {(m, g, y + 1) for m, g, y in years})
+        in_years = _load(conn, tables.observations, YEAR, context)
         decided = _decisions(conn, [o["event_id"] for o in in_years])
         current = [
             row
             for obs in _by_series(in_years).values()
             for row in derive.current_values(obs, decided)
+            if (row["metric"], row["geography"], row["year"]) in years
         ]
         _replace(conn, tables.current_values, YEAR, year_keys, current)
         yearly = [r for rows in _by_series(current).values() for r in derive.yearly_totals(rows)]

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from projections.slips import hold_out_implied_priors, hold_out_impossible_parts
 from projections.vintages import (
     agree,
     choose,
     conversion_factor,
-    hold_out_impossible_parts,
     rounding,
     scale_factor,
 )
@@ -136,3 +136,18 @@ def test_a_part_several_times_its_year_is_held_out_but_a_plausible_one_stays() -
     assert out["h1"]["value"] == D("900000000000")
     kept = hold_out_impossible_parts([year, slipped], {"q3": "accepted"})
     assert kept[1]["value"] == D("4950000000000")
+
+
+def test_a_prior_10x_off_what_next_years_growth_implies_is_held_out() -> None:
+    prior = {**_row("2022", "4868800000000", 1, 12, "p22"), "year": 2022, "authority": 1}
+    nxt = {**vintage("n23", "853990000000", period="2023"), "change_kind": "percent",
+           "change_amount": D("75.4")}
+    out = hold_out_implied_priors([prior], [nxt], {})
+    assert out[0]["value"] is None and out[0]["suspect_factor"] == 1
+    assert out[0]["suspect_basis_event_id"] == "n23"
+    # a right prior stays; a less authoritative growth does not overrule an official value
+    right = {**prior, "value": D("486880000000")}
+    assert hold_out_implied_priors([right], [nxt], {})[0]["value"] == D("486880000000")
+    official = {**prior, "authority": 3}
+    weak = {**nxt, "authority": 1}
+    assert hold_out_implied_priors([official], [weak], {})[0]["value"] is not None
