@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from infra import free_ports
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.bootstrap import App
-from services.metrics import Sources, WorkerMetrics, registry_for, serve_metrics
+from services.metrics import Sources, WorkerMetrics, ipmon_version, registry_for, serve_metrics
 
 # the gauges ipmon exports, each a level that may go down as well as up
 LEVELS = {
@@ -75,3 +77,16 @@ def test_metrics_are_served_over_http_and_a_taken_port_is_only_logged(
         stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)
+
+
+def test_a_scrape_answers_while_the_projections_cannot_be_read(
+    app: App, tmp_path: Path,
+) -> None:
+    gone = sa.create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'p.sqlite'}")
+    registry = registry_for(Sources(gone, app.log))
+    value = registry.get_sample_value
+    assert value("ipmon_projections_readable") == 0
+    assert value("ipmon_build_info", {"version": ipmon_version()}) == 1
+    assert value("ipmon_events_applied_total", {"stream": "statistics"}) is None
+    healthy = registry_for(Sources(app.engine, app.log))
+    assert healthy.get_sample_value("ipmon_projections_readable") == 1
