@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from factories import notice, pilot, statistic
 
@@ -16,18 +14,6 @@ from projections.projector import Projector
 from services.alerts.rules import AlertConfig
 from services.alerts.sinks import MemorySink
 from services.processor.embedded import EmbeddedRunner
-
-
-@pytest.fixture
-def runner(tmp_path: Path) -> Iterator[EmbeddedRunner]:
-    log = SqliteEventLog(tmp_path / "events.sqlite")
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
-    projector = Projector(engine)
-    projector.create()
-    yield EmbeddedRunner(log, projector, AlertConfig(), [MemorySink()])
-    log.close()
-    engine.dispose()
-
 
 # a metric without a built-in growth threshold: the default ±30 % applies to it
 UNUSUAL = "pct_applications"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,12 +10,8 @@ import sqlalchemy as sa
 from factories import statistic
 
 from events import sources
-from events.log.sqlite import SqliteEventLog
 from projections import queries
-from projections.projector import Projector
 from projections.rebuild import replay
-from services.alerts.rules import AlertConfig
-from services.alerts.sinks import MemorySink
 from services.processor.embedded import EmbeddedRunner
 from services.reviews import ReviewRefused, review_event
 
@@ -25,15 +20,6 @@ OFFICIAL = {"publisher": "CNIPA"}
 REPRINT = {"publisher": "a regional newsletter"}
 
 
-@pytest.fixture
-def runner(tmp_path: Path) -> Iterator[EmbeddedRunner]:
-    log = SqliteEventLog(tmp_path / "events.sqlite")
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
-    projector = Projector(engine)
-    projector.create()
-    yield EmbeddedRunner(log, projector, AlertConfig(), [MemorySink()])
-    log.close()
-    engine.dispose()
 
 
 def feed(runner: EmbeddedRunner, *events: object) -> None:
