@@ -41,6 +41,14 @@ def test_counted_list_gives_batch_total_not_names() -> None:
     assert [p.city for p in found] == ["Ningbo", "Yantai"]
     assert all(p.batch_total == 12 and p.year == 2021 for p in found)
     assert found[0].program.startswith("key cities for building")
+    assert {p.program_id for p in found} == {"ip_operation_service_key_cities"}
+
+
+def test_one_programme_worded_two_ways_is_one_subject() -> None:
+    a = designated("Ningbo was selected among key cities to build IP operation service systems.")
+    b = designated("Ningbo was named an IP operation service system key city in 2018.")
+    assert a[0].program != b[0].program
+    assert a[0].subject() == b[0].subject() == "pilot:ip_operation_service_key_cities:Ningbo"
 
 
 def test_count_without_names_yields_nothing() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from events import Span
+from events import Span, programmes
 from events.types import CityPilotDesignated, CityPilotStatusChanged, PilotStatus
 from services.ingest.extract.agencies import place_info
 from services.ingest.extract.base import Document, Fact
@@ -426,11 +426,17 @@ def extract_pilots(doc: Document) -> list[Fact]:
         seen.add(key)
         payload: CityPilotDesignated | CityPilotStatusChanged
         if f.change:
-            payload = CityPilotStatusChanged(program=f.program, city=f.city, status=f.status)
+            payload = CityPilotStatusChanged(
+                program=f.program,
+                program_id=programmes.resolve(f.program),
+                city=f.city,
+                status=f.status,
+            )
         else:
             payload = CityPilotDesignated.model_validate(
                 {
                     "program": f.program,
+                    "program_id": programmes.resolve(f.program),
                     "city": f.city,
                     "admin_level": f.admin_level,
                     "role": f.role,
