@@ -30,6 +30,7 @@ class Programme:
     role: Role
     aliases: tuple[str, ...]
     aliases_zh: tuple[str, ...] = ()
+    fallback: bool = False
 
 
 def _strings(pid: str, spec: dict[str, object], key: str) -> tuple[str, ...]:
@@ -57,6 +58,7 @@ def parse(raw: dict[str, object]) -> dict[str, Programme]:
             role=cast(Role, role),
             aliases=_strings(pid, spec, "aliases"),
             aliases_zh=_strings(pid, spec, "aliases_zh"),
+            fallback=bool(spec.get("fallback", False)),
         )
     return out
 
@@ -81,10 +83,10 @@ def _fits(alias: str, words: tuple[str, ...]) -> bool:
 def resolve(text: str) -> str | None:
     """The id of the catalogued programme `text` names (most alias words win), or None."""
     words = tokens(text)
-    best: tuple[int, str] | None = None
+    best: tuple[bool, int, str] | None = None
     for programme in catalogue().values():
         for alias in programme.aliases:
-            size = len(alias.split())
-            if (best is None or size > best[0]) and _fits(alias, words):
-                best = (size, programme.id)
-    return best[1] if best else None
+            rank = (not programme.fallback, len(alias.split()))
+            if (best is None or rank > best[:2]) and _fits(alias, words):
+                best = (*rank, programme.id)
+    return best[2] if best else None
