@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,3 +164,22 @@ def test_programme_stops_where_the_naming_document_begins() -> None:
     assert [(p.city, p.program) for p in found] == [
         ("Lanzhou", "national pilot city for building a strong intellectual property city")
     ]
+
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "pilots.toml"
+
+
+def _cases() -> list[dict[str, Any]]:
+    with CASES.open("rb") as f:
+        return list(tomllib.load(f)["case"])
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: str(c["name"]))
+def test_case(case: dict[str, Any]) -> None:
+    doc = Document(text=case["text"], published=date.fromisoformat(case["published"]))
+    found = [
+        (p.city, p.status, p.program_id or "")
+        for p in (f.payload for f in extract_pilots(doc))
+        if isinstance(p, CityPilotDesignated)
+    ]
+    assert found == [tuple(e) for e in case.get("expect", [])]

@@ -21,7 +21,8 @@ _TOKEN = re.compile(
 )
 _QUOTE = frozenset("“”\"")
 _LEAD = re.compile(
-    r"^(?:(?:an?|the|as|into|among|one\s+of|of|its|their|to\s+(?:be(?:come)?|build|develop)"
+    r"^(?:(?:an?|the|as|into|among|one\s+of|of|its|their|to|to\s+(?:be(?:come)?|build|develop)"
+    r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"
     r"|become|China['’]s"
     r"|the\s+country['’]s)\s+)+",
     re.IGNORECASE,
@@ -143,7 +144,9 @@ def same_kind(generic: str, named: str) -> bool:
     """Whether a named programme can be what a generic phrase points back to."""
     h = head(generic)
     heads = {head(w) for w in re.findall(r"[A-Za-z]+", named)}
-    return h not in _PLACE_HEADS or h in heads
+    # "pilot city" cannot mean "model cities": a mark word of the phrase must be there too
+    marks = {head(m.group(0)) for m in _words().marks.finditer(generic)}
+    return (h not in _PLACE_HEADS or h in heads) and marks <= heads
 
 
 def tidy(phrase: str) -> str:

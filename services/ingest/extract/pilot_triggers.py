@@ -32,6 +32,8 @@ _CONTEXT = re.compile(
     r"|projects?|programmes?|programs?)\b",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
+_APPOSITION = re.compile(r"\s*,\s+(?:an?|one\s+of\s+the|the)\s+")
 _BACK = re.compile(r"\b(?:them|they|these|those|which|list|others)\b", re.IGNORECASE)
 
 
@@ -69,6 +71,7 @@ class _Shapes:
     into_after: re.Pattern[str]
     as_after: re.Pattern[str]
     in_before: re.Pattern[str]
+    run_in: re.Pattern[str]
     establish: re.Pattern[str]
     awarded: re.Pattern[str]
     demonstration_awarded: re.Pattern[str]
@@ -127,6 +130,12 @@ def _shapes() -> _Shapes:
             r"\s+in\s+(?:the\s+)?$",
             re.I,
         ),
+        run_in=re.compile(
+            r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+)?"
+            r"(?:(?:first|officially|formally|already|successfully)\s+)?"
+            rf"(?:{_alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
+            re.I,
+        ),
         establish=re.compile(rf"\b(?:{_alt(lex['establish'])})\b", re.I),
         awarded=re.compile(rf"\b(?:{_alt(lex['award_cues'])})\b", re.I),
         demonstration_awarded=re.compile(
@@ -137,7 +146,10 @@ def _shapes() -> _Shapes:
             r"\blaunch(?:ing)?\s+ceremony\s+(?:was\s+held\s+)?in\s+(?:the\s+)?$", re.I
         ),
         operating_after=re.compile(
-            r"\b(?:is|are)\s+(?:located|in\s+operation|operating|running)\b|\bopened\b", re.I
+            r"\b(?:is|are)\s+(?:located|in\s+operation|operating|running)\b|\bopened\b"
+            r"|\b(?:put|went|came)\s+into\s+(?:operation|service)|\b(?:began|started)\s+operati"
+            r"|\binaugurated\b|\bunveiled\b",
+            re.I,
         ),
     )
 
@@ -176,6 +188,8 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
 
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
+    if aside := _ASIDE.match(text, end, e):
+        end = aside.end()  # "The Guangzhou Development District (GDD) was approved as ..."
     hit = _read_subject(text, e, end)
     return _again(text, e, hit) if hit else None
 
@@ -191,6 +205,8 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         if m := rx.match(text, end, e):
             prog = _first_after(text, m.end(), e, slack=4, generic=True)
             return Hit(prog, "selected") if prog else None
+    if sh.launch_after.match(text, end, e):
+        return None  # "Suzhou is carrying out a pilot ...": a launch, read by `read`
     if m := sh.copula.match(text, end, e):
         prog = _first_after(text, m.end(), e, slack=0)
         return Hit(prog, "selected") if prog else None
@@ -205,6 +221,8 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
         return hit
     if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=3)):
         return Hit(prog, "awarded", True)
+    if (m := _APPOSITION.match(text, end, e)) and (prog := _first_after(text, m.end(), e, 0)):
+        return Hit(prog, "selected")  # "Huangpu District, a national IP pilot zone since ..."
     if sh.them.match(text, end, e):
         return Hit(_last_before(text, s, start), "selected")
     m = sh.launch_after.match(text, end, e)
@@ -231,6 +249,10 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     sh = _shapes()
     if sh.ceremony_before.search(left):
         return Hit(None, "implementing")
+    m = sh.run_in.search(left)
+    prog = _last_before(text, s, s + m.start() + 1) if m else None
+    if m and prog and not text[prog.end : s + m.start()].strip():
+        return Hit(prog, "implementing")  # "The pilot program was launched in A and B"
     if m := sh.in_before.search(left):
         prog = _last_before(text, s, s + m.start() + 1, generic=True)
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1

@@ -36,6 +36,7 @@ _IP_CONTEXT = re.compile(
 _CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
 _YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
 _PART = re.compile(r"\s+(?:[A-Z][\w-]*|high-tech|hi-tech)(?:\s+(?:[A-Z][\w-]*|zone|park|city))*")
+_FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
 
@@ -61,8 +62,11 @@ def _lists(text: str, s: int, e: int) -> Iterator[list[Place]]:
     pos = s
     for m in _CAPS.finditer(text, s, e):
         if m.start() >= pos and (places := place_list(text, m.start(), e)):
-            yield places
             pos = places[-1].end
+            framed = _FRAME.search(text, s, m.start())
+            if len(places) > 1 and places[0].level == "province" and framed:
+                places = places[1:]  # "In Shandong Province, Qingdao and Yantai were ...": a frame
+            yield places
 
 
 def _named_before(text: str, pos: int, sentences: Sequence[Span], like: str) -> Programme | None:

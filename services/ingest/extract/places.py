@@ -25,6 +25,7 @@ _PARENT = re.compile(
     rf"(?P<sep>\s+(?:of|in)\s+|,\s*)(?:the\s+)?(?P<p>{_NAME})(?:\s+(?i:province|city))?"
 )
 _PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
+_ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|and\b|、))")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
 _APOS = str.maketrans({"’": "'"})
 
@@ -85,6 +86,10 @@ def _gazetteer() -> _Gazetteer:
     )
 
 
+def _strip_kind(name: str) -> str:
+    return re.sub(r"\s+(?:Province|Municipality|City)$", "", name)
+
+
 def _title(word: str) -> str:
     return word if word in ("and", "of") else word[:1].upper() + word[1:]
 
@@ -138,8 +143,10 @@ def place_at(text: str, pos: int) -> Place | None:
             parent = g.parents[name.lower().translate(_APOS)]
         return Place(f"{written}, {parent}" if parent else written, "district", m.start(), end)
     known = _longest_known(name)
-    if known is None or m.group("owner"):
-        return None
+    owner = m.group("owner")
+    owner_level = level_of(_strip_kind(owner)) if owner else None
+    if known is None or (owner and owner_level not in ("province", "municipality")):
+        return None  # "Zhejiang Province's Ningbo" is Ningbo; "Tom's Bakery" no place
     level = level_of(known) or "city"
     end = m.end() if (kind and known == name) else m.start("name" if desc else "bare") + len(known)
     if level == "district":
@@ -204,7 +211,10 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
             out.append(place)
         elif not (out and out[-1].end > at):
             break
-        gap = sep.match(text, out[-1].end, stop)
+        after = out[-1].end
+        if aside := _ASIDE.match(text, after, stop):
+            after = aside.end()  # "Ningbo (Zhejiang), Xiamen (Fujian) and ..."
+        gap = sep.match(text, after, stop)
         if not gap:
             break
         at, comma = gap.end(), gap.group(0).strip() == ","
