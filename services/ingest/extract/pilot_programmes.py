@@ -23,6 +23,7 @@ _QUOTE = frozenset("“”\"")
 _LEAD = re.compile(
     r"^(?:(?:an?|the|as|into|among|one\s+of|of|its|their|to|to\s+(?:be(?:come)?|build|develop)"
     r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"
+    r"|(?:establishment|construction|building|setting\s+up|creation)\s+of"
     r"|become|China['’]s"
     r"|the\s+country['’]s)\s+)+",
     re.IGNORECASE,
@@ -129,6 +130,11 @@ def programmes(text: str, start: int, end: int, *, generic: bool = False) -> lis
         if _marked(phrase) or (generic and is_generic(phrase)):
             out.append(Programme(phrase, cut[0], cut[1]))
     return out
+
+
+def is_unit(phrase: str) -> bool:
+    """'cities', '12 counties': a unit noun with no word of a programme."""
+    return is_generic(phrase) and not _marked(phrase) and head(phrase) in _PLACE_HEADS
 
 
 def head(phrase: str) -> str:

@@ -20,7 +20,7 @@ from functools import cache
 
 from events.types import PilotStatus
 from services.ingest.extract import lexicon
-from services.ingest.extract.pilot_programmes import Programme, programmes
+from services.ingest.extract.pilot_programmes import Programme, is_unit, programmes
 from services.ingest.extract.places import lead_start
 
 _UNITS = re.compile(
@@ -32,6 +32,7 @@ _CONTEXT = re.compile(
     r"|projects?|programmes?|programs?)\b",
     re.IGNORECASE,
 )
+_DASH = re.compile(r"\s*[-–—]+(?=\s)")
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 _APPOSITION = re.compile(r"\s*,\s+(?:an?|one\s+of\s+the|the)\s+")
 _BACK = re.compile(r"\b(?:them|they|these|those|which|list|others)\b", re.IGNORECASE)
@@ -101,7 +102,10 @@ def _shapes() -> _Shapes:
         ),
         copula=re.compile(rf"{agency}\s+(?:is|are|was|were)\s+(?:also\s+)?(?:an?\s+|the\s+)?"),
         became=re.compile(
-            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:became|become|becomes|joined|joins)\b"
+            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}"
+            # "have passed the evaluation and become ..."
+            r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
+            r"(?:became|become|becomes|joined|joins)\b"
         ),
         among=re.compile(rf"{agency}\s+{be}\s+{adv}(?:among|one\s+of|part\s+of|included\s+in)\b"),
         won=re.compile(
@@ -114,7 +118,9 @@ def _shapes() -> _Shapes:
         launched_passive=re.compile(
             rf"\s*,?\s+(?:{be}\s+)?{adv}(?:{_alt(lex['launched'])})\b", re.I
         ),
-        intro_before=re.compile(rf"(?:\b(?:{_alt(lex['list_intro'])})|:)\s*(?:the\s+)?$", re.I),
+        intro_before=re.compile(
+            rf"(?:\b(?:{_alt(lex['list_intro'])})|:|\s[-–—]+)\s*(?:the\s+)?$", re.I
+        ),
         active_before=re.compile(rf"\b(?:{sel}|{award})\s+(?:the\s+|an?\s+)?$", re.I),
         build_before=re.compile(
             r"\b(?:to\s+)?(?:build|building|develop|turn|make|construct|establish|set\s+up)\s+$",
@@ -190,6 +196,8 @@ def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
     if aside := _ASIDE.match(text, end, e):
         end = aside.end()  # "The Guangzhou Development District (GDD) was approved as ..."
+    elif dash := _DASH.match(text, end, e):
+        end = dash.end()  # "Five cities - A, B and C - have been named ..."
     hit = _read_subject(text, e, end)
     return _again(text, e, hit) if hit else None
 
@@ -263,7 +271,10 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
         if re.search(r"\b(?:located|set\s+up)\s+in\s+(?:the\s+)?$", left):
             return Hit(None, "selected")
     if sh.intro_before.search(left):
-        prog = _last_before(text, s, s + len(left), generic=True)
+        found = programmes(text, s, s + len(left), generic=True)
+        # "similar projects in cities including A": the unit noun only says where
+        named = [p for p in found if not is_unit(p.text)]
+        prog = named[-1] if named else (found[-1] if found else None)
         if prog is not None:
             return Hit(prog, "selected")
         if _BACK.search(left):  # "Among them are A and B": the list of the sentence before

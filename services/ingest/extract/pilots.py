@@ -90,9 +90,7 @@ def _status(text: str, sentence: Span, hit: Hit, program: str) -> PilotStatus:
     demonstration = bool(_DEMONSTRATION.search(program))
     if awarded_in(text, sentence.start, sentence.end, demonstration=demonstration):
         return "awarded"
-    if demonstration and awarded_in(text, *_paragraph(text, sentence)):
-        return "awarded"
-    return "selected"
+    return "awarded" if awarded_in(text, *_paragraph(text, sentence)) else "selected"
 
 
 def _year(text: str, sentence: Span, doc: Document) -> int | None:
@@ -185,16 +183,41 @@ def _find(doc: Document) -> list[_Found]:
     return found
 
 
+def _kept(found: list[_Found]) -> list[tuple[_Found, str | None]]:
+    """One fact per place, programme and status: a place named twice ("Huangpu District"
+    and "Huangpu District, Guangzhou") is one place, and a generic programme ("pilot
+    city") adds nothing to a named one for the same place and status."""
+    kept: list[tuple[_Found, str | None]] = []
+    for f in sorted(found, key=lambda f: f.place.start):
+        pid = programmes.resolve(f.program)
+        key = pid or f.program.lower()
+        same = [
+            i
+            for i, (k, kid) in enumerate(kept)
+            if k.status == f.status
+            and k.change == f.change
+            and _same_place(k.place.name, f.place.name)
+            and (
+                (kid or k.program.lower()) == key
+                or (is_generic(f.program) and same_kind(f.program, k.program))
+            )
+        ]
+        if not same:
+            kept.append((f, pid))
+        elif len(f.place.name) > len(kept[same[0]][0].place.name):
+            kept[same[0]] = (f, kept[same[0]][1])  # keep the fuller name of the place
+    return kept
+
+
+def _same_place(a: str, b: str) -> bool:
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return wa <= wb or wb <= wa
+
+
 def extract_pilots(doc: Document) -> list[Fact]:
     """Cities, districts and provinces designated as pilots or demonstrations, and changes."""
     facts: list[Fact] = []
-    seen: set[tuple[str, str, str]] = set()
-    for f in sorted(_find(doc), key=lambda f: f.place.start):
-        program_id = programmes.resolve(f.program)
-        key = (f.place.name.lower(), program_id or f.program.lower(), f.status)
-        if key in seen:
-            continue
-        seen.add(key)
+    for f, program_id in _kept(_find(doc)):
         value = Span(start=f.place.start, end=f.place.end)
         payload: CityPilotDesignated | CityPilotStatusChanged
         if f.change:

@@ -25,7 +25,7 @@ _PARENT = re.compile(
     rf"(?P<sep>\s+(?:of|in)\s+|,\s*)(?:the\s+)?(?P<p>{_NAME})(?:\s+(?i:province|city))?"
 )
 _PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
-_ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|and\b|、))")
+_ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|;|and\b|、))")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
 _APOS = str.maketrans({"’": "'"})
 
