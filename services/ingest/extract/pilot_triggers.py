@@ -96,8 +96,9 @@ def _shapes() -> _Shapes:
             re.I,
         ),
         again=re.compile(
-            rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+and\s+(?:(?:{be}|later|then|also)\s+)*"
-            rf"{adv}(?:{sel}|{award}|became|become)\b(?:\s+(?:to|as|into))?",
+            rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
+            rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"
+            rf"(?:{adv}(?:{sel}|{award}|became|become)\b(?:\s+(?:to|as|into))?|as\b)",
             re.I,
         ),
         copula=re.compile(rf"{agency}\s+(?:is|are|was|were)\s+(?:also\s+)?(?:an?\s+|the\s+)?"),

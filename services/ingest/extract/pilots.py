@@ -27,7 +27,7 @@ from services.ingest.extract.pilot_programmes import (
 )
 from services.ingest.extract.pilot_programmes import programmes as phrases
 from services.ingest.extract.pilot_triggers import Hit, awarded_in, read, read_subject
-from services.ingest.extract.places import Place, place_list
+from services.ingest.extract.places import Place, place_list, unlisted_list
 from services.ingest.extract.sentences import document_sentences
 
 _IP_CONTEXT = re.compile(
@@ -36,6 +36,13 @@ _IP_CONTEXT = re.compile(
 _CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
 _YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
 _PART = re.compile(r"\s+(?:[A-Z][\w-]*|high-tech|hi-tech)(?:\s+(?:[A-Z][\w-]*|zone|park|city))*")
+# A programme that designates places ends in a noun for places, not "enterprise".
+_PLACE_LIKE = re.compile(
+    r"\b(?:cit(?:y|ies)|count(?:y|ies)|zones?|parks?|districts?|areas?|bases?|regions?"
+    r"|provinces?|cent(?:er|re)s?|clusters?|towns?)\b",
+    re.IGNORECASE,
+)
+_CAPPED_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
@@ -61,12 +68,28 @@ def _anaphor() -> re.Pattern[str]:
 def _lists(text: str, s: int, e: int) -> Iterator[list[Place]]:
     pos = s
     for m in _CAPS.finditer(text, s, e):
-        if m.start() >= pos and (places := place_list(text, m.start(), e)):
+        if m.start() < pos:
+            continue
+        places = place_list(text, m.start(), e) or _unlisted_subject(text, m.start(), e)
+        if places:
             pos = places[-1].end
             framed = _FRAME.search(text, s, m.start())
             if len(places) > 1 and places[0].level == "province" and framed:
                 places = places[1:]  # "In Shandong Province, Qingdao and Yantai were ...": a frame
             yield places
+
+
+def _unlisted_subject(text: str, pos: int, e: int) -> list[Place]:
+    """Unlisted names right before a designating verb ("Jimo was named a ... pilot city")."""
+    if _CAPPED_BEFORE.search(text, max(0, pos - 40), pos):
+        return []  # "Guoxin Group": a name's second word is no place
+    places = unlisted_list(text, pos, e)
+    if not places:
+        return []
+    hit = read_subject(text, e, places[-1].end)
+    if hit is None or hit.programme is None or not _PLACE_LIKE.search(hit.programme.text):
+        return []
+    return places
 
 
 def _named_before(text: str, pos: int, sentences: Sequence[Span], like: str) -> Programme | None:

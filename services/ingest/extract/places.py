@@ -38,6 +38,7 @@ class Place:
     level: AdminLevel
     start: int
     end: int
+    known: bool = True  # False: a name the gazetteer does not list
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,22 @@ def _unlisted_at(text: str, pos: int) -> Place | None:
     m = re.compile(_WORD).match(text, pos)
     if not m or m.group(0).lower() in _gazetteer().not_places:
         return None
-    return Place(m.group(0), "city", m.start(), m.end())
+    return Place(m.group(0), "city", m.start(), m.end(), known=False)
+
+
+def unlisted_list(text: str, pos: int, limit: int) -> list[Place]:
+    """Capitalised names the gazetteer does not know, as a list ("Jimo and Laixi"); only a
+    sentence shape that designates its subject can make them places."""
+    _prefix, sep = _list_words()
+    out: list[Place] = []
+    at = pos
+    while (place := _unlisted_at(text, at)) is not None and place.end <= limit:
+        out.append(place)
+        gap = sep.match(text, place.end, limit)
+        if not gap:
+            break
+        at = gap.end()
+    return out
 
 
 def _inside(city: Place, province: Place) -> bool:
