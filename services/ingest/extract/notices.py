@@ -5,69 +5,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from functools import cache
 
 from events import Span
 from events.types import Issuer, NoticeType, PolicyNoticeIssued
 from services.ingest.extract.agencies import UNKNOWN, AgencyMention, find_agencies
 from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.notice_titles import Candidate, candidates, head_alt
 from services.ingest.extract.sentences import document_sentences
 
-# Head nouns that make a capitalised phrase a policy document title, with the notice type.
-_HEAD_TYPES: dict[str, NoticeType] = {
-    "notice": "notice",
-    "notices": "notice",
-    "circular": "notice",
-    "announcement": "notice",
-    "opinions": "opinions",
-    "opinion": "opinions",
-    "guidelines": "opinions",
-    "measures": "measures",
-    "plan": "plan",
-    "outline": "plan",
-    "key points": "plan",
-    "program": "program",
-    "programme": "program",
-    "campaign": "campaign",
-    "report": "report",
-    "white paper": "report",
-    "bulletin": "report",
-}
-_HEAD_ALT = "|".join(sorted((re.escape(h) for h in _HEAD_TYPES), key=len, reverse=True))
-_HEAD = re.compile(rf"\b(?:{_HEAD_ALT})\b", re.IGNORECASE)
-# Words after which a title's subject starts; the type head precedes the first of them.
-_TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
-_LAW = re.compile(r"\b(?:Law|Laws|Amendments?|Decision)\b")
-_HEADLINE_VERB = re.compile(
-    r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
-    r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
-)
-_ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 
-_SMALL = r"(?:of|on|for|and|the|a|an|to|in|with|under|up|by|at|from|into|about|its|their)"
-_TOKEN = (
-    r"(?:[A-Z0-9][\w'’\-]*|\([A-Z][A-Za-z]{1,9}\)"
-    r"|\((?:19|20)\d{2}\s*[-–—]\s*(?:19|20)?\d{2}\))"
-)
-_RUN = rf"{_TOKEN}(?:[ ]+(?:{_SMALL}[ ]+)*{_TOKEN})*"
-# "Circular of the A, the B and the C on ..." is the one title shape with commas inside.
-# A title starts with a capital, a digit or "(": the lookahead rejects other positions
-# before the alternatives are tried.
-_TITLE = re.compile(
-    rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
-    rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
-)
-_QUOTED = re.compile(r"[“\"]([^“”\"\n]{6,300}?)[”\"’]")
-_ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
-_TRAILING_DATE = re.compile(
-    r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
-)
-_AND_THE = re.compile(r" and the ")
-_THE_SPLIT = re.compile(r"\bthe ")
-_WHO = re.compile(
-    rf"^(?:[\w'’-]+ ){{0,3}}?(?:{_HEAD_ALT}) of (?P<who>.+?) on (?:[A-Z\"“]|the )", re.IGNORECASE
-)
+@cache
+def _who() -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?:[\w'’-]+ ){{0,3}}?(?:{head_alt()}) of (?P<who>.+?) on (?:[A-Z\"“]|the )",
+        re.IGNORECASE,
+    )
 
 _DOCNO = re.compile(
     r"(?:[A-Z][A-Za-z]*\.?[ ]+){1,6}?[\[〔【(（]\s*(?:19|20)\d{2}\s*[\]〕】)）]\s*"
@@ -216,85 +169,11 @@ _ACCORDING = re.compile(r"\baccording to\s+$", re.IGNORECASE)
 _LEADING_FILLER = re.compile(r"^[\s,]*(?:(?:recently|lately|today)\b[\s,]*)*")
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    start: int
-    end: int  # end of the title text itself
-    outer_end: int  # after a closing quote
-    title: str
-    type: NoticeType
-
-
 def _sentence_of(spans: Sequence[Span], pos: int) -> Span:
     for span in spans:
         if span.start <= pos < span.end:
             return span
     return spans[-1] if spans else Span(start=0, end=0)
-
-
-def _title_type(title: str) -> NoticeType | None:
-    """The type named by the head noun before the title's topic ('Measures' in 'Ten Measures')."""
-    topic = _TOPIC_WORD.search(title)
-    prefix = title[: topic.start()] if topic else title
-    if _LAW.search(prefix) or _HEADLINE_VERB.search(prefix):
-        # Legislation is not a policy notice; "China Issues Plan to ..." is a headline.
-        return None
-    heads = list(_HEAD.finditer(prefix))
-    if not heads:
-        return None
-    return _HEAD_TYPES[heads[-1].group(0).lower()]
-
-
-def _clean_title(raw: str) -> str:
-    title = raw.strip().strip(".,;:").strip()
-    title = _TRAILING_DATE.sub("", title)
-    return title[4:] if title.startswith(("The ", "the ")) else title
-
-
-def _title_candidates(text: str) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for m in _QUOTED.finditer(text):
-        if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-            continue  # (the "Guiding Opinions"): an alias of a title, not a new one
-        title = _clean_title(m.group(1))
-        kind = _title_type(title)
-        if kind is None or len(title.split()) < 3:
-            continue
-        start = m.start(1) + m.group(1).index(title)
-        found.append(_Candidate(start, start + len(title), m.end(), title, kind))
-    for m in _TITLE.finditer(text):
-        if not _HEAD.search(m.group(0)):
-            continue  # no type head noun in the run, so no part of it can be a title
-        if any(c.start <= m.start() < c.outer_end for c in found):
-            continue
-        for offset, raw in _split_titles(m.group(0)):
-            found.extend(_run_candidate(m.start() + offset, raw))
-    found.sort(key=lambda c: c.start)
-    return found
-
-
-def _split_titles(raw: str) -> list[tuple[int, str]]:
-    """Split "the Outline ... (2021-2035) and the Notice of ..." into its two titles."""
-    for m in _AND_THE.finditer(raw):
-        left, right = raw[: m.start()], raw[m.end() :]
-        if _title_type(_clean_title(left)) and _title_type(_clean_title(right)):
-            return [(0, left), *((m.end() + o, r) for o, r in _split_titles(right))]
-    return [(0, raw)]
-
-
-def _run_candidate(run_start: int, raw: str) -> list[_Candidate]:
-    # "According to the Notice of ...": the title starts at the first 'the' with a head.
-    starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
-    for offset in starts:
-        title = _clean_title(raw[offset:])
-        kind = _title_type(title)
-        if kind is None:
-            continue
-        if len(title.split()) < 3 or _ORDINAL_START.match(title):
-            return []  # "the Plan", "14th Five-Year Plan": anaphors and plan periods
-        start = run_start + offset + raw[offset:].index(title)
-        return [_Candidate(start, start + len(title), start + len(title), title, kind)]
-    return []
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -374,7 +253,7 @@ def _date_in(text: str, start: int, end: int, doc: Document, title: str | None) 
     return None
 
 
-def _after_title(text: str, cand: _Candidate, limit: int) -> tuple[int, str | None]:
+def _after_title(text: str, cand: Candidate, limit: int) -> tuple[int, str | None]:
     """Skip parentheses after a title; return the position after them and a document number."""
     pos, number = cand.outer_end, None
     while True:
@@ -387,7 +266,7 @@ def _after_title(text: str, cand: _Candidate, limit: int) -> tuple[int, str | No
         pos = m.end()
 
 
-def _header_docno(text: str, cand: _Candidate) -> str | None:
+def _header_docno(text: str, cand: Candidate) -> str | None:
     """A document number on one of the lines that follow a title standing on its own line."""
     line_start = text.rfind("\n", 0, cand.start) + 1
     line_end = text.find("\n", cand.outer_end)
@@ -403,9 +282,9 @@ def _header_docno(text: str, cand: _Candidate) -> str | None:
     return None
 
 
-def _titled(doc: Document, sentences: Sequence[Span]) -> tuple[list[Fact], list[_Candidate]]:
+def _titled(doc: Document, sentences: Sequence[Span]) -> tuple[list[Fact], list[Candidate]]:
     text = doc.text
-    cands = _title_candidates(text)
+    cands = candidates(text)
     date_lines = list(_DATE_LINE.finditer(text))
     facts: list[Fact] = []
     seen: set[str] = set()
@@ -438,7 +317,7 @@ def _titled(doc: Document, sentences: Sequence[Span]) -> tuple[list[Fact], list[
             mention = "released" if cand.type == "report" else "issued"
         mentions.append(mention)
 
-        who = _WHO.match(cand.title)
+        who = _who().match(cand.title)
         issuers: list[Issuer] = []
         if who:
             offset = cand.start + who.start("who")
@@ -521,7 +400,7 @@ def _passive_matches(text: str) -> Iterator[re.Match[str]]:
             pos = q + 1
 
 
-def _untitled(doc: Document, sentences: Sequence[Span], titled: list[_Candidate]) -> list[Fact]:
+def _untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) -> list[Fact]:
     text = doc.text
     facts: list[Fact] = []
     for rx in (_UNTITLED_PASSIVE, _UNTITLED_ACTIVE):
