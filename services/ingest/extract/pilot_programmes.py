@@ -19,7 +19,7 @@ _TOKEN = re.compile(
     r"\((?:[A-Z][A-Za-z]{1,9}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\)"  # (IPR), (Pudong)
     r"|[A-Za-z0-9][\w'’-]*|[“”\"]|\S"
 )
-_QUOTE = frozenset("“”\"")
+_QUOTE = frozenset('“”"')
 _LEAD = re.compile(
     r"^(?:(?:an?|the|as|into|among|one\s+of|of|its|their|to|to\s+(?:be(?:come)?|build|develop)"
     r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from events.types import PilotStatus
 from services.ingest.extract import lexicon
 from services.ingest.extract.pilot_programmes import Programme, is_unit, programmes
-from services.ingest.extract.places import lead_start
+from services.ingest.extract.pilot_shapes import alt, shapes
+from services.ingest.extract.place_lists import lead_start
 
 _UNITS = re.compile(
     r"\b(?:cities|districts|zones|parks|counties|provinces|regions|areas|places)\b[^.;]*$",
@@ -46,119 +46,6 @@ class Hit:
     status: PilotStatus
     awarded_by_verb: bool = False
     more: tuple[Programme, ...] = ()  # "became a pilot park in 2007 and was upgraded to ..."
-
-
-def _alt(words: list[str] | tuple[str, ...]) -> str:
-    return "|".join(
-        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Shapes:
-    passive: re.Pattern[str]
-    again: re.Pattern[str]
-    copula: re.Pattern[str]
-    became: re.Pattern[str]
-    among: re.Pattern[str]
-    them: re.Pattern[str]
-    won: re.Pattern[str]
-    launch_after: re.Pattern[str]
-    launched_passive: re.Pattern[str]
-    intro_before: re.Pattern[str]
-    active_before: re.Pattern[str]
-    build_before: re.Pattern[str]
-    into_before: re.Pattern[str]
-    into_after: re.Pattern[str]
-    as_after: re.Pattern[str]
-    in_before: re.Pattern[str]
-    run_in: re.Pattern[str]
-    establish: re.Pattern[str]
-    awarded: re.Pattern[str]
-    demonstration_awarded: re.Pattern[str]
-    launch_word: re.Pattern[str]
-    ceremony_before: re.Pattern[str]
-    operating_after: re.Pattern[str]
-
-
-@cache
-def _shapes() -> _Shapes:
-    lex = lexicon.load("pilots")
-    sel, award = _alt(lex["selected"]), _alt(lex["awarded"])
-    tail = _alt(lex["agency_tail"])
-    be = r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)"
-    adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+)*"
-    agency = rf"(?:\s*(?i:{tail}))?"
-    return _Shapes(
-        passive=re.compile(
-            rf"{agency}\s*,?\s+{be}\s+{adv}(?P<verb>{sel}|{award})\b"
-            r"(?:\s+by\s+[^,;]{3,90}?(?=\s+(?:as|to\s+be|to\s+become|among|into|in|for)\s))?",
-            re.I,
-        ),
-        again=re.compile(
-            rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
-            rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"
-            rf"(?:{adv}(?:{sel}|{award}|became|become)\b(?:\s+(?:to|as|into))?|as\b)",
-            re.I,
-        ),
-        copula=re.compile(rf"{agency}\s+(?:is|are|was|were)\s+(?:also\s+)?(?:an?\s+|the\s+)?"),
-        became=re.compile(
-            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}"
-            # "have passed the evaluation and become ..."
-            r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
-            r"(?:became|become|becomes|joined|joins)\b"
-        ),
-        among=re.compile(rf"{agency}\s+{be}\s+{adv}(?:among|one\s+of|part\s+of|included\s+in)\b"),
-        won=re.compile(
-            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{_alt(lex['won'])})\s+", re.I
-        ),
-        them=re.compile(rf"\s+{be}\s+(?:(?:one|part)\s+of|among)\s+them\b"),
-        launch_after=re.compile(
-            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{_alt(lex['launched'])})\s+", re.I
-        ),
-        launched_passive=re.compile(
-            rf"\s*,?\s+(?:{be}\s+)?{adv}(?:{_alt(lex['launched'])})\b", re.I
-        ),
-        intro_before=re.compile(
-            rf"(?:\b(?:{_alt(lex['list_intro'])})|:|\s[-–—]+)\s*(?:the\s+)?$", re.I
-        ),
-        active_before=re.compile(rf"\b(?:{sel}|{award})\s+(?:the\s+|an?\s+)?$", re.I),
-        build_before=re.compile(
-            r"\b(?:to\s+)?(?:build|building|develop|turn|make|construct|establish|set\s+up)\s+$",
-            re.I,
-        ),
-        into_before=re.compile(r"\bto\s+(?:build|develop|turn|make)\s+$", re.I),
-        into_after=re.compile(r"\s+into\s+"),
-        as_after=re.compile(
-            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as)\s+)?", re.I
-        ),
-        in_before=re.compile(
-            r"(?:\s+(?:located|to\s+be\s+set\s+up|set\s+up|based|established|built|opened))?"
-            r"\s+in\s+(?:the\s+)?$",
-            re.I,
-        ),
-        run_in=re.compile(
-            r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+)?"
-            r"(?:(?:first|officially|formally|already|successfully)\s+)?"
-            rf"(?:{_alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
-            re.I,
-        ),
-        establish=re.compile(rf"\b(?:{_alt(lex['establish'])})\b", re.I),
-        awarded=re.compile(rf"\b(?:{_alt(lex['award_cues'])})\b", re.I),
-        demonstration_awarded=re.compile(
-            rf"\b(?:{_alt(lex['demonstration_award_cues'])})\b", re.I
-        ),
-        launch_word=re.compile(rf"\b(?:{_alt(lex['launched'])})\b", re.I),
-        ceremony_before=re.compile(
-            r"\blaunch(?:ing)?\s+ceremony\s+(?:was\s+held\s+)?in\s+(?:the\s+)?$", re.I
-        ),
-        operating_after=re.compile(
-            r"\b(?:is|are)\s+(?:located|in\s+operation|operating|running)\b|\bopened\b"
-            r"|\b(?:put|went|came)\s+into\s+(?:operation|service)|\b(?:began|started)\s+operati"
-            r"|\binaugurated\b|\bunveiled\b",
-            re.I,
-        ),
-    )
 
 
 def _first_after(
@@ -188,7 +75,7 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
     """A second designation of the same subject: '... in 2007 and was upgraded to ...'."""
     if hit.programme is None:
         return hit
-    m = _shapes().again.match(text, hit.programme.end, e)
+    m = shapes().again.match(text, hit.programme.end, e)
     prog = _first_after(text, m.end(), e, slack=2) if m else None
     return Hit(hit.programme, hit.status, hit.awarded_by_verb, (prog,)) if prog else hit
 
@@ -204,10 +91,10 @@ def read_subject(text: str, e: int, end: int) -> Hit | None:
 
 
 def _read_subject(text: str, e: int, end: int) -> Hit | None:
-    sh = _shapes()
+    sh = shapes()
     if m := sh.passive.match(text, end, e):
         verb = m.group("verb").lower()
-        awarded = bool(re.fullmatch(_alt(lexicon.words("pilots", "awarded")), verb))
+        awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
         prog = _first_after(text, m.end(), e, slack=4)
         return Hit(prog, "awarded" if awarded else "selected", awarded) if prog else None
     for rx in (sh.became, sh.among):
@@ -224,7 +111,7 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
 
 def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     """The designation a place list at text[start:end] in sentence text[s:e] states."""
-    sh = _shapes()
+    sh = shapes()
     left = text[s : lead_start(text, s, start)]
     if hit := read_subject(text, e, end):
         return hit
@@ -255,7 +142,7 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
 
 def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     """Shapes that the words before the list decide: list intros, 'in X', launches."""
-    sh = _shapes()
+    sh = shapes()
     if sh.ceremony_before.search(left):
         return Hit(None, "implementing")
     m = sh.run_in.search(left)
@@ -290,7 +177,7 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
 
 def _named_centre(text: str, e: int, start: int, end: int, left: str) -> Hit | None:
     """'China (Pudong) IP Protection Center ... is located in ...': a centre at work."""
-    sh = _shapes()
+    sh = shapes()
     if not text.startswith("China", start) or sh.establish.search(left):
         return None
     prog = _first_after(text, end, e, slack=0)
@@ -301,7 +188,7 @@ def _named_centre(text: str, e: int, start: int, end: int, left: str) -> Hit | N
 
 def awarded_in(text: str, start: int, end: int, *, demonstration: bool = False) -> bool:
     """Whether text[start:end] speaks of an honour (title, plaque, awarded, ...)."""
-    sh = _shapes()
+    sh = shapes()
     if demonstration and sh.demonstration_awarded.search(text, start, end):
         return True
     return bool(sh.awarded.search(text, start, end))

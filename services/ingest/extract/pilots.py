@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
-from events import Span, programmes
-from events.types import CityPilotDesignated, CityPilotStatusChanged, PilotStatus
+from events import Span
+from events.types import PilotStatus
 from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.pilot_changes import changes
 from services.ingest.extract.pilot_counts import count_before
+from services.ingest.extract.pilot_facts import Found, facts_of
 from services.ingest.extract.pilot_programmes import (
     Programme,
     designations,
@@ -27,7 +27,8 @@ from services.ingest.extract.pilot_programmes import (
 )
 from services.ingest.extract.pilot_programmes import programmes as phrases
 from services.ingest.extract.pilot_triggers import Hit, awarded_in, read, read_subject
-from services.ingest.extract.places import Place, place_list, unlisted_list
+from services.ingest.extract.place_lists import place_list, unlisted_list
+from services.ingest.extract.places import Place
 from services.ingest.extract.sentences import document_sentences
 
 _IP_CONTEXT = re.compile(
@@ -46,18 +47,6 @@ _CAPPED_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class _Found:
-    place: Place
-    program: str
-    status: PilotStatus
-    sentence: Span
-    batch: int | None = None
-    batch_total: int | None = None
-    year: int | None = None
-    change: bool = False
 
 
 def _anaphor() -> re.Pattern[str]:
@@ -124,7 +113,7 @@ def _year(text: str, sentence: Span, doc: Document) -> int | None:
 
 
 def _designate(
-    found: list[_Found],
+    found: list[Found],
     doc: Document,
     sentences: Sequence[Span],
     sentence: Span,
@@ -143,9 +132,7 @@ def _designate(
             status = _status(text, sentence, hit, program)
             year = _year(text, sentence, doc)
             for place in places:
-                found.append(
-                    _Found(place, program, status, sentence, batch, total or counted, year)
-                )
+                found.append(Found(place, program, status, sentence, batch, total or counted, year))
 
 
 def _specific(
@@ -161,7 +148,7 @@ def _specific(
     return _named_before(text, prog.start if prog else at, sentences, like) or prog
 
 
-def _resolve(found: list[_Found], previous: list[Place], here: list[Place]) -> Place | None:
+def _resolve(found: list[Found], previous: list[Place], here: list[Place]) -> Place | None:
     """The place 'it' means: the last one designated, else the first of the sentence
     before; 'its' a place named earlier in the same sentence, if any."""
     if here:
@@ -171,9 +158,9 @@ def _resolve(found: list[_Found], previous: list[Place], here: list[Place]) -> P
     return previous[0] if previous else None
 
 
-def _find(doc: Document) -> list[_Found]:
+def _find(doc: Document) -> list[Found]:
     text = doc.text
-    found: list[_Found] = []
+    found: list[Found] = []
     if not _IP_CONTEXT.search(text):
         return found  # designations matter only in documents about IP
     sentences = document_sentences(text)
@@ -201,65 +188,11 @@ def _find(doc: Document) -> list[_Found]:
         for c in changes(text, s, e):
             named = _named_before(text, e, sentences, "")
             program = c.program or (named.text if named else "pilot")
-            found.append(_Found(c.place, program, c.status, sentence, change=True))
+            found.append(Found(c.place, program, c.status, sentence, change=True))
         previous = here or previous
     return found
 
 
-def _kept(found: list[_Found]) -> list[tuple[_Found, str | None]]:
-    """One fact per place, programme and status: a place named twice ("Huangpu District"
-    and "Huangpu District, Guangzhou") is one place, and a generic programme ("pilot
-    city") adds nothing to a named one for the same place and status."""
-    kept: list[tuple[_Found, str | None]] = []
-    for f in sorted(found, key=lambda f: f.place.start):
-        pid = programmes.resolve(f.program)
-        key = pid or f.program.lower()
-        same = [
-            i
-            for i, (k, kid) in enumerate(kept)
-            if k.status == f.status
-            and k.change == f.change
-            and _same_place(k.place.name, f.place.name)
-            and (
-                (kid or k.program.lower()) == key
-                or (is_generic(f.program) and same_kind(f.program, k.program))
-            )
-        ]
-        if not same:
-            kept.append((f, pid))
-        elif len(f.place.name) > len(kept[same[0]][0].place.name):
-            kept[same[0]] = (f, kept[same[0]][1])  # keep the fuller name of the place
-    return kept
-
-
-def _same_place(a: str, b: str) -> bool:
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return wa <= wb or wb <= wa
-
-
 def extract_pilots(doc: Document) -> list[Fact]:
     """Cities, districts and provinces designated as pilots or demonstrations, and changes."""
-    facts: list[Fact] = []
-    for f, program_id in _kept(_find(doc)):
-        value = Span(start=f.place.start, end=f.place.end)
-        payload: CityPilotDesignated | CityPilotStatusChanged
-        if f.change:
-            payload = CityPilotStatusChanged(
-                program=f.program, program_id=program_id, city=f.place.name, status=f.status
-            )
-        else:
-            payload = CityPilotDesignated.model_validate(
-                {
-                    "program": f.program,
-                    "program_id": program_id,
-                    "city": f.place.name,
-                    "admin_level": f.place.level,
-                    "role": "demonstration" if _DEMONSTRATION.search(f.program) else "pilot",
-                    "status": f.status,
-                    "batch": f.batch,
-                    "batch_total": f.batch_total,
-                    "year": f.year,
-                }
-            )
-        facts.append(Fact(payload=payload, source=doc.source(f.sentence, value)))
-    return facts
+    return facts_of(doc, _find(doc))

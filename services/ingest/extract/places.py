@@ -18,14 +18,12 @@ from services.ingest.extract import lexicon
 AdminLevel = str  # "city", "district", "province" or "municipality"
 
 # "Xi'an", never a possessive "'s"; a determiner is never the first word of a name
-_WORD = r"(?!(?:The|This|That|These|Those|Its|Their)\b)[A-Z][a-z]+(?:['’-](?!s\b)[A-Za-z]+)*"
-_NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
-_NAME_LAZY = rf"{_WORD}(?:\s+{_WORD}){{0,3}}?"
+WORD = r"(?!(?:The|This|That|These|Those|Its|Their)\b)[A-Z][a-z]+(?:['’-](?!s\b)[A-Za-z]+)*"
+_NAME = rf"{WORD}(?:\s+{WORD}){{0,3}}"
+_NAME_LAZY = rf"{WORD}(?:\s+{WORD}){{0,3}}?"
 _PARENT = re.compile(
     rf"(?P<sep>\s+(?:of|in)\s+|,\s*)(?:the\s+)?(?P<p>{_NAME})(?:\s+(?i:province|city))?"
 )
-_PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
-_ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|;|and\b|、))")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
 _APOS = str.maketrans({"’": "'"})
 
@@ -74,6 +72,9 @@ def _gazetteer() -> _Gazetteer:
     # "Development Zone"), else a bare name as long as it can be ("Inner Mongolia").
     phrase = re.compile(
         r"China\s*\(\s*(?P<inner>" + _NAME + r")\s*\)"
+        # "Wuxi's national high-tech zone": the owner's zone, named by its descriptor only
+        rf"|(?P<owner2>{_NAME})['’]s\s+(?:(?i:national|state-level|provincial)\s+)?"
+        rf"(?P<desc2>(?i:{alt}))\b"
         rf"|(?:(?P<owner>{_NAME})['’]s\s+)?(?:(?P<name>{_NAME_LAZY})\s+(?P<desc>(?i:{alt}))\b"
         rf"|(?P<bare>{_NAME}))"
     )
@@ -133,122 +134,66 @@ def place_at(text: str, pos: int) -> Place | None:
         known = _longest_known(m.group("inner"))
         level = level_of(known) if known else None
         return Place(known, level, m.start(), m.end()) if known and level else None
+    if m.group("owner2"):
+        owner, desc = m.group("owner2"), m.group("desc2")
+        if g.descriptors.get(" ".join(desc.lower().split())) != "district" or not level_of(owner):
+            return None
+        return Place(
+            f"{owner} " + " ".join(_title(w) for w in desc.split()), "district", pos, m.end()
+        )
     desc = m.group("desc")
-    name = " ".join((m.group("name") or m.group("bare")).split())
     kind = g.descriptors.get(" ".join(desc.lower().split())) if desc else None
     if kind == "district":
-        written = f"{name} " + " ".join(_title(w) for w in desc.split())
-        owner = m.group("owner")
-        parent, end = (owner, m.end()) if owner else _parent(text, m.end(), district=True)
-        if parent is None and level_of(name) == "district":
-            parent = g.parents[name.lower().translate(_APOS)]
-        return Place(f"{written}, {parent}" if parent else written, "district", m.start(), end)
+        return _described(text, m)
+    return _named(text, m, kind)
+
+
+def _described(text: str, m: re.Match[str]) -> Place:
+    """'Pidu District of Chengdu', "Chengdu's Pidu District", 'Suzhou New District'."""
+    g = _gazetteer()
+    name = " ".join(m.group("name").split())
+    written = f"{name} " + " ".join(_title(w) for w in m.group("desc").split())
+    owner = m.group("owner")
+    parent, end = (owner, m.end()) if owner else _parent(text, m.end(), district=True)
+    if parent is None and level_of(name) == "district":
+        parent = g.parents[name.lower().translate(_APOS)]
+    return Place(f"{written}, {parent}" if parent else written, "district", m.start(), end)
+
+
+def _named(text: str, m: re.Match[str], kind: str | None) -> Place | None:
+    """A gazetteer name, maybe with 'City' or 'Province' and a parent after it."""
+    g = _gazetteer()
+    name = " ".join((m.group("name") or m.group("bare")).split())
     known = _longest_known(name)
     owner = m.group("owner")
-    owner_level = level_of(_strip_kind(owner)) if owner else None
-    if known is None or (owner and owner_level not in ("province", "municipality")):
+    if known is None or (owner and level_of(_strip_kind(owner)) is None):
         return None  # "Zhejiang Province's Ningbo" is Ningbo; "Tom's Bakery" no place
     level = level_of(known) or "city"
-    end = m.end() if (kind and known == name) else m.start("name" if desc else "bare") + len(known)
+    end = (
+        m.end()
+        if (kind and known == name)
+        else m.start("name" if m.group("desc") else "bare") + len(known)
+    )
     if level == "district":
-        parent, end = _parent(text, end, district=True)
+        parent, end = (_strip_kind(owner), end) if owner else _parent(text, end, district=True)
         parent = parent or g.parents.get(known.lower().translate(_APOS))
         return Place(f"{known}, {parent}" if parent else known, "district", m.start(), end)
     _, end = _parent(text, end, district=False)  # "Taizhou in Zhejiang province" is Taizhou
     return Place(known, level, m.start(), end)
 
 
-@cache
-def _list_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    lead = lexicon.load("places")["lead"]
-    nouns = "|".join(sorted(map(re.escape, lead["nouns"]), key=len, reverse=True))
-    dirs = "|".join(sorted(map(re.escape, lead["directions"]), key=len, reverse=True))
-    prefix = re.compile(
-        rf"(?:(?:the|its)\s+)?(?:(?i:{nouns})\s+of\s+(?:the\s+)?)?"
-        rf"(?:(?i:{dirs})\s+)?(?:China\s*['’]\s*s\s+)?"
-    )
-    seps = sorted(lead["separators"], key=len, reverse=True)
-    sep = re.compile(
-        r"\s*(?:" + "|".join(r"\s+".join(map(re.escape, s.split())) for s in seps) + r")\s*"
-    )
-    return prefix, sep
+def provinces_of(city: str) -> frozenset[str]:
+    """The provinces (lower case) that hold a city of this name ("taizhou": two)."""
+    return _gazetteer().provinces.get(city.lower(), frozenset())
 
 
-def _unlisted_at(text: str, pos: int) -> Place | None:
-    """A capitalised word that the gazetteer does not know, as a city ("Yiwu" unlisted)."""
-    m = re.compile(_WORD).match(text, pos)
-    if not m or m.group(0).lower() in _gazetteer().not_places:
-        return None
-    return Place(m.group(0), "city", m.start(), m.end(), known=False)
+def never_place(word: str) -> bool:
+    """Whether a capitalised word is never a place ("The", "Group", "Ministry")."""
+    return word.lower() in _gazetteer().not_places
 
 
-def unlisted_list(text: str, pos: int, limit: int) -> list[Place]:
-    """Capitalised names the gazetteer does not know, as a list ("Jimo and Laixi"); only a
-    sentence shape that designates its subject can make them places."""
-    _prefix, sep = _list_words()
-    out: list[Place] = []
-    at = pos
-    while (place := _unlisted_at(text, at)) is not None and place.end <= limit:
-        out.append(place)
-        gap = sep.match(text, place.end, limit)
-        if not gap:
-            break
-        at = gap.end()
-    return out
-
-
-def _inside(city: Place, province: Place) -> bool:
-    """'Taizhou, Zhejiang Province': the province says which Taizhou, it is no new item."""
-    known = _gazetteer().provinces.get(city.name.lower(), frozenset())
-    return province.level == "province" and province.name.lower() in known
-
-
-def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
-    """The places of a list that starts at `pos` ("the cities of A, B and C"), maybe none.
-
-    A word the gazetteer does not know counts as a city only in a list with known places."""
-    prefix, sep = _list_words()
-    stop = len(text) if limit is None else limit
-    out: list[Place] = []
-    known = 0
-    at, comma = pos, False
-    while at < stop:
-        lead = prefix.match(text, at, stop)
-        start = lead.end() if lead else at
-        place = place_at(text, start)
-        if place is not None and out and comma and _inside(out[-1], place):
-            out[-1] = Place(out[-1].name, out[-1].level, out[-1].start, place.end)
-            place = None
-        elif place is not None:
-            known += 1
-        elif out:
-            place = _unlisted_at(text, start)
-        if place is not None and place.end <= stop:
-            out.append(place)
-        elif not (out and out[-1].end > at):
-            break
-        after = out[-1].end
-        if aside := _ASIDE.match(text, after, stop):
-            after = aside.end()  # "Ningbo (Zhejiang), Xiamen (Fujian) and ..."
-        gap = sep.match(text, after, stop)
-        if not gap:
-            break
-        at, comma = gap.end(), gap.group(0).strip() == ","
-    if not known:
-        return []
-    plural = _PLURAL.match(text, out[-1].end, stop)
-    if plural:  # "Jiangsu, Zhejiang and Guangdong provinces": the list ends after the noun
-        out[-1] = Place(out[-1].name, out[-1].level, out[-1].start, plural.end())
-    return out
-
-
-@cache
-def _lead_end() -> re.Pattern[str]:
-    prefix, _sep = _list_words()
-    return re.compile(f"(?:{prefix.pattern})$")
-
-
-def lead_start(text: str, start: int, pos: int) -> int:
-    """Where the lead words of a list at `pos` ("the cities of", "east China's") begin."""
-    m = _lead_end().search(text, start, pos)
-    return m.start() if m else pos
+def place_codes() -> dict[str, str]:
+    """Lower-case place name -> short code (provinces, municipalities, coded cities)."""
+    data = lexicon.load("places")
+    codes = {**data["provinces"], **data["municipalities"], **data["codes"]}
+    return {str(k).lower().translate(_APOS): str(v) for k, v in codes.items()}
