@@ -14,6 +14,7 @@ from functools import cache
 
 from services.ingest.extract import lexicon
 from services.ingest.extract.pilot_counts import counts
+from services.ingest.extract.places import place_at
 
 _TOKEN = re.compile(
     r"\((?:[A-Z][A-Za-z]{1,9}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\)"  # (IPR), (Pudong)
@@ -172,7 +173,8 @@ def designations(phrase: str) -> list[tuple[str, int | None, int | None]]:
     out: list[tuple[str, int | None, int | None]] = []
     for piece in _SPLIT.split(phrase):
         piece = piece.strip()
-        if piece and _words().marks.search(piece):
+        if piece and _words().marks.search(piece) and not place_at(piece, 0):
+            # a piece that starts with a place is a new object: "... city and Lianyungang a ..."
             # "12 national IP model cities": 12 is the batch size, not the programme's
             bare, total, batch = counts(piece)
             out.append((tidy(bare), total, batch))

@@ -80,7 +80,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         into_after=re.compile(r"\s+into\s+"),
         as_after=re.compile(
-            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as)\s+)?", re.I
+            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out|to\s+pilot"
+            r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop)\s+)?", re.I
         ),
     )
 

@@ -22,6 +22,7 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.pilot_programmes import Programme, is_unit, programmes
 from services.ingest.extract.pilot_shapes import alt, shapes
 from services.ingest.extract.place_lists import lead_start
+from services.ingest.extract.places import place_at
 
 _UNITS = re.compile(
     r"\b(?:cities|districts|zones|parks|counties|provinces|regions|areas|places)\b[^.;]*$",
@@ -60,6 +61,8 @@ def _first_after(
     for nxt in found[1:]:
         if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", text[last.end : nxt.start]):
             break
+        if place_at(text, nxt.start):
+            break  # "... pilot city and Lianyungang a ...": a new object, not a designation
         last = nxt
     if last is first:
         return first

@@ -24,6 +24,7 @@ _NAME_LAZY = rf"{WORD}(?:\s+{WORD}){{0,3}}?"
 _PARENT = re.compile(
     rf"(?P<sep>\s+(?:of|in)\s+|,\s*)(?:the\s+)?(?P<p>{_NAME})(?:\s+(?i:province|city))?"
 )
+_CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
 _APOS = str.maketrans({"’": "'"})
 
@@ -120,6 +121,8 @@ def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
     if parent is None or (comma and (not district or level_of(parent) == "province")):
         return None, end  # ", Fuzhou" after a city starts the next item of a list
     stop = m.start("p") + len(parent)
+    if comma and _CAPITAL_NEXT.match(text, stop):
+        return None, end  # ", Suzhou Industrial Park": the next item, not a parent
     tail = _PARENT_TAIL.match(text, stop)
     return parent, tail.end() if tail else stop
 
@@ -157,6 +160,8 @@ def _described(text: str, m: re.Match[str]) -> Place:
     parent, end = (owner, m.end()) if owner else _parent(text, m.end(), district=True)
     if parent is None and level_of(name) == "district":
         parent = g.parents[name.lower().translate(_APOS)]
+    if parent and parent.lower() in name.lower():
+        parent = None  # "Wuhan East Lake High-tech Zone" names its city already
     return Place(f"{written}, {parent}" if parent else written, "district", m.start(), end)
 
 
