@@ -41,6 +41,11 @@ _TRAILING_DATE = re.compile(
     r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
 )
+_TITLED = re.compile(
+    r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin)"
+    r"\s+(?:titled|entitled)\s+(?P<title>[“\"]?[A-Z][^(\n]{5,250}?)(?=\s*[(（]|\.\s|\.?$|\n)",
+    re.MULTILINE,
+)
 _AND_THE = re.compile(r" and the ")
 _THE_SPLIT = re.compile(r"\bthe ")
 
@@ -63,6 +68,7 @@ class _Words:
     head_alt: str
     legal: frozenset[str]
     field_labels: frozenset[str]
+    not_titles: frozenset[str]
     not_start: re.Pattern[str]
     ordinal: re.Pattern[str]
     after_quote: re.Pattern[str]
@@ -87,6 +93,7 @@ def _words() -> _Words:
         head_alt=alt,
         legal=frozenset(w["legal_heads"]),
         field_labels=frozenset(w["field_labels"]),
+        not_titles=frozenset(w["not_titles"]),
         not_start=re.compile(rf"^(?:{_alt(w['not_title_start'])})\b"),
         ordinal=re.compile(rf"^(?:{_alt(w['ordinals'])})\b", re.IGNORECASE),
         after_quote=re.compile(rf"\s*(?P<noun>{_alt(w['after_quote'])})\b", re.IGNORECASE),
@@ -110,6 +117,8 @@ def title_type(title: str) -> NoticeType | None:
     heads = list(w.head.finditer(prefix))
     if not heads:
         return None
+    if " ".join(prefix.lower().split()) in w.not_titles:
+        return None  # "Government Work Report": a speech to a congress
     head = " ".join(heads[-1].group(0).lower().split())
     if head in w.legal and _LAW.search(title):
         return None  # "Regulations for the Implementation of the Trademark Law"
@@ -139,9 +148,22 @@ def _quoted_type(text: str, m: re.Match[str], title: str) -> NoticeType | None:
     return None
 
 
+def _named_by_noun(text: str) -> list[Candidate]:
+    """'a Notice titled “Blue Sky” campaign ... has achieved results (...)': the title a
+    head noun announces runs to a parenthesis or the end of the sentence."""
+    out: list[Candidate] = []
+    for m in _TITLED.finditer(text):
+        head = " ".join(m.group("head").lower().split())
+        title = clean_title(m.group("title")).strip("“”\"")
+        if len(title.split()) >= 3 and head in _words().types:
+            start = m.start("title") + m.group("title").find(title[:8])
+            out.append(Candidate(start, start + len(title), m.end(), title, _words().types[head]))
+    return out
+
+
 def candidates(text: str) -> list[Candidate]:
     """Every title candidate in a text, in text order."""
-    found: list[Candidate] = []
+    found: list[Candidate] = _named_by_noun(text)
     for m in _QUOTED.finditer(text):
         if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue  # (the "Guiding Opinions"): an alias of a title, not a new one

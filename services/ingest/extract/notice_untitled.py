@@ -26,6 +26,7 @@ _MODIFIERS = (
     r"(?:(?!(?:a|an|the|this|that|to|of|by|in|on|according|some|its)\b)[a-z][\w-]*\s+){0,3}?"
 )
 _LINK = r"(?:on|for|of|about|to|regarding|proposing|requiring|calling\s+for|aimed\s+at)"
+_TITLED_NEXT = re.compile(r"\s+(?:titled|entitled)\b")
 _NOT_PHRASE = re.compile(r"[^\w\s-]")
 _WORD_START = re.compile(r"\b\w")
 # Subjects that may issue a plan without naming an agency ("China has issued a plan").
@@ -64,8 +65,9 @@ def _patterns() -> _Patterns:
         types=types,
         noun=re.compile(noun),
         passive=re.compile(
-            rf"(?<![Tt]he )(?<![Tt]his )\b(?:(?P<det>an?|some|new)\s+)?(?P<np>{_MODIFIERS}"
-            rf"{noun}{comp})(?:\s*,\s*(?:which|that)\s+(?:was|were|has\s+been|had\s+been))?"
+            rf"(?<![Tt]he )(?<![Tt]his )\b(?:(?P<det>[Aa]n?|[Ss]ome|[Nn]ew)\s+)?(?P<np>{_MODIFIERS}"
+            rf"{noun}{comp})(?:\s*,\s*(?:which|that)\s+(?:was|were|has\s+been|had\s+been)"
+            r"|\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are))?"
             rf"\s+(?:(?:recently|jointly|newly|just|officially)\s+)*"
             rf"(?P<verb>{verb})\s+(?:(?:recently|jointly)\s+)?by\s+",
         ),
@@ -144,6 +146,8 @@ def untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) 
         for m in _passive_matches(text) if passive else p.active.finditer(text):
             if any(c.start < m.end() and m.start() < c.outer_end for c in titled):
                 continue
+            if _TITLED_NEXT.match(text, m.end()):
+                continue  # "released a notice titled X": the titled notice itself
             noun = " ".join(m.group("noun").lower().split())
             if not m.group("det") and not noun.endswith(("s", "points")):
                 continue  # a bare singular noun is an anaphor ("notice issued by")

@@ -77,7 +77,9 @@ def _verb_after() -> re.Pattern[str]:
 @cache
 def _verb_before() -> re.Pattern[str]:
     return re.compile(
-        rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?[\"“《]?\s*$",
+        rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
+        # "released a notice titled X"
+        r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+)?[\"“《]?\s*$",
         re.IGNORECASE,
     )
 
