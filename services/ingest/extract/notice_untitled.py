@@ -26,6 +26,11 @@ _MODIFIERS = (
     r"(?:(?!(?:a|an|the|this|that|to|of|by|in|on|according|some|its)\b)[a-z][\w-]*\s+){0,3}?"
 )
 _LINK = r"(?:on|for|of|about|to|regarding|proposing|requiring|calling\s+for|aimed\s+at)"
+_ANAPHORIC = re.compile(
+    r"\s(?:on|about|of)\s+(?:the|this|that|these|those|such)\s+"
+    r"(?:issues?|matters?|subjects?|topics?|questions?|work)$",
+    re.IGNORECASE,
+)
 _TITLED_NEXT = re.compile(r"\s+(?:titled|entitled)\b")
 _NOT_PHRASE = re.compile(r"[^\w\s-]")
 _WORD_START = re.compile(r"\b\w")
@@ -146,8 +151,10 @@ def untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) 
         for m in _passive_matches(text) if passive else p.active.finditer(text):
             if any(c.start < m.end() and m.start() < c.outer_end for c in titled):
                 continue
-            if _TITLED_NEXT.match(text, m.end()):
-                continue  # "released a notice titled X": the titled notice itself
+            if _TITLED_NEXT.match(text, m.end()) or _ANAPHORIC.search(m.group("np")):
+                # "released a notice titled X": the titled notice itself; "a report on the
+                # issue": the document named before
+                continue
             noun = " ".join(m.group("noun").lower().split())
             if not m.group("det") and not noun.endswith(("s", "points")):
                 continue  # a bare singular noun is an anaphor ("notice issued by")
