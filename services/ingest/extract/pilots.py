@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 
 from events import Span
 from events.types import PilotStatus
@@ -43,15 +44,29 @@ _PLACE_LIKE = re.compile(
     r"|provinces?|cent(?:er|re)s?|clusters?|towns?)\b",
     re.IGNORECASE,
 )
-_CAPPED_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+# Only a verb can follow a subject; most capitalised words have none after them.
+_VERB_NEXT = re.compile(
+    r"\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:[-–—]+\s*)?(?:was|were|has|have|had|is|are|became"
+    r"|become|got|joined|won|received|obtained|earned|gained|secured)\b"
+)
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
 
 
+@cache
 def _anaphor() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in lexicon.words("pilots", "anaphors"))
     return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
+
+
+@cache
+def _cue() -> re.Pattern[str]:
+    """A word without which no shape can designate anything in a sentence."""
+    lex = lexicon.load("pilots")
+    words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
+    alt = "|".join(sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len))
+    return re.compile(rf"\b(?:{alt})", re.IGNORECASE)
 
 
 def _lists(text: str, s: int, e: int) -> Iterator[list[Place]]:
@@ -70,11 +85,12 @@ def _lists(text: str, s: int, e: int) -> Iterator[list[Place]]:
 
 def _unlisted_subject(text: str, pos: int, e: int) -> list[Place]:
     """Unlisted names right before a designating verb ("Jimo was named a ... pilot city")."""
-    if _CAPPED_BEFORE.search(text, max(0, pos - 40), pos):
-        return []  # "Guoxin Group": a name's second word is no place
     places = unlisted_list(text, pos, e)
-    if not places:
+    if not places or not _VERB_NEXT.match(text, places[-1].end, e):
         return []
+    before = text[max(0, pos - 40) : pos].rstrip().rsplit(None, 1)
+    if before and before[-1][:1].isupper() and text[pos - 1 : pos].isspace():
+        return []  # "Guoxin Group": a name's second word is no place
     hit = read_subject(text, e, places[-1].end)
     if hit is None or hit.programme is None or not _PLACE_LIKE.search(hit.programme.text):
         return []
@@ -148,48 +164,76 @@ def _specific(
     return _named_before(text, prog.start if prog else at, sentences, like) or prog
 
 
-def _resolve(found: list[Found], previous: list[Place], here: list[Place]) -> Place | None:
+def _resolve(
+    text: str, found: list[Found], previous: Span | None, here: list[Place]
+) -> Place | None:
     """The place 'it' means: the last one designated, else the first of the sentence
     before; 'its' a place named earlier in the same sentence, if any."""
     if here:
         return here[-1]
     if found:
         return found[-1].place
-    return previous[0] if previous else None
+    first = next(_lists(text, previous.start, previous.end), None) if previous else None
+    return first[0] if first else None
+
+
+def _anaphors(
+    doc: Document,
+    sentences: Sequence[Span],
+    sentence: Span,
+    found: list[Found],
+    previous: Span | None,
+    here: list[Place],
+) -> None:
+    """'It was approved as ...', 'the district became ...', 'its Knowledge City was ...'."""
+    text, s, e = doc.text, sentence.start, sentence.end
+    for m in _anaphor().finditer(text, s, e):
+        subject_end = m.end()
+        if m.group(0).lower() in ("its", "their"):
+            part = _PART.match(text, m.end(), e)
+            if not part:
+                continue
+            subject_end = part.end()
+        hit = read_subject(text, e, subject_end)
+        owner = [p for p in here if p.end <= m.start()] if subject_end != m.end() else []
+        place = _resolve(text, found, previous, owner) if hit else None
+        if hit and place:
+            _designate(found, doc, sentences, sentence, [place], hit, m.start())
+
+
+def _read(
+    doc: Document,
+    sentences: Sequence[Span],
+    sentence: Span,
+    found: list[Found],
+    previous: Span | None,
+) -> None:
+    """Every designation and status change stated in one sentence."""
+    text, s, e = doc.text, sentence.start, sentence.end
+    here: list[Place] = []
+    for places in _lists(text, s, e):
+        here += places
+        hit = read(text, s, e, places[0].start, places[-1].end)
+        if hit:
+            _designate(found, doc, sentences, sentence, places, hit, places[0].start)
+    _anaphors(doc, sentences, sentence, found, previous, here)
+    for c in changes(text, s, e):
+        named = _named_before(text, e, sentences, "")
+        program = c.program or (named.text if named else "pilot")
+        found.append(Found(c.place, program, c.status, sentence, change=True))
 
 
 def _find(doc: Document) -> list[Found]:
-    text = doc.text
     found: list[Found] = []
-    if not _IP_CONTEXT.search(text):
+    if not _IP_CONTEXT.search(doc.text):
         return found  # designations matter only in documents about IP
-    sentences = document_sentences(text)
-    previous: list[Place] = []
+    sentences = document_sentences(doc.text)
+    previous: Span | None = None
     for sentence in sentences:
-        s, e = sentence.start, sentence.end
-        here: list[Place] = []
-        for places in _lists(text, s, e):
-            here += places
-            hit = read(text, s, e, places[0].start, places[-1].end)
-            if hit:
-                _designate(found, doc, sentences, sentence, places, hit, places[0].start)
-        for m in _anaphor().finditer(text, s, e):
-            subject_end = m.end()
-            if m.group(0).lower() in ("its", "their"):
-                part = _PART.match(text, m.end(), e)
-                if not part:
-                    continue
-                subject_end = part.end()
-            hit = read_subject(text, e, subject_end)
-            owner = [p for p in here if p.end <= m.start()] if subject_end != m.end() else []
-            place = _resolve(found, previous, owner) if hit else None
-            if hit and place:
-                _designate(found, doc, sentences, sentence, [place], hit, m.start())
-        for c in changes(text, s, e):
-            named = _named_before(text, e, sentences, "")
-            program = c.program or (named.text if named else "pilot")
-            found.append(Found(c.place, program, c.status, sentence, change=True))
-        previous = here or previous
+        # most sentences name no programme and point back to none: no shape can fit them
+        if _cue().search(doc.text, sentence.start, sentence.end):
+            _read(doc, sentences, sentence, found, previous)
+        previous = sentence
     return found
 
 
