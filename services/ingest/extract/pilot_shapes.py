@@ -53,7 +53,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     agency = rf"(?:\s*(?i:{tail}))?"
     return dict(
         passive=re.compile(
-            rf"{agency}\s*,?\s+{be}\s+{adv}(?P<verb>{sel}|{award})\b"
+            # "X, which was approved as ...": a relative clause says the same
+            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?{be}\s+{adv}(?P<verb>{sel}|{award})\b"
             r"(?:\s+by\s+[^,;]{3,90}?(?=\s+(?:as|to\s+be|to\s+become|among|into|in|for)\s))?",
             re.I,
         ),

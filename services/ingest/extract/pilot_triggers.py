@@ -118,7 +118,9 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     left = text[s : lead_start(text, s, start)]
     if hit := read_subject(text, e, end):
         return hit
-    if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=3)):
+    if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=4)):
+        if re.match(r"(?:approval|permission)\b", text[m.end() : prog.start] + prog.text, re.I):
+            return Hit(prog, "selected")  # "obtained approval to build ...": a selection
         return Hit(prog, "awarded", True)
     if (m := _APPOSITION.match(text, end, e)) and (prog := _first_after(text, m.end(), e, 0)):
         return Hit(prog, "selected")  # "Huangpu District, a national IP pilot zone since ..."
