@@ -23,6 +23,7 @@ class Shapes:
     passive: re.Pattern[str]
     again: re.Pattern[str]
     copula: re.Pattern[str]
+    on_list: re.Pattern[str]
     became: re.Pattern[str]
     among: re.Pattern[str]
     them: re.Pattern[str]
@@ -64,14 +65,22 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"(?:{adv}(?:{sel}|{award}|became|become)\b(?:\s+(?:to|as|into))?|as\b)",
             re.I,
         ),
-        copula=re.compile(rf"{agency}\s+(?:is|are|was|were)\s+(?:also\s+)?(?:an?\s+|the\s+)?"),
+        copula=re.compile(
+            rf"{agency}\s+(?:is|are|was|were)\s+(?:also\s+)?(?:an?\s+|the\s+)?", re.I
+        ),
+        on_list=re.compile(
+            rf"{agency}\s+(?:have\s+|has\s+|also\s+)*(?:{alt(lex['on_list'])})\b", re.I
+        ),
         became=re.compile(
             rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}"
             # "have passed the evaluation and become ..."
             r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
-            r"(?:became|become|becomes|joined|joins)\b"
+            r"(?:became|become|becomes|joined|joins)\b",
+            re.I,
         ),
-        among=re.compile(rf"{agency}\s+{be}\s+{adv}(?:among|one\s+of|part\s+of|included\s+in)\b"),
+        among=re.compile(
+            rf"{agency}\s+{be}\s+{adv}(?:among|one\s+of|part\s+of|included\s+in)\b", re.I
+        ),
         won=re.compile(
             rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{alt(lex['won'])})\s+", re.I
         ),
@@ -82,7 +91,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         into_after=re.compile(r"\s+into\s+"),
         as_after=re.compile(
             rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out|to\s+pilot"
-            r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop)\s+)?", re.I
+            r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop)\s+)?",
+            re.I,
         ),
     )
 

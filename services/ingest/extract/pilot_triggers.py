@@ -104,6 +104,8 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         if m := rx.match(text, end, e):
             prog = _first_after(text, m.end(), e, slack=4, generic=True)
             return Hit(prog, "selected") if prog else None
+    if sh.on_list.match(text, end, e):
+        return Hit(None, "selected")  # "A and B made the list": the list named before
     if sh.launch_after.match(text, end, e):
         return None  # "Suzhou is carrying out a pilot ...": a launch, read by `read`
     if m := sh.copula.match(text, end, e):
