@@ -66,7 +66,9 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             re.I,
         ),
         copula=re.compile(
-            rf"{agency}\s+(?:is|are|was|were)\s+(?:also\s+)?(?:an?\s+|the\s+)?", re.I
+            rf"{agency}\s+(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+)?"
+            r"(?:an?\s+|the\s+)?",
+            re.I,
         ),
         on_list=re.compile(
             rf"{agency}\s+(?:have\s+|has\s+|also\s+)*(?:{alt(lex['on_list'])})\b", re.I
@@ -84,7 +86,7 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         won=re.compile(
             rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{alt(lex['won'])})\s+", re.I
         ),
-        them=re.compile(rf"\s+{be}\s+(?:(?:one|part)\s+of|among)\s+them\b"),
+        them=re.compile(rf"\s+(?:{be}\s+)?(?:(?:one|part)\s+of|among)\s+them\b"),
         launch_after=re.compile(
             rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{alt(lex['launched'])})\s+", re.I
         ),

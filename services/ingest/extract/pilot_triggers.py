@@ -33,6 +33,10 @@ _CONTEXT = re.compile(
     r"|projects?|programmes?|programs?)\b",
     re.IGNORECASE,
 )
+_BETWEEN = re.compile(
+    r"\s*,\s+(?:an?|the|one\s+of|together\s+with|along\s+with|as\s+well\s+as)\s+[^,;]{2,80}?,"
+    r"(?=\s+(?:was|were|has|have|had|is|are|became|become|as)\b)"
+)
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 _APPOSITION = re.compile(r"\s*,\s+(?:an?|one\s+of\s+the|the)\s+")
@@ -85,8 +89,10 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
 
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
-    if aside := _ASIDE.match(text, end, e):
-        end = aside.end()  # "The Guangzhou Development District (GDD) was approved as ..."
+    if aside := _ASIDE.match(text, end, e) or _BETWEEN.match(text, end, e):
+        # "The Guangzhou Development District (GDD) was approved as ...", "X, a national-
+        # level zone, was approved as ...", "A and B, together with eight other parks, ..."
+        end = aside.end()
     elif dash := _DASH.match(text, end, e):
         end = dash.end()  # "Five cities - A, B and C - have been named ..."
     hit = _read_subject(text, e, end)
@@ -138,6 +144,8 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     if sh.build_before.search(left) and (prog := _first_after(text, end, e, slack=0)):
         status: PilotStatus = "selected" if sh.establish.search(left) else "implementing"
         return Hit(prog, status)
+    if aside := _BETWEEN.match(text, end, e):
+        end = aside.end()  # "selected A and B, together with eight other parks, as ..."
     if sh.active_before.search(left) and (m := sh.as_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "selected") if prog else None

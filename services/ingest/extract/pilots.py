@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 
 from events import Span
@@ -29,7 +30,7 @@ from services.ingest.extract.pilot_programmes import (
 from services.ingest.extract.pilot_programmes import programmes as phrases
 from services.ingest.extract.pilot_triggers import Hit, awarded_in, read, read_subject
 from services.ingest.extract.place_lists import place_list, unlisted_list
-from services.ingest.extract.places import Place
+from services.ingest.extract.places import Place, place_at
 from services.ingest.extract.sentences import document_sentences
 
 _IP_CONTEXT = re.compile(
@@ -49,6 +50,8 @@ _VERB_NEXT = re.compile(
     r"\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:[-–—]+\s*)?(?:was|were|has|have|had|is|are|became"
     r"|become|got|joined|won|received|obtained|earned|gained|secured)\b"
 )
+_ABBR_DEFINED = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
+_ABBR = re.compile(r"[A-Z]{2,6}\b")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
@@ -69,12 +72,37 @@ def _cue() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt})", re.IGNORECASE)
 
 
-def _lists(text: str, s: int, e: int) -> Iterator[list[Place]]:
+def _aliases(text: str) -> dict[str, Place]:
+    """Abbreviations a text defines for places: 'Guangzhou Development District (GDD)'."""
+    out: dict[str, Place] = {}
+    for m in _ABBR_DEFINED.finditer(text):
+        floor = max(0, m.start() - 80)
+        for cap in _CAPS.finditer(text, floor, m.start()):
+            place = place_at(text, cap.start())
+            if place and not text[place.end : m.start()].strip():
+                out[m.group(1)] = place
+                break
+    return out
+
+
+def _alias_at(text: str, pos: int, aliases: dict[str, Place]) -> list[Place]:
+    m = _ABBR.match(text, pos)
+    place = aliases.get(m.group(0)) if m else None
+    return [Place(place.name, place.level, pos, m.end())] if place and m else []
+
+
+def _lists(
+    text: str, s: int, e: int, aliases: dict[str, Place] | None = None
+) -> Iterator[list[Place]]:
     pos = s
     for m in _CAPS.finditer(text, s, e):
         if m.start() < pos:
             continue
-        places = place_list(text, m.start(), e) or _unlisted_subject(text, m.start(), e)
+        places = (
+            place_list(text, m.start(), e)
+            or _alias_at(text, m.start(), aliases or {})
+            or _unlisted_subject(text, m.start(), e)
+        )
         if places:
             pos = places[-1].end
             framed = _FRAME.search(text, s, m.start())
@@ -201,40 +229,43 @@ def _anaphors(
             _designate(found, doc, sentences, sentence, [place], hit, m.start())
 
 
-def _read(
-    doc: Document,
-    sentences: Sequence[Span],
-    sentence: Span,
-    found: list[Found],
-    previous: Span | None,
-) -> None:
+@dataclass(slots=True)
+class _Reading:
+    """One document being read: its sentences, place abbreviations and what was found."""
+
+    doc: Document
+    sentences: Sequence[Span]
+    aliases: dict[str, Place]
+    found: list[Found] = field(default_factory=list)
+
+
+def _read(r: _Reading, sentence: Span, previous: Span | None) -> None:
     """Every designation and status change stated in one sentence."""
-    text, s, e = doc.text, sentence.start, sentence.end
+    text, s, e = r.doc.text, sentence.start, sentence.end
     here: list[Place] = []
-    for places in _lists(text, s, e):
+    for places in _lists(text, s, e, r.aliases):
         here += places
         hit = read(text, s, e, places[0].start, places[-1].end)
         if hit:
-            _designate(found, doc, sentences, sentence, places, hit, places[0].start)
-    _anaphors(doc, sentences, sentence, found, previous, here)
+            _designate(r.found, r.doc, r.sentences, sentence, places, hit, places[0].start)
+    _anaphors(r.doc, r.sentences, sentence, r.found, previous, here)
     for c in changes(text, s, e):
-        named = _named_before(text, e, sentences, "")
+        named = _named_before(text, e, r.sentences, "")
         program = c.program or (named.text if named else "pilot")
-        found.append(Found(c.place, program, c.status, sentence, change=True))
+        r.found.append(Found(c.place, program, c.status, sentence, change=True))
 
 
 def _find(doc: Document) -> list[Found]:
-    found: list[Found] = []
     if not _IP_CONTEXT.search(doc.text):
-        return found  # designations matter only in documents about IP
-    sentences = document_sentences(doc.text)
+        return []  # designations matter only in documents about IP
+    r = _Reading(doc, document_sentences(doc.text), _aliases(doc.text))
     previous: Span | None = None
-    for sentence in sentences:
+    for sentence in r.sentences:
         # most sentences name no programme and point back to none: no shape can fit them
         if _cue().search(doc.text, sentence.start, sentence.end):
-            _read(doc, sentences, sentence, found, previous)
+            _read(r, sentence, previous)
         previous = sentence
-    return found
+    return r.found
 
 
 def extract_pilots(doc: Document) -> list[Fact]:

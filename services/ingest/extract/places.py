@@ -62,7 +62,8 @@ def _gazetteer() -> _Gazetteer:
             provinces.setdefault(c.lower(), set()).add(province.lower())
     levels.update({p.lower(): "province" for p in data["provinces"]})
     levels.update({m.lower(): "municipality" for m in data["municipalities"]})
-    parents = {d.lower(): str(c) for d, c in data["districts"].items()}
+    parents = {d.lower(): str(c) for d, c in data["districts"].items() if c}
+    levels.update({d.lower(): "district" for d in data["districts"]})
     for d in parents:
         levels.setdefault(d, "district")
     descriptors = {w: kind for kind, ws in data["descriptors"].items() for w in ws}
@@ -159,7 +160,7 @@ def _described(text: str, m: re.Match[str]) -> Place:
     owner = m.group("owner")
     parent, end = (owner, m.end()) if owner else _parent(text, m.end(), district=True)
     if parent is None and level_of(name) == "district":
-        parent = g.parents[name.lower().translate(_APOS)]
+        parent = g.parents.get(name.lower().translate(_APOS))
     if parent and parent.lower() in name.lower():
         parent = None  # "Wuhan East Lake High-tech Zone" names its city already
     return Place(f"{written}, {parent}" if parent else written, "district", m.start(), end)
