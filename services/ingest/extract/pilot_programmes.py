@@ -35,6 +35,10 @@ _PLACE_HEADS = frozenset(
     {"city", "zone", "park", "area", "district", "county", "center", "centre", "base", "market",
      "project", "program", "programme", "region", "cluster"}
 )  # fmt: skip
+_UNIT_HEADS = frozenset(
+    {"city", "county", "district", "province", "region", "area", "place", "municipality", "zone",
+     "park", "unit", "site"}
+)  # fmt: skip
 _SPLIT = re.compile(r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z])")
 
 
@@ -135,8 +139,8 @@ def programmes(text: str, start: int, end: int, *, generic: bool = False) -> lis
 
 
 def is_unit(phrase: str) -> bool:
-    """'cities', '12 counties': a unit noun with no word of a programme."""
-    return is_generic(phrase) and not _marked(phrase) and head(phrase) in _PLACE_HEADS
+    """'cities', '12 counties': a noun for places with no word of a programme."""
+    return is_generic(phrase) and not _marked(phrase) and head(phrase) in _UNIT_HEADS
 
 
 def head(phrase: str) -> str:
