@@ -39,7 +39,12 @@ _BETWEEN = re.compile(
 )
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
-_APPOSITION = re.compile(r"\s*,\s+(?:an?|one\s+of\s+the|the)\s+")
+# "Huangpu District, a national IP pilot zone, ...", "X, as the first pilot zone, ...",
+# "X, which is a national IP model city, ...", "X (a national IP pilot city)"
+_APPOSITION = re.compile(
+    r"\s*(?:,|\()\s*(?:(?:as|being|which\s+is|which\s+was|itself)\s+)?"
+    r"(?:an?|one\s+of\s+the|the)\s+"
+)
 _BACK = re.compile(r"\b(?:them|they|these|those|which|list|others)\b", re.IGNORECASE)
 
 
