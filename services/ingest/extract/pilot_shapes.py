@@ -104,7 +104,7 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     sel, award = alt(lex["selected"]), alt(lex["awarded"])
     return dict(
         intro_before=re.compile(
-            rf"(?:\b(?:{alt(lex['list_intro'])})|:|\s[-–—]+)\s*(?:the\s+)?$", re.I
+            rf"(?:\b(?:{alt(lex['list_intro'])})|:|\s[-–—]+|[–—]+)\s*(?:the\s+)?$", re.I
         ),
         active_before=re.compile(rf"\b(?:{sel}|{award})\s+(?:the\s+|an?\s+)?$", re.I),
         build_before=re.compile(
