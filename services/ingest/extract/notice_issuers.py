@@ -18,18 +18,22 @@ _ACTIVE_GAP = re.compile(
     r"|once again|today|yesterday)\s+)*$",
     re.IGNORECASE,
 )
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "both": 2}
 
 
 @cache
 def _counted() -> re.Pattern[str]:
     nouns = "|".join(_nouns())
-    num = "|".join([*_NUMBERS, r"\d{1,2}"])
+    num = "|".join([*_numbers(), r"\d{1,2}"])
     return re.compile(
         rf"(?:the\s+|these\s+)?(?P<n>{num})\s+(?:[a-z-]+\s+)?(?:{nouns})\b"
         r"(?P<incl>\s*,?\s*(?:including|namely|among\s+them|:)\s*)?",
         re.IGNORECASE,
     )
+
+
+@cache
+def _numbers() -> dict[str, int]:
+    return {str(k): int(v) for k, v in lexicon.load("notices")["issuers"]["numbers"].items()}
 
 
 def _nouns() -> list[str]:
@@ -60,7 +64,7 @@ def _named_before(text: str, pos: int, n: int) -> list[Issuer]:
 
 
 def _count(raw: str) -> int:
-    return int(raw) if raw.isdigit() else _NUMBERS[raw.lower()]
+    return int(raw) if raw.isdigit() else _numbers()[raw.lower()]
 
 
 def issuers_at(text: str, pos: int, end: int) -> list[Issuer]:

@@ -54,7 +54,6 @@ class Hit:
 
     programme: Programme | None
     status: PilotStatus
-    awarded_by_verb: bool = False
     more: tuple[Programme, ...] = ()  # "became a pilot park in 2007 and was upgraded to ..."
 
 
@@ -89,7 +88,7 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
         return hit
     m = shapes().again.match(text, hit.programme.end, e)
     prog = _first_after(text, m.end(), e, slack=2) if m else None
-    return Hit(hit.programme, hit.status, hit.awarded_by_verb, (prog,)) if prog else hit
+    return Hit(hit.programme, hit.status, (prog,)) if prog else hit
 
 
 def read_subject(text: str, e: int, end: int) -> Hit | None:
@@ -110,7 +109,7 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         verb = m.group("verb").lower()
         awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
         prog = _first_after(text, m.end(), e, slack=4)
-        return Hit(prog, "awarded" if awarded else "selected", awarded) if prog else None
+        return Hit(prog, "awarded" if awarded else "selected") if prog else None
     for rx in (sh.became, sh.among):
         if m := rx.match(text, end, e):
             prog = _first_after(text, m.end(), e, slack=4, generic=True)
@@ -134,7 +133,7 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=4)):
         if re.match(r"(?:approval|permission)\b", text[m.end() : prog.start] + prog.text, re.I):
             return Hit(prog, "selected")  # "obtained approval to build ...": a selection
-        return Hit(prog, "awarded", True)
+        return Hit(prog, "awarded")
     if (m := _APPOSITION.match(text, end, e)) and (prog := _first_after(text, m.end(), e, 0)):
         return Hit(prog, "selected")  # "Huangpu District, a national IP pilot zone since ..."
     if sh.them.match(text, end, e):
