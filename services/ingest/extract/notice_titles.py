@@ -220,8 +220,8 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     for offset in starts:
         title = clean_title(raw[offset:])
         kind = title_type(title)
-        if kind is None:
-            continue
+        if kind is None or _words().not_start.match(title):
+            continue  # "Under the Measures for ...": the title starts at a later 'the'
         if _not_a_title(title):
             return []
         start = run_start + offset + raw[offset:].index(title)

@@ -149,8 +149,8 @@ def untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) 
     facts: list[Fact] = []
     for passive in (True, False):
         for m in _passive_matches(text) if passive else p.active.finditer(text):
-            if any(c.start < m.end() and m.start() < c.outer_end for c in titled):
-                continue
+            if any(c.start < m.end() + 8 and m.start() < c.outer_end for c in titled):
+                continue  # the titled document itself, or its title right after the noun
             if _TITLED_NEXT.match(text, m.end()) or _ANAPHORIC.search(m.group("np")):
                 # "released a notice titled X": the titled notice itself; "a report on the
                 # issue": the document named before

@@ -78,8 +78,9 @@ def _verb_after() -> re.Pattern[str]:
 def _verb_before() -> re.Pattern[str]:
     return re.compile(
         rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
-        # "released a notice titled X"
-        r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+)?[\"“《]?\s*$",
+        # "released a notice titled X", "published its annual report, the X"
+        r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+|(?:[a-z]+\s+){0,2}[a-z]+,\s+(?:the\s+)?)?"
+        r"[\"“《]?\s*$",
         re.IGNORECASE,
     )
 
