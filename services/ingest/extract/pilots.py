@@ -52,6 +52,9 @@ _VERB_NEXT = re.compile(
 )
 _ABBR_DEFINED = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
 _ABBR = re.compile(r"[A-Z]{2,6}\b")
+_NUMBERING = re.compile(r"\s*(?:\(?\d{1,3}[.)、]|[•·\-–*])\s*")
+_TRAILING_NUMBER = re.compile(r"(?:^|(?<=\n))\s*\(?\d{1,3}[.)、]$")
+_NUMBER_ONLY = re.compile(r"\s*\(?\d{1,3}[.)、]\s*")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
@@ -255,15 +258,36 @@ def _read(r: _Reading, sentence: Span, previous: Span | None) -> None:
         r.found.append(Found(c.place, program, c.status, sentence, change=True))
 
 
+def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
+    """A line that holds nothing but places ("1. Quanzhou, Fujian") under a line that
+    ends in a colon or under another such line: members of the programme named before."""
+    text = r.doc.text
+    before = _TRAILING_NUMBER.sub("", text[max(0, sentence.start - 12) : sentence.start].rstrip())
+    if not (listing or before.rstrip().endswith(":")):
+        return False  # checked first: it is cheap, and most lines follow no colon
+    body = _NUMBERING.match(text, sentence.start, sentence.end)
+    start = body.end() if body else sentence.start
+    places = next(_lists(text, start, sentence.end, r.aliases), None)
+    if not places or places[0].start != start:
+        return False
+    if text[places[-1].end : sentence.end].strip(" .;,、"):
+        return False
+    _designate(r.found, r.doc, r.sentences, sentence, places, Hit(None, "selected"), start)
+    return True
+
+
 def _find(doc: Document) -> list[Found]:
     if not _IP_CONTEXT.search(doc.text):
         return []  # designations matter only in documents about IP
     r = _Reading(doc, document_sentences(doc.text), _aliases(doc.text))
     previous: Span | None = None
+    listing = False
     lower = doc.text.lower()
     for sentence in r.sentences:
+        if not _NUMBER_ONLY.fullmatch(doc.text, sentence.start, sentence.end):
+            listing = _listed_line(r, sentence, listing)  # "2." alone keeps a list going
         # most sentences name no programme and point back to none: no shape can fit them
-        if _cue().search(lower, sentence.start, sentence.end):
+        if not listing and _cue().search(lower, sentence.start, sentence.end):
             _read(r, sentence, previous)
         previous = sentence
     return r.found
