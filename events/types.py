@@ -272,8 +272,12 @@ class CityPilotDesignated(Payload):
 
     EVENT_TYPE: ClassVar[str] = "CityPilotDesignated"
     STREAM: ClassVar[str] = "pilots"
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     program: str = Field(min_length=1)
+    program_id: str | None = Field(
+        default=None, description="id in events/programmes.toml; None when not catalogued"
+    )
     city: str = Field(min_length=1)
     admin_level: Literal["city", "district", "province", "municipality"] = "city"
     role: Literal["pilot", "demonstration", "first_batch", "new_recipient"] = "pilot"
@@ -283,7 +287,8 @@ class CityPilotDesignated(Payload):
     year: int | None = Field(default=None, ge=1900, le=2200)
 
     def subject(self) -> str:
-        return f"pilot:{self.program}:{self.city}"
+        # one programme written two ways is one subject once the catalogue knows it
+        return f"pilot:{self.program_id or self.program}:{self.city}"
 
     def identity(self) -> str:
         return f"{self.status}|{self.batch or ''}|{self.year or ''}"
@@ -294,14 +299,19 @@ class CityPilotStatusChanged(Payload):
 
     EVENT_TYPE: ClassVar[str] = "CityPilotStatusChanged"
     STREAM: ClassVar[str] = "pilots"
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     program: str = Field(min_length=1)
+    program_id: str | None = Field(
+        default=None, description="id in events/programmes.toml; None when not catalogued"
+    )
     city: str = Field(min_length=1)
     status: PilotStatus
     reason: str | None = None
 
     def subject(self) -> str:
-        return f"pilot:{self.program}:{self.city}"
+        # one programme written two ways is one subject once the catalogue knows it
+        return f"pilot:{self.program_id or self.program}:{self.city}"
 
     def identity(self) -> str:
         return self.status

@@ -71,3 +71,15 @@ def _statistic_v1_to_v2(p: Raw) -> Raw:
         }
     out.setdefault("qualifier", "exact")
     return out
+
+
+@upcaster("CityPilotDesignated", 1)
+def _pilot_designated_v1_to_v2(p: Raw) -> Raw:
+    """v1 named the programme only as written; its catalogue id is unknown."""
+    return {**p, "program_id": None}
+
+
+@upcaster("CityPilotStatusChanged", 1)
+def _pilot_status_v1_to_v2(p: Raw) -> Raw:
+    """v1 named the programme only as written; its catalogue id is unknown."""
+    return {**p, "program_id": None}

@@ -158,4 +158,8 @@ def golden_events() -> dict[str, Event]:
 
 
 # Older versions: the file holds the old bytes; decoding must give this current event.
-UPCAST = {"StatisticPublished.v1": "StatisticPublished.v2"}
+UPCAST = {
+    "StatisticPublished.v1": "StatisticPublished.v2",
+    "CityPilotDesignated.v1": "CityPilotDesignated.v2",
+    "CityPilotStatusChanged.v1": "CityPilotStatusChanged.v2",
+}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.ingest.extract.agencies import find_agencies, normalise_issuer, place_info
+from services.ingest.extract.agencies import find_agencies, normalise_issuer
+from services.ingest.extract.places import level_of, place_codes
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,8 @@ def test_find_agencies_in_text_order() -> None:
     assert ids == ["MOFCOM", "SC-GO", "NDRC", "CNIPA-GO"]
 
 
-def test_place_levels() -> None:
-    assert place_info("Shanghai") == ("SH", "municipality")
-    assert place_info("sichuan") == ("SC", "province")
-    assert place_info("Atlantis") is None
+def test_place_levels_and_codes_come_from_the_one_gazetteer() -> None:
+    assert (level_of("Shanghai"), place_codes()["shanghai"]) == ("municipality", "SH")
+    assert (level_of("sichuan"), place_codes()["sichuan"]) == ("province", "SC")
+    assert level_of("Atlantis") is None and "atlantis" not in place_codes()
+    assert normalise_issuer("Xiamen Intellectual Property Office").id == "XM-IPA"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,3 +173,31 @@ def test_trailing_date_is_not_part_of_the_title() -> None:
     [n] = notices(text, published=date(2023, 6, 1))
     assert n.title == "Notice on Launching the Patent Open Licensing Pilot"
     assert n.date == "2023-05-04"
+
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "notices.toml"
+
+
+def _cases() -> list[dict[str, Any]]:
+    with CASES.open("rb") as f:
+        return list(tomllib.load(f)["case"])
+
+
+def _seen(p: PolicyNoticeIssued) -> dict[str, Any]:
+    return {
+        "title": p.title or (p.description or "").split(":")[0],
+        "type": p.type,
+        "mention": p.mention,
+        "issuers": [i.id for i in p.issuers],
+        "date": p.date,
+        "doc_number": p.doc_number,
+    }
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: str(c["name"]))
+def test_case(case: dict[str, Any]) -> None:
+    doc = Document(text=case["text"], published=date.fromisoformat(case["published"]))
+    facts = extract_notices(doc)
+    found = [_seen(f.payload) for f in facts if isinstance(f.payload, PolicyNoticeIssued)]
+    expected = [{"date": None, "doc_number": None, **n} for n in case.get("notice", [])]
+    assert found == expected

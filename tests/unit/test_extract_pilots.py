@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +43,14 @@ def test_counted_list_gives_batch_total_not_names() -> None:
     assert [p.city for p in found] == ["Ningbo", "Yantai"]
     assert all(p.batch_total == 12 and p.year == 2021 for p in found)
     assert found[0].program.startswith("key cities for building")
+    assert {p.program_id for p in found} == {"ip_operation_service_key_cities"}
+
+
+def test_one_programme_worded_two_ways_is_one_subject() -> None:
+    a = designated("Ningbo was selected among key cities to build IP operation service systems.")
+    b = designated("Ningbo was named an IP operation service system key city in 2018.")
+    assert a[0].program != b[0].program
+    assert a[0].subject() == b[0].subject() == "pilot:ip_operation_service_key_cities:Ningbo"
 
 
 def test_count_without_names_yields_nothing() -> None:
@@ -154,3 +164,22 @@ def test_programme_stops_where_the_naming_document_begins() -> None:
     assert [(p.city, p.program) for p in found] == [
         ("Lanzhou", "national pilot city for building a strong intellectual property city")
     ]
+
+
+CASES = Path(__file__).resolve().parents[1] / "cases" / "pilots.toml"
+
+
+def _cases() -> list[dict[str, Any]]:
+    with CASES.open("rb") as f:
+        return list(tomllib.load(f)["case"])
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: str(c["name"]))
+def test_case(case: dict[str, Any]) -> None:
+    doc = Document(text=case["text"], published=date.fromisoformat(case["published"]))
+    found = [
+        (p.city, p.status, p.program_id or "")
+        for p in (f.payload for f in extract_pilots(doc))
+        if isinstance(p, CityPilotDesignated)
+    ]
+    assert found == [tuple(e) for e in case.get("expect", [])]

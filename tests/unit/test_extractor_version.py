@@ -98,3 +98,12 @@ def test_importing_the_extractor_reads_no_rule_files() -> None:
         "assert extractor_version.cache_info().currsize == 0\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_programme_catalogue_is_covered(tmp_path: Path) -> None:
+    programmes = tmp_path / "programmes.toml"
+    shutil.copyfile(v.PROGRAMMES, programmes)
+    files = v.rule_files(programme_catalogue=programmes)
+    before = v.rules_digest(files)
+    flip_one_byte(programmes)
+    assert programmes in files and v.rules_digest(files) != before

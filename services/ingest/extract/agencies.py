@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from events.types import Issuer
+from services.ingest.extract.places import place_codes
 
 UNKNOWN = "UNKNOWN"
 _DATA = Path(__file__).with_name("agencies.toml")
@@ -45,7 +46,7 @@ class _Tables:
     by_abbr: dict[str, str]
     general_office: dict[str, str]
     kinds: dict[str, str]
-    places: dict[str, tuple[str, str]]
+    places: dict[str, str]  # lower-case place name -> code
     pattern: re.Pattern[str]
 
 
@@ -81,10 +82,7 @@ def _tables() -> _Tables:
             by_abbr[str(abbr)] = aid
         general_office[aid] = str(agency.get("general_office", f"{aid}-GO"))
     kinds = {_key(k): kid for kid, forms in data["local_kinds"].items() for k in forms}
-    places = {
-        str(name).lower().translate(_APOSTROPHES): (str(v[0]), str(v[1]))
-        for name, v in data["places"].items()
-    }
+    places = place_codes()
     local_kinds = sorted(
         (f for forms in data["local_kinds"].values() for f in forms), key=len, reverse=True
     )
@@ -107,11 +105,6 @@ def _tables() -> _Tables:
     return _Tables(by_key, by_abbr, general_office, kinds, places, pattern)
 
 
-def place_info(name: str) -> tuple[str, str] | None:
-    """The (code, admin level) of a listed Chinese place, or None when it is not listed."""
-    return _tables().places.get(name.strip().lower().translate(_APOSTROPHES))
-
-
 def _local_id(key: str, tables: _Tables) -> str | None:
     for kind_key, kind_id in sorted(tables.kinds.items(), key=lambda kv: -len(kv[0])):
         if key.endswith(" " + kind_key):
@@ -120,8 +113,7 @@ def _local_id(key: str, tables: _Tables) -> str | None:
             if not m or not m.group("place"):
                 return None
             place = m.group("place").strip()
-            info = tables.places.get(place)
-            code = info[0] if info else place.upper().replace(" ", "_").replace("'", "")
+            code = tables.places.get(place) or place.upper().replace(" ", "_").replace("'", "")
             return f"{code}-{kind_id}"
     return None
 

@@ -1,146 +1,44 @@
-"""Policy notices (notices, plans, measures, opinions, reports) named or described in a text."""
+"""Policy notices (notices, plans, measures, opinions, reports) named or described in a text.
+
+The stages: titles (notice_titles.py); for each title the words around it, which say
+whether it is issued, released, distributed, implemented or cited as a legal basis
+("in accordance with the ..."), who issued it (notice_issuers.py), when (notice_dates.py)
+and its document number in its printed forms ("Guo Zhi Fa [2021] No. 12", "〔2021〕12号",
+"CNIPA Announcement No. 411"); then documents described without a title
+(notice_untitled.py).
+"""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from events import Span
-from events.types import Issuer, NoticeType, PolicyNoticeIssued
-from services.ingest.extract.agencies import UNKNOWN, AgencyMention, find_agencies
+from events.types import Issuer, PolicyNoticeIssued
+from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
+from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
+from services.ingest.extract.notice_titles import Candidate, candidates, head_alt, same_notice
+from services.ingest.extract.notice_untitled import untitled
+from services.ingest.extract.notice_verbs import (
+    clause_end,
+    clause_start,
+    mention_of,
+    sentence_of,
+    verb_alt,
+)
 from services.ingest.extract.sentences import document_sentences
-
-# Head nouns that make a capitalised phrase a policy document title, with the notice type.
-_HEAD_TYPES: dict[str, NoticeType] = {
-    "notice": "notice",
-    "notices": "notice",
-    "circular": "notice",
-    "announcement": "notice",
-    "opinions": "opinions",
-    "opinion": "opinions",
-    "guidelines": "opinions",
-    "measures": "measures",
-    "plan": "plan",
-    "outline": "plan",
-    "key points": "plan",
-    "program": "program",
-    "programme": "program",
-    "campaign": "campaign",
-    "report": "report",
-    "white paper": "report",
-    "bulletin": "report",
-}
-_HEAD_ALT = "|".join(sorted((re.escape(h) for h in _HEAD_TYPES), key=len, reverse=True))
-_HEAD = re.compile(rf"\b(?:{_HEAD_ALT})\b", re.IGNORECASE)
-# Words after which a title's subject starts; the type head precedes the first of them.
-_TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
-_LAW = re.compile(r"\b(?:Law|Laws|Amendments?|Decision)\b")
-_HEADLINE_VERB = re.compile(
-    r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
-    r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
-)
-_ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
-
-_SMALL = r"(?:of|on|for|and|the|a|an|to|in|with|under|up|by|at|from|into|about|its|their)"
-_TOKEN = (
-    r"(?:[A-Z0-9][\w'’\-]*|\([A-Z][A-Za-z]{1,9}\)"
-    r"|\((?:19|20)\d{2}\s*[-–—]\s*(?:19|20)?\d{2}\))"
-)
-_RUN = rf"{_TOKEN}(?:[ ]+(?:{_SMALL}[ ]+)*{_TOKEN})*"
-# "Circular of the A, the B and the C on ..." is the one title shape with commas inside.
-# A title starts with a capital, a digit or "(": the lookahead rejects other positions
-# before the alternatives are tried.
-_TITLE = re.compile(
-    rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
-    rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
-)
-_QUOTED = re.compile(r"[“\"]([^“”\"\n]{6,300}?)[”\"’]")
-_ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
-_TRAILING_DATE = re.compile(
-    r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
-)
-_AND_THE = re.compile(r" and the ")
-_THE_SPLIT = re.compile(r"\bthe ")
-_WHO = re.compile(
-    rf"^(?:[\w'’-]+ ){{0,3}}?(?:{_HEAD_ALT}) of (?P<who>.+?) on (?:[A-Z\"“]|the )", re.IGNORECASE
-)
 
 _DOCNO = re.compile(
     r"(?:[A-Z][A-Za-z]*\.?[ ]+){1,6}?[\[〔【(（]\s*(?:19|20)\d{2}\s*[\]〕】)）]\s*"
-    r"(?:No\.?\s*)?\d+(?:\s*Hao)?"
+    r"(?:No\.?\s*)?\d+(?:\s*(?:Hao|号))?"
+    r"|[\u4e00-\u9fff]{1,12}[〔【\[]\s*(?:19|20)\d{2}\s*[〕】\]]\s*\d+\s*号"
+    r"|(?:[A-Z][A-Za-z]*[ ]+){0,3}(?:Announcement|Order|Decree|Circular)[ ]+No\.?[ ]*\d+"
 )
 _PAREN = re.compile(r"\s*[(（]([^()（）]{1,120})[)）]")
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"”’]?\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n")
-_CLAUSE_START = re.compile(r"[.!?;:][\"”’]?\s+(?=[\"“‘(]?[A-Z])")
-
-_MONTHS = {
-    m.lower(): i
-    for i, ms in enumerate(
-        (
-            ("January", "Jan"),
-            ("February", "Feb"),
-            ("March", "Mar"),
-            ("April", "Apr"),
-            ("May",),
-            ("June", "Jun"),
-            ("July", "Jul"),
-            ("August", "Aug"),
-            ("September", "Sept", "Sep"),
-            ("October", "Oct"),
-            ("November", "Nov"),
-            ("December", "Dec"),
-        ),
-        start=1,
-    )
-    for m in ms
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?"
-    rf"|(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}\s+(?P<year2>(?:19|20)\d{{2}})"
-    rf"|{_MONTH.replace('month', 'month3')},?\s+(?P<year3>(?:19|20)\d{{2}}|last year|this year)"
-    r"|(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2}))\b",
-    re.IGNORECASE,
-)
-_DATE_LINE = re.compile(
-    rf"^[ \t]*(?:{_DATE.pattern})[ \t]*\.?[ \t]*$", re.IGNORECASE | re.MULTILINE
-)
-_TITLE_YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
-
-_VERBS = {
-    "released": "released",
-    "co-released": "released",
-    "published": "released",
-    "unveiled": "released",
-    "forwarded": "released",
-    "announced": "released",
-    "rolled out": "released",
-    "made public": "released",
-    "issued": "issued",
-    "co-issued": "issued",
-    "promulgated": "issued",
-    "formulated": "issued",
-    "introduced": "issued",
-    "adopted": "issued",
-    "launched": "launched",
-    "distributed": "distributed",
-    "implementing": "implementing",
-}
-_VERB_ALT = "|".join(sorted((re.escape(v) for v in _VERBS), key=len, reverse=True))
-_VERB_AFTER = re.compile(
-    r"^[\s,]*(?:(?:which|that)\s+)?(?:(?:was|were|has been|have been|had been|is|are|being)\s+)?"
-    rf"(?:[a-z]+ly\s+)*(?P<verb>{_VERB_ALT})\b(?P<by>(?:\s+[a-z]+ly)?\s+by\s+)?",
-    re.IGNORECASE,
-)
-_VERB_BEFORE = re.compile(
-    rf"\b(?P<verb>{_VERB_ALT})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?[\"“]?\s*$",
-    re.IGNORECASE,
-)
 _DISTRIBUTED = re.compile(
     r"printed and (?:issued|distributed)|hereby (?:printed and )?(?:issued|distributed)"
     r"|(?:issued|distributed) to you",
@@ -149,232 +47,65 @@ _DISTRIBUTED = re.compile(
 _REFERENCED_BEFORE = re.compile(
     r"\b(?:implement|carry out|carrying out|pursuant to|in accordance with|according to"
     r"|based on|considering|in line with|following|in the spirit of|as required by"
-    r"|requirements of|spirit of)\s+(?:the\s+)?[\"“]?\s*$",
+    r"|requirements of|spirit of|under|provisions of|as stipulated in|as provided in"
+    r"|stipulated by|on the basis of)\s+(?:the\s+)?[\"“《]?\s*$",
+    re.IGNORECASE,
+)
+# "In accordance with the “Patent Law” and the “Measures ...”": the cue covers the list.
+_REFERENCED_LIST = re.compile(
+    r"\b(?:pursuant to|in accordance with|according to|based on|in line with|under"
+    r"|provisions of|on the basis of)\s+(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》]"
+    r"(?:\s*(?:,|and|as well as)\s*(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》])*"
+    r"\s*(?:,\s*)?(?:and|as well as)?\s*(?:the\s+)?[\"“《]?\s*$",
     re.IGNORECASE,
 )
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
 )
-_CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“]?\s*$")
-_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+as well as\s+)(?:the\s+)?$")
-_ACTIVE_GAP = re.compile(
-    r"^\s*(?:(?:has|have|had|also|recently|jointly|newly|officially|just|then|subsequently"
-    r"|once again|today|yesterday)\s+)*$",
-    re.IGNORECASE,
-)
+_CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《]?\s*$")
 
-_UNTITLED_NOUNS = (
-    r"(?P<noun>notice|circular|action plans?|plans?|key points|guiding opinions|opinions"
-    r"|measures|guidelines|outline|programme|campaign)"
-)
-# Lower-case modifiers before the noun ("a major plan"), never a determiner or preposition.
-_MODIFIERS = (
-    r"(?:(?!(?:a|an|the|this|that|to|of|by|in|on|according|some|its)\b)[a-z][\w-]*\s+){0,3}?"
-)
-_COMPLEMENT = r"(?P<comp>\s+(?:on|for|of|about|to|regarding)\s+[^,.;:\n]{3,160}?)?"
-_UNTITLED_PASSIVE = re.compile(
-    rf"(?<![Tt]he )(?<![Tt]his )\b(?:(?P<det>an?|some|new)\s+)?(?P<np>{_MODIFIERS}"
-    rf"{_UNTITLED_NOUNS}{_COMPLEMENT})\s+(?:(?:recently|jointly|newly|just|officially)\s+)*"
-    rf"(?P<verb>{_VERB_ALT})\s+(?:(?:recently|jointly)\s+)?by\s+",
-)
-_UNTITLED_ACTIVE = re.compile(
-    rf"\b(?P<verb>{_VERB_ALT})\s+(?P<det>an?|some|new|its)\s+"
-    rf"(?P<np>{_MODIFIERS}{_UNTITLED_NOUNS}"
-    r"(?P<comp>\s+(?:on|for|of|about|to|regarding)\s+[^,.;:\n]{3,160})?)",
-)
-_UNTITLED_NOUN = re.compile(_UNTITLED_NOUNS)
-_NOT_PHRASE = re.compile(r"[^\w\s-]")
-_WORD_START = re.compile(r"\b\w")
-# Subjects that may issue a plan without naming an agency ("China has issued a plan").
-_NATIONAL_SUBJECT = re.compile(
-    r"\b(?:China|the (?:country|government|State|central government|authorities))\s*$",
-)
-_DESCRIBED_ISSUER = re.compile(
-    r"(?:the\s+)?(?:[\w'’-]+\s+){0,6}?"
-    r"(?:authority|authorities|bureau|department|administration|commission|ministry|office)\b",
-)
-_UNTITLED_TYPE: dict[str, NoticeType] = {
-    "notice": "notice",
-    "circular": "notice",
-    "plan": "plan",
-    "plans": "plan",
-    "action plan": "plan",
-    "action plans": "plan",
-    "key points": "plan",
-    "outline": "plan",
-    "opinions": "opinions",
-    "guiding opinions": "opinions",
-    "guidelines": "opinions",
-    "measures": "measures",
-    "programme": "program",
-    "campaign": "campaign",
-}
-_ACTIVE_SUBJECT_TAIL = re.compile(
-    r"\s+(?:(?:has|have|had|also|recently|jointly|newly|officially|just)\s+)*$", re.IGNORECASE
-)
-_ACCORDING = re.compile(r"\baccording to\s+$", re.IGNORECASE)
-_LEADING_FILLER = re.compile(r"^[\s,]*(?:(?:recently|lately|today)\b[\s,]*)*")
+
+@cache
+def _verb_after() -> re.Pattern[str]:
+    return re.compile(
+        r"[\s,]*(?:(?:which|that)\s+)?(?:(?:was|were|has been|have been|had been|is|are|being)"
+        rf"\s+)?(?:[a-z]+ly\s+)*(?P<verb>{verb_alt()})\b(?P<by>(?:\s+[a-z]+ly)?\s+by\s+)?",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _verb_before() -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
+        # "released a notice titled X", "published its annual report, the X"
+        r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+|(?:[a-z]+\s+){0,2}[a-z]+,\s+(?:the\s+)?)?"
+        r"[\"“《]?\s*$",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _who() -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?:[\w'’-]+ ){{0,3}}?(?:{head_alt()}) of (?P<who>.+?) on (?:[A-Z\"“]|the )",
+        re.IGNORECASE,
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    start: int
-    end: int  # end of the title text itself
-    outer_end: int  # after a closing quote
-    title: str
-    type: NoticeType
+class _Around:
+    """The words around a title: the clause before it and the clause after it."""
+
+    before_start: int
+    after_pos: int
+    after_end: int
+    docno: str | None
+    verb_after: re.Match[str] | None
+    verb_before: re.Match[str] | None
 
 
-def _sentence_of(spans: Sequence[Span], pos: int) -> Span:
-    for span in spans:
-        if span.start <= pos < span.end:
-            return span
-    return spans[-1] if spans else Span(start=0, end=0)
-
-
-def _title_type(title: str) -> NoticeType | None:
-    """The type named by the head noun before the title's topic ('Measures' in 'Ten Measures')."""
-    topic = _TOPIC_WORD.search(title)
-    prefix = title[: topic.start()] if topic else title
-    if _LAW.search(prefix) or _HEADLINE_VERB.search(prefix):
-        # Legislation is not a policy notice; "China Issues Plan to ..." is a headline.
-        return None
-    heads = list(_HEAD.finditer(prefix))
-    if not heads:
-        return None
-    return _HEAD_TYPES[heads[-1].group(0).lower()]
-
-
-def _clean_title(raw: str) -> str:
-    title = raw.strip().strip(".,;:").strip()
-    title = _TRAILING_DATE.sub("", title)
-    return title[4:] if title.startswith(("The ", "the ")) else title
-
-
-def _title_candidates(text: str) -> list[_Candidate]:
-    found: list[_Candidate] = []
-    for m in _QUOTED.finditer(text):
-        if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-            continue  # (the "Guiding Opinions"): an alias of a title, not a new one
-        title = _clean_title(m.group(1))
-        kind = _title_type(title)
-        if kind is None or len(title.split()) < 3:
-            continue
-        start = m.start(1) + m.group(1).index(title)
-        found.append(_Candidate(start, start + len(title), m.end(), title, kind))
-    for m in _TITLE.finditer(text):
-        if not _HEAD.search(m.group(0)):
-            continue  # no type head noun in the run, so no part of it can be a title
-        if any(c.start <= m.start() < c.outer_end for c in found):
-            continue
-        for offset, raw in _split_titles(m.group(0)):
-            found.extend(_run_candidate(m.start() + offset, raw))
-    found.sort(key=lambda c: c.start)
-    return found
-
-
-def _split_titles(raw: str) -> list[tuple[int, str]]:
-    """Split "the Outline ... (2021-2035) and the Notice of ..." into its two titles."""
-    for m in _AND_THE.finditer(raw):
-        left, right = raw[: m.start()], raw[m.end() :]
-        if _title_type(_clean_title(left)) and _title_type(_clean_title(right)):
-            return [(0, left), *((m.end() + o, r) for o, r in _split_titles(right))]
-    return [(0, raw)]
-
-
-def _run_candidate(run_start: int, raw: str) -> list[_Candidate]:
-    # "According to the Notice of ...": the title starts at the first 'the' with a head.
-    starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
-    for offset in starts:
-        title = _clean_title(raw[offset:])
-        kind = _title_type(title)
-        if kind is None:
-            continue
-        if len(title.split()) < 3 or _ORDINAL_START.match(title):
-            return []  # "the Plan", "14th Five-Year Plan": anaphors and plan periods
-        start = run_start + offset + raw[offset:].index(title)
-        return [_Candidate(start, start + len(title), start + len(title), title, kind)]
-    return []
-
-
-def _clause_start(text: str, pos: int, floor: int) -> int:
-    start = floor
-    for m in _CLAUSE_START.finditer(text, floor, pos):
-        start = m.end()
-    return start
-
-
-def _clause_end(text: str, pos: int, ceiling: int) -> int:
-    m = _SENTENCE_END.search(text, pos, ceiling)
-    return m.start() if m else ceiling
-
-
-def _agency_groups(mentions: list[AgencyMention], text: str) -> list[list[AgencyMention]]:
-    groups: list[list[AgencyMention]] = []
-    for mention in mentions:
-        if groups and _LIST_GAP.match(text[groups[-1][-1].end : mention.start]):
-            groups[-1].append(mention)
-        else:
-            groups.append([mention])
-    return groups
-
-
-def _issuers_at(text: str, pos: int, end: int) -> list[Issuer]:
-    """The agency list that starts at `pos` ("by A, B and C")."""
-    groups = _agency_groups(find_agencies(text, pos, end), text)
-    if groups and not text[pos : groups[0][0].start].strip(" \n").removeprefix("the").strip():
-        return [a.issuer for a in groups[0]]
-    return []
-
-
-def _issuers_before(text: str, start: int, verb_pos: int, *, strict: bool = True) -> list[Issuer]:
-    """The agency list that is the subject of a verb at `verb_pos` ("A and B jointly issued")."""
-    groups = _agency_groups(find_agencies(text, start, verb_pos), text)
-    if not groups:
-        return []
-    if _ACTIVE_GAP.match(text[groups[-1][-1].end : verb_pos]) or not strict:
-        # Not strict: "A has adjusted the mechanism and subsequently formulated the X".
-        return [a.issuer for a in groups[-1]]
-    return []
-
-
-def _resolve_date(m: re.Match[str], doc: Document, title: str | None) -> str | None:
-    if m.group("iso"):
-        return m.group("iso")
-    if m.group("month2"):
-        month, day, year_text = m.group("month2"), m.group("day2"), m.group("year2")
-    elif m.group("month3"):
-        month, day, year_text = m.group("month3"), None, m.group("year3")
-    else:
-        month, day, year_text = m.group("month"), m.group("day"), m.group("year")
-    mon = _MONTHS[month.lower().rstrip(".")]
-    year: int | None = None
-    if year_text and year_text[0].isdigit():
-        year = int(year_text)
-    elif year_text and doc.published:
-        # 'last year' and 'this year' are resolved only against a stated publication date.
-        year = doc.published.year - (1 if year_text.lower() == "last year" else 0)
-    elif not year_text:
-        if doc.published and (mon, int(day or 1)) <= (doc.published.month, doc.published.day):
-            year = doc.published.year
-        elif title:
-            years = set(_TITLE_YEAR.findall(title))
-            year = int(years.pop()) if len(years) == 1 else None
-    if year is None:
-        return None
-    return f"{year:04d}-{mon:02d}" + (f"-{int(day):02d}" if day else "")
-
-
-def _date_in(text: str, start: int, end: int, doc: Document, title: str | None) -> str | None:
-    for m in _DATE.finditer(text, start, end):
-        # A date inside parentheses is a dateline or a posting stamp, not the issue date.
-        if text.rfind("(", start, m.start()) > text.rfind(")", start, m.start()):
-            continue
-        return _resolve_date(m, doc, title)
-    return None
-
-
-def _after_title(text: str, cand: _Candidate, limit: int) -> tuple[int, str | None]:
+def _after_title(text: str, cand: Candidate, limit: int) -> tuple[int, str | None]:
     """Skip parentheses after a title; return the position after them and a document number."""
     pos, number = cand.outer_end, None
     while True:
@@ -387,7 +118,7 @@ def _after_title(text: str, cand: _Candidate, limit: int) -> tuple[int, str | No
         pos = m.end()
 
 
-def _header_docno(text: str, cand: _Candidate) -> str | None:
+def _header_docno(text: str, cand: Candidate) -> str | None:
     """A document number on one of the lines that follow a title standing on its own line."""
     line_start = text.rfind("\n", 0, cand.start) + 1
     line_end = text.find("\n", cand.outer_end)
@@ -403,169 +134,105 @@ def _header_docno(text: str, cand: _Candidate) -> str | None:
     return None
 
 
-def _titled(doc: Document, sentences: Sequence[Span]) -> tuple[list[Fact], list[_Candidate]]:
+def _around(text: str, cands: list[Candidate], i: int) -> _Around:
+    cand = cands[i]
+    prev_end = cands[i - 1].outer_end if i else 0
+    next_start = cands[i + 1].start if i + 1 < len(cands) else len(text)
+    before_start = clause_start(text, cand.start, prev_end)
+    after_pos, docno = _after_title(text, cand, next_start)
+    after_end = clause_end(text, after_pos, next_start)
+    return _Around(
+        before_start,
+        after_pos,
+        after_end,
+        docno or _header_docno(text, cand),
+        _verb_after().match(text, after_pos, after_end),
+        _verb_before().search(text[before_start : cand.start]),
+    )
+
+
+def _mention(text: str, cand: Candidate, a: _Around, chained: str | None) -> str:
+    """Issued, released, distributed, implementing, or referenced (cited as a basis)."""
+    before = text[a.before_start : cand.start]
+    if _DISTRIBUTED.search(text, a.after_pos, a.after_end):
+        return "distributed"
+    if a.verb_after:
+        return mention_of(a.verb_after.group("verb"))
+    if _REFERENCED_BEFORE.search(before) or _REFERENCED_LIST.search(before):
+        return "referenced"
+    if _IMPLEMENTING_BEFORE.search(before):
+        return "implementing"
+    if chained and _CHAINED.match(before):
+        return chained  # "implement the Outline ... and the Notice ..."
+    if a.verb_before:
+        return mention_of(a.verb_before.group("verb"))
+    return "released" if cand.type == "report" else "issued"
+
+
+def _issuers(text: str, cand: Candidate, a: _Around, mention: str) -> list[Issuer]:
+    if who := _who().match(cand.title):
+        offset = cand.start + who.start("who")
+        found = [m.issuer for m in find_agencies(text, offset, offset + len(who["who"]))]
+        if found:
+            return found
+    if mention == "referenced":
+        return []
+    if a.verb_after and a.verb_after.group("by"):
+        return issuers_at(text, a.verb_after.end(), a.after_end)
+    if a.verb_before:
+        verb_pos = a.before_start + a.verb_before.start()
+        return issuers_before(text, a.before_start, verb_pos, strict=False)
+    if mention == "distributed":
+        groups = agency_groups(find_agencies(text, a.before_start, cand.start), text)
+        return [m.issuer for m in groups[-1]] if groups else []
+    return []
+
+
+def _date(doc: Document, cand: Candidate, a: _Around, mention: str) -> str | None:
+    if mention == "referenced":
+        return None
     text = doc.text
-    cands = _title_candidates(text)
-    date_lines = list(_DATE_LINE.finditer(text))
+    date = date_in(text, a.after_pos, a.after_end, doc, cand.title) or date_in(
+        text, a.before_start, cand.start, doc, cand.title
+    )
+    lines = date_lines(text)
+    if date is None and len(lines) == 1 and mention in ("issued", "distributed"):
+        date = resolve_date(lines[0], doc, cand.title)
+    return date
+
+
+def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) -> list[Fact]:
+    text = doc.text
     facts: list[Fact] = []
-    seen: set[str] = set()
-    mentions: list[str] = []
+    kept: list[str] = []
+    previous: str | None = None
     for i, cand in enumerate(cands):
-        prev_end = cands[i - 1].outer_end if i else 0
-        next_start = cands[i + 1].start if i + 1 < len(cands) else len(text)
-        before_start = _clause_start(text, cand.start, prev_end)
-        before = text[before_start : cand.start]
-        after_pos, docno = _after_title(text, cand, next_start)
-        after_end = _clause_end(text, after_pos, next_start)
-        after = text[after_pos:after_end]
-        docno = docno or _header_docno(text, cand)
-
-        verb_after = _VERB_AFTER.match(after)
-        verb_before = _VERB_BEFORE.search(before)
-        if _DISTRIBUTED.search(after):
-            mention = "distributed"
-        elif verb_after:
-            mention = _VERBS[verb_after.group("verb").lower()]
-        elif _REFERENCED_BEFORE.search(before):
-            mention = "referenced"
-        elif _IMPLEMENTING_BEFORE.search(before):
-            mention = "implementing"
-        elif i and prev_end > before_start - 1 and _CHAINED.match(before) and mentions:
-            mention = mentions[-1]  # "implement the Outline ... and the Notice ..."
-        elif verb_before:
-            mention = _VERBS[verb_before.group("verb").lower()]
-        else:
-            mention = "released" if cand.type == "report" else "issued"
-        mentions.append(mention)
-
-        who = _WHO.match(cand.title)
-        issuers: list[Issuer] = []
-        if who:
-            offset = cand.start + who.start("who")
-            issuers = [a.issuer for a in find_agencies(text, offset, offset + len(who["who"]))]
-        if not issuers and mention != "referenced":
-            if verb_after and verb_after.group("by"):
-                issuers = _issuers_at(text, after_pos + verb_after.end(), after_end)
-            elif verb_before:
-                verb_pos = before_start + verb_before.start()
-                issuers = _issuers_before(text, before_start, verb_pos, strict=False)
-            elif mention == "distributed":
-                groups = _agency_groups(find_agencies(text, before_start, cand.start), text)
-                issuers = [a.issuer for a in groups[-1]] if groups else []
-
-        date: str | None = None
-        if mention != "referenced":
-            date = _date_in(text, after_pos, after_end, doc, cand.title) or _date_in(
-                text, before_start, cand.start, doc, cand.title
-            )
-            if date is None and len(date_lines) == 1 and mention in ("issued", "distributed"):
-                date = _resolve_date(date_lines[0], doc, cand.title)
-
+        a = _around(text, cands, i)
+        touching = i > 0 and cands[i - 1].outer_end > a.before_start - 1
+        mention = _mention(text, cand, a, previous if touching else None)
+        previous = mention
         key = " ".join(cand.title.lower().split())
-        if key in seen:
-            continue
-        seen.add(key)
+        if any(k == key or same_notice(k, key) for k in kept):
+            continue  # "Notice on X" and "Notice from the Office of Y on X" are one notice
+        kept.append(key)
         payload = PolicyNoticeIssued(
             title=cand.title,
-            issuers=tuple(issuers),
-            date=date,
-            doc_number=docno,
+            issuers=tuple(_issuers(text, cand, a, mention)),
+            date=_date(doc, cand, a, mention),
+            doc_number=a.docno,
             type=cand.type,
             mention=mention,
         )
-        sentence = _sentence_of(sentences, cand.start)
         value = Span(start=cand.start, end=cand.end)
+        sentence = sentence_of(sentences, cand.start)
         facts.append(Fact(payload=payload, source=doc.source(sentence, value)))
-    return facts, cands
-
-
-def _describe(text: str, m: re.Match[str], sentence: Span) -> str:
-    np = " ".join(m.group("np").split())
-    if m.group("comp"):
-        return np
-    # A bare 'a notice': describe it by what the sentence says the notice does.
-    before = text[sentence.start : m.start()]
-    according = _ACCORDING.search(before)
-    if according and before[: according.start()].strip():
-        clause = before[: according.start()]  # "<what it says>, according to a notice ..."
-    else:
-        rest = text[m.end() : sentence.end]
-        comma = rest.find(",")
-        rest = rest[comma + 1 :] if comma != -1 else ""
-        clause = _LEADING_FILLER.sub("", rest).split(",")[0]
-    clause = " ".join(clause.strip(" ,.;").split())
-    return f"{np}: {clause}" if clause else np
-
-
-def _passive_matches(text: str) -> Iterator[re.Match[str]]:
-    """The matches of `_UNTITLED_PASSIVE.finditer(text)`, tried only near its nouns.
-
-    A match holds one of the nouns, and between its start and that noun stand only words,
-    spaces and hyphens (determiner and modifiers). So a match can start only at a word
-    start between the last other character before the first noun left and that noun; the
-    rest of the text, usually most of it, is never scanned by the long pattern.
-    """
-    breaks = [m.start() for m in _NOT_PHRASE.finditer(text)]
-    pos = 0
-    while noun := _UNTITLED_NOUN.search(text, pos):
-        q = noun.start()
-        i = bisect_left(breaks, q) - 1
-        floor = max(pos, breaks[i] + 1 if i >= 0 else 0)
-        for w in _WORD_START.finditer(text, floor, q + 1):
-            m = _UNTITLED_PASSIVE.match(text, w.start())
-            if m:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = q + 1
-
-
-def _untitled(doc: Document, sentences: Sequence[Span], titled: list[_Candidate]) -> list[Fact]:
-    text = doc.text
-    facts: list[Fact] = []
-    for rx in (_UNTITLED_PASSIVE, _UNTITLED_ACTIVE):
-        found = _passive_matches(text) if rx is _UNTITLED_PASSIVE else rx.finditer(text)
-        for m in found:
-            if any(c.start < m.end() and m.start() < c.outer_end for c in titled):
-                continue
-            noun = m.group("noun").lower()
-            if not m.group("det") and not noun.endswith(("s", "points")):
-                continue  # a bare singular noun is an anaphor ("notice issued by")
-            sentence = _sentence_of(sentences, m.start())
-            issuers: list[Issuer] = []
-            if rx is _UNTITLED_PASSIVE:
-                issuers = _issuers_at(text, m.end(), sentence.end)
-                if not issuers:
-                    described = _DESCRIBED_ISSUER.match(text, m.end(), sentence.end)
-                    if not described:
-                        continue
-                    name = described.group(0).removeprefix("the ").strip()
-                    issuers = [Issuer(id=UNKNOWN, name=name)]
-            else:
-                issuers = _issuers_before(text, sentence.start, m.start())
-                subject = _ACTIVE_SUBJECT_TAIL.sub("", text[sentence.start : m.start()])
-                if not issuers and not _NATIONAL_SUBJECT.search(subject):
-                    continue  # a company or a person releasing a plan is not policy
-            clause_start = _clause_start(text, m.start(), sentence.start)
-            date = _date_in(text, clause_start, m.start(), doc, None)
-            payload = PolicyNoticeIssued(
-                title=None,
-                description=_describe(text, m, sentence),
-                issuers=tuple(issuers),
-                date=date,
-                type=_UNTITLED_TYPE.get(noun, "other"),
-                mention=_VERBS[m.group("verb").lower()],
-            )
-            value = Span(start=m.start("np"), end=m.end("np"))
-            facts.append(Fact(payload=payload, source=doc.source(sentence, value)))
     return facts
 
 
 def extract_notices(doc: Document) -> list[Fact]:
     """Policy notices, plans, measures, opinions and reports issued or cited in a document."""
     sentences = document_sentences(doc.text)
-    titled, cands = _titled(doc, sentences)
-    facts = titled + _untitled(doc, sentences, cands)
+    cands = candidates(doc.text)
+    facts = _titled(doc, sentences, cands) + untitled(doc, sentences, cands)
     facts.sort(key=lambda f: f.source.value_span.start if f.source.value_span else 0)
     return facts

@@ -1,11 +1,11 @@
 """The extractor's version: the package version plus a digest of its rules and data.
 
 Every file of the extractor package (its rule modules and lexicon files, in any folder
-below `services/ingest/extract/`) and the metric catalogue `events/metrics.toml` feed the
-digest, so any change to a rule, a word list or an alias gives a new version, and facts
-recorded by different rules can be told apart. Line endings are normalised, so a checkout
-with CRLF line endings has the same version. The version is computed on first use, never
-at import time.
+below `services/ingest/extract/`), the metric catalogue `events/metrics.toml` and the
+programme catalogue `events/programmes.toml` feed the digest, so any change to a rule, a
+word list or an alias gives a new version, and facts recorded by different rules can be
+told apart. Line endings are normalised, so a checkout with CRLF line endings has the same
+version. The version is computed on first use, never at import time.
 """
 
 from __future__ import annotations
@@ -16,23 +16,28 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from events import metrics
+from events import metrics, programmes
 
 EXTRACT_DIR = Path(__file__).resolve().parent
 CATALOGUE = Path(metrics.__file__).resolve().with_name("metrics.toml")
+PROGRAMMES = programmes.CATALOGUE.resolve()
 RULE_SUFFIXES = frozenset({".py", ".toml", ".json", ".yaml", ".yml", ".txt", ".csv"})
 DIGEST_LENGTH = 12
 
 
-def rule_files(extract_dir: Path = EXTRACT_DIR, catalogue: Path = CATALOGUE) -> list[Path]:
-    """The files the version covers: the extractor package's rules and data, the catalogue."""
+def rule_files(
+    extract_dir: Path = EXTRACT_DIR,
+    catalogue: Path = CATALOGUE,
+    programme_catalogue: Path = PROGRAMMES,
+) -> list[Path]:
+    """The files the version covers: the extractor package's rules and data, the catalogues."""
     found = [
         p
         for p in extract_dir.rglob("*")
         if p.is_file() and p.suffix in RULE_SUFFIXES and "__pycache__" not in p.parts
     ]
     found.sort(key=lambda p: p.relative_to(extract_dir).as_posix())
-    return [*found, catalogue]
+    return [*found, catalogue, programme_catalogue]
 
 
 def rules_digest(files: Iterable[Path], root: Path = EXTRACT_DIR) -> str:

@@ -1,0 +1,237 @@
+"""Titles of policy documents: in curly or straight quotes, in 《》, or unquoted runs of
+capitalised words, with the notice type that their head noun names (lexicon/notices.toml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import cast
+
+from events.types import NoticeType
+from services.ingest.extract import lexicon
+
+# Words after which a title's subject starts; the type head precedes the first of them.
+_TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
+_LAW = re.compile(r"\b(?:Law|Laws|Amendments?|Decision)\b")
+_HEADLINE_VERB = re.compile(
+    r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
+    r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
+)
+_ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
+_DOC_NUMBER_END = re.compile(r"\bNo\.?$|^\S+\s+(?:Announcement|Order|Decree)\s+No\b")
+
+_SMALL = r"(?:of|on|for|and|the|a|an|to|in|with|under|up|by|at|from|into|about|its|their)"
+_TOKEN = (
+    r"(?:[A-Z0-9][\w'’\-]*|\([A-Z][A-Za-z]{1,9}\)"
+    r"|\((?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)?\d{2})?\))"
+)
+_RUN = rf"{_TOKEN}(?:[ ]+(?:{_SMALL}[ ]+)*{_TOKEN})*"
+# "Circular of the A, the B and the C on ..." is the one title shape with commas inside.
+# A title starts with a capital, a digit or "(": the lookahead rejects other positions
+# before the alternatives are tried.
+_TITLE = re.compile(
+    rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
+    rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
+)
+_QUOTED = re.compile(r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]")
+_ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
+_TRAILING_DATE = re.compile(
+    r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
+    r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
+)
+_TITLED = re.compile(
+    r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin)"
+    r"\s+(?:titled|entitled)\s+(?P<title>[“\"]?[A-Z][^(\n]{5,250}?)(?=\s*[(（]|\.\s|\.?$|\n)",
+    re.MULTILINE,
+)
+_AND_THE = re.compile(r" and the ")
+_THE_SPLIT = re.compile(r"\bthe ")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A title found in a text, where it stands and the type its head noun names."""
+
+    start: int
+    end: int  # end of the title text itself
+    outer_end: int  # after a closing quote
+    title: str
+    type: NoticeType
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    types: dict[str, NoticeType]
+    head: re.Pattern[str]
+    head_alt: str
+    legal: frozenset[str]
+    field_labels: frozenset[str]
+    not_titles: frozenset[str]
+    not_start: re.Pattern[str]
+    ordinal: re.Pattern[str]
+    after_quote: re.Pattern[str]
+    before_quote: re.Pattern[str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
+
+
+@cache
+def _words() -> _Words:
+    lex = lexicon.load("notices")
+    types = {str(k): cast(NoticeType, str(v)) for k, v in lex["heads"].items()}
+    w = lex["words"]
+    alt = _alt(list(types))
+    return _Words(
+        types=types,
+        head=re.compile(rf"\b(?:{alt})\b", re.IGNORECASE),
+        head_alt=alt,
+        legal=frozenset(w["legal_heads"]),
+        field_labels=frozenset(w["field_labels"]),
+        not_titles=frozenset(w["not_titles"]),
+        not_start=re.compile(rf"^(?:{_alt(w['not_title_start'])})\b"),
+        ordinal=re.compile(rf"^(?:{_alt(w['ordinals'])})\b", re.IGNORECASE),
+        after_quote=re.compile(rf"\s*(?P<noun>{_alt(w['after_quote'])})\b", re.IGNORECASE),
+        before_quote=re.compile(rf"\b(?:{_alt(w['before_quote'])})\s+(?:the\s+)?$", re.I),
+    )
+
+
+def head_alt() -> str:
+    """The head nouns as a regex alternation (longest first)."""
+    return _words().head_alt
+
+
+def title_type(title: str) -> NoticeType | None:
+    """The type named by the head noun before the title's topic ('Measures' in 'Ten Measures')."""
+    w = _words()
+    topic = _TOPIC_WORD.search(title)
+    prefix = title[: topic.start()] if topic else title
+    if _LAW.search(prefix) or _HEADLINE_VERB.search(prefix):
+        # Legislation is not a policy notice; "China Issues Plan to ..." is a headline.
+        return None
+    heads = list(w.head.finditer(prefix))
+    if not heads:
+        return None
+    if " ".join(prefix.lower().split()) in w.not_titles:
+        return None  # "Government Work Report": a speech to a congress
+    head = " ".join(heads[-1].group(0).lower().split())
+    if head in w.legal and _LAW.search(title):
+        return None  # "Regulations for the Implementation of the Trademark Law"
+    return w.types[head]
+
+
+def clean_title(raw: str) -> str:
+    """A title without surrounding punctuation, a trailing date or a leading 'the'."""
+    title = raw.strip().strip(".,;:").strip()
+    title = _TRAILING_DATE.sub("", title)
+    return title[4:] if title.startswith(("The ", "the ")) else title
+
+
+def _quoted_type(text: str, m: re.Match[str], title: str) -> NoticeType | None:
+    """The type of a quoted title: its head noun, else the noun around the quotes
+    (the “Blue Sky” campaign, activities of “...”, the “...” report)."""
+    kind = title_type(title)
+    if kind is not None:
+        return kind if len(title.split()) >= 3 else None
+    w = _words()
+    if after := w.after_quote.match(text, m.end()):
+        noun = after.group("noun").lower().split()[-1]
+        kinds: dict[str, NoticeType] = {"report": "report", "paper": "report", "plan": "plan"}
+        return kinds.get(noun, "campaign")
+    if w.before_quote.search(text, max(0, m.start() - 40), m.start()):
+        return "campaign"
+    return None
+
+
+def _named_by_noun(text: str) -> list[Candidate]:
+    """'a Notice titled “Blue Sky” campaign ... has achieved results (...)': the title a
+    head noun announces runs to a parenthesis or the end of the sentence."""
+    out: list[Candidate] = []
+    for m in _TITLED.finditer(text):
+        head = " ".join(m.group("head").lower().split())
+        title = clean_title(m.group("title")).strip("“”\"")
+        if len(title.split()) >= 3 and head in _words().types:
+            start = m.start("title") + m.group("title").find(title[:8])
+            out.append(Candidate(start, start + len(title), m.end(), title, _words().types[head]))
+    return out
+
+
+def candidates(text: str) -> list[Candidate]:
+    """Every title candidate in a text, in text order."""
+    found: list[Candidate] = _named_by_noun(text)
+    for m in _QUOTED.finditer(text):
+        if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # (the "Guiding Opinions"): an alias of a title, not a new one
+        title = clean_title(m.group(1))
+        kind = _quoted_type(text, m, title) if title else None
+        if kind is None:
+            continue
+        start = m.start(1) + m.group(1).index(title)
+        found.append(Candidate(start, start + len(title), m.end(), title, kind))
+    for m in _TITLE.finditer(text):
+        if m.group(0).startswith("Operation ") and len(m.group(0).split()) >= 3:
+            end = m.start() + len(m.group(0))
+            found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
+            continue  # "Operation Blue Sky": a campaign named as an operation
+        if not _words().head.search(m.group(0)) or _after_label(text, m.start()):
+            continue  # no type head noun in the run, so no part of it can be a title
+        if any(c.start <= m.start() < c.outer_end for c in found):
+            continue
+        for offset, raw in _split_titles(m.group(0)):
+            found.extend(_run_candidate(m.start() + offset, raw))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _after_label(text: str, pos: int) -> bool:
+    """'Area of Law: General Provisions on ...': a database field, not a title."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos].strip().lower()
+    return line.endswith(":") and line[:-1].strip() in _words().field_labels
+
+
+def _split_titles(raw: str) -> list[tuple[int, str]]:
+    """Split "the Outline ... (2021-2035) and the Notice of ..." into its two titles."""
+    for m in _AND_THE.finditer(raw):
+        left, right = raw[: m.start()], raw[m.end() :]
+        if title_type(clean_title(left)) and title_type(clean_title(right)):
+            return [(0, left), *((m.end() + o, r) for o, r in _split_titles(right))]
+    return [(0, raw)]
+
+
+def _not_a_title(title: str) -> bool:
+    """'the Plan', '14th Five-Year Plan', 'Thirteenth Five-Year Plan', 'Per the Notice',
+    'CNIPA Announcement No': anaphors, plan periods, phrases and document numbers."""
+    w = _words()
+    return (
+        len(title.split()) < 3
+        or bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+        or bool(w.not_start.match(title) or _DOC_NUMBER_END.search(title))
+    )
+
+
+def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
+    # "According to the Notice of ...": the title starts at the first 'the' with a head.
+    starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
+    for offset in starts:
+        title = clean_title(raw[offset:])
+        kind = title_type(title)
+        if kind is None or _words().not_start.match(title):
+            continue  # "Under the Measures for ...": the title starts at a later 'the'
+        if _not_a_title(title):
+            return []
+        start = run_start + offset + raw[offset:].index(title)
+        return [Candidate(start, start + len(title), start + len(title), title, kind)]
+    return []
+
+
+def same_notice(a: str, b: str) -> bool:
+    """Two titles of one notice: 'Notice on X' and 'Notice from the Office of Y on X'."""
+    ta, tb = a.lower().rsplit(" on ", 1), b.lower().rsplit(" on ", 1)
+    if len(ta) < 2 or len(tb) < 2 or ta[1] != tb[1]:
+        return False
+    return title_type(a) == title_type(b)

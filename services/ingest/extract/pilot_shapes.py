@@ -1,0 +1,150 @@
+"""The compiled sentence shapes of pilot designations, built from lexicon/pilots.toml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from services.ingest.extract import lexicon
+
+
+def alt(words: list[str] | tuple[str, ...]) -> str:
+    return "|".join(
+        r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Shapes:
+    """The compiled sentence shapes of pilot designations."""
+
+    passive: re.Pattern[str]
+    again: re.Pattern[str]
+    copula: re.Pattern[str]
+    on_list: re.Pattern[str]
+    became: re.Pattern[str]
+    among: re.Pattern[str]
+    them: re.Pattern[str]
+    won: re.Pattern[str]
+    launch_after: re.Pattern[str]
+    launched_passive: re.Pattern[str]
+    intro_before: re.Pattern[str]
+    active_before: re.Pattern[str]
+    build_before: re.Pattern[str]
+    into_before: re.Pattern[str]
+    into_after: re.Pattern[str]
+    as_after: re.Pattern[str]
+    in_before: re.Pattern[str]
+    run_in: re.Pattern[str]
+    establish: re.Pattern[str]
+    awarded: re.Pattern[str]
+    demonstration_awarded: re.Pattern[str]
+    ceremony_before: re.Pattern[str]
+    operating_after: re.Pattern[str]
+
+
+def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Shapes of the words after a subject: the verb that designates it."""
+    sel, award = alt(lex["selected"]), alt(lex["awarded"])
+    tail = alt(lex["agency_tail"])
+    be = r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)"
+    adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+)*"
+    agency = rf"(?:\s*(?i:{tail}))?"
+    return dict(
+        passive=re.compile(
+            # "X, which was approved as ...": a relative clause says the same
+            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?{be}\s+{adv}(?P<verb>{sel}|{award})\b"
+            r"(?:\s+by\s+[^,;]{3,90}?(?=\s+(?:as|to\s+be|to\s+become|among|into|in|for)\s))?",
+            re.I,
+        ),
+        again=re.compile(
+            rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
+            rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"
+            rf"(?:{adv}(?:{sel}|{award}|became|become)\b(?:\s+(?:to|as|into))?|as\b)",
+            re.I,
+        ),
+        copula=re.compile(
+            rf"{agency}\s+(?:is|are|was|were|has\s+been|have\s+been|had\s+been)\s+(?:also\s+)?"
+            r"(?:an?\s+|the\s+)?",
+            re.I,
+        ),
+        on_list=re.compile(
+            rf"{agency}\s+(?:have\s+|has\s+|also\s+)*(?:{alt(lex['on_list'])})\b", re.I
+        ),
+        became=re.compile(
+            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}"
+            # "have passed the evaluation and become ..."
+            r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
+            r"(?:became|become|becomes|joined|joins)\b",
+            re.I,
+        ),
+        among=re.compile(
+            rf"{agency}\s+{be}\s+{adv}(?:among|one\s+of|part\s+of|included\s+in)\b", re.I
+        ),
+        won=re.compile(
+            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{alt(lex['won'])})\s+", re.I
+        ),
+        them=re.compile(rf"\s+(?:{be}\s+)?(?:(?:one|part)\s+of|among)\s+them\b"),
+        launch_after=re.compile(
+            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{alt(lex['launched'])})\s+", re.I
+        ),
+        into_after=re.compile(r"\s+into\s+"),
+        as_after=re.compile(
+            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out|to\s+pilot"
+            r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop)\s+)?",
+            re.I,
+        ),
+    )
+
+
+def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Shapes of the words before a list (intros, active verbs, "in") and of work going on."""
+    sel, award = alt(lex["selected"]), alt(lex["awarded"])
+    return dict(
+        intro_before=re.compile(
+            rf"(?:\b(?:{alt(lex['list_intro'])})|:|\s[-–—]+|[–—]+)\s*(?:the\s+)?$", re.I
+        ),
+        active_before=re.compile(rf"\b(?:{sel}|{award})\s+(?:the\s+|an?\s+)?$", re.I),
+        build_before=re.compile(
+            r"\b(?:to\s+)?(?:build|building|develop|turn|make|construct|establish|set\s+up)\s+$",
+            re.I,
+        ),
+        into_before=re.compile(r"\bto\s+(?:build|develop|turn|make)\s+$", re.I),
+        in_before=re.compile(
+            r"(?:\s+(?:located|to\s+be\s+set\s+up|set\s+up|based|established|built|opened))?"
+            r"\s+in\s+(?:the\s+)?$",
+            re.I,
+        ),
+        run_in=re.compile(
+            r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+)?"
+            r"(?:(?:first|officially|formally|already|successfully)\s+)?"
+            rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
+            re.I,
+        ),
+        establish=re.compile(rf"\b(?:{alt(lex['establish'])})\b", re.I),
+        awarded=re.compile(rf"\b(?:{alt(lex['award_cues'])})\b", re.I),
+        demonstration_awarded=re.compile(rf"\b(?:{alt(lex['demonstration_award_cues'])})\b", re.I),
+        ceremony_before=re.compile(
+            r"\blaunch(?:ing)?\s+ceremony\s+(?:was\s+held\s+)?in\s+(?:the\s+)?$", re.I
+        ),
+        operating_after=re.compile(
+            r"\b(?:is|are)\s+(?:located|in\s+operation|operating|running)\b|\bopened\b"
+            r"|\b(?:put|went|came)\s+into\s+(?:operation|service)|\b(?:began|started)\s+operati"
+            r"|\binaugurated\b|\bunveiled\b",
+            re.I,
+        ),
+        launched_passive=re.compile(
+            r"\s*,?\s+(?:(?:was|were|has\s+been|have\s+been|is|are|being)\s+)?(?:[a-z]+ly\s+)*"
+            rf"(?:{alt(lex['launched'])})\b",
+            re.I,
+        ),
+    )
+
+
+@cache
+def shapes() -> Shapes:
+    """All shapes, compiled once on first use."""
+    lex = lexicon.load("pilots")
+    return Shapes(**_after(lex), **_before(lex))

@@ -1,0 +1,117 @@
+"""Lists of places as pages write them: "the cities of A, B and C", "Ningbo (Zhejiang),
+Xiamen (Fujian)", "Jiangsu, Zhejiang and Guangdong provinces", "Taizhou, Zhejiang Province".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from services.ingest.extract import lexicon
+from services.ingest.extract.places import (
+    WORD,
+    Place,
+    never_place,
+    place_at,
+    provinces_of,
+)
+
+_WORD = re.compile(WORD)
+_PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
+_ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|;|and\b|、))")
+
+
+@cache
+def _list_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lead = lexicon.load("places")["lead"]
+    nouns = "|".join(sorted(map(re.escape, lead["nouns"]), key=len, reverse=True))
+    dirs = "|".join(sorted(map(re.escape, lead["directions"]), key=len, reverse=True))
+    prefix = re.compile(
+        rf"(?:(?:the|its)\s+)?(?:(?i:{nouns})\s+of\s+(?:the\s+)?)?"
+        rf"(?:(?i:{dirs})\s+)?(?:China\s*['’]\s*s\s+)?"
+    )
+    seps = sorted(lead["separators"], key=len, reverse=True)
+    sep = re.compile(
+        r"\s*(?:" + "|".join(r"\s+".join(map(re.escape, s.split())) for s in seps) + r")\s*"
+    )
+    return prefix, sep
+
+
+def _unlisted_at(text: str, pos: int) -> Place | None:
+    """A capitalised word that the gazetteer does not know, as a city ("Yiwu" unlisted)."""
+    m = _WORD.match(text, pos)
+    if not m or never_place(m.group(0)):
+        return None
+    return Place(m.group(0), "city", m.start(), m.end(), known=False)
+
+
+def unlisted_list(text: str, pos: int, limit: int) -> list[Place]:
+    """Capitalised names the gazetteer does not know, as a list ("Jimo and Laixi"); only a
+    sentence shape that designates its subject can make them places."""
+    _prefix, sep = _list_words()
+    out: list[Place] = []
+    at = pos
+    while (place := _unlisted_at(text, at)) is not None and place.end <= limit:
+        out.append(place)
+        gap = sep.match(text, place.end, limit)
+        if not gap:
+            break
+        at = gap.end()
+    return out
+
+
+def _inside(city: Place, province: Place) -> bool:
+    """'Taizhou, Zhejiang Province': the province says which Taizhou, it is no new item."""
+    known = provinces_of(city.name)
+    return province.level == "province" and province.name.lower() in known
+
+
+def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
+    """The places of a list that starts at `pos` ("the cities of A, B and C"), maybe none.
+
+    A word the gazetteer does not know counts as a city only in a list with known places."""
+    prefix, sep = _list_words()
+    stop = len(text) if limit is None else limit
+    out: list[Place] = []
+    known = 0
+    at, comma = pos, False
+    while at < stop:
+        lead = prefix.match(text, at, stop)
+        start = lead.end() if lead else at
+        place = place_at(text, start)
+        if place is not None and out and comma and _inside(out[-1], place):
+            out[-1] = Place(out[-1].name, out[-1].level, out[-1].start, place.end)
+            place = None
+        elif place is not None:
+            known += 1
+        elif out:
+            place = _unlisted_at(text, start)
+        if place is not None and place.end <= stop:
+            out.append(place)
+        elif not (out and out[-1].end > at):
+            break
+        after = out[-1].end
+        if aside := _ASIDE.match(text, after, stop):
+            after = aside.end()  # "Ningbo (Zhejiang), Xiamen (Fujian) and ..."
+        gap = sep.match(text, after, stop)
+        if not gap:
+            break
+        at, comma = gap.end(), gap.group(0).strip() == ","
+    if not known:
+        return []
+    plural = _PLURAL.match(text, out[-1].end, stop)
+    if plural:  # "Jiangsu, Zhejiang and Guangdong provinces": the list ends after the noun
+        out[-1] = Place(out[-1].name, out[-1].level, out[-1].start, plural.end())
+    return out
+
+
+@cache
+def _lead_end() -> re.Pattern[str]:
+    prefix, _sep = _list_words()
+    return re.compile(f"(?:{prefix.pattern})$")
+
+
+def lead_start(text: str, start: int, pos: int) -> int:
+    """Where the lead words of a list at `pos` ("the cities of", "east China's") begin."""
+    m = _lead_end().search(text, start, pos)
+    return m.start() if m else pos
