@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from events import programmes
 from events.codec import PAYLOADS
 from events.upcasters import upcast
 
@@ -190,12 +191,17 @@ def notice_mention(e: dict[str, Any]) -> Row:
 
 
 def pilot_event(e: dict[str, Any]) -> Row:
-    """A CityPilotDesignated or CityPilotStatusChanged event as a pilot_events row."""
+    """A CityPilotDesignated or CityPilotStatusChanged event as a pilot_events row.
+
+    A catalogued programme is named by the catalogue, so one programme written two ways
+    is one pilot; any other keeps the text it was written with.
+    """
     p, s = e["payload"], _source(e)
+    known = programmes.catalogue().get(p.get("program_id") or "")
     return {
         "event_id": e["event_id"],
         "event_type": e["event_type"],
-        "program": p["program"],
+        "program": known.name if known else p["program"],
         "city": p["city"],
         "status": p["status"],
         "admin_level": p.get("admin_level"),

@@ -138,3 +138,23 @@ def test_an_operator_file_overrides_the_catalogue_and_bad_files_name_themselves(
     mine.write_text('[[source]]\nid = "x"\nauthority = "gold"\n', encoding="utf-8")
     with pytest.raises(ValueError, match=str(mine)):
         sources.load(mine, sources.default())
+
+
+def test_one_programme_written_two_ways_is_one_pilot(runner: EmbeddedRunner) -> None:
+    from factories import doc_id
+
+    from events import CityPilotDesignated, Source, make_event, programmes
+
+    written = ("main cities to build IP operation service systems",
+               "IP operation service system key cities")
+    feed(runner, *(
+        make_event(
+            CityPilotDesignated(program=text, program_id=programmes.resolve(text), city="Ningbo"),
+            published_at=date(2019 + i, 8, 14), source=Source(document_id=doc_id(10 + i)),
+        )
+        for i, text in enumerate(written)
+    ))
+    with runner.projector.engine.connect() as conn:
+        pilots = queries.pilots(conn)
+    assert [(p.city, len(p.event_ids)) for p in pilots] == [("Ningbo", 2)]
+    assert pilots[0].program == programmes.catalogue()["ip_operation_service_key_cities"].name
