@@ -232,3 +232,26 @@ def test_a_notice_and_its_retraction_project_alike_on_both_paths(stores: Stores)
     replay(rebuilt, [records(events)])
     assert dump(rebuilt.engine) == incremental
     assert len(incremental["policy_notices"]) == 1
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories())
+def test_both_databases_hold_the_same_tables(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    history: list[Event],
+) -> None:
+    from infra import fresh_database
+
+    lite = Stores("sqlite", str(tmp_path_factory.mktemp("lite")))
+    with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        pg = Stores("postgresql", url)
+        try:
+            assert project(pg.fresh(), history, [3]) == project(lite.fresh(), history, [3])
+        finally:
+            pg.close()
+            lite.close()
