@@ -269,16 +269,23 @@ def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None
     """Run one worker until interrupted: `ipmon worker`."""
     import faust
 
-    from services.bootstrap import alerting, deliveries, event_log, projection_engine
+    from services.bootstrap import (
+        alerting,
+        deliveries,
+        event_log,
+        projection_engine,
+        projection_store,
+    )
 
     opts = options or WorkerOptions()
     registry = CollectorRegistry(auto_describe=False)
     app = create_app(settings, opts, metrics=WorkerMetrics(registry))
     # beside the agent: the outboxes of the webhook receivers, one worker delivering each
-    engine = projection_engine(settings.resolved_database_url())
+    url = settings.resolved_database_url()
+    engine = projection_engine(url)
     outboxes = deliveries(settings, alerting(settings), engine, exclusive=False)
     if outboxes is not None:
-        outboxes.start(Projector(engine, opts.projector).cursor())
+        outboxes.start(Projector(projection_store(url, engine), opts.projector).cursor())
     # the scrape reads the log's head through a log of its own, off the batches' producer
     reader = event_log(settings.resolved_event_log_url(), settings)
     store = outboxes.store if outboxes is not None else None
