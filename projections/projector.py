@@ -15,8 +15,9 @@ from sqlalchemy.engine import Connection, Engine
 from events import sources as source_catalogue
 from events.log.port import Record
 from projections import derive, schema, tables
-from projections.bulk import delete_keys, insert_rows, keyed_rows
 from projections.rows import BUILDERS, Row, normalise
+from projections.store import store_of
+from projections.store.port import ProjectionStore
 from projections.vintages import latest_decisions, usable
 
 SeriesKey = tuple[str, str]
@@ -98,35 +99,8 @@ def decode_records(
     return out
 
 
-def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[Row]) -> None:
-    """Insert rows, skipping those whose primary key is stored already."""
-    insert_rows(conn, table, rows, ignore_existing=True)
-
-
-def _chunks(items: Sequence[Any], size: int = 400) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _retracted(conn: Connection, event_ids: Iterable[str]) -> set[str]:
-    ids = list(event_ids)
-    found: set[str] = set()
-    rt = tables.retractions
-    if conn.dialect.name == "postgresql":
-        # one keyed statement for all ids: chunked IN lists cost a round trip and a
-        # statement compilation per 400 ids, a tenth of a batch's time
-        rows = keyed_rows(conn, rt, ("retracted_event_id",), ids)
-        return {r["retracted_event_id"] for r in rows}
-    for chunk in _chunks(ids):
-        found.update(
-            conn.execute(
-                sa.select(rt.c.retracted_event_id).where(rt.c.retracted_event_id.in_(chunk))
-            ).scalars()
-        )
-    return found
-
-
 def _load(
+    store: ProjectionStore,
     conn: Connection,
     table: sa.Table,
     cols: tuple[str, ...],
@@ -135,30 +109,36 @@ def _load(
     unretracted: bool = True,
 ) -> list[Row]:
     """Rows whose key columns match any of `keys`, by default without retracted events."""
-    out = keyed_rows(conn, table, cols, list(keys))
-    if not unretracted:
+    out = store.read(conn, table, cols, list(keys)) if keys else []
+    if not unretracted or not out:
         return out
-    gone = _retracted(conn, (r["event_id"] for r in out))
+    ids = [r["event_id"] for r in out]
+    gone = store.present(conn, tables.retractions, "retracted_event_id", ids)
     return [r for r in out if r["event_id"] not in gone]
 
 
-def _decisions(conn: Connection, event_ids: Sequence[str]) -> dict[str, str]:
+def _decisions(
+    store: ProjectionStore, conn: Connection, event_ids: Sequence[str]
+) -> dict[str, str]:
     """The decisions people recorded on these observations (the last one of each)."""
     if not event_ids:
         return {}
-    rows = keyed_rows(conn, tables.value_reviews, ("reviewed_event_id",), sorted(set(event_ids)))
+    ids = sorted(set(event_ids))
+    rows = store.read(conn, tables.value_reviews, ("reviewed_event_id",), ids)
     return latest_decisions(rows)
 
 
 def _replace(
+    store: ProjectionStore,
     conn: Connection,
     table: sa.Table,
     cols: tuple[str, ...],
     keys: Sequence[Any],
     rows: Sequence[Row],
 ) -> None:
-    delete_keys(conn, table, cols, keys)
-    insert_rows(conn, table, rows, ignore_existing=False)
+    if keys:
+        store.delete(conn, table, cols, keys)
+    store.insert(conn, table, rows, ignore_existing=False)
 
 
 def _group(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[Any, list[Row]]:
@@ -247,9 +227,13 @@ class Projector:
     """
 
     def __init__(
-        self, engine: Engine, name: str = "main", sources: source_catalogue.Sources | None = None
+        self,
+        store: ProjectionStore | Engine,
+        name: str = "main",
+        sources: source_catalogue.Sources | None = None,
     ) -> None:
-        self.engine = engine
+        self.store = store_of(store)
+        self.engine = self.store.engine
         self.name = name
         self.sources = sources
 
@@ -259,12 +243,8 @@ class Projector:
 
     def cursor(self) -> dict[str, int]:
         """The log positions the projections reflect: partition -> last applied offset."""
-        p = tables.positions
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(p.c.partition, p.c.offset).where(p.c.projector == self.name)
-            )
-            return {part: int(off) for part, off in rows}
+            return self.store.positions(conn, self.name)
 
     def apply(self, records: Sequence[Record]) -> Changes:
         """Apply records not yet reflected, in one transaction; return what changed."""
@@ -273,36 +253,20 @@ class Projector:
 
     def apply_in(self, conn: Connection, records: Sequence[Record]) -> Changes:
         """Apply records inside a transaction the caller owns (the faust worker does)."""
-        p = tables.positions
-        stored = {
-            part: int(off)
-            for part, off in conn.execute(
-                sa.select(p.c.partition, p.c.offset).where(p.c.projector == self.name)
-            )
-        }
+        store = self.store
+        stored = store.positions(conn, self.name)
         fresh = [r for r in records if r.position.offset > stored.get(r.position.partition, -1)]
         changes = Changes(skipped=len(records) - len(fresh))
         decoded = decode_records(fresh, self.sources)
         changes.rejected = decoded.rejected
         rows = decoded.rows
         alert_rows = rows.get("alert_events", [])
-        if alert_rows and conn.dialect.name == "postgresql":
-            # a keyed lookup: an IN list of thousands of ids is compiled per batch
+        if alert_rows:
             ids = [r["event_id"] for r in alert_rows]
-            stored_ids = keyed_rows(conn, tables.alert_events, ("event_id",), ids)
-            known = {r["event_id"] for r in stored_ids}
-            changes.new_alert_events = [r for r in alert_rows if r["event_id"] not in known]
-        elif alert_rows:
-            known = set(
-                conn.execute(
-                    sa.select(tables.alert_events.c.event_id).where(
-                        tables.alert_events.c.event_id.in_([r["event_id"] for r in alert_rows])
-                    )
-                ).scalars()
-            )
+            known = store.present(conn, tables.alert_events, "event_id", ids)
             changes.new_alert_events = [r for r in alert_rows if r["event_id"] not in known]
         for name, table_rows in rows.items():
-            insert_ignore(conn, _TABLES[name], table_rows)
+            store.insert(conn, _TABLES[name], table_rows, ignore_existing=True)
             changes.applied += len(table_rows)
         observed = rows.get("observations", ())
         changes.periods = {(r["metric"], r["geography"], r["period_key"]) for r in observed}
@@ -311,7 +275,9 @@ class Projector:
         changes.alerts = {(r["rule"], r["key"]) for r in alert_rows}
         retracted_ids = [r["retracted_event_id"] for r in rows.get("retractions", ())]
         retracted_ids += [r["reviewed_event_id"] for r in rows.get("value_reviews", ())]
-        for r in _load(conn, tables.observations, ("event_id",), retracted_ids, unretracted=False):
+        for r in _load(
+            store, conn, tables.observations, ("event_id",), retracted_ids, unretracted=False
+        ):
             changes.periods.add((r["metric"], r["geography"], r["period_key"]))
         for r in rows.get("retractions", ()):
             kind, _, rest = r["retracted_subject"].partition(":")
@@ -324,7 +290,7 @@ class Projector:
         changes.periods = growth
         changes.series = {(m, g) for m, g, _ in changes.periods}
         self.rederive(conn, changes)
-        self._save_positions(conn, stored, fresh)
+        self._save_positions(conn, fresh)
         return changes
 
     def rederive(self, conn: Connection, changes: Changes) -> None:
@@ -333,19 +299,19 @@ class Projector:
             changes.periods |= self._rederive_periods(conn, changes.periods)
         if changes.notices:
             notices = sorted(changes.notices)
-            mentions = _load(conn, tables.notice_mentions, ("notice_key",), notices)
+            mentions = _load(self.store, conn, tables.notice_mentions, ("notice_key",), notices)
             rows = derive_all((), mentions, (), ())["policy_notices"]
-            _replace(conn, tables.policy_notices, ("notice_key",), notices, rows)
+            _replace(self.store, conn, tables.policy_notices, ("notice_key",), notices, rows)
         if changes.pilots:
             pilots = sorted(changes.pilots)
-            events = _load(conn, tables.pilot_events, PILOT, pilots)
+            events = _load(self.store, conn, tables.pilot_events, PILOT, pilots)
             rows = derive_all((), (), events, ())["city_pilots"]
-            _replace(conn, tables.city_pilots, PILOT, pilots, rows)
+            _replace(self.store, conn, tables.city_pilots, PILOT, pilots, rows)
         if changes.alerts:
             alerts = sorted(changes.alerts)
-            events = _load(conn, tables.alert_events, ALERT, alerts)
+            events = _load(self.store, conn, tables.alert_events, ALERT, alerts)
             rows = derive_all((), (), (), events)["alerts"]
-            _replace(conn, tables.alerts, ALERT, alerts, rows)
+            _replace(self.store, conn, tables.alerts, ALERT, alerts, rows)
 
     def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> set[PeriodKey]:
         """Re-derive the rows that depend on the touched periods; return every period whose
@@ -358,25 +324,26 @@ class Projector:
         years = touched_years | {(m, g, y - 1) for m, g, y in touched_years}
         year_keys = sorted(years)
         context = sorted(years | {(m, g, y + 1) for m, g, y in years})
-        in_years = _load(conn, tables.observations, YEAR, context)
-        decided = _decisions(conn, [o["event_id"] for o in in_years])
+        store = self.store
+        in_years = _load(store, conn, tables.observations, YEAR, context)
+        decided = _decisions(store, conn, [o["event_id"] for o in in_years])
         current = [
             row
             for obs in _by_series(in_years).values()
             for row in derive.current_values(obs, decided)
             if (row["metric"], row["geography"], row["year"]) in years
         ]
-        _replace(conn, tables.current_values, YEAR, year_keys, current)
+        _replace(store, conn, tables.current_values, YEAR, year_keys, current)
         yearly = [r for rows in _by_series(current).values() for r in derive.yearly_totals(rows)]
-        _replace(conn, tables.yearly_totals, YEAR, year_keys, yearly)
+        _replace(store, conn, tables.yearly_totals, YEAR, year_keys, yearly)
         periods = touched | {(r["metric"], r["geography"], r["period_key"]) for r in current}
         _, growth = series_work(periods)
         growth_keys = sorted(growth)
         priors = {(m, g, shift_key(pk, -1)) for m, g, pk in growth}
         needed = sorted(growth | priors)
-        values = _load(conn, tables.current_values, PERIOD, needed, unretracted=False)
-        around = _load(conn, tables.observations, PERIOD, growth_keys)
-        decided = _decisions(conn, [o["event_id"] for o in around])
+        values = _load(store, conn, tables.current_values, PERIOD, needed, unretracted=False)
+        around = _load(store, conn, tables.observations, PERIOD, growth_keys)
+        decided = _decisions(store, conn, [o["event_id"] for o in around])
         held = {v["suspect_event_id"] for v in values if v["suspect_event_id"]}
         reported_by = _by_series(
             o
@@ -389,37 +356,12 @@ class Projector:
             for row in derive.growth_rates(rows, reported_by.get(key, []))
             if (row["metric"], row["geography"], row["period_key"]) in growth
         ]
-        _replace(conn, tables.growth_rates, PERIOD, growth_keys, rates)
+        _replace(store, conn, tables.growth_rates, PERIOD, growth_keys, rates)
         return growth
 
-    def _save_positions(
-        self, conn: Connection, stored: dict[str, int], records: Sequence[Record]
-    ) -> None:
+    def _save_positions(self, conn: Connection, records: Sequence[Record]) -> None:
         latest: dict[str, int] = {}
         for r in records:
             if r.position.offset > latest.get(r.position.partition, -1):
                 latest[r.position.partition] = r.position.offset
-        p = tables.positions
-        if latest and conn.dialect.name == "postgresql":
-            # one upsert instead of a statement per partition; same rows as below
-            from sqlalchemy.dialects.postgresql import insert
-
-            upsert = insert(p).values(
-                [{"projector": self.name, "partition": k, "offset": v} for k, v in latest.items()]
-            )
-            conn.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=[p.c.projector, p.c.partition],
-                    set_={"offset": upsert.excluded.offset},
-                )
-            )
-            return
-        for part, off in latest.items():
-            if part in stored:
-                conn.execute(
-                    sa.update(p)
-                    .where(p.c.projector == self.name, p.c.partition == part)
-                    .values(offset=off)
-                )
-            else:
-                conn.execute(sa.insert(p).values(projector=self.name, partition=part, offset=off))
+        self.store.advance(conn, self.name, latest)

@@ -11,25 +11,28 @@ from sqlalchemy.engine import Engine
 from events.log.port import Record
 from events.sources import Sources
 from projections import schema, tables
-from projections.bulk import insert_rows
-from projections.projector import _TABLES, Changes, decode_records, derive_all, insert_ignore
+from projections.projector import _TABLES, Changes, decode_records, derive_all
 from projections.rows import Row
+from projections.store import store_of
+from projections.store.port import ProjectionStore
 
 
 def replay(
-    engine: Engine,
+    target: Engine | ProjectionStore,
     batches: Iterable[Sequence[Record]],
     *,
     projector: str = "main",
     progress: Callable[[int], None] | None = None,
     sources: Sources | None = None,
 ) -> Changes:
-    """Project every record of `batches` into the (empty) tables of `engine`.
+    """Project every record of `batches` into the (empty) tables of a store (or engine).
 
     Gives the same tables as applying the batches one by one with the Projector, but
     derives each key once instead of once per batch. Returns the totals; unreadable
     records are listed in `rejected` for the caller to dead-letter.
     """
+    store = store_of(target)
+    engine = store.engine
     tables.metadata.create_all(engine)
     total = Changes()
     keep: dict[str, list[Row]] = defaultdict(list)
@@ -44,7 +47,7 @@ def replay(
             decoded = decode_records(batch, sources)
             total.rejected += decoded.rejected
             for name, rows in decoded.rows.items():
-                insert_ignore(conn, _TABLES[name], rows)
+                store.insert(conn, _TABLES[name], rows, ignore_existing=True)
                 total.applied += len(rows)
                 if name in (
                     "observations",
@@ -80,15 +83,11 @@ def replay(
         )
         for t in tables.DERIVED_TABLES:
             conn.execute(sa.delete(t))
-            insert_rows(conn, t, derived[t.name], ignore_existing=False)
+            store.insert(conn, t, derived[t.name], ignore_existing=False)
         for index in indexes:
             index.create(conn)
         p = tables.positions
         conn.execute(sa.delete(p).where(p.c.projector == projector))
-        if latest:
-            conn.execute(
-                sa.insert(p),
-                [{"projector": projector, "partition": k, "offset": v} for k, v in latest.items()],
-            )
+        store.advance(conn, projector, latest)
         schema.stamp(conn)
     return total

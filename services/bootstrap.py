@@ -19,6 +19,7 @@ from events.log import EventLog
 from events.sources import Sources
 from projections.projector import Projector
 from projections.schema import SchemaDrift
+from projections.store.port import ProjectionStore
 from services.alerts.alertmanager import AlertmanagerChannel
 from services.alerts.config import AlertingConfig, WebhookConfig, load_alerting
 from services.alerts.delivery import DeliveryStore
@@ -84,6 +85,20 @@ def projection_engine(url: str) -> Engine:
         # live tables in one named schema (URL parameter `schema`, default ipmon), so that
         # `ipmon rebuild` can swap a whole schema in one transaction
         return postgres_engine(projection_url(url))
+    raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
+
+
+def projection_store(url: str, engine: Engine) -> ProjectionStore:
+    """The projection store of a database URL, over the engine built for it."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        from projections.store.sqlite import SqliteStore
+
+        return SqliteStore(engine)
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        from projections.store.postgres import PostgresStore
+
+        return PostgresStore(engine)
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///… or postgresql://…")
 
 
@@ -287,7 +302,8 @@ def _projections(s: Settings, lock: DataLock | None) -> tuple[Engine, Projector]
         rebuild_embedded(s, lock, drift)
         engine = projection_engine(s.resolved_database_url())
         Projector(engine).create()
-    return engine, Projector(engine, sources=source_catalogue(s))
+    store = projection_store(s.resolved_database_url(), engine)
+    return engine, Projector(store, sources=source_catalogue(s))
 
 
 def rebuild_embedded(s: Settings, lock: DataLock | None, drift: SchemaDrift) -> None:

@@ -32,7 +32,6 @@ from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlparse
 
-import sqlalchemy as sa
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -43,9 +42,10 @@ from events.log.kafka import KafkaEventLog, partition_label, record_ids
 from events.log.port import Position, Record
 from events.sources import Sources as SourceCatalogue
 from events.streams import STREAMS, stream_of_topic, topic_name
-from projections import tables
 from projections.projector import Changes, Projector
 from projections.schema import SchemaDrift
+from projections.store import store_of
+from projections.store.port import ProjectionStore
 from services.alerts.evaluate import alert_events, evaluate
 from services.alerts.rules import AlertConfig
 from services.alerts.sinks import AlertSink, LogSink
@@ -82,21 +82,16 @@ class BatchProcessor:
     clock: Callable[[], datetime] = utcnow
     attempts: int = 5
     metrics: WorkerMetrics | None = None
+    store: ProjectionStore | None = None
 
     def __post_init__(self) -> None:
-        self.projector = Projector(self.engine, self.projector_name, self.sources)
+        self.store = store_of(self.store or self.engine)
+        self.projector = Projector(self.store, self.projector_name, self.sources)
 
     def stored_positions(self, labels: Iterable[str]) -> dict[str, int]:
         """The last applied offset of each partition label that has one."""
-        wanted = list(labels)
-        p = tables.positions
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(p.c.partition, p.c.offset).where(
-                    p.c.projector == self.projector_name, p.c.partition.in_(wanted)
-                )
-            )
-            return {part: int(off) for part, off in rows}
+            return self.projector.store.positions(conn, self.projector_name, list(labels))
 
     def process(self, records: Sequence[Record]) -> Changes:
         """Apply one batch; retried whole when the database reports a transient failure."""
@@ -121,8 +116,11 @@ class BatchProcessor:
     def _process(self, records: Sequence[Record]) -> Changes:
         with self.engine.begin() as conn:
             labels = sorted({r.position.partition for r in records})
-            self._lock_partitions(conn, labels)
-            stored = self._positions(conn, labels)
+            store = self.projector.store
+            # during a rebalance the old and the new owner of a partition may both hold a
+            # batch of it for a moment: the second waits, then skips what the first committed
+            store.lock_partitions(conn, self.projector_name, labels)
+            stored = store.positions(conn, self.projector_name, labels)
             fresh = [r for r in records if r.position.offset > stored.get(r.position.partition, -1)]
             good: list[Record] = []
             bad: list[tuple[Record, str]] = []
@@ -146,34 +144,6 @@ class BatchProcessor:
         deliver(self.sinks, changes.new_alert_events)
         return changes
 
-    def _lock_partitions(self, conn: Connection, labels: Sequence[str]) -> None:
-        # During a rebalance the old and the new owner of a partition may both hold a batch
-        # of it for a moment; a transaction-scoped lock per partition (taken in sorted order,
-        # so two workers cannot deadlock) makes the second wait and then skip what the first
-        # committed.
-        if conn.dialect.name != "postgresql":
-            return  # SQLite serialises writers already
-        if not labels:
-            return
-        # One round trip for all of them; the rows, and so the locks, still come one at a
-        # time in the sorted order of `labels`.
-        conn.execute(
-            sa.text(
-                "SELECT pg_advisory_xact_lock(hashtextextended(u.k, 0))"
-                " FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS u(k, n) ORDER BY u.n"
-            ),
-            {"keys": [f"{self.projector_name}/{label}" for label in labels]},
-        )
-
-    def _positions(self, conn: Connection, labels: Sequence[str]) -> dict[str, int]:
-        p = tables.positions
-        rows = conn.execute(
-            sa.select(p.c.partition, p.c.offset).where(
-                p.c.projector == self.projector_name, p.c.partition.in_(labels)
-            )
-        )
-        return {part: int(off) for part, off in rows}
-
     def _save_positions(self, conn: Connection, records: Sequence[Record]) -> None:
         """Move positions past rejected records, which the projector never saw."""
         latest: dict[str, int] = {}
@@ -181,19 +151,7 @@ class BatchProcessor:
             latest[r.position.partition] = max(
                 latest.get(r.position.partition, -1), r.position.offset
             )
-        stored = self._positions(conn, sorted(latest))
-        p = tables.positions
-        for part, off in latest.items():
-            if part not in stored:
-                conn.execute(
-                    sa.insert(p).values(projector=self.projector_name, partition=part, offset=off)
-                )
-            elif off > stored[part]:
-                conn.execute(
-                    sa.update(p)
-                    .where(p.c.projector == self.projector_name, p.c.partition == part)
-                    .values(offset=off)
-                )
+        self.projector.store.advance(conn, self.projector_name, latest)
 
 
 def _retryable(exc: DBAPIError) -> bool:
@@ -233,14 +191,16 @@ def create_app(
     """The faust app: one agent over every stream topic, projecting micro-batches."""
     import faust
 
-    from services.bootstrap import alerting, projection_engine, source_catalogue
+    from services.bootstrap import alerting, projection_engine, projection_store, source_catalogue
 
     opts = options or WorkerOptions()
     bootstrap = kafka_bootstrap(settings)
     prefix = settings.kafka_topic_prefix
     if processor is None:
-        engine = projection_engine(settings.resolved_database_url())
-        Projector(engine, opts.projector).create()
+        url = settings.resolved_database_url()
+        engine = projection_engine(url)
+        store = projection_store(url, engine)
+        Projector(store, opts.projector).create()
         event_log = KafkaEventLog(
             bootstrap, prefix=prefix, partitions=settings.kafka_partitions,
             replication=settings.kafka_replication, client_id=f"{settings.kafka_group}-worker",
@@ -248,6 +208,7 @@ def create_app(
         processor = BatchProcessor(
             engine, event_log, alerting(settings).rules, [LogSink()], opts.projector,
             attempts=opts.attempts, metrics=metrics, sources=source_catalogue(settings),
+            store=store,
         )
     batches = processor
     app = faust.App(
@@ -308,16 +269,23 @@ def run_worker(settings: Settings, options: WorkerOptions | None = None) -> None
     """Run one worker until interrupted: `ipmon worker`."""
     import faust
 
-    from services.bootstrap import alerting, deliveries, event_log, projection_engine
+    from services.bootstrap import (
+        alerting,
+        deliveries,
+        event_log,
+        projection_engine,
+        projection_store,
+    )
 
     opts = options or WorkerOptions()
     registry = CollectorRegistry(auto_describe=False)
     app = create_app(settings, opts, metrics=WorkerMetrics(registry))
     # beside the agent: the outboxes of the webhook receivers, one worker delivering each
-    engine = projection_engine(settings.resolved_database_url())
+    url = settings.resolved_database_url()
+    engine = projection_engine(url)
     outboxes = deliveries(settings, alerting(settings), engine, exclusive=False)
     if outboxes is not None:
-        outboxes.start(Projector(engine, opts.projector).cursor())
+        outboxes.start(Projector(projection_store(url, engine), opts.projector).cursor())
     # the scrape reads the log's head through a log of its own, off the batches' producer
     reader = event_log(settings.resolved_event_log_url(), settings)
     store = outboxes.store if outboxes is not None else None

@@ -1,0 +1,171 @@
+"""The SQLite projection store: prepared `executemany` of plain tuples, VALUES-list lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from events.types import plain_decimal
+from projections import tables
+from projections.store.common import Convert, as_tuples, identity, params, read_positions
+from projections.store.port import Row
+from projections.tables import DecimalText
+
+
+def _decimal(v: Decimal | None) -> str | None:
+    return None if v is None else plain_decimal(v)
+
+
+def _date_text(v: date | None) -> str | None:
+    return None if v is None else v.isoformat()
+
+
+def _bool_int(v: bool | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _json_text(v: Any) -> str:
+    return orjson.dumps(v).decode()
+
+
+def _converters(table: sa.Table) -> list[Convert]:
+    out: list[Convert] = []
+    for col in table.columns:
+        t = col.type
+        if isinstance(t, DecimalText):
+            out.append(_decimal)
+        elif isinstance(t, sa.JSON):
+            out.append(_json_text)
+        elif isinstance(t, sa.Date):
+            out.append(_date_text)
+        elif isinstance(t, sa.Boolean):
+            out.append(_bool_int)
+        else:
+            out.append(identity)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(table: sa.Table, ignore: bool) -> str:
+    cols = ", ".join(f'"{c.name}"' for c in table.columns)
+    marks = ", ".join("?" for _ in table.columns)
+    verb = "INSERT OR IGNORE INTO" if ignore else "INSERT INTO"
+    return f"{verb} {table.name} ({cols}) VALUES ({marks})"
+
+
+@lru_cache(maxsize=256)
+def _keyed_text(table: sa.Table, cols: tuple[str, ...], n: int) -> sa.TextualSelect:
+    names = ", ".join(f'"{c}"' for c in cols)
+    values = ", ".join(
+        "(" + ", ".join(f":k{i}_{j}" for j in range(len(cols))) + ")" for i in range(n)
+    )
+    on = " AND ".join(f't."{c}" = k."{c}"' for c in cols)
+    select = ", ".join(f't."{c.name}"' for c in table.columns)
+    sql = (
+        f"WITH k({names}) AS (VALUES {values}) "
+        f"SELECT {select} FROM {table.name} AS t JOIN k ON {on}"
+    )
+    return sa.text(sql).columns(*(sa.column(c.name, c.type) for c in table.columns))
+
+
+def _executemany(conn: Connection, sql: str, values: Sequence[Sequence[Any]]) -> None:
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.executemany(sql, values)
+    finally:
+        cur.close()
+
+
+class SqliteStore:
+    """Projection tables in one SQLite file (the embedded store)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def insert(
+        self, conn: Connection, table: sa.Table, rows: Sequence[Row], *, ignore_existing: bool
+    ) -> None:
+        """Insert rows with one prepared statement; `ignore_existing` skips stored keys."""
+        if rows:
+            values = params(table, rows, _converters(table))
+            _executemany(conn, _insert_sql(table, ignore_existing), values)
+
+    def delete(
+        self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+    ) -> None:
+        """Delete the rows of `keys`, one indexed lookup per key."""
+        if keys:
+            where = " AND ".join(f'"{c}" = ?' for c in cols)
+            _executemany(conn, f"DELETE FROM {table.name} WHERE {where}", as_tuples(keys))
+
+    def read(
+        self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+    ) -> list[Row]:
+        """The rows of `keys`, joined against a VALUES list so each key uses the index.
+
+        A row-value `IN` list makes SQLite scan the whole table. The statement is plain
+        text cached per shape: compiling thousands of literal tuples costs more than the
+        query.
+        """
+        out: list[Row] = []
+        for i in range(0, len(keys), 200):
+            chunk = as_tuples(keys[i : i + 200])
+            bound = {f"k{n}_{j}": v for n, key in enumerate(chunk) for j, v in enumerate(key)}
+            stmt = _keyed_text(table, tuple(cols), len(chunk))
+            out.extend(dict(m) for m in conn.execute(stmt, bound).mappings())
+        return out
+
+    def present(
+        self, conn: Connection, table: sa.Table, col: str, keys: Sequence[Any]
+    ) -> set[Any]:
+        """Which of `keys` the column holds, looked up 400 at a time."""
+        found: set[Any] = set()
+        column = table.c[col]
+        for i in range(0, len(keys), 400):
+            chunk = list(keys[i : i + 400])
+            found.update(conn.execute(sa.select(column).where(column.in_(chunk))).scalars())
+        return found
+
+    def positions(
+        self, conn: Connection, projector: str, partitions: Sequence[str] | None = None
+    ) -> dict[str, int]:
+        """The last applied offset of each partition."""
+        return read_positions(conn, projector, partitions)
+
+    def advance(self, conn: Connection, projector: str, latest: Mapping[str, int]) -> None:
+        """Upsert the offsets, keeping a stored one that is further on."""
+        if not latest:
+            return
+        p = tables.positions
+        stmt = sqlite_insert(p).values(
+            [{"projector": projector, "partition": k, "offset": v} for k, v in latest.items()]
+        )
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[p.c.projector, p.c.partition],
+                set_={"offset": sa.func.max(p.c.offset, stmt.excluded.offset)},
+            )
+        )
+
+    def lock_partitions(self, conn: Connection, projector: str, labels: Sequence[str]) -> None:
+        """Take the file's write lock now, before this transaction reads any position.
+
+        SQLite has one writer at a time, but a deferred transaction takes the lock at its
+        first write: reading positions before it would read what another writer is about
+        to move. A write that changes nothing takes the lock and waits for the holder.
+        """
+        if labels:
+            conn.exec_driver_sql(
+                'UPDATE projection_positions SET "offset" = "offset" WHERE projector = ? AND 0',
+                (projector,),
+            )
