@@ -9,10 +9,12 @@ rate is a suspected scale error and is held out until a person accepts or reject
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 Row = dict[str, Any]
@@ -33,6 +35,7 @@ def _authority(row: Row) -> int:
     return int(row.get("authority") or 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def rounding(value: Decimal) -> Decimal:
     """Half a unit of the last significant digit of `value`, at most 0.5 % of it.
 
@@ -56,12 +59,13 @@ def scale_factor(value: Decimal, basis: Decimal) -> int | None:
     """k when `value` is `basis` times 10**k (1 <= |k| <= 4, within rounding), else None."""
     if value == 0 or basis == 0 or (value < 0) != (basis < 0):
         return None
-    for k in range(1, MAX_FACTOR + 1):
-        for signed in (k, -k):
-            scaled = basis.scaleb(signed)
-            if agree(value, scaled) or abs(value / scaled - 1) <= SCALE_TOLERANCE:
-                return signed
-    return None
+    # the only power of ten a ratio can be near is its rounded logarithm: one check, not
+    # eight (this runs for every pair of vintages of a period)
+    k = round(math.log10(float(value / basis)))
+    if not 1 <= abs(k) <= MAX_FACTOR:
+        return None
+    scaled = basis.scaleb(k)
+    return k if agree(value, scaled) or abs(value / scaled - 1) <= SCALE_TOLERANCE else None
 
 
 def conversion_factor(row: Row) -> int | None:
