@@ -57,6 +57,7 @@ from events.types import (
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.stat_periods import dated_phrases, months_period, title_year
 
 Qual = Literal["exact", "at_least", "approx", "approx_below"]
 Direction = Literal["up", "down"]
@@ -415,6 +416,9 @@ _PERIOD = _lc(
     rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
     rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
 )
+# The stand-in year of a period whose year nothing in the document determines (no year in
+# the text, no publication date): its statistics are reported as unresolved, never stored.
+UNDATED_YEAR = 2190
 _DIGIT = re.compile(r"\d")
 _YEAR_BEFORE = re.compile(r"\b(?:19|20)\d{2}[\s-]?$")
 # Without digits a period needs one of these words ("the first half", "this year").
@@ -660,25 +664,13 @@ def _year_of(ref: str | None, state: _State, default: int | None) -> int | None:
         return int(low)
     pub = state.published.year if state.published else None
     if low == "last year" or low == "the previous year":
-        return (pub - 1) if pub else state.year
+        return (pub - 1) if pub else state.year or UNDATED_YEAR
     # "this year", "the year", "the same year", "the current year".
-    return pub if pub else state.year
+    return pub if pub else state.year or UNDATED_YEAR
 
 
 def _month(word: str) -> int:
     return _MONTHS[word.lower().rstrip(".")]
-
-
-def _months_period(year: int, first: int, last: int) -> Period:
-    if first == 1 and last == 12:
-        return YearPeriod(year=year)
-    if first == 1 and last == 6:
-        return HalfPeriod(year=year, half=1)
-    if first == 7 and last == 12:
-        return HalfPeriod(year=year, half=2)
-    if last - first == 2 and first % 3 == 1:
-        return QuarterPeriod(year=year, quarter=(first + 2) // 3)
-    return MonthsPeriod(year=year, months_=(first, last))
 
 
 def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
@@ -687,7 +679,10 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     if not _DIGIT.search(s) and not _PERIOD_HINT.search(_lower(s)):
         return hits  # a cheap test first: most narrative sentences name no period
     pub = state.published
-    default = pub.year if pub else state.year
+    # A period without its year ("in the first half") takes the year its sentence or the
+    # text before it states; only without one does the publication date place it.
+    own_year = _sentence_year(s)
+    default = own_year or state.year or (pub.year if pub else UNDATED_YEAR)
     for m in _PERIOD.finditer(_lower(s)):
         if m.lastgroup == "yr":
             # The commonest phrase ("in 2021"), read without building the group dict.
@@ -757,7 +752,7 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
                 last = int(n) if n.isdigit() else _WORD_NUMBERS[n]
                 y = _year_of(g["fm_y"], state, default)
                 if y and 1 <= last <= 12:
-                    period = _months_period(y, 1, last)
+                    period = months_period(y, 1, last)
             elif g["past"]:
                 if pub:
                     period = (
@@ -765,13 +760,13 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
                         if pub.month >= 7
                         else HalfPeriod(year=pub.year - 1, half=2)
                     )
-                elif state.year:
-                    period = HalfPeriod(year=state.year, half=1)
+                else:
+                    period = HalfPeriod(year=state.year or UNDATED_YEAR, half=1)
             elif g["mr"]:
                 a, b = _month(g["mr_a"]), _month(g["mr_b"])
                 y = _year_of(g["mr_y"], state, default)
                 if y and a <= b:
-                    period = _months_period(y, a, b)
+                    period = months_period(y, a, b)
             elif g["mo"]:
                 y = int(g["mo_y"])
                 mth = _month(g["mo_m"])
@@ -789,16 +784,59 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
                     y = pub.year + 1 if pub else (state.year + 1 if state.year else None)
                 elif w in ("last year", "the previous year"):
                     # Without a page date, "last year" is the year the text spoke of.
-                    y = (pub.year - 1) if pub else state.year
+                    y = (pub.year - 1) if pub else state.year or UNDATED_YEAR
                 else:
-                    y = pub.year if pub else state.year
+                    y = pub.year if pub else state.year or UNDATED_YEAR
                 if y:
                     period = YearPeriod(year=y)
         except (ValueError, KeyError):
             period = None
+        if period is not None and explicit is None and _YEAR_WORD.search(m.group()):
+            explicit = period.year  # "the first half of 2022" states its year too
         if period is not None:
             hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
-    return hits
+    return _refined(_with_dated(hits, s, default), own_year)
+
+
+def _refined(hits: list[_PeriodHit], year: int | None) -> list[_PeriodHit]:
+    """"In the first half ... in 2023": the half is of that year and the year phrase only
+    says which, so the year is no period of its own."""
+    parts = [
+        h for h in hits
+        if h.period is not None and h.explicit_year is None and h.period.year == year
+        and not isinstance(h.period, YearPeriod)
+    ]  # fmt: skip
+    if not parts:
+        return hits
+    for h in parts:
+        h.explicit_year = year
+    return [h for h in hits if not (isinstance(h.period, YearPeriod) and h.period.year == year)]
+
+
+def _with_dated(hits: list[_PeriodHit], s: str, default: int | None) -> list[_PeriodHit]:
+    """The hits with full-date phrases ("the quarter ended September 30, 2022") in place of
+    the shorter phrases inside them ("the third quarter")."""
+    dated = dated_phrases(s, default)
+    if not dated:
+        return hits
+    kept = [h for h in hits if not any(d.start <= h.start < d.end for d in dated)]
+    kept += [_PeriodHit(d.start, d.end, d.period, d.explicit_year) for d in dated]
+    return sorted(kept, key=lambda h: h.start)
+
+
+_YEAR_WORD = re.compile(rf"\b{_Y}\b")
+
+
+def _sentence_year(s: str) -> int | None:
+    """The first calendar year a sentence states as a period ("... in 2010"), if any."""
+    if not _YEAR_WORD.search(s):
+        return None
+    for m in _PERIOD.finditer(_lower(s)):
+        if m.lastgroup == "yr" and not _NOT_PERIOD_BEFORE.search(
+            s, max(0, m.start("yr_y") - 40), m.start("yr_y")
+        ):
+            return int(m.group("yr_y"))
+    return None
 
 
 def _impossible(unit: str, n: int, phrase: str) -> str | None:
@@ -836,7 +874,7 @@ def _ordinal_period(
 
 def period_problems(doc: Document) -> list[tuple[Span, str]]:
     """Impossible periods in a document's text (sentence span, problem); their facts are refused."""
-    state = _State(published=doc.published)
+    state = _State(published=doc.reference_date, year=title_year(doc.title))
     out = []
     for span in document_sentences(doc.text):
         for hit in _find_periods(doc.text[span.start : span.end], state):
@@ -1073,8 +1111,11 @@ def _process(
     periods = _find_periods(s, state)
     if any(hit.problem for hit in periods):
         return []  # its figures would land in a wrong period; period_problems reports it
+    if headline and state.year is None:
+        state.year = title_year(s)  # a report titled "... (2023)" speaks of that year
     for hit in periods:
-        if hit.explicit_year:
+        # A year after the publication date is a target's, not the one the text reports in.
+        if hit.explicit_year and not (state.published and hit.explicit_year > state.published.year):
             state.year = hit.explicit_year
         # "up from 6.3 in 2020": that year belongs to the baseline value only.
         if "from" in _lower(s)[max(0, hit.start - 60) : hit.start] and _BASELINE_BEFORE.search(
@@ -1367,7 +1408,7 @@ def _phrase(ctx: _Sentence, idx: int, prev_end: int) -> _Phrase:
 def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -> bool:
     """Distractors: targets, forecasts, funding, multi-year figures, other countries and
     companies, milestones followed by the exact value."""
-    s, pub = ctx.s, ctx.doc.published
+    s, pub = ctx.s, ctx.doc.reference_date
     future_period = bool(pub and period and _period_start(period) > pub)
     past_period = bool(
         pub
@@ -1402,7 +1443,7 @@ def _value_stats(
     attached: dict[int, _Change],
     next_period: Callable[[], Period | None],
 ) -> list[_Stat]:
-    s, pub, values = ctx.s, ctx.doc.published, ctx.values
+    s, pub, values = ctx.s, ctx.doc.reference_date, ctx.values
     stats: list[_Stat] = []
     prev_metric: Metric | None = state.last_stats[-1].metric if state.last_stats else None
     prev_text = ""
@@ -1557,7 +1598,7 @@ def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: s
         and isinstance(period, AsOfPeriod)
         and not (own_period and _STOCK_CUE.search(phrase))
     ):
-        return _months_period(period.year, 1, period.as_of_month)
+        return months_period(period.year, 1, period.as_of_month)
     return period
 
 
@@ -1703,9 +1744,33 @@ def _describe(phrase: str) -> str:
 
 def extract_statistics(doc: Document) -> list[Fact]:
     """Every statistic published in a document, in text order, one Fact each."""
+    return [_fact(doc, st) for st in _statistics(doc) if st.period.year != UNDATED_YEAR]
+
+
+def unresolved_statistics(doc: Document) -> list[tuple[Span, str]]:
+    """Statistics whose year nothing in the document determines: (value span, problem)."""
+    return [
+        (st.value_span or st.sentence, _unresolved_problem(doc, st))
+        for st in _statistics(doc)
+        if st.period.year == UNDATED_YEAR
+    ]
+
+
+def _unresolved_problem(doc: Document, st: _Stat) -> str:
+    value = doc.text[st.value_span.start : st.value_span.end] if st.value_span else "a change"
+    sentence = _describe(doc.text[st.sentence.start : st.sentence.end])
+    return (
+        f"unresolved year: {st.metric.id} {value!r} ({st.period.kind}) in {sentence!r}; "
+        "neither the text nor a publication date says which year it is; not stored"
+    )
+
+
+@lru_cache(maxsize=8)
+def _statistics(doc: Document) -> tuple[_Stat, ...]:
+    """The statistics of a document, the unresolved ones included (read once per document)."""
     text = doc.text
     spans = document_sentences(text)
-    state = _State(published=doc.published)
+    state = _State(published=doc.reference_date, year=title_year(doc.title))
     stats: list[_Stat] = []
     for i, span in enumerate(spans):
         sentence = text[span.start : span.end]
@@ -1727,7 +1792,7 @@ def extract_statistics(doc: Document) -> list[Fact]:
         stats.extend(_process(doc, span, state, headline, next_period))
     stats = _dedupe(stats)
     _flag_transpositions(stats)
-    return [_fact(doc, st) for st in stats]
+    return tuple(stats)
 
 
 def _is_headline(text: str, span: Span, sentence: str) -> bool:
