@@ -34,12 +34,24 @@ def _document(case: dict[str, Any]) -> Document:
     )
 
 
-def _found(doc: Document) -> set[tuple[str, str, str, str, str]]:
+def _change(p: StatisticPublished) -> str:
+    """A reported change as a case file writes it: "up 22.5 percent", "" for none."""
+    c = p.reported_change
+    if c is None:
+        return ""
+    for kind in ("percent", "percentage_points", "absolute"):
+        amount = getattr(c, kind)
+        if amount is not None:
+            return f"{c.direction} {amount} {kind}"
+    return c.direction
+
+
+def _found(doc: Document) -> set[tuple[str, ...]]:
     out = set()
     for fact in extract_statistics(doc):
         p = fact.payload
         assert isinstance(p, StatisticPublished)
-        out.add((p.metric, p.period.key, str(p.value), p.unit, p.geography))
+        out.add((p.metric, p.period.key, str(p.value), p.unit, p.geography, _change(p)))
     return out
 
 
@@ -47,7 +59,7 @@ def _found(doc: Document) -> set[tuple[str, str, str, str, str]]:
 def test_statistics_case(case: dict[str, Any]) -> None:
     doc = _document(case)
     expected = {
-        (e["metric"], e["period"], e["value"], e["unit"], e["geography"])
+        (e["metric"], e["period"], e["value"], e["unit"], e["geography"], e.get("change", ""))
         for e in case.get("expect", [])
     }
     assert _found(doc) == expected

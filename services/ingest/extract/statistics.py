@@ -57,6 +57,7 @@ from events.types import (
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.stat_lists import listed_subjects
 from services.ingest.extract.stat_periods import dated_phrases, months_period, title_year
 
 Qual = Literal["exact", "at_least", "approx", "approx_below"]
@@ -371,6 +372,7 @@ _CHANGE_VERB = re.compile(
     r"reduc\w*|shortened)\b",
     re.I,
 )
+_BETWEEN = re.compile(r"\bbetween\s*$", re.I)
 _RANGE_TO = re.compile(r"^\s*(?:to|-|–|and)\s*$", re.I)
 _ABSOLUTE_AFTER = re.compile(
     r"^\s*(?P<dir>more|less|fewer|higher|lower)\s+than\s+(?:that\s+(?:of|in)\s+)?"
@@ -799,18 +801,22 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
 
 
 def _refined(hits: list[_PeriodHit], year: int | None) -> list[_PeriodHit]:
-    """"In the first half ... in 2023": the half is of that year and the year phrase only
-    says which, so the year is no period of its own."""
-    parts = [
-        h for h in hits
-        if h.period is not None and h.explicit_year is None and h.period.year == year
-        and not isinstance(h.period, YearPeriod)
-    ]  # fmt: skip
+    """"In the first half ... in 2023", "as of September ... this year": the part of the
+    year is the period, and the year phrase only says which year, so it is no period of its
+    own."""
+    parts = [h for h in hits if h.period is not None and not isinstance(h.period, YearPeriod)]
     if not parts:
         return hits
-    for h in parts:
+    named = [h for h in parts if h.explicit_year is None and h.period and h.period.year == year]
+    for h in named:
         h.explicit_year = year
-    return [h for h in hits if not (isinstance(h.period, YearPeriod) and h.period.year == year)]
+    relative = {h.period.year for h in parts if h.period is not None}
+    return [
+        h for h in hits
+        if not isinstance(h.period, YearPeriod)
+        or not ((named and h.period.year == year)
+                or (h.explicit_year is None and h.period.year in relative))
+    ]  # fmt: skip
 
 
 def _with_dated(hits: list[_PeriodHit], s: str, default: int | None) -> list[_PeriodHit]:
@@ -1252,6 +1258,8 @@ def _mark_ranges(ctx: _Sentence) -> None:
         if a.is_change or b.is_change or not _RANGE_TO.match(s[a.end : b.start]):
             continue
         opener = s[: a.start].rstrip("$ ")[-8:] + " "
+        if "and" in s[a.end : b.start] and not _BETWEEN.search(opener):
+            continue  # "471,000 and 229,000 were ...": a list; only "between A and B" spans
         if _FROM_TO.search(opener) and _CHANGE_VERB.search(s[: a.start]):
             a.from_to, b.from_to = 1, 2
         elif not _in_parens(s, a.start):
@@ -1360,8 +1368,8 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
     resp = _RESPECTIVELY.search(s)
     free = [c for c in ctx.changes if c.target is None]
     if resp and len(free) >= 2:
-        group = [c for c in free if c.end <= resp.start()]
-        if group:
+        group = _listed_before([c for c in free if c.end <= resp.start()], s)
+        if len(group) >= 2:
             before_vals = [v for v in values if v.end <= group[0].start]
             for c, v in zip(group, before_vals[-len(group) :], strict=False):
                 c.target = v
@@ -1381,6 +1389,16 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
         if c.target is not None and c.change is not None:
             attached.setdefault(id(c.target), c.change)
     return attached
+
+
+def _listed_before(nums: list[_Num], s: str) -> list[_Num]:
+    """The last run of numbers written as one list ("28.5% and 6.4%", "3%, 5% and 9%")."""
+    run = nums[-1:]
+    for a in reversed(nums[:-1]):
+        if not _RATE_LIST.fullmatch(s[a.end : run[0].start]):
+            break
+        run.insert(0, a)
+    return run
 
 
 @dataclass(slots=True)
@@ -1452,6 +1470,7 @@ def _value_stats(
     from_metrics: dict[int, Metric] = {}
     own_period = any(not h.baseline for h in ctx.periods)
     perfect = bool(_PRESENT_PERFECT.search(s)) and pub is not None
+    listed = listed_subjects(s, [(v.start, v.end) for v in values])
     for idx, n in enumerate(values):
         ph = _phrase(ctx, idx, prev_end)
         phrases[id(n)] = ph
@@ -1472,6 +1491,8 @@ def _value_stats(
         if period is None and not (perfect and not n.from_to):
             continue
         metric = _metric_for(ctx, idx, ph, phrases, prev_metric, prev_text, prev_end, period)
+        if idx in listed:  # "432,000 and 229,000 for utility models and designs"
+            metric = _listed_metric(listed[idx], s, n, period) or metric
         if n.from_to == 2 and id(n) in from_metrics:
             metric = from_metrics[id(n)]  # "grew from A to B": one series
         # A subject outside the catalogue is kept as `unclassified` when the sentence is about
@@ -1515,6 +1536,13 @@ def _value_stats(
             from_metrics[id(values[idx + 1])] = metric
         prev_text, prev_end = ph.text, ph.end
     return stats
+
+
+def _listed_metric(subject: str, s: str, n: _Num, period: Period | None) -> Metric | None:
+    """The metric of a value's own item in a subject list, if the catalogue knows it."""
+    unit = n.unit if n.unit in _UNITS else None
+    metric, _ = match_metric(subject, "", s, unit=unit, as_of=isinstance(period, AsOfPeriod))
+    return None if metric.id == UNCLASSIFIED else metric
 
 
 def _metric_for(
