@@ -54,6 +54,7 @@ from events.types import (
     Unit,
     bounded_amount,
 )
+from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
@@ -252,12 +253,13 @@ _CHANGE_BEFORE = re.compile(
     r"reduc\w*|dip\w*|edg\w* up|edg\w* down)"
     r"(?:\s+(?:by|of|at|slightly|sharply|about|nearly|almost|approximately|around|some|"
     r"over|more than|a|an|small|significant|significantly|strong|strongly|steady|"
-    r"year-on-year|year on year|yearon- year|yoy|annual|on-year|of over|of about|"
+    r"year-on-year|year on year|year-over-year|year over year|yearon- year|yoy|annual|"
+    r"on-year|of over|of about|"
     r"of nearly|of more than|of almost))*\s*$",
     re.I,
 )
 _CHANGE_AFTER = re.compile(
-    r"^\s*(?:year[- ]on[- ]year\s+|yoy\s+|y-o-y\s+)?(?P<dir>increase|rise|growth|drop|"
+    r"^\s*(?:year[- ](?:on|over)[- ]year\s+|yoy\s+|y-o-y\s+)?(?P<dir>increase|rise|growth|drop|"
     r"decrease|decline|jump|gain|surge|hike|fall|dip|reduction|up|down)\b",
     re.I,
 )
@@ -286,7 +288,7 @@ _DOWN = re.compile(
 _BASIS_YOY = re.compile(
     r"year[- ]on[- ]year|yearon-\s?year|\byoy\b|y-o-y|from a year (?:ago|earlier)|"
     r"(?:versus|vs\.?|compared (?:with|to)) a year (?:ago|earlier)|on a yearly basis|"
-    r"same period|year over year",
+    r"same period|year[- ]over[- ]year",
     re.I,
 )
 _BASIS_PREV = re.compile(
@@ -376,7 +378,16 @@ _BETWEEN = re.compile(r"\bbetween\s*$", re.I)
 _RANGE_TO = re.compile(r"^\s*(?:to|-|–|and)\s*$", re.I)
 _ABSOLUTE_AFTER = re.compile(
     r"^\s*(?P<dir>more|less|fewer|higher|lower)\s+than\s+(?:that\s+(?:of|in)\s+)?"
-    r"(?:the same period|a year|the previous year|last year|the year before|in\s|" + _Y + ")",
+    r"(?:the same period|the same month|a year|the previous year|last\s|the year before|in\s|"
+    + _Y + ")",
+    re.I,
+)
+# "an increase of 144,258", "rose by 2,200": a count or amount that is the change itself.
+_ABSOLUTE_BEFORE = re.compile(
+    r"\b(?:(?:an?\s+)?(?:(?:year[- ]on[- ]year|annual)\s+)?(?P<noun>increase|rise|growth|"
+    r"decrease|drop|decline|reduction|gain|fall)\s+of|(?P<verb>increas\w*|decreas\w*|rose|"
+    r"risen|grew|grown|fell|fallen|dropped|declined|reduced|gained)\s+by)"
+    r"\s+(?:about\s+|nearly\s+|some\s+|more\s+than\s+|over\s+|approximately\s+)?$",
     re.I,
 )
 _APPROX_WORD = re.compile(r"\b(?:about|approximately|around|roughly|some|nearly|almost)\b", re.I)
@@ -395,7 +406,8 @@ _PERIOD = _lc(
     rf"(?<![A-Za-z0-9])(?=[abdefhijlmnoqstuz(0-9])"
     rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
     rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
-    rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
+    rf"|(?P<asof2>(?:as of|by|through|up to)\s+(?P<a2_m>{_M})"
+    rf"(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
     rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{_Y}))"
     rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{_YREF}))?)"
     rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{_YREF}))?)"
@@ -948,8 +960,28 @@ def _geography(s: str, pos: int, state: _State) -> str:
         if ref and state.place:
             best = state.place
     if best is None:
+        best = _owner_after(s, pos, state)
+    if best is None:
         return "CN"
     return best
+
+
+@lru_cache(maxsize=1)
+def _owner_pattern() -> re.Pattern[str]:
+    nouns = "|".join(re.escape(w) for w in lexicon.words("stat_geography", "owner_nouns"))
+    return re.compile(rf"\b(?:by|from|of|to)\s+(?P<place>[A-Z][a-z]+)\s+(?:{nouns})\b")
+
+
+def _owner_after(s: str, pos: int, state: _State) -> str | None:
+    """A place named as the owner after the value, in its clause ("... by Beijing residents")."""
+    stop = _CLAUSE_END.search(s, pos)
+    m = _owner_pattern().search(s, pos, stop.start() if stop else len(s))
+    if m is None or m.group("place") not in _PLACE_NAMES:
+        return None
+    return state.places.get(m.group("place"), m.group("place"))
+
+
+_CLAUSE_END = re.compile(r"[;.]|,\s+(?:and|while|with|up|down)\b")
 
 
 _PLACE_NAMES = frozenset(_PLACES.split("|"))
@@ -1245,6 +1277,10 @@ def _classify_changes(ctx: _Sentence) -> None:
             n.is_change = True
             n.direction = "down" if am.group("dir").lower() in ("less", "fewer", "lower") else "up"
             continue
+        if n.unit in ("CNY", "USD", "count") and (ab := _ABSOLUTE_BEFORE.search(before[-50:])):
+            n.is_change = True
+            n.direction = "down" if _DOWN.match(ab.group("noun") or ab.group("verb")) else "up"
+            continue
         if n.unit == "times":
             n.dropped = True
     ctx.changes = [n for n in nums if n.is_change and not n.dropped]
@@ -1387,7 +1423,10 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
     attached: dict[int, _Change] = {}
     for c in ctx.changes:
         if c.target is not None and c.change is not None:
-            attached.setdefault(id(c.target), c.change)
+            known = attached.setdefault(id(c.target), c.change)
+            if known.kind == "absolute" and c.change.kind != "absolute":
+                # "7.6 million, an increase of 144,258, up 23.3%": the rate is the change
+                attached[id(c.target)] = c.change
     return attached
 
 
@@ -1656,6 +1695,8 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
         if _THRESHOLD_BEFORE.search(s[max(0, c.start - 80) : c.start]):
             continue
         ch = c.change
+        if ch.kind == "absolute" and not _CONTINUATION.match(s):
+            continue  # "2,200 more than a year ago" alone restates two values, no series
         ch.basis = ch.basis or state.basis or "unspecified_prior_year"
         if _CONTINUATION.match(s) and state.last_stats and state.last_stats[-1].change is None:
             last = state.last_stats[-1]
