@@ -58,6 +58,7 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.stat_distractors import is_limit_or_leverage, single_entity_at
 from services.ingest.extract.stat_lists import listed_subjects
 from services.ingest.extract.stat_periods import dated_phrases, months_period, title_year
 
@@ -1113,7 +1114,7 @@ class _Cues:
             hard_future=hard.start() if hard else end,
             funding=funding.start() if funding else end,
             foreign=foreign.start() if foreign else end,
-            company=company.start() if company else end,
+            company=min(company.start() if company else end, single_entity_at(s)),
         )
 
 
@@ -1315,7 +1316,7 @@ def _select_values(ctx: _Sentence) -> None:
             continue
         if n.unit == "count" and _BAD_NOUN.match(after):
             continue
-        if _THRESHOLD_BEFORE.search(before[-80:]):
+        if _THRESHOLD_BEFORE.search(before[-80:]) or is_limit_or_leverage(before):
             continue
         ctx.values.append(n)
 

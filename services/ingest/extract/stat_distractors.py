@@ -1,0 +1,55 @@
+"""Cues of numbers that are no statistics: one entity's figures ("a Hebei-based company
+secured a loan of 80 million yuan"), worked examples, limits ("the loan limits are usually
+5 million yuan") and sums a scheme hopes to leverage.
+
+The words come from `lexicon/stat_distractors.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from services.ingest.extract import lexicon
+
+_NAME = "stat_distractors"
+
+
+def _alt(key: str) -> str:
+    found = sorted(lexicon.words(_NAME, key), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in found)
+
+
+@cache
+def _grammar() -> dict[str, re.Pattern[str]]:
+    return {
+        # up to four modifiers between the determiner and a singular entity noun
+        "entity": re.compile(
+            rf"\b(?:{_alt('single_entity_determiners')})\s+(?:[\w-]+\s+){{0,4}}?"
+            rf"(?:{_alt('single_entity_nouns')})\b(?!['’]?s\b)(?!-)",
+            re.I,
+        ),
+        "example": re.compile(rf"\b(?:{_alt('example_openers')})\b", re.I),
+        "limit": re.compile(
+            rf"\b(?:{_alt('limit_nouns')})\b[^.;]{{0,60}}?\b(?:{_alt('limit_verbs')})\s+"
+            rf"(?:(?:{_alt('limit_adverbs')})\s+)?(?:about\s+|around\s+)?$",
+            re.I,
+        ),
+        "leverage": re.compile(
+            rf"\b(?:{_alt('leverage_verbs')})\b(?:\s+[\w-]+){{0,6}}?\s+(?:of\s+)?$", re.I
+        ),
+    }
+
+
+def single_entity_at(s: str) -> int:
+    """Where a sentence starts speaking of one entity or of an example (len(s) if never)."""
+    g = _grammar()
+    found = [m.start() for m in (g["entity"].search(s), g["example"].search(s)) if m]
+    return min(found, default=len(s))
+
+
+def is_limit_or_leverage(before: str) -> bool:
+    """Whether the words before a number make it a limit or a sum hoped to be leveraged."""
+    g = _grammar()
+    tail = before[-120:]
+    return bool(g["limit"].search(tail) or g["leverage"].search(tail[-60:]))
