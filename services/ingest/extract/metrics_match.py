@@ -150,7 +150,7 @@ def match_metric(
     sent = _prefixes(sentence) | hd | loc | prev
     # Own-phrase words rank first: a list item "503,000 for utility patents" is about utility
     # patents even if the sentence began with invention patents.
-    best: tuple[tuple[float, int, float, int], Metric] | None = None
+    best: tuple[tuple[float, float, int, float, int], Metric] | None = None
     index = _aliases_for(unit)
     candidates = [a for w in sent if w in index for a in index[w]]
     for alias in candidates:
@@ -163,11 +163,12 @@ def match_metric(
         if not (alias.negative_set.isdisjoint(loc) and alias.negative_set.isdisjoint(hd)):
             continue
         score = 0.0
-        own = 0
+        own = heads = 0
         for word in alias.words:
             if word in hd:
                 score += HEAD
                 own += 1
+                heads += 1
             elif word in loc:
                 score += LOCAL
                 own += 1
@@ -182,9 +183,9 @@ def match_metric(
             score += 0.5  # "by the end of June" is evidence for a stock
         if score < MIN_SCORE:
             continue
-        key = (float(own), int(own == len(alias.words)), score, -alias.order)
+        key = (float(heads > 0), float(own), int(own == len(alias.words)), score, -alias.order)
         if best is None or key > best[0]:
             best = (key, metric)
     if best is None:
         return catalogue()[UNCLASSIFIED], 0.0
-    return best[1], best[0][2]
+    return best[1], best[0][3]
