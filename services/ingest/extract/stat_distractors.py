@@ -35,6 +35,8 @@ def _grammar() -> dict[str, re.Pattern[str]]:
             rf"(?:(?:{_alt('limit_adverbs')})\s+)?(?:about\s+|around\s+)?$",
             re.I,
         ),
+        "event": re.compile(rf"^\s+(?:[\w-]+\s+){{0,4}}?(?:{_alt('event_nouns')})\b", re.I),
+        "deal": re.compile(rf"\b(?:{_alt('event_deal_cues')})\b[^.;]{{0,60}}$", re.I),
         "leverage": re.compile(
             rf"\b(?:{_alt('leverage_verbs')})\b(?:\s+[\w-]+){{0,6}}?\s+(?:of\s+)?$", re.I
         ),
@@ -46,6 +48,15 @@ def single_entity_at(s: str) -> int:
     g = _grammar()
     found = [m.start() for m in (g["entity"].search(s), g["example"].search(s)) if m]
     return min(found, default=len(s))
+
+
+def is_event_figure(before: str, after: str, money: bool) -> bool:
+    """Whether a number counts a campaign's events or audience ("held 22 activities"), or
+    is a deal announced at an event ("on-site contract financing of 710 million yuan")."""
+    g = _grammar()
+    if money:
+        return bool(g["deal"].search(before[-80:]))
+    return bool(g["event"].match(after[:60]))
 
 
 def is_limit_or_leverage(before: str) -> bool:

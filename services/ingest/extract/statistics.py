@@ -58,7 +58,11 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
-from services.ingest.extract.stat_distractors import is_limit_or_leverage, single_entity_at
+from services.ingest.extract.stat_distractors import (
+    is_event_figure,
+    is_limit_or_leverage,
+    single_entity_at,
+)
 from services.ingest.extract.stat_lists import listed_subjects
 from services.ingest.extract.stat_periods import dated_phrases, months_period, title_year
 
@@ -1317,6 +1321,8 @@ def _select_values(ctx: _Sentence) -> None:
         if n.unit == "count" and _BAD_NOUN.match(after):
             continue
         if _THRESHOLD_BEFORE.search(before[-80:]) or is_limit_or_leverage(before):
+            continue
+        if is_event_figure(before, after, n.unit in ("CNY", "USD")):
             continue
         ctx.values.append(n)
 
