@@ -259,13 +259,14 @@ _CHANGE_BEFORE = re.compile(
     r"(?:\s+(?:by|of|at|slightly|sharply|about|nearly|almost|approximately|around|some|"
     r"over|more than|a|an|small|significant|significantly|strong|strongly|steady|"
     r"year-on-year|year on year|year-over-year|year over year|yearon- year|yoy|annual|"
-    r"on-year|of over|of about|"
+    r"on-year|of over|of about|rate|rate of|"
     r"of nearly|of more than|of almost))*\s*$",
     re.I,
 )
 _CHANGE_AFTER = re.compile(
     r"^\s*(?:year[- ](?:on|over)[- ]year\s+|yoy\s+|y-o-y\s+)?(?P<dir>increase|rise|growth|drop|"
-    r"decrease|decline|jump|gain|surge|hike|fall|dip|reduction|up|down)\b",
+    r"decrease|decline|jump|gain|surge|hike|fall|dip|reduction|up|down|increased|decreased|"
+    r"rose|grew|fell|dropped|declined|higher|lower)\b",
     re.I,
 )
 _CHANGE_HEDGE = re.compile(
@@ -335,7 +336,7 @@ _FUNDING = _lc(
     _words(
         "funds?", "fund of", r"earmark\w*", r"allocat\w*", "financial support", r"subsid\w*",
         "capital pool", "risk pool", "ceremony", "signed", "signing", "budget", "grants? of",
-        "award(?:ed)? of", "statutory", "damages?", "fines?", r"penalt\w*", "range of",
+        "award(?:ed)? of", "statutory", "damages?", "fines", "fine of", r"penalt\w*", "range of",
         "compensation of", "prize",
     )
     + r"\b",
