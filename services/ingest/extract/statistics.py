@@ -450,8 +450,12 @@ _PERIOD_HINT = _lc(
 # Whole words only: "million last year" does not end in the word "on".
 _NOT_PERIOD_BEFORE = re.compile(
     r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
-    r"as compared with|that of|before|after|launched in|initiated in|founded in|"
-    r"established in|plan|index)\s*$",
+    r"as compared with|that of|(?:than|with|to|over)\s+that\s+in|before|after|launched in|"
+    r"initiated in|founded in|"
+    r"established in|plan|index|since\s+(?:[\w-]+\s+){0,3}in|"
+    # "double the number in 2012": the year of the baseline a comparison is made with
+    r"(?:double|twice|triple|treble|half|times)\s+(?:the\s+|its\s+)?(?:number|figure|level|"
+    r"amount|total)(?:\s+of)?(?:\s+in)?)\s*$",
     re.I,
 )
 
@@ -1731,6 +1735,9 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
             unit = ctx.currency
         if metric.as_of and isinstance(period, YearPeriod):
             period = _as_stock(period)
+        elif metric.kind == "flow" and isinstance(period, AsOfPeriod):
+            # "filed through January": the flow's total from January on, not a level
+            period = months_period(period.year, 1, period.as_of_month)
         stats.append(
             _Stat(
                 num=None,
