@@ -164,15 +164,19 @@ _COMPANY = _lc(
     )
     + r"\b",
 )  # fmt: skip
-# A cue of the IP domain; numbers in sentences without one are not IP statistics.
-_IP_CUE = _lc(
-    r"patent|trademark|intellectual property|"
-    + _words(r"IPR?s?\b", r"GIs?\b")
-    + r"|geographical indication|copyright|pledge|royalt|"
-    + _words(r"PCT\b")
-    + r"|Madrid|Hague|invention|layout design|"
-    r"technolog\w* (?:contract|transaction|market)|licens|securitiz"
-)
+
+
+@lru_cache(maxsize=1)
+def _ip_cue() -> re.Pattern[str]:
+    """A cue of the IP domain (lexicon/stat_domain.toml), matched on `_lower()` text."""
+    esc = [re.escape(w.lower()) for w in lexicon.words("stat_domain", "prefixes")]
+    whole = [re.escape(w.lower()) for w in lexicon.words("stat_domain", "words")]
+    phrases = [re.escape(w.lower()).replace(r"\ ", r"\w* ") for w in
+               lexicon.words("stat_domain", "phrases")]  # fmt: skip
+    return re.compile(
+        rf"(?<![a-z0-9])(?:{'|'.join(esc)})|(?<![a-z0-9])(?:{'|'.join(whole)})(?![a-z0-9])"
+        rf"|(?<![a-z0-9])(?:{'|'.join(phrases)})"
+    )
 
 # ------------------------------------------------------------------------- patterns
 
@@ -1175,7 +1179,7 @@ def _process(
     _carry_period(ctx, state)
     if not _DIGIT.search(s) and "month" not in s:
         return []  # no number, no statistic: only the carried state mattered
-    ctx.ip_cue = bool(_IP_CUE.search(_lower(s)))
+    ctx.ip_cue = bool(_ip_cue().search(_lower(s)))
     if not ctx.ip_cue and not state.last_stats:
         return []
     # Numbers inside period phrases ("first five months", "Q1") and years are not values.
