@@ -711,6 +711,7 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     # text before it states; only without one does the publication date place it.
     own_year = _sentence_year(s)
     default = own_year or state.year or (pub.year if pub else UNDATED_YEAR)
+    dated_by_pub = pub is not None and not (own_year or state.year)
     for m in _PERIOD.finditer(_lower(s)):
         if m.lastgroup == "yr":
             # The commonest phrase ("in 2021"), read without building the group dict.
@@ -821,12 +822,20 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
             period = None
         if period is not None and explicit is None and _YEAR_WORD.search(m.group()):
             explicit = period.year  # "the first half of 2022" states its year too
+        if period is not None and pub is not None and dated_by_pub and not explicit:
+            period = period if g["rel"] else _latest_before(period, pub)
         if period is not None:
             hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
-    return _refined(_with_dated(hits, s, default), own_year)
+    return _refined(_with_dated(hits, s, default), own_year, s)
 
 
-def _refined(hits: list[_PeriodHit], year: int | None) -> list[_PeriodHit]:
+def _latest_before(period: Period, pub: date) -> Period:
+    """A yearless period placed by the publication date is the latest one that has begun:
+    "by the end of December" in a January release is last December."""
+    return period.shifted(-1) if _period_start(period) > pub else period
+
+
+def _refined(hits: list[_PeriodHit], year: int | None, s: str) -> list[_PeriodHit]:
     """"In the first half ... in 2023", "as of September ... this year": the part of the
     year is the period, and the year phrase only says which year, so it is no period of its
     own."""
@@ -836,12 +845,14 @@ def _refined(hits: list[_PeriodHit], year: int | None) -> list[_PeriodHit]:
     named = [h for h in parts if h.explicit_year is None and h.period and h.period.year == year]
     for h in named:
         h.explicit_year = year
+    # only "this year" is dropped so: "last year" is another clause's period
     relative = {h.period.year for h in parts if h.period is not None}
     return [
         h for h in hits
         if not isinstance(h.period, YearPeriod)
         or not ((named and h.period.year == year)
-                or (h.explicit_year is None and h.period.year in relative))
+                or (h.explicit_year is None and h.period.year in relative
+                    and "this year" in _lower(s[h.start : h.end])))
     ]  # fmt: skip
 
 
@@ -1167,8 +1178,11 @@ def _process(
         state.year = title_year(s)  # a report titled "... (2023)" speaks of that year
     for hit in periods:
         # A year after the publication date is a target's, not the one the text reports in.
-        if hit.explicit_year and not (state.published and hit.explicit_year > state.published.year):
-            state.year = hit.explicit_year
+        # "last year" does not carry: a later yearless "first half" is read against the
+        # publication date as well, and is this year's
+        stated = hit.explicit_year
+        if stated and not (state.published and stated > state.published.year):
+            state.year = stated
         # "up from 6.3 in 2020": that year belongs to the baseline value only.
         if "from" in _lower(s)[max(0, hit.start - 60) : hit.start] and _BASELINE_BEFORE.search(
             s, max(0, hit.start - 60), hit.start
@@ -1433,6 +1447,9 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
         prev = [v for v in values if v.end <= c.start]
         prev_main = [v for v in prev if not _is_subordinate_share(s, v)]
         cand = prev_main[-1] if prev_main else (prev[-1] if prev else None)
+        if c.unit == "pp":
+            # "12.44 percent of GDP, up 0.47 percentage points": points move a percent
+            cand = next((v for v in reversed(prev) if v.unit == "percent"), cand)
         taken = any(o.target is cand for o in ctx.changes if o is not c)
         if cand is not None and not taken and not _NEW_SUBJECT_CHANGE.search(s[cand.end : c.start]):
             c.target = cand
