@@ -43,8 +43,17 @@ def _grammar() -> dict[str, re.Pattern[str]]:
     }
 
 
+@cache
+def _entity_nouns() -> tuple[str, ...]:
+    words = lexicon.words(_NAME, "single_entity_nouns") + lexicon.words(_NAME, "example_openers")
+    return tuple(w.lower() for w in words)
+
+
 def single_entity_at(s: str) -> int:
     """Where a sentence starts speaking of one entity or of an example (len(s) if never)."""
+    low = s.lower()
+    if not any(w in low for w in _entity_nouns()):
+        return len(s)  # a cheap test first: most sentences name no single entity
     g = _grammar()
     found = [m.start() for m in (g["entity"].search(s), g["example"].search(s)) if m]
     return min(found, default=len(s))

@@ -15,6 +15,8 @@ from events import AsOfPeriod, HalfPeriod, MonthsPeriod, Period, QuarterPeriod, 
 from services.ingest.extract import lexicon
 
 YEAR = r"(?:19|20)\d{2}"
+# A month name followed by a day: every full-date phrase has one.
+_CUE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 _TITLE_YEAR = re.compile(rf"\((?P<y>{YEAR})\)|\b(?:in|of|for)\s+(?P<y2>{YEAR})\b")
 
 
@@ -84,8 +86,8 @@ def _month(word: str) -> int:
 def dated_phrases(s: str, default_year: int | None) -> list[DatedPhrase]:
     """The full-date period phrases of a sentence; a date without its year takes
     `default_year` (the year the document stated, or the publication date's)."""
-    if not any(ch.isdigit() for ch in s):
-        return []
+    if not _CUE.search(s):
+        return []  # a cheap test first: most sentences name no full date
     ended, as_of = _grammar()
     spans = lexicon.load("stat_periods")["ended_spans"]
     found: list[DatedPhrase] = []

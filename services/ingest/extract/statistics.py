@@ -169,14 +169,11 @@ _COMPANY = _lc(
 @lru_cache(maxsize=1)
 def _ip_cue() -> re.Pattern[str]:
     """A cue of the IP domain (lexicon/stat_domain.toml), matched on `_lower()` text."""
-    esc = [re.escape(w.lower()) for w in lexicon.words("stat_domain", "prefixes")]
-    whole = [re.escape(w.lower()) for w in lexicon.words("stat_domain", "words")]
-    phrases = [re.escape(w.lower()).replace(r"\ ", r"\w* ") for w in
+    prefixes = [re.escape(w.lower()) for w in lexicon.words("stat_domain", "prefixes")]
+    whole = [re.escape(w.lower()) + r"\b" for w in lexicon.words("stat_domain", "words")]
+    phrases = [re.escape(w.lower()).replace(r"\ ", r"\w* ", 1) for w in
                lexicon.words("stat_domain", "phrases")]  # fmt: skip
-    return re.compile(
-        rf"(?<![a-z0-9])(?:{'|'.join(esc)})|(?<![a-z0-9])(?:{'|'.join(whole)})(?![a-z0-9])"
-        rf"|(?<![a-z0-9])(?:{'|'.join(phrases)})"
-    )
+    return _lc(_words(*prefixes, *whole, *phrases))
 
 # ------------------------------------------------------------------------- patterns
 
@@ -709,10 +706,11 @@ def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
     pub = state.published
     # A period without its year ("in the first half") takes the year its sentence or the
     # text before it states; only without one does the publication date place it.
-    own_year = _sentence_year(s)
+    found = list(_PERIOD.finditer(_lower(s)))
+    own_year = _sentence_year(s, found)
     default = own_year or state.year or (pub.year if pub else UNDATED_YEAR)
     dated_by_pub = pub is not None and not (own_year or state.year)
-    for m in _PERIOD.finditer(_lower(s)):
+    for m in found:
         if m.lastgroup == "yr":
             # The commonest phrase ("in 2021"), read without building the group dict.
             yr_at = m.start("yr_y")
@@ -870,11 +868,10 @@ def _with_dated(hits: list[_PeriodHit], s: str, default: int | None) -> list[_Pe
 _YEAR_WORD = re.compile(rf"\b{_Y}\b")
 
 
-def _sentence_year(s: str) -> int | None:
-    """The first calendar year a sentence states as a period ("... in 2010"), if any."""
-    if not _YEAR_WORD.search(s):
-        return None
-    for m in _PERIOD.finditer(_lower(s)):
+def _sentence_year(s: str, found: list[re.Match[str]]) -> int | None:
+    """The first calendar year a sentence states as a period ("... in 2010"), if any;
+    `found` are the sentence's period phrases."""
+    for m in found:
         if m.lastgroup == "yr" and not _NOT_PERIOD_BEFORE.search(
             s, max(0, m.start("yr_y") - 40), m.start("yr_y")
         ):
