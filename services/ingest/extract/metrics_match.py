@@ -89,6 +89,11 @@ _FALSE_FRIENDS = frozenset(
 )  # fmt: skip
 
 
+# Tokens starting like this are not what the shorter alias word means: an "applicant" is
+# a person, not an application ("applic"), though the word still matches "applicant".
+_FALSE_PREFIXES: dict[str, frozenset[str]] = {"applicant": frozenset({"applic"})}
+
+
 @cache
 def _vocabulary() -> frozenset[str]:
     """Every word an alias asks for or forbids: the only prefixes a match ever looks up."""
@@ -101,7 +106,11 @@ def _token_words(token: str) -> frozenset[str]:
     if token in _FALSE_FRIENDS:
         return frozenset()
     vocab = _vocabulary()
-    return frozenset(token[:i] for i in range(1, len(token) + 1) if token[:i] in vocab)
+    found = frozenset(token[:i] for i in range(1, len(token) + 1) if token[:i] in vocab)
+    for start, wrong in _FALSE_PREFIXES.items():
+        if token.startswith(start):
+            found -= wrong
+    return found
 
 
 @lru_cache(maxsize=256)

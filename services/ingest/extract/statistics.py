@@ -930,6 +930,16 @@ def _year_period(year: int) -> YearPeriod:
     return YearPeriod(year=year)
 
 
+_IN_CHINA = re.compile(r"\b(?:in|to|into|with)\s+(?:the\s+)?China\b")
+
+
+def _in_china_after(s: str, end: int) -> bool:
+    """ "Applicants from Japan filed 49,000 applications in China": filings made in China,
+    which are China's figures, not Japan's."""
+    stop = _CLAUSE_END.search(s, end)
+    return bool(_IN_CHINA.search(s, end, stop.start() if stop else len(s)))
+
+
 def _period_end(period: Period) -> date:
     last = period.months[1]
     return date(period.year + (last == 12), 1 if last == 12 else last + 1, 1)
@@ -1512,7 +1522,7 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
     if n.start >= ctx.multi_from and not n.from_to:
         return True
     foreign = _FOREIGN.search(s, 0, n.start) if cues.foreign < n.start else None
-    if foreign and not _CHINA.search(s, foreign.end(), n.start):
+    if foreign and not _CHINA.search(s, foreign.end(), n.start) and not _in_china_after(s, n.end):
         return True
     if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(_lower(phrase.text))):
         return True
