@@ -37,10 +37,7 @@ from typing import Literal
 
 from events import (
     AsOfPeriod,
-    HalfPeriod,
-    MonthsPeriod,
     Period,
-    QuarterPeriod,
     ReportedChange,
     Span,
     StatisticPublished,
@@ -64,78 +61,30 @@ from services.ingest.extract.stat_distractors import (
     single_entity_at,
 )
 from services.ingest.extract.stat_lists import listed_subjects
-from services.ingest.extract.stat_periods import dated_phrases, months_period, title_year
+from services.ingest.extract.stat_period_grammar import DIGIT as _DIGIT
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
+from services.ingest.extract.stat_period_grammar import WORD_NUMBERS as _WORD_NUMBERS
+from services.ingest.extract.stat_period_grammar import M as _M
+from services.ingest.extract.stat_period_grammar import Y as _Y
+from services.ingest.extract.stat_period_phrases import PeriodHit as _PeriodHit
+from services.ingest.extract.stat_period_phrases import find_periods as _find_periods
+from services.ingest.extract.stat_period_phrases import period_end as _period_end
+from services.ingest.extract.stat_period_phrases import period_start as _period_start
+from services.ingest.extract.stat_periods import months_period, title_year
+from services.ingest.extract.stat_text import lc as _lc
+from services.ingest.extract.stat_text import lower as _lower
+from services.ingest.extract.stat_text import words as _words
 
 Qual = Literal["exact", "at_least", "approx", "approx_below"]
 Direction = Literal["up", "down"]
 
-# Word lists are matched case-sensitively on an ASCII-lowered copy of the sentence (same
-# length, so positions agree): much faster than re.IGNORECASE on long alternations.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-@lru_cache(maxsize=256)
-def _lower(text: str) -> str:
-    """ASCII lower case, same length as `text` (cached: a sentence is lowered many times)."""
-    return text.translate(_ASCII_LOWER)
-
-
-def _lc(pattern: str) -> re.Pattern[str]:
-    """Compile a word-list pattern for use on `_lower()` text."""
-    if re.search(r"\\[DSWBAZ]", pattern):
-        raise ValueError("upper-case escapes would change meaning when lowered")
-    return re.compile(pattern.lower().replace("(?p<", "(?P<"))
-
-
-def _words(*alternatives: str) -> str:
-    r"""`\b(?:a|b|...)` written so that every alternative starts with its first letter.
-
-    Python's regex engine rejects an alternative by its leading literal at once, but tests a
-    leading `\b` or lookahead at every position of the text; `(?<!\w.)` right after the
-    first letter is the same word-start test, made only where that letter stands.
-    """
-    for alt in alternatives:
-        if not alt[:1].isalnum() or alt[1:2] in ("?", "*", "+", "{"):
-            raise ValueError(f"{alt!r} must start with a plain letter or digit")
-    return "(?:" + "|".join(alt[0] + r"(?<!\w.)" + alt[1:] for alt in alternatives) + ")"
-
-
 # ------------------------------------------------------------------------- vocabulary
 
-_MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-_WORD_NUMBERS: dict[str, int] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1,
-    "second": 2, "third": 3, "fourth": 4,
-}  # fmt: skip
-# Ordinals of period phrases: any of them is read, so "the fifth quarter" is refused as
-# impossible instead of losing its period word and becoming a figure for the whole year.
-_ORDINALS: dict[str, int] = {
-    "zeroth": 0, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-}  # fmt: skip
-_ORDINAL = "(?:" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
-# How many of each period a year has.
-_PER_YEAR = {"quarter": (4, "quarters"), "half": (2, "halves"), "month": (12, "months")}
 _SCALES: dict[str, Decimal] = {
     "trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9,
     "bn": Decimal(10) ** 9, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
     "mn": Decimal(10) ** 6, "thousand": Decimal(1000),
 }  # fmt: skip
-
-_M = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
-_Y = r"(?:19|20)\d{2}"
-_YREF = rf"(?:{_Y}|this year|last year|the (?:same|current|previous) year|the year)"
 
 # Chinese provinces, municipalities and cities that publish IP statistics of their own.
 _PLACES = (
@@ -404,63 +353,6 @@ _STOP = re.compile(
 _BASIS_STOP = re.compile(r"[,;.(]|\s--?\s|—|\band\b")
 _HEADLINE_END = re.compile(r"[.!?\"”’:]$")
 
-# Periods ------------------------------------------------------------------------------
-
-# Every alternative starts a word (or follows "("), so positions inside words are skipped
-# at once, and the lookahead (the first characters of all alternatives) rejects most other
-# word starts before the alternatives are tried: this keeps the scan fast.
-_PERIOD = _lc(
-    rf"(?<![A-Za-z0-9])(?=[abdefhijlmnoqstuz(0-9])"
-    rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
-    rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
-    rf"|(?P<asof2>(?:as of|by|through|up to)\s+(?P<a2_m>{_M})"
-    rf"(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
-    rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{_Y}))"
-    rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{_YREF}))?)"
-    rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{_YREF}))?)"
-    rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
-    rf"(?:\s+(?:of\s+)?(?P<q_y>{_YREF}))?)"
-    rf"|(?P<qd>\bQ(?P<qd_n>[0-9])(?:\s+(?P<qd_y>{_Y}))?\b)"
-    rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)\s+half(?:\s+(?:of\s+)?(?:the\s+)?"
-    rf"(?P<h_y>{_YREF}))?)"
-    rf"|(?P<hd>\bH(?P<hd_n>[0-9])(?:\s+(?P<hd_y>{_Y}))?\b)"
-    rf"|(?P<op>(?:the\s+)?(?P<op_n>{_ORDINAL})\s+(?P<op_u>quarter|half|month)(?![a-z-])"
-    r"(?!\s+(?:in\s+a\s+row|running|straight))"
-    rf"(?:\s+(?:of\s+)?(?:the\s+)?(?P<op_y>{_YREF}))?)"
-    rf"|(?P<fm>(?:the\s+)?first\s+(?P<fm_n>two|three|four|five|six|seven|eight|nine|ten|"
-    rf"eleven|\d{{1,2}})\s+months(?:\s+(?:of\s+)?(?P<fm_y>{_YREF}))?)"
-    rf"|(?P<past>(?:over\s+|in\s+|during\s+)?the\s+past\s+(?:six|6)\s+months)"
-    rf"|(?P<mr>(?:(?:from|between)\s+)?(?P<mr_a>{_M})\s*(?:to|-|–|and|through|till|until)\s*"
-    rf"(?P<mr_b>{_M})(?:,?\s+(?:of\s+|in\s+)?(?P<mr_y>{_YREF}))?)"
-    rf"|(?P<mo>\bin\s+(?P<mo_m>{_M})\s+(?P<mo_y>{_Y}))"
-    rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
-    rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
-    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
-)
-# The stand-in year of a period whose year nothing in the document determines (no year in
-# the text, no publication date): its statistics are reported as unresolved, never stored.
-UNDATED_YEAR = 2190
-_DIGIT = re.compile(r"\d")
-_YEAR_BEFORE = re.compile(r"\b(?:19|20)\d{2}[\s-]?$")
-# Without digits a period needs one of these words ("the first half", "this year").
-_PERIOD_HINT = _lc(
-    r"quarter|half|month|year|end of|January|February|March|April|June|July|August|"
-    r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
-    r"Dec)\.",
-)
-# Whole words only: "million last year" does not end in the word "on".
-_NOT_PERIOD_BEFORE = re.compile(
-    r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
-    r"as compared with|that of|(?:than|with|to|over)\s+that\s+in|before|after|launched in|"
-    r"initiated in|founded in|"
-    r"established in|plan|index|since\s+(?:[\w-]+\s+){0,3}in|"
-    # "double the number in 2012": the year of the baseline a comparison is made with
-    r"(?:double|twice|triple|treble|half|times)\s+(?:the\s+|its\s+)?(?:number|figure|level|"
-    r"amount|total)(?:\s+of)?(?:\s+in)?)\s*$",
-    re.I,
-)
-
-
 @dataclass(slots=True)
 class _Num:
     """A number read from a sentence, with what the sentence says about it."""
@@ -493,18 +385,6 @@ class _Change:
     basis: str
     qualifier: Qual
     carry_basis: bool = False
-
-
-@dataclass(slots=True)
-class _PeriodHit:
-    """A period phrase found in a sentence."""
-
-    start: int
-    end: int
-    period: Period | None  # None: a multi-year span or unresolvable
-    explicit_year: int | None
-    baseline: bool = False
-    problem: str | None = None  # an impossible period ("the fifth quarter"): refused
 
 
 @dataclass(slots=True)
@@ -678,240 +558,6 @@ def _may_have_per_base(low: str) -> bool:
     return "0,000" in low or "0 000" in low or "thou" in low
 
 
-# ------------------------------------------------------------------------- periods
-
-
-def _year_of(ref: str | None, state: _State, default: int | None) -> int | None:
-    if not ref:
-        return default
-    low = ref.lower()
-    if low[:2] in ("19", "20"):
-        return int(low)
-    pub = state.published.year if state.published else None
-    if low == "last year" or low == "the previous year":
-        return (pub - 1) if pub else state.year or UNDATED_YEAR
-    # "this year", "the year", "the same year", "the current year".
-    return pub if pub else state.year or UNDATED_YEAR
-
-
-def _month(word: str) -> int:
-    return _MONTHS[word.lower().rstrip(".")]
-
-
-def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
-    """Period phrases of a sentence, resolved against the publication date and context."""
-    hits: list[_PeriodHit] = []
-    if not _DIGIT.search(s) and not _PERIOD_HINT.search(_lower(s)):
-        return hits  # a cheap test first: most narrative sentences name no period
-    pub = state.published
-    # A period without its year ("in the first half") takes the year its sentence or the
-    # text before it states; only without one does the publication date place it.
-    found = list(_PERIOD.finditer(_lower(s)))
-    own_year = _sentence_year(s, found)
-    default = own_year or state.year or (pub.year if pub else UNDATED_YEAR)
-    dated_by_pub = pub is not None and not (own_year or state.year)
-    for m in found:
-        if m.lastgroup == "yr":
-            # The commonest phrase ("in 2021"), read without building the group dict.
-            yr_at = m.start("yr_y")
-            if _NOT_PERIOD_BEFORE.search(s, max(0, yr_at - 40), yr_at):
-                continue
-            year = int(m.group("yr_y"))
-            hits.append(_PeriodHit(m.start(), m.end(), _year_period(year), year))
-            continue
-        g = m.groupdict()
-        explicit: int | None = None
-        period: Period | None = None
-        try:
-            if g["asof"]:
-                if g["ao_m"]:
-                    y = _year_of(g["ao_my"], state, default)
-                    if y:
-                        period = AsOfPeriod(year=y, as_of_month=_month(g["ao_m"]))
-                else:
-                    y = _year_of(g["ao_y"], state, default)
-                    if y:
-                        period = AsOfPeriod(year=y, as_of_month=12)
-                explicit = y if (g["ao_my"] or g["ao_y"] or "").strip()[:1].isdigit() else None
-            elif g["asof2"]:
-                y = _year_of(g["a2_y"], state, default)
-                if y:
-                    period = AsOfPeriod(year=y, as_of_month=_month(g["a2_m"]))
-            elif g["asof3"]:
-                y = int(g["a3_y"])
-                period, explicit = AsOfPeriod(year=y, as_of_month=12), y
-            elif g["q3"] or g["q2"]:
-                y = _year_of(g["q3_y"] or g["q2_y"], state, default)
-                if y:
-                    period = (
-                        MonthsPeriod(year=y, months_=(1, 9))
-                        if g["q3"]
-                        else HalfPeriod(year=y, half=1)
-                    )
-            elif g["op"] or (g["qd"] and g["qd_y"]) or (g["hd"] and g["hd_y"]):
-                period, problem = _ordinal_period(g, state, default, s[m.start() : m.end()])
-                if problem is not None:
-                    hits.append(_PeriodHit(m.start(), m.end(), None, None, problem=problem))
-            elif (g["qd"] and g["qd_n"] not in "1234") or (g["hd"] and g["hd_n"] not in "12"):
-                if _YEAR_BEFORE.search(s, max(0, m.start() - 6), m.start()):  # "2021-Q5"
-                    unit, n = ("quarter", g["qd_n"]) if g["qd"] else ("half", g["hd_n"])
-                    problem = _impossible(unit, int(str(n)), s[m.start() : m.end()])
-                    hits.append(_PeriodHit(m.start(), m.end(), None, None, problem=problem))
-                continue  # "Q7", "H5" without a year: a name, not a period
-            elif g["q"] or g["qd"]:
-                n = g["q_n"] or g["qd_n"]
-                q = (
-                    int(n)
-                    if n.isdigit()
-                    else _WORD_NUMBERS.get(n.lower(), int(n[0]) if n[0].isdigit() else 1)
-                )
-                y = _year_of(g["q_y"] or g["qd_y"], state, default)
-                if y:
-                    period = QuarterPeriod(year=y, quarter=q)
-            elif g["h"] or g["hd"]:
-                n = g["h_n"] or g["hd_n"]
-                half = 1 if n.lower() in ("first", "1") else 2
-                y = _year_of(g["h_y"] or g["hd_y"], state, default)
-                if y:
-                    period = HalfPeriod(year=y, half=half)
-            elif g["fm"]:
-                n = g["fm_n"].lower()
-                last = int(n) if n.isdigit() else _WORD_NUMBERS[n]
-                y = _year_of(g["fm_y"], state, default)
-                if y and 1 <= last <= 12:
-                    period = months_period(y, 1, last)
-            elif g["past"]:
-                if pub:
-                    period = (
-                        HalfPeriod(year=pub.year, half=1)
-                        if pub.month >= 7
-                        else HalfPeriod(year=pub.year - 1, half=2)
-                    )
-                else:
-                    period = HalfPeriod(year=state.year or UNDATED_YEAR, half=1)
-            elif g["mr"]:
-                a, b = _month(g["mr_a"]), _month(g["mr_b"])
-                y = _year_of(g["mr_y"], state, default)
-                if y and a <= b:
-                    period = months_period(y, a, b)
-            elif g["mo"]:
-                y = int(g["mo_y"])
-                mth = _month(g["mo_m"])
-                period, explicit = MonthsPeriod(year=y, months_=(mth, mth)), y
-            elif g["yr"]:
-                if _NOT_PERIOD_BEFORE.search(s, max(0, m.start("yr_y") - 40), m.start("yr_y")):
-                    continue
-                y = int(g["yr_y"])
-                period, explicit = YearPeriod(year=y), y
-            elif g["rel"]:
-                if _NOT_PERIOD_BEFORE.search(s, max(0, m.start() - 40), m.start()):
-                    continue
-                w = g["rel_w"].lower()
-                if w == "next year":
-                    y = pub.year + 1 if pub else (state.year + 1 if state.year else None)
-                elif w in ("last year", "the previous year"):
-                    # Without a page date, "last year" is the year the text spoke of.
-                    y = (pub.year - 1) if pub else state.year or UNDATED_YEAR
-                else:
-                    y = pub.year if pub else state.year or UNDATED_YEAR
-                if y:
-                    period = YearPeriod(year=y)
-        except (ValueError, KeyError):
-            period = None
-        if period is not None and explicit is None and _YEAR_WORD.search(m.group()):
-            explicit = period.year  # "the first half of 2022" states its year too
-        if period is not None and pub is not None and dated_by_pub and not explicit:
-            period = period if g["rel"] else _latest_before(period, pub)
-        if period is not None:
-            hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
-    return _refined(_with_dated(hits, s, default), own_year, s)
-
-
-def _latest_before(period: Period, pub: date) -> Period:
-    """A yearless period placed by the publication date is the latest one that has begun:
-    "by the end of December" in a January release is last December."""
-    return period.shifted(-1) if _period_start(period) > pub else period
-
-
-def _refined(hits: list[_PeriodHit], year: int | None, s: str) -> list[_PeriodHit]:
-    """"In the first half ... in 2023", "as of September ... this year": the part of the
-    year is the period, and the year phrase only says which year, so it is no period of its
-    own."""
-    parts = [h for h in hits if h.period is not None and not isinstance(h.period, YearPeriod)]
-    if not parts:
-        return hits
-    named = [h for h in parts if h.explicit_year is None and h.period and h.period.year == year]
-    for h in named:
-        h.explicit_year = year
-    # only "this year" is dropped so: "last year" is another clause's period
-    relative = {h.period.year for h in parts if h.period is not None}
-    return [
-        h for h in hits
-        if not isinstance(h.period, YearPeriod)
-        or not ((named and h.period.year == year)
-                or (h.explicit_year is None and h.period.year in relative
-                    and "this year" in _lower(s[h.start : h.end])))
-    ]  # fmt: skip
-
-
-def _with_dated(hits: list[_PeriodHit], s: str, default: int | None) -> list[_PeriodHit]:
-    """The hits with full-date phrases ("the quarter ended September 30, 2022") in place of
-    the shorter phrases inside them ("the third quarter")."""
-    dated = dated_phrases(s, default)
-    if not dated:
-        return hits
-    kept = [h for h in hits if not any(d.start <= h.start < d.end for d in dated)]
-    kept += [_PeriodHit(d.start, d.end, d.period, d.explicit_year) for d in dated]
-    return sorted(kept, key=lambda h: h.start)
-
-
-_YEAR_WORD = re.compile(rf"\b{_Y}\b")
-
-
-def _sentence_year(s: str, found: list[re.Match[str]]) -> int | None:
-    """The first calendar year a sentence states as a period ("... in 2010"), if any;
-    `found` are the sentence's period phrases."""
-    for m in found:
-        if m.lastgroup == "yr" and not _NOT_PERIOD_BEFORE.search(
-            s, max(0, m.start("yr_y") - 40), m.start("yr_y")
-        ):
-            return int(m.group("yr_y"))
-    return None
-
-
-def _impossible(unit: str, n: int, phrase: str) -> str | None:
-    """Why the n-th quarter, half or month of a year cannot be, or None if it can."""
-    limit, plural = _PER_YEAR[unit]
-    if 1 <= n <= limit:
-        return None
-    return f"impossible period {phrase.strip()!r}: a year has {limit} {plural}"
-
-
-def _ordinal_period(
-    g: dict[str, str | None], state: _State, default: int | None, phrase: str
-) -> tuple[Period | None, str | None]:
-    """The period of "the Nth quarter/half/month (of Y)", "QN Y" or "HN Y", or the problem."""
-    if g["op"]:
-        word, unit, ref = str(g["op_n"]), str(g["op_u"]), g["op_y"]
-        n = _ORDINALS[word] if word in _ORDINALS else int(word[:-2])
-    else:
-        unit = "quarter" if g["qd"] else "half"
-        word = str(g["qd_n"] or g["hd_n"])
-        n, ref = int(word), g["qd_y"] or g["hd_y"]
-    problem = _impossible(unit, n, phrase)
-    if problem is not None:
-        return None, problem
-    # a month named by its ordinal is read only with its year ("the third month of 2021")
-    y = _year_of(ref, state, default) if ref or unit != "month" else None
-    if not y:
-        return None, None
-    if unit == "quarter":
-        return QuarterPeriod(year=y, quarter=n), None
-    if unit == "half":
-        return HalfPeriod(year=y, half=n), None
-    return MonthsPeriod(year=y, months_=(n, n)), None
-
-
 def period_problems(doc: Document) -> list[tuple[Span, str]]:
     """Impossible periods in a document's text (sentence span, problem); their facts are refused."""
     state = _State(published=doc.reference_date, year=title_year(doc.title))
@@ -924,12 +570,6 @@ def period_problems(doc: Document) -> list[tuple[Span, str]]:
     return out
 
 
-@lru_cache(maxsize=256)
-def _year_period(year: int) -> YearPeriod:
-    """The (immutable) period of a calendar year, built once per year."""
-    return YearPeriod(year=year)
-
-
 _IN_CHINA = re.compile(r"\b(?:in|to|into|with)\s+(?:the\s+)?China\b")
 
 
@@ -938,16 +578,6 @@ def _in_china_after(s: str, end: int) -> bool:
     which are China's figures, not Japan's."""
     stop = _CLAUSE_END.search(s, end)
     return bool(_IN_CHINA.search(s, end, stop.start() if stop else len(s)))
-
-
-def _period_end(period: Period) -> date:
-    last = period.months[1]
-    return date(period.year + (last == 12), 1 if last == 12 else last + 1, 1)
-
-
-def _period_start(period: Period) -> date:
-    first = period.months[0]
-    return date(period.year, first, 1)
 
 
 # ------------------------------------------------------------------------- sentences

@@ -1,0 +1,92 @@
+"""The grammar of period phrases: month and ordinal words, and the one pattern that finds
+"the first half of 2021", "by the end of June", "Q3 2022", "January-September" and the rest
+in a sentence (on `lower()` text)."""
+
+from __future__ import annotations
+
+import re
+
+from services.ingest.extract.stat_text import lc
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WORD_NUMBERS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1,
+    "second": 2, "third": 3, "fourth": 4,
+}  # fmt: skip
+# Ordinals of period phrases: any of them is read, so "the fifth quarter" is refused as
+# impossible instead of losing its period word and becoming a figure for the whole year.
+ORDINALS: dict[str, int] = {
+    "zeroth": 0, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+}  # fmt: skip
+ORDINAL = "(?:" + "|".join(ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
+# How many of each period a year has.
+PER_YEAR = {"quarter": (4, "quarters"), "half": (2, "halves"), "month": (12, "months")}
+M = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+Y = r"(?:19|20)\d{2}"
+YREF = rf"(?:{Y}|this year|last year|the (?:same|current|previous) year|the year)"
+
+# Every alternative starts a word (or follows "("), so positions inside words are skipped
+# at once, and the lookahead (the first characters of all alternatives) rejects most other
+# word starts before the alternatives are tried: this keeps the scan fast.
+PERIOD = lc(
+    rf"(?<![A-Za-z0-9])(?=[abdefhijlmnoqstuz(0-9])"
+    rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
+    rf"(?:(?P<ao_m>{M})(?:,?\s+(?:of\s+)?(?P<ao_my>{YREF}))?|(?P<ao_y>{YREF})))"
+    rf"|(?P<asof2>(?:as of|by|through|up to)\s+(?P<a2_m>{M})"
+    rf"(?:\s+(?:of\s+)?(?P<a2_y>{YREF}))?)(?!\s*\d)"
+    rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{Y}))"
+    rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{YREF}))?)"
+    rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{YREF}))?)"
+    rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+    rf"(?:\s+(?:of\s+)?(?P<q_y>{YREF}))?)"
+    rf"|(?P<qd>\bQ(?P<qd_n>[0-9])(?:\s+(?P<qd_y>{Y}))?\b)"
+    rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)\s+half(?:\s+(?:of\s+)?(?:the\s+)?"
+    rf"(?P<h_y>{YREF}))?)"
+    rf"|(?P<hd>\bH(?P<hd_n>[0-9])(?:\s+(?P<hd_y>{Y}))?\b)"
+    rf"|(?P<op>(?:the\s+)?(?P<op_n>{ORDINAL})\s+(?P<op_u>quarter|half|month)(?![a-z-])"
+    r"(?!\s+(?:in\s+a\s+row|running|straight))"
+    rf"(?:\s+(?:of\s+)?(?:the\s+)?(?P<op_y>{YREF}))?)"
+    rf"|(?P<fm>(?:the\s+)?first\s+(?P<fm_n>two|three|four|five|six|seven|eight|nine|ten|"
+    rf"eleven|\d{{1,2}})\s+months(?:\s+(?:of\s+)?(?P<fm_y>{YREF}))?)"
+    rf"|(?P<past>(?:over\s+|in\s+|during\s+)?the\s+past\s+(?:six|6)\s+months)"
+    rf"|(?P<mr>(?:(?:from|between)\s+)?(?P<mr_a>{M})\s*(?:to|-|–|and|through|till|until)\s*"
+    rf"(?P<mr_b>{M})(?:,?\s+(?:of\s+|in\s+)?(?P<mr_y>{YREF}))?)"
+    rf"|(?P<mo>\bin\s+(?P<mo_m>{M})\s+(?P<mo_y>{Y}))"
+    rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
+    rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{Y})(?![\d\-–]|\s*[-–]\s*\d))"
+    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
+)
+# The stand-in year of a period whose year nothing in the document determines (no year in
+# the text, no publication date): its statistics are reported as unresolved, never stored.
+UNDATED_YEAR = 2190
+DIGIT = re.compile(r"\d")
+YEAR_BEFORE = re.compile(r"\b(?:19|20)\d{2}[\s-]?$")
+# Without digits a period needs one of these words ("the first half", "this year").
+PERIOD_HINT = lc(
+    r"quarter|half|month|year|end of|January|February|March|April|June|July|August|"
+    r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
+    r"Dec)\.",
+)
+# Whole words only: "million last year" does not end in the word "on".
+NOT_PERIOD_BEFORE = re.compile(
+    r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
+    r"as compared with|that of|(?:than|with|to|over)\s+that\s+in|before|after|launched in|"
+    r"initiated in|founded in|"
+    r"established in|plan|index|since\s+(?:[\w-]+\s+){0,3}in|"
+    # "double the number in 2012": the year of the baseline a comparison is made with
+    r"(?:double|twice|triple|treble|half|times)\s+(?:the\s+|its\s+)?(?:number|figure|level|"
+    r"amount|total)(?:\s+of)?(?:\s+in)?)\s*$",
+    re.I,
+)
