@@ -6,34 +6,23 @@ from __future__ import annotations
 
 import re
 
+from services.ingest.extract import lexicon
+from services.ingest.extract.stat_periods import month_pattern, months
 from services.ingest.extract.stat_text import lc
 
-MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-WORD_NUMBERS: dict[str, int] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1,
-    "second": 2, "third": 3, "fourth": 4,
-}  # fmt: skip
-# Ordinals of period phrases: any of them is read, so "the fifth quarter" is refused as
-# impossible instead of losing its period word and becoming a figure for the whole year.
-ORDINALS: dict[str, int] = {
-    "zeroth": 0, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-}  # fmt: skip
+
+def _table(key: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in lexicon.load("stat_periods")[key].items()}
+
+
+# The words come from lexicon/stat_periods.toml (read once, when the stage is first used).
+MONTHS: dict[str, int] = months()
+WORD_NUMBERS: dict[str, int] = _table("number_words")
+ORDINALS: dict[str, int] = _table("ordinals")
 ORDINAL = "(?:" + "|".join(ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
 # How many of each period a year has.
 PER_YEAR = {"quarter": (4, "quarters"), "half": (2, "halves"), "month": (12, "months")}
-M = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
+M = month_pattern()
 Y = r"(?:19|20)\d{2}"
 YREF = rf"(?:{Y}|this year|last year|the (?:same|current|previous) year|the year)"
 
