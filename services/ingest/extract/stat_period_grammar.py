@@ -53,6 +53,9 @@ PERIOD = lc(
     rf"|(?P<mr>(?:(?:from|between)\s+)?(?P<mr_a>{M})\s*(?:to|-|–|and|through|till|until)\s*"
     rf"(?P<mr_b>{M})(?:,?\s+(?:of\s+|in\s+)?(?P<mr_y>{YREF}))?)"
     rf"|(?P<mo>\bin\s+(?P<mo_m>{M})\s+(?P<mo_y>{Y}))"
+    # "in September alone", "granted in January": one month of the year the text speaks of
+    rf"|(?P<mn>\b(?:in|during|for)\s+(?P<mn_m>{M})(?:\s+alone)?)(?![\w.]|,?\s*\d)"
+    rf"(?!\s*(?:-|–|to|through|till|until|and)\s*{M})"
     rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
     rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{Y})(?![\d\-–]|\s*[-–]\s*\d))"
     rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
@@ -72,7 +75,8 @@ PERIOD_HINT = lc(
 NOT_PERIOD_BEFORE = re.compile(
     r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
     r"as compared with|that of|(?:than|with|to|over)\s+that\s+in|before|after|launched in|"
-    r"initiated in|founded in|"
+    r"initiated in|founded in|released in|published in|issued in|announced in|showed in|"
+    r"shown in|held in|said in|reported in|disclosed in|unveiled in|signed in|"
     r"established in|plan|index|since\s+(?:[\w-]+\s+){0,3}in|"
     # "double the number in 2012": the year of the baseline a comparison is made with
     r"(?:double|twice|triple|treble|half|times)\s+(?:the\s+|its\s+)?(?:number|figure|level|"

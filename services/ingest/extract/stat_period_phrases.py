@@ -164,6 +164,11 @@ def find_periods(s: str, state: YearContext) -> list[PeriodHit]:
                 y = int(g["mo_y"])
                 mth = _month(g["mo_m"])
                 period, explicit = MonthsPeriod(year=y, months_=(mth, mth)), y
+            elif g["mn"]:
+                if NOT_PERIOD_BEFORE.search(s, max(0, m.start() - 40), m.start() + 3):
+                    continue  # "released in March": when something happened, not a period
+                mth = _month(g["mn_m"])
+                period = MonthsPeriod(year=default, months_=(mth, mth)) if default else None
             elif g["yr"]:
                 if NOT_PERIOD_BEFORE.search(s, max(0, m.start("yr_y") - 40), m.start("yr_y")):
                     continue
