@@ -37,6 +37,11 @@ def _grammar() -> dict[str, re.Pattern[str]]:
         ),
         "event": re.compile(rf"^\s+(?:[\w-]+\s+){{0,4}}?(?:{_alt('event_nouns')})\b", re.I),
         "deal": re.compile(rf"\b(?:{_alt('event_deal_cues')})\b[^.;]{{0,60}}$", re.I),
+        "milestone": re.compile(
+            rf"\b(?:{_alt('milestone_ranks')})\s+(?:[\w-]+\s+){{0,2}}?(?:{_alt('milestone_nouns')})"
+            rf"\s+(?:with|to\s+(?:have|exceed|top|surpass|pass))\s+(?:more\s+than\s+|over\s+)?$",
+            re.I,
+        ),
         "leverage": re.compile(
             rf"\b(?:{_alt('leverage_verbs')})\b(?:\s+[\w-]+){{0,6}}?\s+(?:of\s+)?$", re.I
         ),
@@ -69,7 +74,12 @@ def is_event_figure(before: str, after: str, money: bool) -> bool:
 
 
 def is_limit_or_leverage(before: str) -> bool:
-    """Whether the words before a number make it a limit or a sum hoped to be leveraged."""
+    """Whether the words before a number make it a limit, a sum hoped to be leveraged or a
+    milestone passed ("the first country with more than 4 million ...")."""
     g = _grammar()
     tail = before[-120:]
-    return bool(g["limit"].search(tail) or g["leverage"].search(tail[-60:]))
+    return bool(
+        g["limit"].search(tail)
+        or g["leverage"].search(tail[-60:])
+        or g["milestone"].search(tail[-80:])
+    )
