@@ -311,8 +311,9 @@ _SHARE_OF = re.compile(
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _CONTINUATION = re.compile(
-    r"^\s*(?:this|that|it|which|the figure|the number|the amount)\s+(?:represents?|"
-    r"was|is|marks?|marked|means?)\b",
+    r"^\s*(?:this|that|it|which|the figure|the number|the amount|the total)\s+"
+    r"(?:represents?|represented|was|is|marks?|marked|means?|meant|showed|shows|"
+    r"rose|grew|increased|decreased|fell)\b",
     re.I,
 )
 _TO_VALUE = re.compile(r"^\s*,?\s*to\s+(?:reach\s+)?$", re.I)
@@ -338,6 +339,7 @@ _ABSOLUTE_AFTER = re.compile(
     + _Y + ")",
     re.I,
 )
+_UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?$", re.I)
 # "an increase of 144,258", "rose by 2,200": a count or amount that is the change itself.
 _ABSOLUTE_BEFORE = re.compile(
     r"\b(?:(?:an?\s+)?(?:(?:year[- ]on[- ]year|annual)\s+)?(?P<noun>increase|rise|growth|"
@@ -943,6 +945,11 @@ def _classify_changes(ctx: _Sentence) -> None:
             n.is_change = True
             n.direction = "down" if am.group("dir").lower() in ("less", "fewer", "lower") else "up"
             continue
+        if n.unit in ("CNY", "USD", "count") and _UP_BY.search(before[-12:]) and _basis(after):
+            # "9.4 per 10,000 people, up 1.9 from a year earlier": the change, not a count
+            n.is_change = True
+            n.direction = "down" if "down" in before[-12:].lower() else "up"
+            continue
         if n.unit in ("CNY", "USD", "count") and (ab := _ABSOLUTE_BEFORE.search(before[-50:])):
             n.is_change = True
             n.direction = "down" if _DOWN.match(ab.group("noun") or ab.group("verb")) else "up"
@@ -1203,6 +1210,8 @@ def _value_stats(
         metric = _metric_for(ctx, idx, ph, phrases, prev_metric, prev_text, prev_end, period)
         if idx in listed:  # "432,000 and 229,000 for utility models and designs"
             metric = _listed_metric(listed[idx], s, n, period) or metric
+        elif prev_metric is not None and idx and _elided(s, prev_end, n):
+            metric = prev_metric  # "24.1 per 10,000 people, and Beijing's reached 218.3"
         if n.from_to == 2 and id(n) in from_metrics:
             metric = from_metrics[id(n)]  # "grew from A to B": one series
         # A subject outside the catalogue is kept as `unclassified` when the sentence is about
@@ -1246,6 +1255,22 @@ def _value_stats(
             from_metrics[id(values[idx + 1])] = metric
         prev_text, prev_end = ph.text, ph.end
     return stats
+
+
+# "..., and Beijing's reached 218.3": a place's possessive standing for the series just named
+_ELIDED_BEFORE = re.compile(
+    r"\b(?:and|while|with|whereas)\s+(?:that\s+of\s+)?[A-Z][\w'’-]*(?:'s|’s)?\s+"
+    r"(?:\w+\s+){0,2}?(?:reached|was|stood at|hit|totalled|totaled|came to|were)\s+"
+    r"(?:about\s+|over\s+|nearly\s+)?$"
+)
+_NOUN_AFTER = re.compile(r"^\s+(?!per\b|in\b|by\b|at\b|on\b|and\b)[a-z]")
+
+
+def _elided(s: str, prev_end: int, n: _Num) -> bool:
+    """Whether a value's subject is elided: only a place stands before it and no noun after."""
+    return bool(_ELIDED_BEFORE.search(s, prev_end, n.start)) and not _NOUN_AFTER.match(
+        s[n.end : n.end + 20]
+    )
 
 
 def _listed_metric(subject: str, s: str, n: _Num, period: Period | None) -> Metric | None:
