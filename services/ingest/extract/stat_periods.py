@@ -37,9 +37,10 @@ def months() -> dict[str, int]:
 
 
 def month_pattern() -> str:
-    """A regex alternation of month names, longest first, each allowing a full stop."""
+    """A regex alternation of month names, longest first, each allowing a full stop, and
+    ending a word ("9 market" holds no "9 Mar")."""
     names = sorted(months(), key=len, reverse=True)
-    return "(?:" + "|".join(rf"{n}\.?" for n in names) + ")"
+    return "(?:" + "|".join(rf"{n}\.?" for n in names) + r")(?![A-Za-z])"
 
 
 def _alternation(words: list[str]) -> str:

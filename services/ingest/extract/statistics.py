@@ -134,6 +134,7 @@ _NUMBER = _lc(
     r"(?:(?P<yi>\s+(?:100|one hundred|a hundred|hundred)\s+million)(?=\s*(?:yuan|rmb|cny))"
     r"|(?P<wan>\s+(?:10,000|ten thousand))(?=\s*(?:yuan|rmb|cny))"
     r"|\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn)\b"
+    r"|\s(?P<abbr>mill|bill|thous)\.(?=[\s,;)]|$)"
     r"|(?![\w]))",
 )
 _WORD_NUMBER = re.compile(
@@ -339,6 +340,7 @@ _ABSOLUTE_AFTER = re.compile(
     + _Y + ")",
     re.I,
 )
+_RATIO_NEAR = re.compile(r"\b(?:per|every|for every|each)\s+\d", re.I)
 _UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?$", re.I)
 # "an increase of 144,258", "rose by 2,200": a count or amount that is the change itself.
 _ABSOLUTE_BEFORE = re.compile(
@@ -500,6 +502,9 @@ def _scaled_value(m: re.Match[str], flags: list[str]) -> tuple[Decimal, bool]:
         return value * Decimal(10) ** 8, True
     if m.group("wan"):
         return value * Decimal(10) ** 4, True
+    if m.group("abbr"):  # "18 mill.", "2.3 bill.": abbreviated scale words
+        return value * _SCALES[{"mill": "million", "bill": "billion"}.get(
+            m.group("abbr").lower(), "thousand")], True
     if m.group("scale"):
         word = m.group("scale").lower()
         if word in ("billion", "bln", "bn") and value >= 1000:
@@ -992,6 +997,9 @@ def _select_values(ctx: _Sentence) -> None:
             continue
         if is_event_figure(before, after, n.unit in ("CNY", "USD")):
             continue
+        if n.value == 1 and n.unit == "count" and _RATIO_NEAR.search(s, max(0, n.start - 60),
+                                                                      n.end + 60):  # fmt: skip
+            continue  # "1 registered trademark per 4.9 market entities": one side of a ratio
         ctx.values.append(n)
 
 
