@@ -210,7 +210,7 @@ _CHANGE_BEFORE = re.compile(
     r"(?:\s+(?:by|of|at|slightly|sharply|about|nearly|almost|approximately|around|some|"
     r"over|more than|a|an|small|significant|significantly|strong|strongly|steady|"
     r"year-on-year|year on year|year-over-year|year over year|yearon- year|yoy|annual|"
-    r"on-year|of over|of about|rate|rate of|"
+    r"on-year|of over|of about|rate|rate of|was|is|were|"
     r"of nearly|of more than|of almost))*\s*$",
     re.I,
 )
@@ -254,7 +254,7 @@ _BASIS_PREV = re.compile(
     re.I,
 )
 _BASIS_YEAR = re.compile(
-    rf"(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+(?:that of\s+|that in\s+)?"
+    rf"(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+(?:that of\s+|that in\s+|in\s+)?"
     rf"(?:the same period of\s+)?(?P<y>{_Y})",
     re.I,
 )
@@ -312,7 +312,8 @@ _SHARE_OF = re.compile(
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _CONTINUATION = re.compile(
-    r"^\s*(?:this|that|it|which|the figure|the number|the amount|the total)\s+"
+    r"^\s*(?:this|that|it|which|the figure|the number|the amount|the total|"
+    r"the (?:growth|increase) rate|the (?:rate of )?(?:growth|increase))\s+"
     r"(?:represents?|represented|was|is|marks?|marked|means?|meant|showed|shows|"
     r"rose|grew|increased|decreased|fell)\b",
     re.I,
