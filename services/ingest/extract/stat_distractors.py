@@ -42,6 +42,10 @@ def _grammar() -> dict[str, re.Pattern[str]]:
             rf"\s+(?:with|to\s+(?:have|exceed|top|surpass|pass))\s+(?:more\s+than\s+|over\s+)?$",
             re.I,
         ),
+        "average": re.compile(
+            rf"\b(?:{_alt('average_words')})\b(?:\s+[\w-]+){{0,3}}?\s+(?:of|was|is|at|reached)?\s*$",
+            re.I,
+        ),
         "leverage": re.compile(
             rf"\b(?:{_alt('leverage_verbs')})\b(?:\s+[\w-]+){{0,6}}?\s+(?:of\s+)?$", re.I
         ),
@@ -65,11 +69,12 @@ def single_entity_at(s: str) -> int:
 
 
 def is_event_figure(before: str, after: str, money: bool) -> bool:
-    """Whether a number counts a campaign's events or audience ("held 22 activities"), or
-    is a deal announced at an event ("on-site contract financing of 710 million yuan")."""
+    """Whether a number counts a campaign's events or audience ("held 22 activities"), is a
+    deal announced at an event ("on-site contract financing of 710 million yuan") or an
+    average amount ("an average loan of 8.5 million yuan")."""
     g = _grammar()
     if money:
-        return bool(g["deal"].search(before[-80:]))
+        return bool(g["deal"].search(before[-80:]) or g["average"].search(before[-50:]))
     return bool(g["event"].match(after[:60]))
 
 
