@@ -203,7 +203,8 @@ _BAD_NOUN = re.compile(
 )
 
 _CHANGE_BEFORE = re.compile(
-    r"\b(?P<dir>up|down|increas\w*|decreas\w*|rise|rises|rising|rose|risen|grow\w*|grew|"
+    # "made up 67.6 percent of ..." is a share, not a rise
+    r"\b(?P<dir>(?<!made\s)(?<!make\s)(?<!makes\s)(?<!making\s)up|down|increas\w*|decreas\w*|rise|rises|rising|rose|risen|grow\w*|grew|"
     r"drop\w*|fell|fall\w*|declin\w*|surg\w*|soar\w*|climb\w*|jump\w*|gain\w*|expand\w*|"
     r"shr[iu]nk\w*|growth|increase|decline|picked up|higher|lower|plunge\w*|slump\w*|"
     r"reduc\w*|dip\w*|edg\w* up|edg\w* down)"
@@ -307,7 +308,8 @@ _SUBORDINATE_SHARE = re.compile(
     re.I,
 )
 _SHARE_OF = re.compile(
-    r"^\s*(?:of\s+(?:the\s+)?(?:total|GDP|all|China's|that year's|its|national|the country's))",
+    r"^\s*(?:of\s+(?:the\s+)?(?:total|GDP|all|China's|that year's|its|national|the country's|"
+    r"which|them|these|those))",
     re.I,
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
