@@ -66,10 +66,10 @@ from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_grammar import WORD_NUMBERS as _WORD_NUMBERS
 from services.ingest.extract.stat_period_grammar import M as _M
 from services.ingest.extract.stat_period_grammar import Y as _Y
-from services.ingest.extract.stat_period_phrases import PeriodHit as _PeriodHit
+from services.ingest.extract.stat_period_parts import PeriodHit as _PeriodHit
+from services.ingest.extract.stat_period_parts import period_end as _period_end
+from services.ingest.extract.stat_period_parts import period_start as _period_start
 from services.ingest.extract.stat_period_phrases import find_periods as _find_periods
-from services.ingest.extract.stat_period_phrases import period_end as _period_end
-from services.ingest.extract.stat_period_phrases import period_start as _period_start
 from services.ingest.extract.stat_periods import months_period, title_year
 from services.ingest.extract.stat_text import lc as _lc
 from services.ingest.extract.stat_text import lower as _lower
