@@ -73,13 +73,6 @@ PERIOD_HINT = lc(
 )
 # Whole words only: "million last year" does not end in the word "on".
 NOT_PERIOD_BEFORE = re.compile(
-    r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
-    r"as compared with|that of|(?:than|with|to|over)\s+that\s+in|before|after|launched in|"
-    r"initiated in|founded in|released in|published in|issued in|announced in|showed in|"
-    r"shown in|held in|said in|reported in|disclosed in|unveiled in|signed in|"
-    r"established in|plan|index|since\s+(?:[\w-]+\s+){0,3}in|"
-    # "double the number in 2012": the year of the baseline a comparison is made with
-    r"(?:double|twice|triple|treble|half|times)\s+(?:the\s+|its\s+)?(?:number|figure|level|"
-    r"amount|total)(?:\s+of)?(?:\s+in)?)\s*$",
+    r"\b(?:" + "|".join(lexicon.load("stat_periods")["not_period_before"]["patterns"]) + r")\s*$",
     re.I,
 )

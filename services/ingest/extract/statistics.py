@@ -284,15 +284,7 @@ _FUTURE = _lc(
 )  # fmt: skip
 # "Will" in machine translations of past figures; plan words stay targets regardless.
 _SOFT_FUTURE = re.compile(r"^(?:will|would)$", re.I)
-_FUNDING = _lc(
-    _words(
-        "funds?", "fund of", r"earmark\w*", r"allocat\w*", "financial support", r"subsid\w*",
-        "capital pool", "risk pool", "ceremony", "signed", "signing", "budget", "grants? of",
-        "award(?:ed)? of", "statutory", "damages?", "fines", "fine of", r"penalt\w*", "range of",
-        "compensation of", "prize",
-    )
-    + r"\b",
-)  # fmt: skip
+_FUNDING = _lc(_words(*lexicon.words("stat_distractors", "funding_cues")) + r"\b")
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
     r"\brevenue of|\bthreshold of|\bcap of|\bceiling of)\s*(?:more|less|fewer)\s+than\s*$|"
@@ -314,10 +306,8 @@ _SHARE_OF = re.compile(
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _CONTINUATION = re.compile(
-    r"^\s*(?:this|that|it|which|the figure|the number|the amount|the total|"
-    r"the (?:growth|increase) rate|the (?:rate of )?(?:growth|increase))\s+"
-    r"(?:represents?|represented|was|is|marks?|marked|means?|meant|showed|shows|"
-    r"rose|grew|increased|decreased|fell)\b",
+    r"^\s*(?:" + "|".join(lexicon.words("stat_changes", "continuation_subjects")) + r")\s+"
+    r"(?:" + "|".join(lexicon.words("stat_changes", "continuation_verbs")) + r")\b",
     re.I,
 )
 _TO_VALUE = re.compile(r"^\s*,?\s*to\s+(?:reach\s+)?$", re.I)
@@ -672,10 +662,9 @@ def _places_in(s: str) -> tuple[tuple[int, int, str], ...]:
 
 
 _ORG_AFTER = re.compile(
-    # a local office or court ("Beijing Intellectual Property Court accepted 8,758 cases")
-    # reports its place's figures, so only media, markets and schools are named here
-    r"^(?:'s)?\s*(?:and\s+\w+\s+)?(?:stock|exchanges?|market|University|Internet|Daily|"
-    r"Science|Finance|Knowledge)",
+    r"^(?:'s)?\s*(?:and\s+\w+\s+)?(?:"
+    + "|".join(lexicon.words("stat_geography", "org_after_place"))
+    + ")",
     re.I,
 )
 _PLACE_REF = re.compile(r"\b(?:in|of)\s+the\s+(?:city|district|province|municipality)\b", re.I)
