@@ -188,6 +188,10 @@ def _year(m: re.Match[str], g: dict[str, str | None], r: _Reading) -> _Read | No
     elif w in ("last year", "the previous year"):
         # Without a page date, "last year" is the year the text spoke of.
         ry = (pub.year - 1) if pub else state.year or UNDATED_YEAR
+    elif pub and pub.month == 1 and state.year == pub.year - 1:
+        # in a January review of the year the text names, "this year" is that year: no
+        # year's figures exist in its first month
+        ry = state.year
     else:
         ry = pub.year if pub else state.year or UNDATED_YEAR
     return (YearPeriod(year=ry) if ry else None), None, None
