@@ -218,7 +218,7 @@ _CHANGE_BEFORE = re.compile(
 _CHANGE_AFTER = re.compile(
     r"^\s*(?:year[- ](?:on|over)[- ]year\s+|yoy\s+|y-o-y\s+)?(?P<dir>increase|rise|growth|drop|"
     r"decrease|decline|jump|gain|surge|hike|fall|dip|reduction|up|down|increased|decreased|"
-    r"rose|grew|fell|dropped|declined|higher|lower)\b",
+    r"rose|grew|fell|dropped|declined|higher|lower|more|less|fewer)\b",
     re.I,
 )
 _CHANGE_HEDGE = re.compile(
@@ -239,7 +239,8 @@ _HEDGE_MAP: dict[str, Qual] = {
     "less than": "approx_below", "under": "approx_below", "nearing": "approx_below",
 }  # fmt: skip
 _DOWN = re.compile(
-    r"^(?:down|decreas|drop|fell|fall|declin|shr|lower|plunge|slump|reduc|dip|edg\w* down)",
+    r"^(?:down|decreas|drop|fell|fall|declin|shr|lower|plunge|slump|reduc|dip|edg\w* down|"
+    r"less|fewer)",
     re.I,
 )
 
@@ -667,9 +668,13 @@ _ORG_AFTER = re.compile(
     + ")",
     re.I,
 )
-_PLACE_REF = re.compile(r"\b(?:in|of)\s+the\s+(?:city|district|province|municipality)\b", re.I)
+# "in the city", "the district has had ...": the place the text last named
+_PLACE_REF = re.compile(r"\b(?:the|this)\s+(?:city|district|province|municipality|county)\b", re.I)
 _DISTRICT_DEF = re.compile(
     rf"\b(?P<city>{_PLACES})'s\s+(?P<name>[A-Z][a-z]+)\s+(?:district|District|new area)"
+)
+_DISTRICT_IN = re.compile(
+    rf"\b(?P<name>[A-Z][a-z]+)\s+(?:district|District)\s+(?:in|of)\s+(?P<city>{_PLACES})\b"
 )
 
 
@@ -689,7 +694,11 @@ _PAST_YEARS = _lc(
     r"years",
 )
 _ATTACHED = re.compile(r"(?:with|and|while|which|representing|marking|an?\b|the\b)", re.I)
-_PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
+_PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en)|had|held|won|got|made|kept|"
+    r"built|brought|become)\b",
+    re.I,
+)
 _STOCK_CUE = re.compile(
     r"\b(?:total|valid|in force|own(?:ed|s)?|held|hold|possess\w*|cumulat\w*|stock|"
     r"effective|bringing)\b",
@@ -858,14 +867,18 @@ def _process(
 
 def _update_places(s: str, state: _State) -> None:
     places = _places_in(s)
+    for name, full in state.places.items():
+        if name in s and re.search(rf"\b{re.escape(name)}\b", s):
+            state.place = full  # a district defined before, named again ("Haimen has ...")
     if not places:
         return
-    if "'s " in s:
-        for dm in _DISTRICT_DEF.finditer(s):
-            state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
-            state.place = state.places[dm.group("name")]
     for _start, _end, name in places:
         state.place = state.places.get(name, name)
+    # "Guangzhou's Huangpu district", "Haimen district in Nantong": the district, not the city
+    defs = [*_DISTRICT_DEF.finditer(s)] if "'s " in s else []
+    for dm in [*defs, *_DISTRICT_IN.finditer(s)]:
+        state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
+        state.place = state.places[dm.group("name")]
 
 
 def _carry_period(ctx: _Sentence, state: _State) -> None:
