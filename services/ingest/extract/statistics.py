@@ -712,7 +712,11 @@ _SMALL_NUMBER_VERB = re.compile(
 )
 # A passive verb of registration after a stock series' value: the additions of a period.
 _FLOW_VERB = re.compile(
-    r"\b(?:were|was)\s+(?:newly\s+)?(?:approved|registered|authori[sz]ed|recogni[sz]ed)\b", re.I
+    r"\b(?:were|was)\s+(?:newly\s+)?(?:approved|registered|authori[sz]ed|recogni[sz]ed)\b"
+    # "we approved 99 GI products": the active past, unless "has approved" (a running total)
+    r"|(?<!\bhas\s)(?<!\bhave\s)(?<!\bhad\s)\b(?:approved|registered|authori[sz]ed|"
+    r"recogni[sz]ed)\s+(?:another\s+|a\s+further\s+)?\d",
+    re.I,
 )
 _FOLLOWING_NOUN = re.compile(r"\s+[A-Za-z(][\w()-]*")
 _RATE_LIST = re.compile(r"\s*(?:,|and|,\s*and)\s*")
