@@ -30,7 +30,11 @@ def _document(case: dict[str, Any]) -> Document:
     published = case.get("published")
     assert published is None or isinstance(published, date)
     return Document(
-        case["text"].strip(), published, case.get("title"), dated=case.get("dated", True)
+        case["text"].strip(),
+        published,
+        case.get("title"),
+        case.get("url"),
+        dated=case.get("dated", True),
     )
 
 

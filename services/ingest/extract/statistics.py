@@ -34,6 +34,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
+from urllib.parse import urlsplit
 
 from events import (
     AsOfPeriod,
@@ -1384,8 +1385,22 @@ def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: s
     return period
 
 
+@lru_cache(maxsize=256)
+def _site_place(url: str | None) -> str | None:
+    """The place a local government site ("en.nantong.gov.cn") publishes figures for."""
+    host = urlsplit(url).hostname if url else None
+    if not host or not host.endswith(".gov.cn"):
+        return None
+    labels = [x for x in host[: -len(".gov.cn")].split(".") if x not in ("en", "english", "www")]
+    places: dict[str, str] = lexicon.load("stat_sites")["gov_host_places"]
+    return places.get(labels[-1]) if labels else None
+
+
 def _geography_for(ctx: _Sentence, pos: int, state: _State) -> str:
     geo = _geography(ctx.s, pos, state)
+    site = _site_place(ctx.doc.url) if geo == "CN" else None
+    if site is not None and not _NATIONAL.search(_lower(ctx.s)):
+        return site  # a city's own site reports the city's figures
     if geo == "CN" and state.last_stats and ctx.national is None:
         ctx.national = bool(_NATIONAL.search(_lower(ctx.s)))
     if geo == "CN" and not ctx.national and state.last_stats:
