@@ -485,7 +485,31 @@ def _read_numbers(
             continue
         value = Decimal(_WORD_NUMBERS[m.group(1).lower()])
         out.append(_Num(start=m.start(1), end=m.end(1), value=value, unit="count"))
+    out += _fraction_shares(s, low)
     out.sort(key=lambda n: n.start)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _fraction_pattern() -> tuple[re.Pattern[str], dict[str, Decimal]]:
+    table = {
+        str(k): Decimal(str(v)) for k, v in lexicon.load("stat_changes")["fraction_shares"].items()
+    }
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(table, key=len)[::-1])
+    verbs = r"account(?:ing|ed|s)?\s+for|ma(?:de|king|kes?)\s+up|represent(?:ing|ed|s)?"
+    hedge = r"(?:(?:more than|over|nearly|almost|about|roughly)\s+)?"
+    return re.compile(rf"\b(?:{verbs})\s+{hedge}(?P<f>{words})(?=\s+of\b)"), table
+
+
+def _fraction_shares(s: str, low: str) -> list[_Num]:
+    """ "accounting for half of the total": a share written as a fraction, in percent."""
+    if " of" not in low or not any(w in low for w in ("half", "third", "quarter", "fifth")):
+        return []
+    pattern, table = _fraction_pattern()
+    out = []
+    for m in pattern.finditer(low):
+        value = table[" ".join(m.group("f").split())]
+        out.append(_Num(start=m.start("f"), end=m.end("f"), value=value, unit="percent"))
     return out
 
 
