@@ -694,12 +694,21 @@ _ORG_AFTER = re.compile(
     re.I,
 )
 # "in the city", "the district has had ...": the place the text last named
-_PLACE_REF = re.compile(r"\b(?:the|this)\s+(?:city|district|province|municipality|county)\b", re.I)
+_PLACE_REF = re.compile(
+    r"\b(?:the|this)\s+(?:city|district|province|municipality|county|zone|park|"
+    r"development zone|new area)\b",
+    re.I,
+)
 _DISTRICT_DEF = re.compile(
     rf"\b(?P<city>{_PLACES})'s\s+(?P<name>[A-Z][a-z]+)\s+(?:district|District|new area)"
 )
 _DISTRICT_IN = re.compile(
     rf"\b(?P<name>[A-Z][a-z]+)\s+(?:district|District)\s+(?:in|of)\s+(?P<city>{_PLACES})\b"
+)
+# "the Zhangjiang National Innovation Demonstration Zone in Shanghai": a zone of a city
+_ZONE_IN = re.compile(
+    rf"\b(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){{0,5}}\s+(?:Zone|Park|New Area))\s+(?:in|of)\s+"
+    rf"(?P<city>{_PLACES})\b"
 )
 
 
@@ -908,6 +917,9 @@ def _update_places(s: str, state: _State) -> None:
     for dm in [*defs, *_DISTRICT_IN.finditer(s)]:
         state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
         state.place = state.places[dm.group("name")]
+    for zm in _ZONE_IN.finditer(s) if ("Zone" in s or "Park" in s or "Area" in s) else ():
+        state.places[zm.group("name")] = f"{zm.group('name')}, {zm.group('city')}"
+        state.place = state.places[zm.group("name")]
 
 
 def _carry_period(ctx: _Sentence, state: _State) -> None:
