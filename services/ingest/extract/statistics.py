@@ -190,6 +190,8 @@ _MASKS = _lc(
 )
 # A following noun that makes a number a count of selected or covered units, a duration,
 # a legal structure or an event: never a statistic.
+# "49 million people were employed in patent-intensive industries": people, but a statistic
+_EMPLOYED = re.compile(r"\s+(?:people|persons)\s+(?:were\s+|are\s+|was\s+)?employed\b", re.I)
 _BAD_NOUN = re.compile(
     # "last year" and "this year" after a number name its period, not a duration noun
     r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had|"
@@ -1037,7 +1039,7 @@ def _select_values(ctx: _Sentence) -> None:
         # A bare small number is a value only with a noun or a reporting verb.
         if bare and not (_FOLLOWING_NOUN.match(after) or _SMALL_NUMBER_VERB.search(before[-40:])):
             continue
-        if n.unit == "count" and _BAD_NOUN.match(after):
+        if n.unit == "count" and _BAD_NOUN.match(after) and not _EMPLOYED.match(after):
             continue
         if _THRESHOLD_BEFORE.search(before[-80:]) or is_limit_or_leverage(before):
             continue
