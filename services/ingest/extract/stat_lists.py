@@ -30,6 +30,17 @@ def _grammar() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return opener, ender
 
 
+@cache
+def _continued() -> re.Pattern[str]:
+    openers = "|".join(lexicon.words("stat_lists", "continued_list_openers"))  # regexes
+    return re.compile(rf"^\s*(?:{openers})\b", re.I)
+
+
+def continues_list(s: str) -> bool:
+    """Whether a sentence goes on with the ranking before it ("It was followed by ...")."""
+    return bool(_continued().match(s))
+
+
 def _runs(s: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Index ranges [i, j] of values written one after another as a list."""
     runs, i = [], 0

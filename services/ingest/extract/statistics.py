@@ -61,7 +61,7 @@ from services.ingest.extract.stat_distractors import (
     is_limit_or_leverage,
     single_entity_at,
 )
-from services.ingest.extract.stat_lists import listed_subjects
+from services.ingest.extract.stat_lists import continues_list, listed_subjects
 from services.ingest.extract.stat_period_grammar import DIGIT as _DIGIT
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_grammar import WORD_NUMBERS as _WORD_NUMBERS
@@ -1268,6 +1268,10 @@ def _value_stats(
             metric = _listed_metric(listed[idx], s, n, period) or metric
         elif prev_metric is not None and idx and _elided(s, prev_end, n):
             metric = prev_metric  # "24.1 per 10,000 people, and Beijing's reached 218.3"
+        if metric.id == UNCLASSIFIED and continues_list(s):
+            # "It was followed by ICT services at 4.37 trillion yuan": the ranking goes on
+            metric = next((st.metric for st in reversed(state.last_stats)
+                           if unit_fits(st.metric, n.unit)), metric)  # fmt: skip
         if n.from_to == 2 and id(n) in from_metrics:
             metric = from_metrics[id(n)]  # "grew from A to B": one series
         # A subject outside the catalogue is kept as `unclassified` when the sentence is about
