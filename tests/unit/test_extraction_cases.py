@@ -50,13 +50,19 @@ def _change(p: StatisticPublished) -> str:
     return c.direction
 
 
-def _found(doc: Document) -> set[tuple[str, ...]]:
-    out = set()
+def _payloads(doc: Document) -> list[StatisticPublished]:
+    out = []
     for fact in extract_statistics(doc):
-        p = fact.payload
-        assert isinstance(p, StatisticPublished)
-        out.add((p.metric, p.period.key, str(p.value), p.unit, p.geography, _change(p)))
+        assert isinstance(fact.payload, StatisticPublished)
+        out.append(fact.payload)
     return out
+
+
+def _found(doc: Document) -> set[tuple[str, ...]]:
+    return {
+        (p.metric, p.period.key, str(p.value), p.unit, p.geography, _change(p))
+        for p in _payloads(doc)
+    }
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -67,6 +73,10 @@ def test_statistics_case(case: dict[str, Any]) -> None:
         for e in case.get("expect", [])
     }
     assert _found(doc) == expected
+    bases = {str(p.value): p.reported_change.basis for p in _payloads(doc) if p.reported_change}
+    for e in case.get("expect", []):
+        if "basis" in e:  # the basis a change is measured against, where the case names it
+            assert bases.get(e["value"]) == e["basis"], (e["value"], bases)
     unresolved = [doc.text[span.start : span.end] for span, _ in unresolved_statistics(doc)]
     assert unresolved == case.get("unresolved", [])
 

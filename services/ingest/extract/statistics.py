@@ -622,9 +622,18 @@ def _qualifier(before: str) -> Qual:
     return "exact"
 
 
+_RATE_LIST_TAIL = re.compile(
+    r"^(?:\s*(?:,|and|,\s*and)\s*(?:about\s+|nearly\s+)?\d+(?:\.\d+)?\s*(?:%|percent))*"
+    r"\s*,?\s*respectively\s*,?",
+    re.I,
+)
+
+
 def _basis(after: str) -> str | None:
     """The basis named right after a rate, within its clause; `vs_<year>` for a named year
     (turned into `vs_previous_year` once the value's year is known)."""
+    # "36% and 24%, respectively, over 2020": the basis after a list of rates is each one's
+    after = _RATE_LIST_TAIL.sub("", after, count=1) if after else ""
     window = _BASIS_STOP.split(after, maxsplit=1)[0] if after else ""
     if _BASIS_YOY.search(window):
         # "than that of the same period of 2017" is year on year, whatever the year.
