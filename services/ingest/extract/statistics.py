@@ -61,7 +61,7 @@ from services.ingest.extract.stat_distractors import (
     is_limit_or_leverage,
     single_entity_at,
 )
-from services.ingest.extract.stat_lists import continues_list, listed_subjects
+from services.ingest.extract.stat_lists import LIST_GAP, continues_list, listed_subjects
 from services.ingest.extract.stat_period_grammar import DIGIT as _DIGIT
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_grammar import WORD_NUMBERS as _WORD_NUMBERS
@@ -416,6 +416,7 @@ class _State:
     basis: str | None = None
     places: dict[str, str] = field(default_factory=dict)
     span_years: int | None = None
+    filings_in_china: bool = False  # the text spoke of filings made in China
     last_stats: list[_Stat] = field(default_factory=list)
 
 
@@ -598,6 +599,7 @@ def period_problems(doc: Document) -> list[tuple[Span, str]]:
     return out
 
 
+_FILING = re.compile(r"\b(?:appl(?:y|ied|ies)\s+for|filed|filings?|registered|obtained)\b", re.I)
 _IN_CHINA = re.compile(r"\b(?:in|to|into|with)\s+(?:the\s+)?China\b")
 
 
@@ -855,6 +857,7 @@ class _Sentence:
     cues: _Cues = field(default_factory=lambda: _Cues(0, 0, 0, 0, 0))
     ip_cue: bool = False  # the sentence names the IP domain
     national: bool | None = None  # the sentence names China or the nation (read when needed)
+    filings_in_china: bool = False  # foreign filers here file in China (said before)
 
 
 def _process(
@@ -885,6 +888,11 @@ def _process(
             hit.baseline = True
     _update_places(s, state)
     ctx = _Sentence(doc, span, s, headline, periods, carried=state.period)
+    # "Market entities from 186 countries applied for patents in China": the countries named
+    # next ("Japan ... applied for the most") are filers in China, not abroad
+    filing = bool(_FILING.search(s))
+    ctx.filings_in_china = filing and state.filings_in_china
+    state.filings_in_china = state.filings_in_china or (filing and bool(_IN_CHINA.search(s)))
     _carry_period(ctx, state)
     if not _DIGIT.search(s) and "month" not in s:
         return []  # no number, no statistic: only the carried state mattered
@@ -1225,7 +1233,12 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
     if n.start >= ctx.multi_from and not n.from_to:
         return True
     foreign = _FOREIGN.search(s, 0, n.start) if cues.foreign < n.start else None
-    if foreign and not _CHINA.search(s, foreign.end(), n.start) and not _in_china_after(s, n.end):
+    if (
+        foreign
+        and not _CHINA.search(s, foreign.end(), n.start)
+        and not _in_china_after(s, n.end)
+        and not ctx.filings_in_china
+    ):
         return True
     if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(_lower(phrase.text))):
         return True
@@ -1277,6 +1290,8 @@ def _value_stats(
             metric = _listed_metric(listed[idx], s, n, period) or metric
         elif prev_metric is not None and idx and _elided(s, prev_end, n):
             metric = prev_metric  # "24.1 per 10,000 people, and Beijing's reached 218.3"
+        elif _same_list(s, values, idx, stats) and unit_fits(stats[-1].metric, n.unit):
+            metric = stats[-1].metric  # "with 49,000, 39,000 and 16,000 filings": one series
         if metric.id == UNCLASSIFIED and continues_list(s):
             # "It was followed by ICT services at 4.37 trillion yuan": the ranking goes on
             metric = next((st.metric for st in reversed(state.last_stats)
@@ -1339,6 +1354,16 @@ def _elided(s: str, prev_end: int, n: _Num) -> bool:
     """Whether a value's subject is elided: only a place stands before it and no noun after."""
     return bool(_ELIDED_BEFORE.search(s, prev_end, n.start)) and not _NOUN_AFTER.match(
         s[n.end : n.end + 20]
+    )
+
+
+def _same_list(s: str, values: list[_Num], idx: int, stats: list[_Stat]) -> bool:
+    """Whether a value continues a bare list of values with the statistic just read."""
+    return bool(
+        idx
+        and stats
+        and stats[-1].num is values[idx - 1]
+        and LIST_GAP.fullmatch(s[values[idx - 1].end : values[idx].start])
     )
 
 
