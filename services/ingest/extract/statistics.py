@@ -159,6 +159,12 @@ _PERCENT_AFTER = re.compile(
     re.I,
 )
 _MONTHS_AFTER = re.compile(r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I)
+_TIMES_BASE = re.compile(
+    r"^\s*(?:that\s+of|the\s+(?:level|number|figure)\s+(?:of|in)|from|over|compared\s+"
+    r"(?:with|to)|as\s+(?:much|many|high)\s+as)\s+(?:the\s+|that\s+(?:of|in)\s+)?"
+    r"(?:(?:19|20)\d{2}|previous|last|a\s+year|the\s+year)",
+    re.I,
+)
 _TIMES_AFTER = re.compile(r"(?:\s+times|\s*-fold|\s+fold)\b", re.I)
 _PER10K_AFTER = re.compile(
     r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
@@ -259,7 +265,9 @@ _BASIS_PREV = re.compile(
     re.I,
 )
 _BASIS_YEAR = re.compile(
-    rf"(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+(?:that of\s+|that in\s+|in\s+)?"
+    # "than in 2021", "compared with that of 2017", "(2.8 times) that of 2016"
+    rf"(?:(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+|^\s*(?=that\s))"
+    rf"(?:that of\s+|that in\s+|in\s+)?"
     rf"(?:the same period of\s+)?(?P<y>{_Y})",
     re.I,
 )
@@ -374,6 +382,7 @@ class _Num:
     target: _Num | None = None  # for a change: the value it modifies
     from_to: int = 0  # 1 = "from" end, 2 = "to" end of an increase between two years
     yoy_before: bool = False  # "a year-on-year increase of 5%": the basis precedes the rate
+    multiple: bool = False  # "2.8 times that of 2016": a multiple of the base, not a rise
 
 
 @dataclass(slots=True)
@@ -559,6 +568,10 @@ def _read_unit(s: str, num: _Num) -> None:
     ):
         # "an increase of 2 times", "a 2.1-fold increase"; "done 307,000 times" is a count.
         num.unit = "times"
+        num.end += tm.end()
+    elif (tm := _TIMES_AFTER.match(rest)) and _TIMES_BASE.match(rest[tm.end() :]):
+        # "977,000, 2.8 times that of 2016": the level is a multiple of the base year's
+        num.unit, num.multiple = "times", True
         num.end += tm.end()
     elif km := _PER10K_AFTER.match(rest):
         num.unit = "per_10k_people"
@@ -1126,7 +1139,8 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
         amount = c.value
         kind: Literal["percent", "percentage_points", "absolute"]
         if c.unit == "times":
-            kind, amount = "percent", c.value * 100
+            # "2.8 times that of 2016" is 180% more; "an increase of 2 times", +200%
+            kind, amount = "percent", (c.value - 1 if c.multiple else c.value) * 100
         elif c.unit == "pp":
             kind = "percentage_points"
         elif c.unit == "percent":
