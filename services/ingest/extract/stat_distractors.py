@@ -8,9 +8,13 @@ The words come from `lexicon/stat_distractors.toml`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_text import lc, lower, words
+
+FOREIGN = re.compile(words(*lexicon.words("stat_distractors", "foreign_cues")) + r"\b")
 
 _NAME = "stat_distractors"
 
@@ -88,3 +92,57 @@ def is_limit_or_leverage(before: str) -> bool:
         or g["leverage"].search(tail[-60:])
         or g["milestone"].search(tail[-80:])
     )
+
+
+@cache
+def future_cue() -> re.Pattern[str]:
+    """Target, forecast and plan words (on `lower()` text)."""
+    return lc(words(*lexicon.words(_NAME, "future_cues")) + r"\b")
+
+
+@cache
+def _soft_future() -> frozenset[str]:
+    return frozenset(lexicon.words(_NAME, "soft_future_cues"))
+
+
+@cache
+def funding_cue() -> re.Pattern[str]:
+    """Words of sums granted, budgeted, awarded or imposed (on `lower()` text)."""
+    return lc(words(*lexicon.words(_NAME, "funding_cues")) + r"\b")
+
+
+@cache
+def company_cue() -> re.Pattern[str]:
+    """Single-company words (on `lower()` text)."""
+    return lc(words(*lexicon.words(_NAME, "company_cues")) + r"\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Where the first cue of each kind starts in a sentence (its length if none)."""
+
+    future: int
+    hard_future: int
+    funding: int
+    foreign: int
+    company: int
+
+    @classmethod
+    def of(cls, s: str) -> Cues:
+        """Scan a sentence once for every cue."""
+        end = len(s)
+        low = lower(s)
+        futures = future_cue().finditer(low)
+        future = next(futures, None)
+        hard = future
+        if hard is not None and hard.group(0) in _soft_future():
+            hard = next((m for m in futures if m.group(0) not in _soft_future()), None)
+        funding, foreign = funding_cue().search(low), FOREIGN.search(s)
+        company = company_cue().search(low)
+        return cls(
+            future=future.start() if future else end,
+            hard_future=hard.start() if hard else end,
+            funding=funding.start() if funding else end,
+            foreign=foreign.start() if foreign else end,
+            company=min(company.start() if company else end, single_entity_at(s)),
+        )

@@ -55,10 +55,13 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.stat_distractors import FOREIGN as _FOREIGN
+from services.ingest.extract.stat_distractors import Cues as _Cues
+from services.ingest.extract.stat_distractors import company_cue as _company_cue
+from services.ingest.extract.stat_distractors import funding_cue as _funding_cue
 from services.ingest.extract.stat_distractors import (
     is_event_figure,
     is_limit_or_leverage,
-    single_entity_at,
 )
 from services.ingest.extract.stat_geography import CLAUSE_END as _CLAUSE_END
 from services.ingest.extract.stat_geography import geography as _geography
@@ -89,23 +92,6 @@ _SCALES: dict[str, Decimal] = {
     "bn": Decimal(10) ** 9, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
     "mn": Decimal(10) ** 6, "thousand": Decimal(1000),
 }  # fmt: skip
-
-_FOREIGN = re.compile(
-    _words(
-        "the United States", "United States", r"the U\.S\.", "the US", "America", "Japan",
-        "Germany", "South Korea", "Republic of Korea", "Britain", "the UK", "France", "India",
-        "Switzerland", "the EU", "Europe", "Netherlands", "Sweden", "Russia", "Singapore's",
-    )
-    + r"\b"
-)  # fmt: skip
-_COMPANY = _lc(
-    _words(
-        "giant", "Technologies", r"Co\.,? Ltd", r"Inc\.", "Corporation",
-        r"top (?:[\w-]+ )?(?:filer|applicant)", "the company's", "the firm's",
-    )
-    + r"\b",
-)  # fmt: skip
-
 
 @lru_cache(maxsize=1)
 def _ip_cue() -> re.Pattern[str]:
@@ -276,18 +262,6 @@ _MULTI_YEAR = _lc(
     + r"|over the (?:past|last) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) years"
     r"(?! to)",
 )
-_FUTURE = _lc(
-    _words(
-        "will", "would", "shall", "expected", "expects?", "aims?", "aiming", r"target\w*",
-        "goals?", "plans? to", "planned", "forecasts?", "projected", "anticipated", "strive",
-        "should", "intends?", "objectives?", "indicators?", "is set to", "are set to",
-        "next year", "by the same year", "to be achieved", "pledged to", "vows?", "seeks?",
-    )
-    + r"\b",
-)  # fmt: skip
-# "Will" in machine translations of past figures; plan words stay targets regardless.
-_SOFT_FUTURE = re.compile(r"^(?:will|would)$", re.I)
-_FUNDING = _lc(_words(*lexicon.words("stat_distractors", "funding_cues")) + r"\b")
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
     r"\brevenue of|\bthreshold of|\bcap of|\bceiling of)\s*(?:more|less|fewer)\s+than\s*$|"
@@ -736,36 +710,6 @@ def _normalise_basis(change: _Change, year: int) -> None:
         change.basis = "vs_previous_year"
 
 
-@dataclass(frozen=True, slots=True)
-class _Cues:
-    """Where the first cue of each kind starts in a sentence (its length if none)."""
-
-    future: int
-    hard_future: int
-    funding: int
-    foreign: int
-    company: int
-
-    @classmethod
-    def of(cls, s: str) -> _Cues:
-        """Scan a sentence once for every cue."""
-        end = len(s)
-        low = _lower(s)
-        futures = _FUTURE.finditer(low)
-        future = next(futures, None)
-        hard = future
-        if hard is not None and _SOFT_FUTURE.match(hard.group(0)):
-            hard = next((m for m in futures if not _SOFT_FUTURE.match(m.group(0))), None)
-        funding, foreign, company = _FUNDING.search(low), _FOREIGN.search(s), _COMPANY.search(low)
-        return cls(
-            future=future.start() if future else end,
-            hard_future=hard.start() if hard else end,
-            funding=funding.start() if funding else end,
-            foreign=foreign.start() if foreign else end,
-            company=min(company.start() if company else end, single_entity_at(s)),
-        )
-
-
 @dataclass(slots=True)
 class _Sentence:
     """One sentence being read, and what has been found in it so far."""
@@ -1137,7 +1081,7 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
     # "Will" with a period that is over is a translation artefact ("in 2022 ... will be").
     if cues.hard_future < n.start or future_period or (cues.future < n.start and not past_period):
         return True
-    if cues.funding < n.start or _FUNDING.match(_lower(s[n.end : n.end + 12])):
+    if cues.funding < n.start or _funding_cue().match(_lower(s[n.end : n.end + 12])):
         return True
     if n.start >= ctx.multi_from and not n.from_to:
         return True
@@ -1149,7 +1093,8 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
         and not ctx.filings_in_china
     ):
         return True
-    if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(_lower(phrase.text))):
+    one_company = cues.company < len(s) and _company_cue().search(_lower(phrase.text))
+    if cues.company < n.start or one_company:
         return True
     # Milestone "topped 25 billion for the first time, totaling 25.4 billion".
     return (
