@@ -232,7 +232,7 @@ def extract(
     except IngestError as exc:
         err.print(f"[red]error[/] {exc}")
         raise typer.Exit(1) from None
-    doc = Document(f.text, f.published, f.title, f.url, f.publisher)
+    doc = Document(f.text, f.published, f.title, f.url, f.publisher, dated=f.dated)
     try:
         events = document_events(doc, origin=str(file))
     except ExtractionError as exc:

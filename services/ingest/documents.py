@@ -14,6 +14,7 @@ from services.weburl import is_web_url
 MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 FEED_SUFFIXES = frozenset({".csv", ".json"})
+MTIME = "file modification time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,11 @@ class DocumentFile:
     publisher: str | None
     published_from: str
     body_line: int = 1  # line of the file where the text starts (after front matter)
+
+    @property
+    def dated(self) -> bool:
+        """Whether `published` is the document's own date, not the file's modification time."""
+        return self.published_from != MTIME
 
 
 def _utf16(data: bytes, origin: str | Path) -> str | None:
@@ -137,7 +143,7 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
         when, source = _parse_date(meta["published"], path, "published"), "metadata"
     else:
         mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-        when, source = mtime.date(), "file modification time"
+        when, source = mtime.date(), MTIME
     url = meta.get("url") or None
     if url is not None and not is_web_url(url):
         raise IngestError(path, f"url {url!r} is not an http:// or https:// URL")

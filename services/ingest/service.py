@@ -44,7 +44,8 @@ def text_problems(doc: Document, origin: str, first_line: int = 1) -> list[Inges
     return [
         IngestError(
             origin,
-            f"{problem}; the sentence's figures were not stored",
+            problem if problem.endswith("not stored")
+            else f"{problem}; the sentence's figures were not stored",
             first_line + doc.text.count("\n", 0, span.start),
         )
         for span, problem in extraction_problems(doc)
@@ -103,9 +104,15 @@ class IngestService:
         publisher: str | None = None,
         origin: str | None = None,
         first_line: int = 1,
+        dated: bool = True,
     ) -> IngestResult:
-        """Extract and append the facts of one document given as text."""
-        doc = Document(text=text, published=published, title=title, url=url, publisher=publisher)
+        """Extract and append the facts of one document given as text.
+
+        `dated=False`: `published` is a stand-in that never decides a fact's year.
+        """
+        doc = Document(
+            text=text, published=published, title=title, url=url, publisher=publisher, dated=dated
+        )
         where = origin or "document"
         try:
             events = document_events(doc, origin=origin, recorded_at=self.clock())
@@ -130,6 +137,7 @@ class IngestService:
             publisher=f.publisher,
             origin=str(path),
             first_line=f.body_line,
+            dated=f.dated,
         )
 
     def ingest_feed(self, path: Path) -> IngestResult:

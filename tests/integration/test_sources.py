@@ -600,3 +600,31 @@ def test_poll_watchlist_once_visits_due_sources(site: Site, app: App, tmp_path: 
     watchlist.write_text('[[source]]\nurl = "nowhere"\n')
     with pytest.raises(WatchlistError, match="is not an http"):
         poll_watchlist_once(app, watchlist)
+
+
+def _half_year_page(declared: str | None, city: str) -> bytes:
+    meta = f'<meta property="article:published_time" content="{declared}T09:00:00+08:00">'
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Half-year pledge figures</title>{meta if declared else ''}</head><body>"
+        "<main><article><h1>Half-year pledge figures</h1>"
+        "<p>In the first half, patent and trademark pledge financing in Jiangsu reached 21.7 "
+        f"billion yuan, the provincial office said in {city}.</p></article></main></body></html>"
+    ).encode()
+
+
+def test_only_the_page_s_own_date_places_a_yearless_period(
+    site: Site, app: App, fetcher: SourceFetcher
+) -> None:
+    site.routes["/dated"] = Route(_half_year_page("2024-07-15", "Nanjing"))
+    site.routes["/undated"] = Route(_half_year_page(None, "Suzhou"))
+    p = poller(fetcher, WatchSource(url=site.url("/dated")), WatchSource(url=site.url("/undated")))
+
+    report = p.poll_once(T0)
+
+    assert report.failed == {}
+    stats = {e.source.url: e.payload for e in events(app, "StatisticPublished") if e.source}
+    assert stats[site.url("/dated")].period.key == "2024-H1"  # the date the page declares
+    # the day of fetching is recorded as the document's date but decides no year
+    assert site.url("/undated") not in stats
+    assert len(events(app, "DocumentReceived")) == 2

@@ -19,10 +19,11 @@ def extract_facts(doc: Document) -> list[Fact]:
 
 
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
-    """What the extractor refused in a document's text and why (e.g. impossible periods)."""
-    from services.ingest.extract.statistics import period_problems
+    """What the extractor refused in a document's text and why: impossible periods, and
+    statistics whose year nothing in the document determines."""
+    from services.ingest.extract.statistics import period_problems, unresolved_statistics
 
-    return period_problems(doc)
+    return sorted(period_problems(doc) + unresolved_statistics(doc), key=lambda p: p[0].start)
 
 
 __all__ = [

@@ -19,18 +19,28 @@ def document_id(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A document to extract from; `published` resolves relative years like 'last year'."""
+    """A document to extract from; `published` resolves relative years like 'last year'.
+
+    `dated` is False when `published` is a stand-in (a file's modification time, the day it
+    was fetched): such a date is recorded but never decides the year of a fact.
+    """
 
     text: str
     published: date | None = None
     title: str | None = None
     url: str | None = None
     publisher: str | None = None
+    dated: bool = True
     id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # every fact's provenance names the document; hash the text once, not per fact
         object.__setattr__(self, "id", document_id(self.text))
+
+    @property
+    def reference_date(self) -> date | None:
+        """The date relative words ("this year", "last year") are read against, if known."""
+        return self.published if self.dated else None
 
     def source(
         self,

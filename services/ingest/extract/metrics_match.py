@@ -89,6 +89,11 @@ _FALSE_FRIENDS = frozenset(
 )  # fmt: skip
 
 
+# Tokens starting like this are not what the shorter alias word means: an "applicant" is
+# a person, not an application ("applic"), though the word still matches "applicant".
+_FALSE_PREFIXES: dict[str, frozenset[str]] = {"applicant": frozenset({"applic"})}
+
+
 @cache
 def _vocabulary() -> frozenset[str]:
     """Every word an alias asks for or forbids: the only prefixes a match ever looks up."""
@@ -101,7 +106,11 @@ def _token_words(token: str) -> frozenset[str]:
     if token in _FALSE_FRIENDS:
         return frozenset()
     vocab = _vocabulary()
-    return frozenset(token[:i] for i in range(1, len(token) + 1) if token[:i] in vocab)
+    found = frozenset(token[:i] for i in range(1, len(token) + 1) if token[:i] in vocab)
+    for start, wrong in _FALSE_PREFIXES.items():
+        if token.startswith(start):
+            found -= wrong
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -150,7 +159,7 @@ def match_metric(
     sent = _prefixes(sentence) | hd | loc | prev
     # Own-phrase words rank first: a list item "503,000 for utility patents" is about utility
     # patents even if the sentence began with invention patents.
-    best: tuple[tuple[float, int, float, int], Metric] | None = None
+    best: tuple[tuple[float, float, int, float, int], Metric] | None = None
     index = _aliases_for(unit)
     candidates = [a for w in sent if w in index for a in index[w]]
     for alias in candidates:
@@ -163,11 +172,12 @@ def match_metric(
         if not (alias.negative_set.isdisjoint(loc) and alias.negative_set.isdisjoint(hd)):
             continue
         score = 0.0
-        own = 0
+        own = heads = 0
         for word in alias.words:
             if word in hd:
                 score += HEAD
                 own += 1
+                heads += 1
             elif word in loc:
                 score += LOCAL
                 own += 1
@@ -182,9 +192,9 @@ def match_metric(
             score += 0.5  # "by the end of June" is evidence for a stock
         if score < MIN_SCORE:
             continue
-        key = (float(own), int(own == len(alias.words)), score, -alias.order)
+        key = (float(heads > 0), float(own), int(own == len(alias.words)), score, -alias.order)
         if best is None or key > best[0]:
             best = (key, metric)
     if best is None:
         return catalogue()[UNCLASSIFIED], 0.0
-    return best[1], best[0][2]
+    return best[1], best[0][3]

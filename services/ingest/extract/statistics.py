@@ -27,7 +27,7 @@ takes a few milliseconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -37,10 +37,7 @@ from typing import Literal
 
 from events import (
     AsOfPeriod,
-    HalfPeriod,
-    MonthsPeriod,
     Period,
-    QuarterPeriod,
     ReportedChange,
     Span,
     StatisticPublished,
@@ -54,182 +51,61 @@ from events.types import (
     Unit,
     bounded_amount,
 )
+from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.sentences import document_sentences
-
-Qual = Literal["exact", "at_least", "approx", "approx_below"]
-Direction = Literal["up", "down"]
-
-# Word lists are matched case-sensitively on an ASCII-lowered copy of the sentence (same
-# length, so positions agree): much faster than re.IGNORECASE on long alternations.
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-@lru_cache(maxsize=256)
-def _lower(text: str) -> str:
-    """ASCII lower case, same length as `text` (cached: a sentence is lowered many times)."""
-    return text.translate(_ASCII_LOWER)
-
-
-def _lc(pattern: str) -> re.Pattern[str]:
-    """Compile a word-list pattern for use on `_lower()` text."""
-    if re.search(r"\\[DSWBAZ]", pattern):
-        raise ValueError("upper-case escapes would change meaning when lowered")
-    return re.compile(pattern.lower().replace("(?p<", "(?P<"))
-
-
-def _words(*alternatives: str) -> str:
-    r"""`\b(?:a|b|...)` written so that every alternative starts with its first letter.
-
-    Python's regex engine rejects an alternative by its leading literal at once, but tests a
-    leading `\b` or lookahead at every position of the text; `(?<!\w.)` right after the
-    first letter is the same word-start test, made only where that letter stands.
-    """
-    for alt in alternatives:
-        if not alt[:1].isalnum() or alt[1:2] in ("?", "*", "+", "{"):
-            raise ValueError(f"{alt!r} must start with a plain letter or digit")
-    return "(?:" + "|".join(alt[0] + r"(?<!\w.)" + alt[1:] for alt in alternatives) + ")"
-
+from services.ingest.extract.stat_distractors import FOREIGN as _FOREIGN
+from services.ingest.extract.stat_distractors import Cues as _Cues
+from services.ingest.extract.stat_distractors import company_cue as _company_cue
+from services.ingest.extract.stat_distractors import funding_cue as _funding_cue
+from services.ingest.extract.stat_distractors import (
+    is_event_figure,
+    is_limit_or_leverage,
+)
+from services.ingest.extract.stat_geography import CLAUSE_END as _CLAUSE_END
+from services.ingest.extract.stat_geography import geography as _geography
+from services.ingest.extract.stat_geography import site_place as _site_place
+from services.ingest.extract.stat_geography import update_places as _update_places
+from services.ingest.extract.stat_lists import LIST_GAP, continues_list, listed_subjects
+from services.ingest.extract.stat_numbers import masks as _masks
+from services.ingest.extract.stat_numbers import read_numbers as _read_numbers
+from services.ingest.extract.stat_period_grammar import DIGIT as _DIGIT
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
+from services.ingest.extract.stat_period_grammar import WORD_NUMBERS as _WORD_NUMBERS
+from services.ingest.extract.stat_period_grammar import M as _M
+from services.ingest.extract.stat_period_grammar import Y as _Y
+from services.ingest.extract.stat_period_parts import PeriodHit as _PeriodHit
+from services.ingest.extract.stat_period_parts import period_end as _period_end
+from services.ingest.extract.stat_period_parts import period_start as _period_start
+from services.ingest.extract.stat_period_phrases import find_periods as _find_periods
+from services.ingest.extract.stat_periods import months_period, title_year
+from services.ingest.extract.stat_text import lc as _lc
+from services.ingest.extract.stat_text import lower as _lower
+from services.ingest.extract.stat_text import words as _words
+from services.ingest.extract.stat_values import CHANGE_AFTER as _CHANGE_AFTER
+from services.ingest.extract.stat_values import CHANGE_BEFORE as _CHANGE_BEFORE
+from services.ingest.extract.stat_values import Change as _Change
+from services.ingest.extract.stat_values import Num as _Num
+from services.ingest.extract.stat_values import Qual
 
 # ------------------------------------------------------------------------- vocabulary
 
-_MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-_WORD_NUMBERS: dict[str, int] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "first": 1,
-    "second": 2, "third": 3, "fourth": 4,
-}  # fmt: skip
-# Ordinals of period phrases: any of them is read, so "the fifth quarter" is refused as
-# impossible instead of losing its period word and becoming a figure for the whole year.
-_ORDINALS: dict[str, int] = {
-    "zeroth": 0, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-}  # fmt: skip
-_ORDINAL = "(?:" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
-# How many of each period a year has.
-_PER_YEAR = {"quarter": (4, "quarters"), "half": (2, "halves"), "month": (12, "months")}
-_SCALES: dict[str, Decimal] = {
-    "trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9,
-    "bn": Decimal(10) ** 9, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
-    "mn": Decimal(10) ** 6, "thousand": Decimal(1000),
-}  # fmt: skip
-
-_M = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
-_Y = r"(?:19|20)\d{2}"
-_YREF = rf"(?:{_Y}|this year|last year|the (?:same|current|previous) year|the year)"
-
-# Chinese provinces, municipalities and cities that publish IP statistics of their own.
-_PLACES = (
-    "Beijing|Shanghai|Tianjin|Chongqing|Guangdong|Jiangsu|Zhejiang|Shandong|Fujian|Hebei|"
-    "Henan|Hubei|Hunan|Anhui|Jiangxi|Sichuan|Shaanxi|Shanxi|Liaoning|Jilin|Heilongjiang|"
-    "Yunnan|Guizhou|Guangxi|Hainan|Gansu|Qinghai|Ningxia|Xinjiang|Tibet|Inner Mongolia|"
-    "Guangzhou|Shenzhen|Hangzhou|Ningbo|Wenzhou|Suzhou|Nanjing|Wuxi|Changzhou|Xiamen|"
-    "Fuzhou|Quanzhou|Taizhou|Jinan|Qingdao|Yantai|Wuhan|Changsha|Chengdu|Xi'an|Hefei|"
-    "Zhengzhou|Shijiazhuang|Dalian|Shenyang|Harbin|Changchun|Kunming|Nanning|Nanchang|"
-    "Dongguan|Foshan|Zhuhai|Huizhou|Zhongshan|Shantou|Haikou|Lanzhou|Urumqi|Hohhot|Taiyuan|"
-    "Guiyang|Xining|Yinchuan|Lhasa|Jiaxing|Shaoxing|Jinhua|Nantong|Yangzhou|Xuzhou|"
-    "Huangpu|Pudong|Haidian|Chaoyang|Nansha|Qianhai|Binhai|Zhongguancun"
-)
-_FOREIGN = re.compile(
-    _words(
-        "the United States", "United States", r"the U\.S\.", "the US", "America", "Japan",
-        "Germany", "South Korea", "Republic of Korea", "Britain", "the UK", "France", "India",
-        "Switzerland", "the EU", "Europe", "Netherlands", "Sweden", "Russia", "Singapore's",
-    )
-    + r"\b"
-)  # fmt: skip
-_COMPANY = _lc(
-    _words(
-        "giant", "Technologies", r"Co\.,? Ltd", r"Inc\.", "Corporation",
-        r"top (?:[\w-]+ )?(?:filer|applicant)", "the company's", "the firm's",
-    )
-    + r"\b",
-)  # fmt: skip
-# A cue of the IP domain; numbers in sentences without one are not IP statistics.
-_IP_CUE = _lc(
-    r"patent|trademark|intellectual property|"
-    + _words(r"IPR?s?\b", r"GIs?\b")
-    + r"|geographical indication|copyright|pledge|royalt|"
-    + _words(r"PCT\b")
-    + r"|Madrid|Hague|invention|layout design|"
-    r"technolog\w* (?:contract|transaction|market)|licens|securitiz"
-)
+@lru_cache(maxsize=1)
+def _ip_cue() -> re.Pattern[str]:
+    """A cue of the IP domain (lexicon/stat_domain.toml), matched on `_lower()` text."""
+    prefixes = [re.escape(w.lower()) for w in lexicon.words("stat_domain", "prefixes")]
+    whole = [re.escape(w.lower()) + r"\b" for w in lexicon.words("stat_domain", "words")]
+    phrases = [re.escape(w.lower()).replace(r"\ ", r"\w* ", 1) for w in
+               lexicon.words("stat_domain", "phrases")]  # fmt: skip
+    return _lc(_words(*prefixes, *whole, *phrases))
 
 # ------------------------------------------------------------------------- patterns
 
-# The lookahead names every character a match can start with: positions that cannot start
-# one are rejected before the optional currency prefix is tried (same matches, fewer tries).
-_NUMBER = _lc(
-    r"(?=[u$rc¥€\s\d])(?P<pre>US ?\$|\$|RMB|CNY|USD|¥|€)?\s?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
-    r"(?:(?P<yi>\s+(?:100|one hundred|a hundred|hundred)\s+million)(?=\s*(?:yuan|rmb|cny))"
-    r"|(?P<wan>\s+(?:10,000|ten thousand))(?=\s*(?:yuan|rmb|cny))"
-    r"|\s?(?P<scale>trillion|billion|million|thousand|bln|mln|bn|mn)\b"
-    r"|(?![\w]))",
-)
-_WORD_NUMBER = re.compile(
-    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r"(?P<half>\s+and\s+a\s+half)?(?=\s+months?\b)",
-    re.I,
-)
-_HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
-_MALFORMED_GROUP = re.compile(r"\d{1,3},\d{1,2}")
-_FROM_WORD_TO = re.compile(
-    r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
-)
-_CURRENCY_AFTER = re.compile(
-    r"\s*(?P<cny>yuan|RMB|CNY|renminbi)\b|\s*(?P<usd>U\.\s?S\.\s?dollars|US dollars|"
-    r"dollars|USD|US\$)",
-    re.I,
-)
-_PERCENT_AFTER = re.compile(
-    r"\s?(?P<pp>percentage points?|(?-i:pct) points?)\b|\s?(?P<pc>%|percent\b|per cent\b|"
-    r"-percent\b|(?-i:pct)\b)",
-    re.I,
-)
-_MONTHS_AFTER = re.compile(r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I)
-_TIMES_AFTER = re.compile(r"(?:\s+times|\s*-fold|\s+fold)\b", re.I)
-_PER10K_AFTER = re.compile(
-    r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
-    r"(?P<base>10,000|10 000|ten thousand|100,000|100 thousand|hundred thousand))"
-    r"(?:\s+(?:people|persons?|population|residents|inhabitants|Chinese))?",
-    re.I,
-)
-_PER10K_BEFORE = re.compile(
-    r"(?:per|for every|every)\s+(?P<base>10,000|ten thousand|100,000|100 thousand)"
-    r"\s+(?:people|persons?|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
-    re.I,
-)
-_PER_BASE = re.compile(
-    r"(?:per|every|for every|out of every)\s+(?:10,000|100,000|100 thousand|10 000)", re.I
-)
-
-# Spans that never hold a value. Every alternative starts with a digit, "[", "No" or a word
-# followed by a number; the lookahead checks that once before the alternatives are tried.
-_MASKS = _lc(
-    rf"(?<![A-Za-z0-9])(?=\d|\[|no|[a-z]+\.?\s+\d)(?:\b{_M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_Y})?(?!\d)"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_M}(?:,?\s+{_Y})?"
-    r"|\b\d{1,2}:\d{2}\b"
-    r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"
-    r"|\b(?:articles?|art\.|chapters?|clauses?|sections?|items?)\s+\d+(?:\s*(?:,|、|and|to)\s*\d+)*"
-    r"|\d+(?:\s*、\s*\d+)+"
-    r"|\btop\s+\d+|\b\d+\s*(?:st|nd|rd|th)\b"
-    r"|\b(?:first|second|third|last)\s+\d+\b"
-    r"|\d+-(?:year|month|day|member|point|article)\b)",
-)
 # A following noun that makes a number a count of selected or covered units, a duration,
 # a legal structure or an event: never a statistic.
+# "49 million people were employed in patent-intensive industries": people, but a statistic
+_EMPLOYED = re.compile(r"\s+(?:people|persons)\s+(?:were\s+|are\s+|was\s+)?employed\b", re.I)
 _BAD_NOUN = re.compile(
     # "last year" and "this year" after a number name its period, not a duration noun
     r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had|"
@@ -243,22 +119,6 @@ _BAD_NOUN = re.compile(
     re.I,
 )
 
-_CHANGE_BEFORE = re.compile(
-    r"\b(?P<dir>up|down|increas\w*|decreas\w*|rise|rises|rising|rose|risen|grow\w*|grew|"
-    r"drop\w*|fell|fall\w*|declin\w*|surg\w*|soar\w*|climb\w*|jump\w*|gain\w*|expand\w*|"
-    r"shr[iu]nk\w*|growth|increase|decline|picked up|higher|lower|plunge\w*|slump\w*|"
-    r"reduc\w*|dip\w*|edg\w* up|edg\w* down)"
-    r"(?:\s+(?:by|of|at|slightly|sharply|about|nearly|almost|approximately|around|some|"
-    r"over|more than|a|an|small|significant|significantly|strong|strongly|steady|"
-    r"year-on-year|year on year|yearon- year|yoy|annual|on-year|of over|of about|"
-    r"of nearly|of more than|of almost))*\s*$",
-    re.I,
-)
-_CHANGE_AFTER = re.compile(
-    r"^\s*(?:year[- ]on[- ]year\s+|yoy\s+|y-o-y\s+)?(?P<dir>increase|rise|growth|drop|"
-    r"decrease|decline|jump|gain|surge|hike|fall|dip|reduction|up|down)\b",
-    re.I,
-)
 _CHANGE_HEDGE = re.compile(
     r"\b(?P<h>about|nearly|almost|approximately|around|some|over|more than)\s*$", re.I
 )
@@ -277,14 +137,15 @@ _HEDGE_MAP: dict[str, Qual] = {
     "less than": "approx_below", "under": "approx_below", "nearing": "approx_below",
 }  # fmt: skip
 _DOWN = re.compile(
-    r"^(?:down|decreas|drop|fell|fall|declin|shr|lower|plunge|slump|reduc|dip|edg\w* down)",
+    r"^(?:down|decreas|drop|fell|fall|declin|shr|lower|plunge|slump|reduc|dip|edg\w* down|"
+    r"less|fewer)",
     re.I,
 )
 
 _BASIS_YOY = re.compile(
     r"year[- ]on[- ]year|yearon-\s?year|\byoy\b|y-o-y|from a year (?:ago|earlier)|"
     r"(?:versus|vs\.?|compared (?:with|to)) a year (?:ago|earlier)|on a yearly basis|"
-    r"same period|year over year",
+    r"same period|year[- ]over[- ]year",
     re.I,
 )
 _BASIS_PREV = re.compile(
@@ -293,7 +154,9 @@ _BASIS_PREV = re.compile(
     re.I,
 )
 _BASIS_YEAR = re.compile(
-    rf"(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+(?:that of\s+|that in\s+)?"
+    # "than in 2021", "compared with that of 2017", "(2.8 times) that of 2016"
+    rf"(?:(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+|^\s*(?=that\s))"
+    rf"(?:that of\s+|that in\s+|in\s+)?"
     rf"(?:the same period of\s+)?(?P<y>{_Y})",
     re.I,
 )
@@ -311,26 +174,6 @@ _MULTI_YEAR = _lc(
     + r"|over the (?:past|last) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) years"
     r"(?! to)",
 )
-_FUTURE = _lc(
-    _words(
-        "will", "would", "shall", "expected", "expects?", "aims?", "aiming", r"target\w*",
-        "goals?", "plans? to", "planned", "forecasts?", "projected", "anticipated", "strive",
-        "should", "intends?", "objectives?", "indicators?", "is set to", "are set to",
-        "next year", "by the same year", "to be achieved", "pledged to", "vows?", "seeks?",
-    )
-    + r"\b",
-)  # fmt: skip
-# "Will" in machine translations of past figures; plan words stay targets regardless.
-_SOFT_FUTURE = re.compile(r"^(?:will|would)$", re.I)
-_FUNDING = _lc(
-    _words(
-        "funds?", "fund of", r"earmark\w*", r"allocat\w*", "financial support", r"subsid\w*",
-        "capital pool", "risk pool", "ceremony", "signed", "signing", "budget", "grants? of",
-        "award(?:ed)? of", "statutory", "damages?", "fines?", r"penalt\w*", "range of",
-        "compensation of", "prize",
-    )
-    + r"\b",
-)  # fmt: skip
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\b(?:with|having|had|has|have)\s+an?\s+(?:[\w-]+\s+){0,4}of|\bincome of|"
     r"\brevenue of|\bthreshold of|\bcap of|\bceiling of)\s*(?:more|less|fewer)\s+than\s*$|"
@@ -346,13 +189,14 @@ _SUBORDINATE_SHARE = re.compile(
     re.I,
 )
 _SHARE_OF = re.compile(
-    r"^\s*(?:of\s+(?:the\s+)?(?:total|GDP|all|China's|that year's|its|national|the country's))",
+    r"^\s*(?:of\s+(?:the\s+)?(?:total|GDP|all|China's|that year's|its|national|the country's|"
+    r"which|them|these|those))",
     re.I,
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _CONTINUATION = re.compile(
-    r"^\s*(?:this|that|it|which|the figure|the number|the amount)\s+(?:represents?|"
-    r"was|is|marks?|marked|means?)\b",
+    r"^\s*(?:" + "|".join(lexicon.words("stat_changes", "continuation_subjects")) + r")\s+"
+    r"(?:" + "|".join(lexicon.words("stat_changes", "continuation_verbs")) + r")\b",
     re.I,
 )
 _TO_VALUE = re.compile(r"^\s*,?\s*to\s+(?:reach\s+)?$", re.I)
@@ -370,10 +214,22 @@ _CHANGE_VERB = re.compile(
     r"reduc\w*|shortened)\b",
     re.I,
 )
+_BETWEEN = re.compile(r"\bbetween\s*$", re.I)
 _RANGE_TO = re.compile(r"^\s*(?:to|-|–|and)\s*$", re.I)
 _ABSOLUTE_AFTER = re.compile(
     r"^\s*(?P<dir>more|less|fewer|higher|lower)\s+than\s+(?:that\s+(?:of|in)\s+)?"
-    r"(?:the same period|a year|the previous year|last year|the year before|in\s|" + _Y + ")",
+    r"(?:the same period|the same month|a year|the previous year|last\s|the year before|in\s|"
+    + _Y + ")",
+    re.I,
+)
+_RATIO_NEAR = re.compile(r"\b(?:per|every|for every|each)\s+\d", re.I)
+_UP_BY = re.compile(r"\b(?:up|down)\s+(?:by\s+)?$", re.I)
+# "an increase of 144,258", "rose by 2,200": a count or amount that is the change itself.
+_ABSOLUTE_BEFORE = re.compile(
+    r"\b(?:(?:an?\s+)?(?:(?:year[- ]on[- ]year|annual)\s+)?(?P<noun>increase|rise|growth|"
+    r"decrease|drop|decline|reduction|gain|fall)\s+of|(?P<verb>increas\w*|decreas\w*|rose|"
+    r"risen|grew|grown|fell|fallen|dropped|declined|reduced|gained)\s+by)"
+    r"\s+(?:about\s+|nearly\s+|some\s+|more\s+than\s+|over\s+|approximately\s+)?$",
     re.I,
 )
 _APPROX_WORD = re.compile(r"\b(?:about|approximately|around|roughly|some|nearly|almost)\b", re.I)
@@ -382,101 +238,6 @@ _STOP = re.compile(
 )
 _BASIS_STOP = re.compile(r"[,;.(]|\s--?\s|—|\band\b")
 _HEADLINE_END = re.compile(r"[.!?\"”’:]$")
-
-# Periods ------------------------------------------------------------------------------
-
-# Every alternative starts a word (or follows "("), so positions inside words are skipped
-# at once, and the lookahead (the first characters of all alternatives) rejects most other
-# word starts before the alternatives are tried: this keeps the scan fast.
-_PERIOD = _lc(
-    rf"(?<![A-Za-z0-9])(?=[abdefhijlmnoqstuz(0-9])"
-    rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
-    rf"(?:(?P<ao_m>{_M})(?:,?\s+(?:of\s+)?(?P<ao_my>{_YREF}))?|(?P<ao_y>{_YREF})))"
-    rf"|(?P<asof2>(?:as of|by)\s+(?P<a2_m>{_M})(?:\s+(?:of\s+)?(?P<a2_y>{_YREF}))?)(?!\s*\d)"
-    rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{_Y}))"
-    rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{_YREF}))?)"
-    rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{_YREF}))?)"
-    rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
-    rf"(?:\s+(?:of\s+)?(?P<q_y>{_YREF}))?)"
-    rf"|(?P<qd>\bQ(?P<qd_n>[0-9])(?:\s+(?P<qd_y>{_Y}))?\b)"
-    rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)\s+half(?:\s+(?:of\s+)?(?:the\s+)?"
-    rf"(?P<h_y>{_YREF}))?)"
-    rf"|(?P<hd>\bH(?P<hd_n>[0-9])(?:\s+(?P<hd_y>{_Y}))?\b)"
-    rf"|(?P<op>(?:the\s+)?(?P<op_n>{_ORDINAL})\s+(?P<op_u>quarter|half|month)(?![a-z-])"
-    r"(?!\s+(?:in\s+a\s+row|running|straight))"
-    rf"(?:\s+(?:of\s+)?(?:the\s+)?(?P<op_y>{_YREF}))?)"
-    rf"|(?P<fm>(?:the\s+)?first\s+(?P<fm_n>two|three|four|five|six|seven|eight|nine|ten|"
-    rf"eleven|\d{{1,2}})\s+months(?:\s+(?:of\s+)?(?P<fm_y>{_YREF}))?)"
-    rf"|(?P<past>(?:over\s+|in\s+|during\s+)?the\s+past\s+(?:six|6)\s+months)"
-    rf"|(?P<mr>(?:(?:from|between)\s+)?(?P<mr_a>{_M})\s*(?:to|-|–|and|through|till|until)\s*"
-    rf"(?P<mr_b>{_M})(?:,?\s+(?:of\s+|in\s+)?(?P<mr_y>{_YREF}))?)"
-    rf"|(?P<mo>\bin\s+(?P<mo_m>{_M})\s+(?P<mo_y>{_Y}))"
-    rf"|(?P<yr>(?:\b(?:in|during|for|throughout|of)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+"
-    rf"(?:of\s+)?)?|\(\s*in\s+|^)(?P<yr_y>{_Y})(?![\d\-–]|\s*[-–]\s*\d))"
-    rf"|(?P<rel>\b(?P<rel_w>last year|this year|next year|the previous year)\b))",
-)
-_DIGIT = re.compile(r"\d")
-_YEAR_BEFORE = re.compile(r"\b(?:19|20)\d{2}[\s-]?$")
-# Without digits a period needs one of these words ("the first half", "this year").
-_PERIOD_HINT = _lc(
-    r"quarter|half|month|year|end of|January|February|March|April|June|July|August|"
-    r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
-    r"Dec)\.",
-)
-# Whole words only: "million last year" does not end in the word "on".
-_NOT_PERIOD_BEFORE = re.compile(
-    r"\b(?:same period(?: of)?|compared (?:with|to)|over|than|from|since|versus|vs\.?|on|"
-    r"as compared with|that of|before|after|launched in|initiated in|founded in|"
-    r"established in|plan|index)\s*$",
-    re.I,
-)
-
-
-@dataclass(slots=True)
-class _Num:
-    """A number read from a sentence, with what the sentence says about it."""
-
-    start: int  # value text span in the sentence
-    end: int
-    value: Decimal
-    unit: str  # CNY USD count percent pp times months per_10k_people
-    scaled: bool = False
-    separated: bool = False
-    flags: list[str] = field(default_factory=list)
-    is_change: bool = False
-    direction: Direction = "up"
-    qualifier: Qual = "exact"
-    dropped: bool = False
-    change: _Change | None = None
-    equivalent: Equivalent | None = None
-    target: _Num | None = None  # for a change: the value it modifies
-    from_to: int = 0  # 1 = "from" end, 2 = "to" end of an increase between two years
-    yoy_before: bool = False  # "a year-on-year increase of 5%": the basis precedes the rate
-
-
-@dataclass(slots=True)
-class _Change:
-    """A reported change before it becomes a ReportedChange (the basis may still change)."""
-
-    amount: Decimal
-    kind: Literal["percent", "percentage_points", "absolute"]
-    direction: Direction
-    basis: str
-    qualifier: Qual
-    carry_basis: bool = False
-
-
-@dataclass(slots=True)
-class _PeriodHit:
-    """A period phrase found in a sentence."""
-
-    start: int
-    end: int
-    period: Period | None  # None: a multi-year span or unresolvable
-    explicit_year: int | None
-    baseline: bool = False
-    problem: str | None = None  # an impossible period ("the fifth quarter"): refused
-
 
 @dataclass(slots=True)
 class _Stat:
@@ -506,337 +267,13 @@ class _State:
     basis: str | None = None
     places: dict[str, str] = field(default_factory=dict)
     span_years: int | None = None
+    filings_in_china: bool = False  # the text spoke of filings made in China
     last_stats: list[_Stat] = field(default_factory=list)
-
-
-# ------------------------------------------------------------------------- numbers
-
-
-def _dec(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
-
-
-def _read_numbers(
-    s: str, masked: list[tuple[int, int]], periods: Sequence[_PeriodHit] = ()
-) -> list[_Num]:
-    """Every number in the sentence with its scale and unit, masked spans left out. Numbers
-    that start inside a period phrase are never values, so they are not read at all."""
-
-    def in_period(pos: int) -> bool:
-        return any(h.start <= pos < h.end for h in periods)
-
-    def is_masked(a: int, b: int) -> bool:
-        return any(a < me and b > ms for ms, me in masked)
-
-    out: list[_Num] = []
-    low = _lower(s)
-    per_base = _may_have_per_base(low)
-    for m in _NUMBER.finditer(low):
-        if masked and is_masked(*m.span("num")):
-            continue
-        start = m.start("pre") if m.group("pre") else m.start("num")
-        if periods and in_period(start):
-            continue
-        raw = m.group("num")
-        flags: list[str] = []
-        if "," in raw and _MALFORMED_GROUP.fullmatch(raw):
-            flags.append("suspected_typo")  # a malformed thousands group ("8,70")
-        value, scaled = _scaled_value(m, flags)
-        num = _Num(start=start, end=m.end(), value=value, unit="count", scaled=scaled,
-                   separated="," in raw, flags=flags)  # fmt: skip
-        pre = (m.group("pre") or "").upper()
-        if pre.replace(" ", "") in ("US$", "$", "USD"):
-            num.unit = "USD"
-        elif pre in ("RMB", "CNY", "¥"):
-            num.unit = "CNY"
-        _read_unit(s, num)
-        if (
-            num.unit == "count"
-            and per_base
-            and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start))
-        ):
-            # "for every 10,000 people there are 9.8 patents".
-            num.unit = "per_10k_people"
-            if "100" in pb.group("base"):
-                num.value = num.value / 10
-                num.flags.append("suspected_unit_error")
-        out.append(num)
-    # Number words are read only before "months", and word pairs only after "from".
-    for m in _WORD_NUMBER.finditer(s) if "month" in low else ():
-        if is_masked(m.start(), m.end()) or in_period(m.start()):
-            continue
-        value = Decimal(_WORD_NUMBERS[m.group("num").lower()])
-        if m.group("half"):
-            value += Decimal("0.5")
-        mm = _MONTHS_AFTER.match(s, m.end())
-        end = mm.end() if mm else m.end()
-        out.append(_Num(start=m.start(), end=end, value=value, unit="months"))
-    # Words in a "from nine to 74" pair are values too.
-    for m in _FROM_WORD_TO.finditer(s) if "from" in low else ():
-        if in_period(m.start(1)):
-            continue
-        value = Decimal(_WORD_NUMBERS[m.group(1).lower()])
-        out.append(_Num(start=m.start(1), end=m.end(1), value=value, unit="count"))
-    out.sort(key=lambda n: n.start)
-    return out
-
-
-def _scaled_value(m: re.Match[str], flags: list[str]) -> tuple[Decimal, bool]:
-    """The number in base units and whether a scale word was applied."""
-    raw = m.group("num")
-    value = _dec(raw)
-    if m.group("yi"):
-        return value * Decimal(10) ** 8, True
-    if m.group("wan"):
-        return value * Decimal(10) ** 4, True
-    if m.group("scale"):
-        word = m.group("scale").lower()
-        if word in ("billion", "bln", "bn") and value >= 1000:
-            # "4868.8 billion": a writer of trillions would say trillion; likely a
-            # mistranslated yi (100 million).
-            flags.append("suspected_scale_error")
-        return value * _SCALES[word], True
-    return value, False
-
-
-def _read_unit(s: str, num: _Num) -> None:
-    """The unit words after a number: currency, percent, months, multiples, per 10,000."""
-    rest = s[num.end :]
-    if num.unit == "count" and (cm := _CURRENCY_AFTER.match(rest)):
-        num.unit = "CNY" if cm.group("cny") else "USD"
-        num.end += cm.end()
-    elif num.unit != "count" or num.scaled:
-        return
-    elif pm := _PERCENT_AFTER.match(rest):
-        num.unit = "pp" if pm.group("pp") else "percent"
-        num.end += pm.end()
-    elif mm := _MONTHS_AFTER.match(rest):
-        num.unit = "months"
-        if mm.group("days"):  # "7 months and 2 days"
-            num.value = (num.value + Decimal(mm.group("days")) / 30).quantize(Decimal("0.01"))
-        num.end += mm.end()
-    elif (tm := _TIMES_AFTER.match(rest)) and (
-        _CHANGE_BEFORE.search(s[max(0, num.start - 60) : num.start])
-        or _CHANGE_AFTER.match(rest[tm.end() :])
-    ):
-        # "an increase of 2 times", "a 2.1-fold increase"; "done 307,000 times" is a count.
-        num.unit = "times"
-        num.end += tm.end()
-    elif km := _PER10K_AFTER.match(rest):
-        num.unit = "per_10k_people"
-        if km.group("base").replace(" ", "").lower() in ("100,000", "100thousand",
-                                                         "hundredthousand"):  # fmt: skip
-            num.value = num.value / 10  # printed per 100,000: converted, flagged
-            num.flags.append("suspected_unit_error")
-        num.end += km.end()
-    elif (hm := _HALF.match(rest)) and (mm2 := _MONTHS_AFTER.match(rest[hm.end() :])):
-        num.value += Decimal("0.5")  # "15 and a half months"
-        num.unit = "months"
-        num.end += hm.end() + mm2.end()
-
-
-def _masks(s: str) -> list[tuple[int, int]]:
-    low = _lower(s)
-    spans = [(m.start(), m.end()) for m in _MASKS.finditer(low)]
-    if _may_have_per_base(low):
-        spans += [(m.start(), m.end()) for m in _PER_BASE.finditer(s)]
-    return spans
-
-
-def _may_have_per_base(low: str) -> bool:
-    """Whether a lowered sentence can hold a "per 10,000" base at all: a cheap substring
-    test that spares most sentences the windowed per-10k searches."""
-    return "0,000" in low or "0 000" in low or "thou" in low
-
-
-# ------------------------------------------------------------------------- periods
-
-
-def _year_of(ref: str | None, state: _State, default: int | None) -> int | None:
-    if not ref:
-        return default
-    low = ref.lower()
-    if low[:2] in ("19", "20"):
-        return int(low)
-    pub = state.published.year if state.published else None
-    if low == "last year" or low == "the previous year":
-        return (pub - 1) if pub else state.year
-    # "this year", "the year", "the same year", "the current year".
-    return pub if pub else state.year
-
-
-def _month(word: str) -> int:
-    return _MONTHS[word.lower().rstrip(".")]
-
-
-def _months_period(year: int, first: int, last: int) -> Period:
-    if first == 1 and last == 12:
-        return YearPeriod(year=year)
-    if first == 1 and last == 6:
-        return HalfPeriod(year=year, half=1)
-    if first == 7 and last == 12:
-        return HalfPeriod(year=year, half=2)
-    if last - first == 2 and first % 3 == 1:
-        return QuarterPeriod(year=year, quarter=(first + 2) // 3)
-    return MonthsPeriod(year=year, months_=(first, last))
-
-
-def _find_periods(s: str, state: _State) -> list[_PeriodHit]:
-    """Period phrases of a sentence, resolved against the publication date and context."""
-    hits: list[_PeriodHit] = []
-    if not _DIGIT.search(s) and not _PERIOD_HINT.search(_lower(s)):
-        return hits  # a cheap test first: most narrative sentences name no period
-    pub = state.published
-    default = pub.year if pub else state.year
-    for m in _PERIOD.finditer(_lower(s)):
-        if m.lastgroup == "yr":
-            # The commonest phrase ("in 2021"), read without building the group dict.
-            yr_at = m.start("yr_y")
-            if _NOT_PERIOD_BEFORE.search(s, max(0, yr_at - 40), yr_at):
-                continue
-            year = int(m.group("yr_y"))
-            hits.append(_PeriodHit(m.start(), m.end(), _year_period(year), year))
-            continue
-        g = m.groupdict()
-        explicit: int | None = None
-        period: Period | None = None
-        try:
-            if g["asof"]:
-                if g["ao_m"]:
-                    y = _year_of(g["ao_my"], state, default)
-                    if y:
-                        period = AsOfPeriod(year=y, as_of_month=_month(g["ao_m"]))
-                else:
-                    y = _year_of(g["ao_y"], state, default)
-                    if y:
-                        period = AsOfPeriod(year=y, as_of_month=12)
-                explicit = y if (g["ao_my"] or g["ao_y"] or "").strip()[:1].isdigit() else None
-            elif g["asof2"]:
-                y = _year_of(g["a2_y"], state, default)
-                if y:
-                    period = AsOfPeriod(year=y, as_of_month=_month(g["a2_m"]))
-            elif g["asof3"]:
-                y = int(g["a3_y"])
-                period, explicit = AsOfPeriod(year=y, as_of_month=12), y
-            elif g["q3"] or g["q2"]:
-                y = _year_of(g["q3_y"] or g["q2_y"], state, default)
-                if y:
-                    period = (
-                        MonthsPeriod(year=y, months_=(1, 9))
-                        if g["q3"]
-                        else HalfPeriod(year=y, half=1)
-                    )
-            elif g["op"] or (g["qd"] and g["qd_y"]) or (g["hd"] and g["hd_y"]):
-                period, problem = _ordinal_period(g, state, default, s[m.start() : m.end()])
-                if problem is not None:
-                    hits.append(_PeriodHit(m.start(), m.end(), None, None, problem=problem))
-            elif (g["qd"] and g["qd_n"] not in "1234") or (g["hd"] and g["hd_n"] not in "12"):
-                if _YEAR_BEFORE.search(s, max(0, m.start() - 6), m.start()):  # "2021-Q5"
-                    unit, n = ("quarter", g["qd_n"]) if g["qd"] else ("half", g["hd_n"])
-                    problem = _impossible(unit, int(str(n)), s[m.start() : m.end()])
-                    hits.append(_PeriodHit(m.start(), m.end(), None, None, problem=problem))
-                continue  # "Q7", "H5" without a year: a name, not a period
-            elif g["q"] or g["qd"]:
-                n = g["q_n"] or g["qd_n"]
-                q = (
-                    int(n)
-                    if n.isdigit()
-                    else _WORD_NUMBERS.get(n.lower(), int(n[0]) if n[0].isdigit() else 1)
-                )
-                y = _year_of(g["q_y"] or g["qd_y"], state, default)
-                if y:
-                    period = QuarterPeriod(year=y, quarter=q)
-            elif g["h"] or g["hd"]:
-                n = g["h_n"] or g["hd_n"]
-                half = 1 if n.lower() in ("first", "1") else 2
-                y = _year_of(g["h_y"] or g["hd_y"], state, default)
-                if y:
-                    period = HalfPeriod(year=y, half=half)
-            elif g["fm"]:
-                n = g["fm_n"].lower()
-                last = int(n) if n.isdigit() else _WORD_NUMBERS[n]
-                y = _year_of(g["fm_y"], state, default)
-                if y and 1 <= last <= 12:
-                    period = _months_period(y, 1, last)
-            elif g["past"]:
-                if pub:
-                    period = (
-                        HalfPeriod(year=pub.year, half=1)
-                        if pub.month >= 7
-                        else HalfPeriod(year=pub.year - 1, half=2)
-                    )
-                elif state.year:
-                    period = HalfPeriod(year=state.year, half=1)
-            elif g["mr"]:
-                a, b = _month(g["mr_a"]), _month(g["mr_b"])
-                y = _year_of(g["mr_y"], state, default)
-                if y and a <= b:
-                    period = _months_period(y, a, b)
-            elif g["mo"]:
-                y = int(g["mo_y"])
-                mth = _month(g["mo_m"])
-                period, explicit = MonthsPeriod(year=y, months_=(mth, mth)), y
-            elif g["yr"]:
-                if _NOT_PERIOD_BEFORE.search(s, max(0, m.start("yr_y") - 40), m.start("yr_y")):
-                    continue
-                y = int(g["yr_y"])
-                period, explicit = YearPeriod(year=y), y
-            elif g["rel"]:
-                if _NOT_PERIOD_BEFORE.search(s, max(0, m.start() - 40), m.start()):
-                    continue
-                w = g["rel_w"].lower()
-                if w == "next year":
-                    y = pub.year + 1 if pub else (state.year + 1 if state.year else None)
-                elif w in ("last year", "the previous year"):
-                    # Without a page date, "last year" is the year the text spoke of.
-                    y = (pub.year - 1) if pub else state.year
-                else:
-                    y = pub.year if pub else state.year
-                if y:
-                    period = YearPeriod(year=y)
-        except (ValueError, KeyError):
-            period = None
-        if period is not None:
-            hits.append(_PeriodHit(m.start(), m.end(), period, explicit))
-    return hits
-
-
-def _impossible(unit: str, n: int, phrase: str) -> str | None:
-    """Why the n-th quarter, half or month of a year cannot be, or None if it can."""
-    limit, plural = _PER_YEAR[unit]
-    if 1 <= n <= limit:
-        return None
-    return f"impossible period {phrase.strip()!r}: a year has {limit} {plural}"
-
-
-def _ordinal_period(
-    g: dict[str, str | None], state: _State, default: int | None, phrase: str
-) -> tuple[Period | None, str | None]:
-    """The period of "the Nth quarter/half/month (of Y)", "QN Y" or "HN Y", or the problem."""
-    if g["op"]:
-        word, unit, ref = str(g["op_n"]), str(g["op_u"]), g["op_y"]
-        n = _ORDINALS[word] if word in _ORDINALS else int(word[:-2])
-    else:
-        unit = "quarter" if g["qd"] else "half"
-        word = str(g["qd_n"] or g["hd_n"])
-        n, ref = int(word), g["qd_y"] or g["hd_y"]
-    problem = _impossible(unit, n, phrase)
-    if problem is not None:
-        return None, problem
-    # a month named by its ordinal is read only with its year ("the third month of 2021")
-    y = _year_of(ref, state, default) if ref or unit != "month" else None
-    if not y:
-        return None, None
-    if unit == "quarter":
-        return QuarterPeriod(year=y, quarter=n), None
-    if unit == "half":
-        return HalfPeriod(year=y, half=n), None
-    return MonthsPeriod(year=y, months_=(n, n)), None
 
 
 def period_problems(doc: Document) -> list[tuple[Span, str]]:
     """Impossible periods in a document's text (sentence span, problem); their facts are refused."""
-    state = _State(published=doc.published)
+    state = _State(published=doc.reference_date, year=title_year(doc.title))
     out = []
     for span in document_sentences(doc.text):
         for hit in _find_periods(doc.text[span.start : span.end], state):
@@ -846,20 +283,15 @@ def period_problems(doc: Document) -> list[tuple[Span, str]]:
     return out
 
 
-@lru_cache(maxsize=256)
-def _year_period(year: int) -> YearPeriod:
-    """The (immutable) period of a calendar year, built once per year."""
-    return YearPeriod(year=year)
+_FILING = re.compile(r"\b(?:appl(?:y|ied|ies)\s+for|filed|filings?|registered|obtained)\b", re.I)
+_IN_CHINA = re.compile(r"\b(?:in|to|into|with)\s+(?:the\s+)?China\b")
 
 
-def _period_end(period: Period) -> date:
-    last = period.months[1]
-    return date(period.year + (last == 12), 1 if last == 12 else last + 1, 1)
-
-
-def _period_start(period: Period) -> date:
-    first = period.months[0]
-    return date(period.year, first, 1)
+def _in_china_after(s: str, end: int) -> bool:
+    """ "Applicants from Japan filed 49,000 applications in China": filings made in China,
+    which are China's figures, not Japan's."""
+    stop = _CLAUSE_END.search(s, end)
+    return bool(_IN_CHINA.search(s, end, stop.start() if stop else len(s)))
 
 
 # ------------------------------------------------------------------------- sentences
@@ -876,9 +308,18 @@ def _qualifier(before: str) -> Qual:
     return "exact"
 
 
+_RATE_LIST_TAIL = re.compile(
+    r"^(?:\s*(?:,|and|,\s*and)\s*(?:about\s+|nearly\s+)?\d+(?:\.\d+)?\s*(?:%|percent))*"
+    r"\s*,?\s*respectively\s*,?",
+    re.I,
+)
+
+
 def _basis(after: str) -> str | None:
     """The basis named right after a rate, within its clause; `vs_<year>` for a named year
     (turned into `vs_previous_year` once the value's year is known)."""
+    # "36% and 24%, respectively, over 2020": the basis after a list of rates is each one's
+    after = _RATE_LIST_TAIL.sub("", after, count=1) if after else ""
     window = _BASIS_STOP.split(after, maxsplit=1)[0] if after else ""
     if _BASIS_YOY.search(window):
         # "than that of the same period of 2017" is year on year, whatever the year.
@@ -889,50 +330,6 @@ def _basis(after: str) -> str | None:
     if year:
         return f"vs_{year.group('y')}"
     return None
-
-
-def _geography(s: str, pos: int, state: _State) -> str:
-    """The place a statistic is about: a named city or district before it, else CN."""
-    best: str | None = None
-    for _start, end, name in _places_in(s):
-        if end > pos:
-            break
-        if not _ORG_AFTER.match(s[end : end + 40]):
-            best = state.places.get(name, name)
-    if best is None:
-        ref = _PLACE_REF.search(s, 0, pos)
-        if ref and state.place:
-            best = state.place
-    if best is None:
-        return "CN"
-    return best
-
-
-_PLACE_NAMES = frozenset(_PLACES.split("|"))
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'an)?(?: Mongolia)?")
-
-
-@lru_cache(maxsize=64)
-def _places_in(s: str) -> tuple[tuple[int, int, str], ...]:
-    """Named Chinese places in a sentence: (start, end, name); "Guangzhou's" counts."""
-    out: list[tuple[int, int, str]] = []
-    for m in _CAPITALISED.finditer(s):
-        name, end = m.group(0), m.end()
-        if name in _PLACE_NAMES and (s[end : end + 1] != "'" or s[end : end + 2] == "'s"):
-            out.append((m.start(), end, name))
-    return tuple(out)
-
-
-_ORG_AFTER = re.compile(
-    r"^(?:'s)?\s*(?:and\s+\w+\s+)?(?:stock|exchanges?|Intellectual|IP\b|Municipal|market|"
-    r"Administration|Bureau|government|office|University|court|Internet|Daily|Customs|"
-    r"Science|Finance|Patent|Knowledge)",
-    re.I,
-)
-_PLACE_REF = re.compile(r"\b(?:in|of)\s+the\s+(?:city|district|province|municipality)\b", re.I)
-_DISTRICT_DEF = re.compile(
-    rf"\b(?P<city>{_PLACES})'s\s+(?P<name>[A-Z][a-z]+)\s+(?:district|District|new area)"
-)
 
 
 _BASELINE_BEFORE = re.compile(
@@ -951,7 +348,11 @@ _PAST_YEARS = _lc(
     r"years",
 )
 _ATTACHED = re.compile(r"(?:with|and|while|which|representing|marking|an?\b|the\b)", re.I)
-_PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en)\b", re.I)
+_PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en)|had|held|won|got|made|kept|"
+    r"built|brought|become)\b",
+    re.I,
+)
 _STOCK_CUE = re.compile(
     r"\b(?:total|valid|in force|own(?:ed|s)?|held|hold|possess\w*|cumulat\w*|stock|"
     r"effective|bringing)\b",
@@ -965,7 +366,11 @@ _SMALL_NUMBER_VERB = re.compile(
 )
 # A passive verb of registration after a stock series' value: the additions of a period.
 _FLOW_VERB = re.compile(
-    r"\b(?:were|was)\s+(?:newly\s+)?(?:approved|registered|authori[sz]ed|recogni[sz]ed)\b", re.I
+    r"\b(?:were|was)\s+(?:newly\s+)?(?:approved|registered|authori[sz]ed|recogni[sz]ed)\b"
+    # "we approved 99 GI products": the active past, unless "has approved" (a running total)
+    r"|(?<!\bhas\s)(?<!\bhave\s)(?<!\bhad\s)\b(?:approved|registered|authori[sz]ed|"
+    r"recogni[sz]ed)\s+(?:another\s+|a\s+further\s+)?\d",
+    re.I,
 )
 _FOLLOWING_NOUN = re.compile(r"\s+[A-Za-z(][\w()-]*")
 _RATE_LIST = re.compile(r"\s*(?:,|and|,\s*and)\s*")
@@ -1011,36 +416,6 @@ def _normalise_basis(change: _Change, year: int) -> None:
         change.basis = "vs_previous_year"
 
 
-@dataclass(frozen=True, slots=True)
-class _Cues:
-    """Where the first cue of each kind starts in a sentence (its length if none)."""
-
-    future: int
-    hard_future: int
-    funding: int
-    foreign: int
-    company: int
-
-    @classmethod
-    def of(cls, s: str) -> _Cues:
-        """Scan a sentence once for every cue."""
-        end = len(s)
-        low = _lower(s)
-        futures = _FUTURE.finditer(low)
-        future = next(futures, None)
-        hard = future
-        if hard is not None and _SOFT_FUTURE.match(hard.group(0)):
-            hard = next((m for m in futures if not _SOFT_FUTURE.match(m.group(0))), None)
-        funding, foreign, company = _FUNDING.search(low), _FOREIGN.search(s), _COMPANY.search(low)
-        return cls(
-            future=future.start() if future else end,
-            hard_future=hard.start() if hard else end,
-            funding=funding.start() if funding else end,
-            foreign=foreign.start() if foreign else end,
-            company=company.start() if company else end,
-        )
-
-
 @dataclass(slots=True)
 class _Sentence:
     """One sentence being read, and what has been found in it so far."""
@@ -1059,6 +434,7 @@ class _Sentence:
     cues: _Cues = field(default_factory=lambda: _Cues(0, 0, 0, 0, 0))
     ip_cue: bool = False  # the sentence names the IP domain
     national: bool | None = None  # the sentence names China or the nation (read when needed)
+    filings_in_china: bool = False  # foreign filers here file in China (said before)
 
 
 def _process(
@@ -1073,9 +449,15 @@ def _process(
     periods = _find_periods(s, state)
     if any(hit.problem for hit in periods):
         return []  # its figures would land in a wrong period; period_problems reports it
+    if headline and state.year is None:
+        state.year = title_year(s)  # a report titled "... (2023)" speaks of that year
     for hit in periods:
-        if hit.explicit_year:
-            state.year = hit.explicit_year
+        # A year after the publication date is a target's, not the one the text reports in.
+        # "last year" does not carry: a later yearless "first half" is read against the
+        # publication date as well, and is this year's
+        stated = hit.explicit_year
+        if stated and not (state.published and stated > state.published.year):
+            state.year = stated
         # "up from 6.3 in 2020": that year belongs to the baseline value only.
         if "from" in _lower(s)[max(0, hit.start - 60) : hit.start] and _BASELINE_BEFORE.search(
             s, max(0, hit.start - 60), hit.start
@@ -1083,10 +465,15 @@ def _process(
             hit.baseline = True
     _update_places(s, state)
     ctx = _Sentence(doc, span, s, headline, periods, carried=state.period)
+    # "Market entities from 186 countries applied for patents in China": the countries named
+    # next ("Japan ... applied for the most") are filers in China, not abroad
+    filing = bool(_FILING.search(s))
+    ctx.filings_in_china = filing and state.filings_in_china
+    state.filings_in_china = state.filings_in_china or (filing and bool(_IN_CHINA.search(s)))
     _carry_period(ctx, state)
     if not _DIGIT.search(s) and "month" not in s:
         return []  # no number, no statistic: only the carried state mattered
-    ctx.ip_cue = bool(_IP_CUE.search(_lower(s)))
+    ctx.ip_cue = bool(_ip_cue().search(_lower(s)))
     if not ctx.ip_cue and not state.last_stats:
         return []
     # Numbers inside period phrases ("first five months", "Q1") and years are not values.
@@ -1110,18 +497,6 @@ def _process(
         state.basis = carry[-1].basis
     state.last_stats = stats or state.last_stats
     return stats
-
-
-def _update_places(s: str, state: _State) -> None:
-    places = _places_in(s)
-    if not places:
-        return
-    if "'s " in s:
-        for dm in _DISTRICT_DEF.finditer(s):
-            state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
-            state.place = state.places[dm.group("name")]
-    for _start, _end, name in places:
-        state.place = state.places.get(name, name)
 
 
 def _carry_period(ctx: _Sentence, state: _State) -> None:
@@ -1198,6 +573,15 @@ def _classify_changes(ctx: _Sentence) -> None:
             n.is_change = True
             n.direction = "down" if am.group("dir").lower() in ("less", "fewer", "lower") else "up"
             continue
+        if n.unit in ("CNY", "USD", "count") and _UP_BY.search(before[-12:]) and _basis(after):
+            # "9.4 per 10,000 people, up 1.9 from a year earlier": the change, not a count
+            n.is_change = True
+            n.direction = "down" if "down" in before[-12:].lower() else "up"
+            continue
+        if n.unit in ("CNY", "USD", "count") and (ab := _ABSOLUTE_BEFORE.search(before[-50:])):
+            n.is_change = True
+            n.direction = "down" if _DOWN.match(ab.group("noun") or ab.group("verb")) else "up"
+            continue
         if n.unit == "times":
             n.dropped = True
     ctx.changes = [n for n in nums if n.is_change and not n.dropped]
@@ -1211,6 +595,8 @@ def _mark_ranges(ctx: _Sentence) -> None:
         if a.is_change or b.is_change or not _RANGE_TO.match(s[a.end : b.start]):
             continue
         opener = s[: a.start].rstrip("$ ")[-8:] + " "
+        if "and" in s[a.end : b.start] and not _BETWEEN.search(opener):
+            continue  # "471,000 and 229,000 were ...": a list; only "between A and B" spans
         if _FROM_TO.search(opener) and _CHANGE_VERB.search(s[: a.start]):
             a.from_to, b.from_to = 1, 2
         elif not _in_parens(s, a.start):
@@ -1228,10 +614,15 @@ def _select_values(ctx: _Sentence) -> None:
         # A bare small number is a value only with a noun or a reporting verb.
         if bare and not (_FOLLOWING_NOUN.match(after) or _SMALL_NUMBER_VERB.search(before[-40:])):
             continue
-        if n.unit == "count" and _BAD_NOUN.match(after):
+        if n.unit == "count" and _BAD_NOUN.match(after) and not _EMPLOYED.match(after):
             continue
-        if _THRESHOLD_BEFORE.search(before[-80:]):
+        if _THRESHOLD_BEFORE.search(before[-80:]) or is_limit_or_leverage(before):
             continue
+        if is_event_figure(before, after, n.unit in ("CNY", "USD")):
+            continue
+        if n.value == 1 and n.unit == "count" and _RATIO_NEAR.search(s, max(0, n.start - 60),
+                                                                      n.end + 60):  # fmt: skip
+            continue  # "1 registered trademark per 4.9 market entities": one side of a ratio
         ctx.values.append(n)
 
 
@@ -1293,7 +684,8 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
         amount = c.value
         kind: Literal["percent", "percentage_points", "absolute"]
         if c.unit == "times":
-            kind, amount = "percent", c.value * 100
+            # "2.8 times that of 2016" is 180% more; "an increase of 2 times", +200%
+            kind, amount = "percent", (c.value - 1 if c.multiple else c.value) * 100
         elif c.unit == "pp":
             kind = "percentage_points"
         elif c.unit == "percent":
@@ -1319,8 +711,8 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
     resp = _RESPECTIVELY.search(s)
     free = [c for c in ctx.changes if c.target is None]
     if resp and len(free) >= 2:
-        group = [c for c in free if c.end <= resp.start()]
-        if group:
+        group = _listed_before([c for c in free if c.end <= resp.start()], s)
+        if len(group) >= 2:
             before_vals = [v for v in values if v.end <= group[0].start]
             for c, v in zip(group, before_vals[-len(group) :], strict=False):
                 c.target = v
@@ -1332,14 +724,30 @@ def _attach_changes(ctx: _Sentence) -> dict[int, _Change]:
         prev = [v for v in values if v.end <= c.start]
         prev_main = [v for v in prev if not _is_subordinate_share(s, v)]
         cand = prev_main[-1] if prev_main else (prev[-1] if prev else None)
+        if c.unit == "pp":
+            # "12.44 percent of GDP, up 0.47 percentage points": points move a percent
+            cand = next((v for v in reversed(prev) if v.unit == "percent"), cand)
         taken = any(o.target is cand for o in ctx.changes if o is not c)
         if cand is not None and not taken and not _NEW_SUBJECT_CHANGE.search(s[cand.end : c.start]):
             c.target = cand
     attached: dict[int, _Change] = {}
     for c in ctx.changes:
         if c.target is not None and c.change is not None:
-            attached.setdefault(id(c.target), c.change)
+            known = attached.setdefault(id(c.target), c.change)
+            if known.kind == "absolute" and c.change.kind != "absolute":
+                # "7.6 million, an increase of 144,258, up 23.3%": the rate is the change
+                attached[id(c.target)] = c.change
     return attached
+
+
+def _listed_before(nums: list[_Num], s: str) -> list[_Num]:
+    """The last run of numbers written as one list ("28.5% and 6.4%", "3%, 5% and 9%")."""
+    run = nums[-1:]
+    for a in reversed(nums[:-1]):
+        if not _RATE_LIST.fullmatch(s[a.end : run[0].start]):
+            break
+        run.insert(0, a)
+    return run
 
 
 @dataclass(slots=True)
@@ -1367,7 +775,7 @@ def _phrase(ctx: _Sentence, idx: int, prev_end: int) -> _Phrase:
 def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -> bool:
     """Distractors: targets, forecasts, funding, multi-year figures, other countries and
     companies, milestones followed by the exact value."""
-    s, pub = ctx.s, ctx.doc.published
+    s, pub = ctx.s, ctx.doc.reference_date
     future_period = bool(pub and period and _period_start(period) > pub)
     past_period = bool(
         pub
@@ -1379,14 +787,20 @@ def _excluded(ctx: _Sentence, n: _Num, phrase: _Phrase, period: Period | None) -
     # "Will" with a period that is over is a translation artefact ("in 2022 ... will be").
     if cues.hard_future < n.start or future_period or (cues.future < n.start and not past_period):
         return True
-    if cues.funding < n.start or _FUNDING.match(_lower(s[n.end : n.end + 12])):
+    if cues.funding < n.start or _funding_cue().match(_lower(s[n.end : n.end + 12])):
         return True
     if n.start >= ctx.multi_from and not n.from_to:
         return True
     foreign = _FOREIGN.search(s, 0, n.start) if cues.foreign < n.start else None
-    if foreign and not _CHINA.search(s, foreign.end(), n.start):
+    if (
+        foreign
+        and not _CHINA.search(s, foreign.end(), n.start)
+        and not _in_china_after(s, n.end)
+        and not ctx.filings_in_china
+    ):
         return True
-    if cues.company < n.start or (cues.company < len(s) and _COMPANY.search(_lower(phrase.text))):
+    one_company = cues.company < len(s) and _company_cue().search(_lower(phrase.text))
+    if cues.company < n.start or one_company:
         return True
     # Milestone "topped 25 billion for the first time, totaling 25.4 billion".
     return (
@@ -1402,7 +816,7 @@ def _value_stats(
     attached: dict[int, _Change],
     next_period: Callable[[], Period | None],
 ) -> list[_Stat]:
-    s, pub, values = ctx.s, ctx.doc.published, ctx.values
+    s, pub, values = ctx.s, ctx.doc.reference_date, ctx.values
     stats: list[_Stat] = []
     prev_metric: Metric | None = state.last_stats[-1].metric if state.last_stats else None
     prev_text = ""
@@ -1411,6 +825,7 @@ def _value_stats(
     from_metrics: dict[int, Metric] = {}
     own_period = any(not h.baseline for h in ctx.periods)
     perfect = bool(_PRESENT_PERFECT.search(s)) and pub is not None
+    listed = listed_subjects(s, [(v.start, v.end) for v in values])
     for idx, n in enumerate(values):
         ph = _phrase(ctx, idx, prev_end)
         phrases[id(n)] = ph
@@ -1431,6 +846,16 @@ def _value_stats(
         if period is None and not (perfect and not n.from_to):
             continue
         metric = _metric_for(ctx, idx, ph, phrases, prev_metric, prev_text, prev_end, period)
+        if idx in listed:  # "432,000 and 229,000 for utility models and designs"
+            metric = _listed_metric(listed[idx], s, n, period) or metric
+        elif prev_metric is not None and idx and _elided(s, prev_end, n):
+            metric = prev_metric  # "24.1 per 10,000 people, and Beijing's reached 218.3"
+        elif _same_list(s, values, idx, stats) and unit_fits(stats[-1].metric, n.unit):
+            metric = stats[-1].metric  # "with 49,000, 39,000 and 16,000 filings": one series
+        if metric.id == UNCLASSIFIED and continues_list(s):
+            # "It was followed by ICT services at 4.37 trillion yuan": the ranking goes on
+            metric = next((st.metric for st in reversed(state.last_stats)
+                           if unit_fits(st.metric, n.unit)), metric)  # fmt: skip
         if n.from_to == 2 and id(n) in from_metrics:
             metric = from_metrics[id(n)]  # "grew from A to B": one series
         # A subject outside the catalogue is kept as `unclassified` when the sentence is about
@@ -1474,6 +899,39 @@ def _value_stats(
             from_metrics[id(values[idx + 1])] = metric
         prev_text, prev_end = ph.text, ph.end
     return stats
+
+
+# "..., and Beijing's reached 218.3": a place's possessive standing for the series just named
+_ELIDED_BEFORE = re.compile(
+    r"\b(?:and|while|with|whereas)\s+(?:that\s+of\s+)?[A-Z][\w'’-]*(?:'s|’s)?\s+"
+    r"(?:\w+\s+){0,2}?(?:reached|was|stood at|hit|totalled|totaled|came to|were)\s+"
+    r"(?:about\s+|over\s+|nearly\s+)?$"
+)
+_NOUN_AFTER = re.compile(r"^\s+(?!per\b|in\b|by\b|at\b|on\b|and\b)[a-z]")
+
+
+def _elided(s: str, prev_end: int, n: _Num) -> bool:
+    """Whether a value's subject is elided: only a place stands before it and no noun after."""
+    return bool(_ELIDED_BEFORE.search(s, prev_end, n.start)) and not _NOUN_AFTER.match(
+        s[n.end : n.end + 20]
+    )
+
+
+def _same_list(s: str, values: list[_Num], idx: int, stats: list[_Stat]) -> bool:
+    """Whether a value continues a bare list of values with the statistic just read."""
+    return bool(
+        idx
+        and stats
+        and stats[-1].num is values[idx - 1]
+        and LIST_GAP.fullmatch(s[values[idx - 1].end : values[idx].start])
+    )
+
+
+def _listed_metric(subject: str, s: str, n: _Num, period: Period | None) -> Metric | None:
+    """The metric of a value's own item in a subject list, if the catalogue knows it."""
+    unit = n.unit if n.unit in _UNITS else None
+    metric, _ = match_metric(subject, "", s, unit=unit, as_of=isinstance(period, AsOfPeriod))
+    return None if metric.id == UNCLASSIFIED else metric
 
 
 def _metric_for(
@@ -1525,8 +983,10 @@ def _metric_for(
         and (_SUBSET.search(ph.text) or _SUBSET.match(s))
     ):
         # "453,000 were granted, including 361,000 domestic invention patents": a part of a
-        # flow is a flow of the same series, not the stock its bare noun would suggest.
-        return prev_metric
+        # flow is a flow of the same activity, not the stock its bare noun would suggest;
+        # "279,200 patent grants, of which 45,200 were invention patents" names which flow.
+        part, _ = match_metric(local + " " + prev_text, "", s, head=head, unit=n.unit)
+        return part if part.id != UNCLASSIFIED and not part.as_of else prev_metric
     before_n = s[max(0, n.start - 25) : n.start]
     if fits and (metric.id == UNCLASSIFIED or _BASELINE_VALUE.search(before_n)):
         # An elided subject ("8 months ..., and to 7 months") or a baseline value ("up
@@ -1557,12 +1017,15 @@ def _period_for_kind(metric: Metric, period: Period, own_period: bool, phrase: s
         and isinstance(period, AsOfPeriod)
         and not (own_period and _STOCK_CUE.search(phrase))
     ):
-        return _months_period(period.year, 1, period.as_of_month)
+        return months_period(period.year, 1, period.as_of_month)
     return period
 
 
 def _geography_for(ctx: _Sentence, pos: int, state: _State) -> str:
     geo = _geography(ctx.s, pos, state)
+    site = _site_place(ctx.doc.url) if geo == "CN" else None
+    if site is not None and not _NATIONAL.search(_lower(ctx.s)):
+        return site  # a city's own site reports the city's figures
     if geo == "CN" and state.last_stats and ctx.national is None:
         ctx.national = bool(_NATIONAL.search(_lower(ctx.s)))
     if geo == "CN" and not ctx.national and state.last_stats:
@@ -1587,6 +1050,8 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
         if _THRESHOLD_BEFORE.search(s[max(0, c.start - 80) : c.start]):
             continue
         ch = c.change
+        if ch.kind == "absolute" and not _CONTINUATION.match(s):
+            continue  # "2,200 more than a year ago" alone restates two values, no series
         ch.basis = ch.basis or state.basis or "unspecified_prior_year"
         if _CONTINUATION.match(s) and state.last_stats and state.last_stats[-1].change is None:
             last = state.last_stats[-1]
@@ -1613,6 +1078,9 @@ def _growth_only_stats(ctx: _Sentence, state: _State) -> list[_Stat]:
             unit = ctx.currency
         if metric.as_of and isinstance(period, YearPeriod):
             period = _as_stock(period)
+        elif metric.kind == "flow" and isinstance(period, AsOfPeriod):
+            # "filed through January": the flow's total from January on, not a level
+            period = months_period(period.year, 1, period.as_of_month)
         stats.append(
             _Stat(
                 num=None,
@@ -1703,9 +1171,33 @@ def _describe(phrase: str) -> str:
 
 def extract_statistics(doc: Document) -> list[Fact]:
     """Every statistic published in a document, in text order, one Fact each."""
+    return [_fact(doc, st) for st in _statistics(doc) if st.period.year != UNDATED_YEAR]
+
+
+def unresolved_statistics(doc: Document) -> list[tuple[Span, str]]:
+    """Statistics whose year nothing in the document determines: (value span, problem)."""
+    return [
+        (st.value_span or st.sentence, _unresolved_problem(doc, st))
+        for st in _statistics(doc)
+        if st.period.year == UNDATED_YEAR
+    ]
+
+
+def _unresolved_problem(doc: Document, st: _Stat) -> str:
+    value = doc.text[st.value_span.start : st.value_span.end] if st.value_span else "a change"
+    sentence = _describe(doc.text[st.sentence.start : st.sentence.end])
+    return (
+        f"unresolved year: {st.metric.id} {value!r} ({st.period.kind}) in {sentence!r}; "
+        "neither the text nor a publication date says which year it is; not stored"
+    )
+
+
+@lru_cache(maxsize=8)
+def _statistics(doc: Document) -> tuple[_Stat, ...]:
+    """The statistics of a document, the unresolved ones included (read once per document)."""
     text = doc.text
     spans = document_sentences(text)
-    state = _State(published=doc.published)
+    state = _State(published=doc.reference_date, year=title_year(doc.title))
     stats: list[_Stat] = []
     for i, span in enumerate(spans):
         sentence = text[span.start : span.end]
@@ -1727,7 +1219,7 @@ def extract_statistics(doc: Document) -> list[Fact]:
         stats.extend(_process(doc, span, state, headline, next_period))
     stats = _dedupe(stats)
     _flag_transpositions(stats)
-    return [_fact(doc, st) for st in stats]
+    return tuple(stats)
 
 
 def _is_headline(text: str, span: Span, sentence: str) -> bool:

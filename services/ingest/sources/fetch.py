@@ -295,6 +295,7 @@ class SourceFetcher:
             url=url,
             publisher=publisher,
             origin=origin or url,
+            dated=bool(published or page.published or fallback_published),
         )
         events, new = list(result.events), result.new
         status: Literal["new", "changed"] = "new"

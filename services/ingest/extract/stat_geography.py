@@ -1,0 +1,144 @@
+"""Where a statistic belongs: a place named before it or as its owner after it, a district,
+zone or park the text defined, the place "the city" refers to, or the city whose government
+site published the page; else China (CN).
+
+Word lists are in lexicon/stat_geography.toml and lexicon/stat_sites.toml; the gazetteer of
+places is the one the statistics stage has always used.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from services.ingest.extract import lexicon
+
+
+class PlaceContext(Protocol):
+    """What a document has established about places so far."""
+
+    place: str | None  # the place the text last named
+    places: dict[str, str]  # defined names ("Haimen") and what they stand for
+
+
+# Chinese provinces, municipalities and cities that publish IP statistics of their own.
+PLACES = (
+    "Beijing|Shanghai|Tianjin|Chongqing|Guangdong|Jiangsu|Zhejiang|Shandong|Fujian|Hebei|"
+    "Henan|Hubei|Hunan|Anhui|Jiangxi|Sichuan|Shaanxi|Shanxi|Liaoning|Jilin|Heilongjiang|"
+    "Yunnan|Guizhou|Guangxi|Hainan|Gansu|Qinghai|Ningxia|Xinjiang|Tibet|Inner Mongolia|"
+    "Guangzhou|Shenzhen|Hangzhou|Ningbo|Wenzhou|Suzhou|Nanjing|Wuxi|Changzhou|Xiamen|"
+    "Fuzhou|Quanzhou|Taizhou|Jinan|Qingdao|Yantai|Wuhan|Changsha|Chengdu|Xi'an|Hefei|"
+    "Zhengzhou|Shijiazhuang|Dalian|Shenyang|Harbin|Changchun|Kunming|Nanning|Nanchang|"
+    "Dongguan|Foshan|Zhuhai|Huizhou|Zhongshan|Shantou|Haikou|Lanzhou|Urumqi|Hohhot|Taiyuan|"
+    "Guiyang|Xining|Yinchuan|Lhasa|Jiaxing|Shaoxing|Jinhua|Nantong|Yangzhou|Xuzhou|"
+    "Huangpu|Pudong|Haidian|Chaoyang|Nansha|Qianhai|Binhai|Zhongguancun"
+)
+
+
+def geography(s: str, pos: int, state: PlaceContext) -> str:
+    """The place a statistic is about: a named city or district before it, else CN."""
+    best: str | None = None
+    for _start, end, name in places_in(s):
+        if end > pos:
+            break
+        if not _ORG_AFTER.match(s[end : end + 40]):
+            best = state.places.get(name, name)
+    if best is None:
+        ref = _PLACE_REF.search(s, 0, pos)
+        if ref and state.place:
+            best = state.place
+    if best is None:
+        best = _owner_after(s, pos, state)
+    if best is None:
+        return "CN"
+    return best
+
+
+@lru_cache(maxsize=1)
+def _owner_pattern() -> re.Pattern[str]:
+    nouns = "|".join(re.escape(w) for w in lexicon.words("stat_geography", "owner_nouns"))
+    return re.compile(rf"\b(?:by|from|of|to)\s+(?P<place>[A-Z][a-z]+)\s+(?:{nouns})\b")
+
+
+def _owner_after(s: str, pos: int, state: PlaceContext) -> str | None:
+    """A place named as the owner after the value, in its clause ("... by Beijing residents")."""
+    stop = CLAUSE_END.search(s, pos)
+    m = _owner_pattern().search(s, pos, stop.start() if stop else len(s))
+    if m is None or m.group("place") not in PLACE_NAMES:
+        return None
+    return state.places.get(m.group("place"), m.group("place"))
+
+
+CLAUSE_END = re.compile(r"[;.]|,\s+(?:and|while|with|up|down)\b")
+
+
+PLACE_NAMES = frozenset(PLACES.split("|"))
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'an)?(?: Mongolia)?")
+
+
+@lru_cache(maxsize=64)
+def places_in(s: str) -> tuple[tuple[int, int, str], ...]:
+    """Named Chinese places in a sentence: (start, end, name); "Guangzhou's" counts."""
+    out: list[tuple[int, int, str]] = []
+    for m in _CAPITALISED.finditer(s):
+        name, end = m.group(0), m.end()
+        if name in PLACE_NAMES and (s[end : end + 1] != "'" or s[end : end + 2] == "'s"):
+            out.append((m.start(), end, name))
+    return tuple(out)
+
+
+_ORG_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:and\s+\w+\s+)?(?:"
+    + "|".join(lexicon.words("stat_geography", "org_after_place"))
+    + ")",
+    re.I,
+)
+# "in the city", "the district has had ...": the place the text last named
+_PLACE_REF = re.compile(
+    r"\b(?:the|this)\s+(?:city|district|province|municipality|county|zone|park|"
+    r"development zone|new area)\b",
+    re.I,
+)
+_DISTRICT_DEF = re.compile(
+    rf"\b(?P<city>{PLACES})'s\s+(?P<name>[A-Z][a-z]+)\s+(?:district|District|new area)"
+)
+_DISTRICT_IN = re.compile(
+    rf"\b(?P<name>[A-Z][a-z]+)\s+(?:district|District)\s+(?:in|of)\s+(?P<city>{PLACES})\b"
+)
+# "the Zhangjiang National Innovation Demonstration Zone in Shanghai": a zone of a city
+_ZONE_IN = re.compile(
+    rf"\b(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){{0,5}}\s+(?:Zone|Park|New Area))\s+(?:in|of)\s+"
+    rf"(?P<city>{PLACES})\b"
+)
+
+
+def update_places(s: str, state: PlaceContext) -> None:
+    places = places_in(s)
+    for name, full in state.places.items():
+        if name in s and re.search(rf"\b{re.escape(name)}\b", s):
+            state.place = full  # a district defined before, named again ("Haimen has ...")
+    if not places:
+        return
+    for _start, _end, name in places:
+        state.place = state.places.get(name, name)
+    # "Guangzhou's Huangpu district", "Haimen district in Nantong": the district, not the city
+    defs = [*_DISTRICT_DEF.finditer(s)] if "'s " in s else []
+    for dm in [*defs, *_DISTRICT_IN.finditer(s)]:
+        state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
+        state.place = state.places[dm.group("name")]
+    for zm in _ZONE_IN.finditer(s) if ("Zone" in s or "Park" in s or "Area" in s) else ():
+        state.places[zm.group("name")] = f"{zm.group('name')}, {zm.group('city')}"
+        state.place = state.places[zm.group("name")]
+
+
+@lru_cache(maxsize=256)
+def site_place(url: str | None) -> str | None:
+    """The place a local government site ("en.nantong.gov.cn") publishes figures for."""
+    host = urlsplit(url).hostname if url else None
+    if not host or not host.endswith(".gov.cn"):
+        return None
+    labels = [x for x in host[: -len(".gov.cn")].split(".") if x not in ("en", "english", "www")]
+    places: dict[str, str] = lexicon.load("stat_sites")["gov_host_places"]
+    return places.get(labels[-1]) if labels else None

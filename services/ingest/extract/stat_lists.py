@@ -1,0 +1,71 @@
+"""Value lists and their subject lists: in "432,000 and 229,000 for utility models and
+designs, up 22.5% and 3.2% respectively" the k values take the k subjects in order.
+
+The opening and ending words of a subject list come from `lexicon/stat_lists.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from services.ingest.extract import lexicon
+
+# Separators of list items: "A, B and C", "A and B", "A, B, and C".
+LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+
+
+def _words(key: str) -> str:
+    found = sorted(lexicon.words("stat_lists", key), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in found)
+
+
+@cache
+def _grammar() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    opener = re.compile(rf"^\s*(?:(?:{_words('subject_openers')})\s+)?", re.I)
+    ender = re.compile(rf"[;:.()]|\s*,?\s*\b(?:{_words('subject_enders')})\b", re.I)
+    return opener, ender
+
+
+@cache
+def _continued() -> re.Pattern[str]:
+    openers = "|".join(lexicon.words("stat_lists", "continued_list_openers"))  # regexes
+    return re.compile(rf"^\s*(?:{openers})\b", re.I)
+
+
+def continues_list(s: str) -> bool:
+    """Whether a sentence goes on with the ranking before it ("It was followed by ...")."""
+    return bool(_continued().match(s))
+
+
+def _runs(s: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Index ranges [i, j] of values written one after another as a list."""
+    runs, i = [], 0
+    while i < len(spans):
+        j = i
+        while j + 1 < len(spans) and LIST_GAP.fullmatch(s[spans[j][1] : spans[j + 1][0]]):
+            j += 1
+        if j > i:
+            runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+def listed_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, str]:
+    """The subject each value of a "respectively" list takes, by the value's index in
+    `spans` (the values' positions in sentence `s`); values of no such list are absent."""
+    if not _RESPECTIVELY.search(s):
+        return {}
+    opener, ender = _grammar()
+    out: dict[int, str] = {}
+    for i, j in _runs(s, spans):
+        tail = s[spans[j][1] :]
+        tail = tail[opener.match(tail).end() :]  # type: ignore[union-attr]  # always matches
+        stop = ender.search(tail)
+        pieces = [p.strip() for p in _SPLIT.split(tail[: stop.start() if stop else len(tail)])]
+        if len(pieces) == j - i + 1 and all(pieces):
+            out.update({i + k: piece for k, piece in enumerate(pieces)})
+    return out

@@ -1,0 +1,111 @@
+"""Statistics extraction cases kept as data: each case file lists texts, their publication
+dates and the facts (and unresolved figures) expected from them, compared as sets."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from events import StatisticPublished
+from services.ingest.extract.base import Document
+from services.ingest.extract.statistics import extract_statistics, unresolved_statistics
+
+CASES = Path(__file__).with_name("extraction_cases") / "statistics"
+
+
+def _cases() -> list[Any]:
+    out = []
+    for path in sorted(CASES.glob("*.toml")):
+        with path.open("rb") as f:
+            for case in tomllib.load(f)["case"]:
+                out.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+    return out
+
+
+def _document(case: dict[str, Any]) -> Document:
+    published = case.get("published")
+    assert published is None or isinstance(published, date)
+    return Document(
+        case["text"].strip(),
+        published,
+        case.get("title"),
+        case.get("url"),
+        dated=case.get("dated", True),
+    )
+
+
+def _change(p: StatisticPublished) -> str:
+    """A reported change as a case file writes it: "up 22.5 percent", "" for none."""
+    c = p.reported_change
+    if c is None:
+        return ""
+    for kind in ("percent", "percentage_points", "absolute"):
+        amount = getattr(c, kind)
+        if amount is not None:
+            return f"{c.direction} {amount} {kind}"
+    return c.direction
+
+
+def _payloads(doc: Document) -> list[StatisticPublished]:
+    out = []
+    for fact in extract_statistics(doc):
+        assert isinstance(fact.payload, StatisticPublished)
+        out.append(fact.payload)
+    return out
+
+
+def _found(doc: Document) -> set[tuple[str, ...]]:
+    return {
+        (p.metric, p.period.key, str(p.value), p.unit, p.geography, _change(p))
+        for p in _payloads(doc)
+    }
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_statistics_case(case: dict[str, Any]) -> None:
+    doc = _document(case)
+    expected = {
+        (e["metric"], e["period"], e["value"], e["unit"], e["geography"], e.get("change", ""))
+        for e in case.get("expect", [])
+    }
+    assert _found(doc) == expected
+    bases = {str(p.value): p.reported_change.basis for p in _payloads(doc) if p.reported_change}
+    for e in case.get("expect", []):
+        if "basis" in e:  # the basis a change is measured against, where the case names it
+            assert bases.get(e["value"]) == e["basis"], (e["value"], bases)
+    unresolved = [doc.text[span.start : span.end] for span, _ in unresolved_statistics(doc)]
+    assert unresolved == case.get("unresolved", [])
+
+
+def test_cases_exist() -> None:
+    assert len(_cases()) >= 10
+
+
+def test_unresolved_figures_are_listed_with_file_line_and_sentence() -> None:
+    from services.ingest.service import text_problems
+
+    doc = Document("Patent figures\n\nIn the first half, China granted 432,000 invention patents.")
+    (problem,) = text_problems(doc, "h1.txt")
+    assert problem.line == 3
+    assert "'432,000'" in str(problem) and "In the first half, China granted" in str(problem)
+    assert "unresolved year" in str(problem) and str(problem).startswith("h1.txt")
+
+
+def test_a_file_dated_only_by_its_modification_time_gives_no_year(tmp_path: Path) -> None:
+    from services.ingest.documents import read_document
+
+    text = "This year, China granted 798,000 invention patents.\n"
+    plain, dated = tmp_path / "plain.txt", tmp_path / "dated.txt"
+    plain.write_text(text)
+    dated.write_text("---\npublished: 2023-01-16\n---\n" + text)
+    f = read_document(plain)
+    assert not f.dated
+    assert extract_statistics(Document(f.text, f.published, dated=f.dated)) == []
+    g = read_document(dated)
+    assert g.dated
+    (fact,) = extract_statistics(Document(g.text, g.published, dated=g.dated))
+    assert isinstance(fact.payload, StatisticPublished) and fact.payload.period.key == "2023"
