@@ -66,14 +66,23 @@ class Decoded:
     rejected: list[tuple[Record, str]] = field(default_factory=list)
 
 
-def _attribute(row: Row, catalogue: source_catalogue.Sources) -> None:
-    """Set an observation's source and authority from the sources catalogue."""
-    url = row.pop("url")
-    found = catalogue.match(row["publisher"], url)
-    row["authority"] = found.authority
-    row["source"] = found.source if found.level != "unknown" else (
-        row["publisher"] or (urlsplit(url).hostname if url else None)
-    )
+Attribution = tuple[int, str | None]
+
+
+def _attribute(
+    row: Row, catalogue: source_catalogue.Sources, seen: dict[tuple[Any, Any], Attribution]
+) -> None:
+    """Set an observation's source and authority from the sources catalogue (each
+    publisher and URL matched once per batch: a document yields many statistics)."""
+    key = (row["publisher"], row.pop("url"))
+    if key not in seen:
+        publisher, url = key
+        found = catalogue.match(publisher, url)
+        source = found.source if found.level != "unknown" else (
+            publisher or (urlsplit(url).hostname if url else None)
+        )
+        seen[key] = (found.authority, source)
+    row["authority"], row["source"] = seen[key]
 
 
 def decode_records(
@@ -86,13 +95,14 @@ def decode_records(
     """
     out = Decoded()
     catalogue = sources or source_catalogue.default()
+    seen: dict[tuple[Any, Any], Attribution] = {}
     for r in records:
         try:
             raw = normalise(orjson.loads(r.data))
             table, build = BUILDERS[raw["event_type"]]
             row = build(raw)
             if table == "observations":
-                _attribute(row, catalogue)
+                _attribute(row, catalogue, seen)
             out.rows[table].append(row)
         except Exception as exc:
             out.rejected.append((r, f"{type(exc).__name__}: {exc}"))
