@@ -216,13 +216,15 @@ class ValueReviewed(Payload):
     reviewed_subject: str = Field(description="its subject, so the decision shares its partition")
     decision: Literal["accepted", "rejected"]
     by: str = Field(min_length=1)
+    at: str = Field(description="when the decision was made (ISO 8601)")
     note: str | None = None
 
     def subject(self) -> str:
         return self.reviewed_subject
 
     def identity(self) -> str:
-        return f"{self.reviewed_event_id}|{self.decision}|{self.by}|{self.note or ''}"
+        # the time is part of it: deciding the same way again later is a new decision
+        return f"{self.reviewed_event_id}|{self.decision}|{self.by}|{self.at}"
 
 
 class Issuer(Frozen):

@@ -306,7 +306,9 @@ class Projector:
     def rederive(self, conn: Connection, changes: Changes) -> None:
         """Recompute the derived rows of every key in `changes` from the base tables."""
         if changes.periods:
-            changes.periods |= self._rederive_periods(conn, changes.periods)
+            periods, years = self._rederive_periods(conn, changes.periods)
+            changes.periods |= periods
+            changes.years |= years
         if changes.notices:
             notices = sorted(changes.notices)
             mentions = _load(self.store, conn, tables.notice_mentions, ("notice_key",), notices)
@@ -323,9 +325,11 @@ class Projector:
             rows = derive_all((), (), (), events)["alerts"]
             _replace(self.store, conn, tables.alerts, ALERT, alerts, rows)
 
-    def _rederive_periods(self, conn: Connection, touched: set[PeriodKey]) -> set[PeriodKey]:
-        """Re-derive the rows that depend on the touched periods; return every period whose
-        rows were re-derived."""
+    def _rederive_periods(
+        self, conn: Connection, touched: set[PeriodKey]
+    ) -> tuple[set[PeriodKey], set[YearKey]]:
+        """Re-derive the rows that depend on the touched periods; return every period and
+        year whose rows were re-derived (their alerts must be judged again)."""
         touched_years, _ = series_work(touched)
         # a period's current value depends on the other periods of its year (a part several
         # times its year's total is held out) and on the growth reported a year later (a
@@ -367,7 +371,7 @@ class Projector:
             if (row["metric"], row["geography"], row["period_key"]) in growth
         ]
         _replace(store, conn, tables.growth_rates, PERIOD, growth_keys, rates)
-        return growth
+        return growth, years
 
     def _save_positions(self, conn: Connection, records: Sequence[Record]) -> None:
         latest: dict[str, int] = {}

@@ -79,7 +79,7 @@ def replay(
             live("notice_mentions"),
             live("pilot_events"),
             live("alert_events"),
-            keep["value_reviews"],
+            live("value_reviews"),
         )
         for t in tables.DERIVED_TABLES:
             conn.execute(sa.delete(t))

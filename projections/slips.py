@@ -16,11 +16,19 @@ from projections.vintages import MAX_FACTOR, scale_factor, usable, vintage_key
 
 Row = dict[str, Any]
 FLOW_UNITS = ("CNY", "USD", "count")
+# changes measured against the year before (not "vs_2012" and the like)
+PRIOR_YEAR_BASES = frozenset({None, "year_on_year", "vs_previous_year", "unspecified_prior_year"})
 
 
 def _held(row: Row, factor: int, basis: str) -> Row:
-    return {**row, "value": None, "suspect_event_id": row["event_id"],
-            "suspect_factor": factor, "suspect_basis_event_id": basis}
+    """The row with its value withheld; a suspect the period already named stays named
+    (it still waits for a decision), and nothing is a revision or dissent of no value."""
+    held = {**row, "value": None, "previous_value": None, "previous_event_id": None,
+            "dissent_event_id": None, "dissent_value": None}
+    if row.get("suspect_event_id") is None:
+        held.update(suspect_event_id=row["event_id"], suspect_factor=factor,
+                    suspect_basis_event_id=basis)
+    return held
 
 
 # a part of a year above this multiple of the year's own total cannot be a rounding or
@@ -68,7 +76,10 @@ def _implied_priors(observations: Iterable[Row], decisions: Mapping[str, str]) -
     ranked = sorted(usable(observations, decisions),
                     key=lambda o: (int(o.get("authority") or 1), vintage_key(o)))
     for o in ranked:
-        if o["change_kind"] == "percent" and o["value"] is not None and o["change_amount"] > -100:
+        if (
+            o["change_kind"] == "percent" and o["value"] is not None
+            and o["change_amount"] > -100 and o.get("change_basis") in PRIOR_YEAR_BASES
+        ):
             best[o["period_key"]] = o
     return best
 

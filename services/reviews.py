@@ -39,7 +39,7 @@ def review_event(
     payload = ValueReviewed(
         reviewed_event_id=UUID(event_id),
         reviewed_subject=f"statistic:{found.metric}:{found.geography}",
-        decision=decision, by=by.strip(), note=note,
+        decision=decision, by=by.strip(), at=now.isoformat(), note=note,
     )
     return make_event(payload, published_at=now.date(), recorded_at=now)
 

@@ -82,6 +82,7 @@ PAYLOADS: list[Payload] = [
         reviewed_subject="statistic:ip_pledge_financing_amount:CN",
         decision="rejected",
         by="analyst@example.org",
+        at="2024-02-02T09:00:00+00:00",
         note="ten times the official 486.88 billion yuan",
     ),
     PolicyNoticeIssued(

@@ -29,22 +29,26 @@ PERIOD_RULES = ("growth_mismatch", "growth_unusual", "value_revised", "source_di
 
 def _period_conditions(
     conn: Connection, changes: Changes, cfg: AlertConfig
-) -> tuple[list[Condition], set[str]]:
-    """Conditions of the touched periods, and the current events that are revisions."""
+) -> tuple[list[Condition], set[str], list[tuple[str, str]]]:
+    """Conditions of the touched periods, the current events that are revisions, and the
+    growth_unusual keys judged (every period of a touched series: each growth is judged
+    against the series' whole earlier history, which the batch may have changed)."""
     growth = lookup.growth_for(conn, changes.periods)
     current = lookup.current_for(conn, changes.periods)
     history: dict[tuple[str, str], list[queries.GrowthRate]] = {}
     for g in queries.growth_rates(conn, sorted({(g.metric, g.geography) for g in growth})):
         history.setdefault((g.metric, g.geography), []).append(g)
+    whole = [g for rows in history.values() for g in rows]
     revisions = revision_conditions(current, cfg)
-    firing = growth_conditions(growth, cfg) + quality.unusual_conditions(growth, history, cfg)
+    firing = growth_conditions(growth, cfg) + quality.unusual_conditions(whole, history, cfg)
     firing += revisions + quality.disagreement_conditions(
         queries.disagreements(conn, changes.periods), cfg
     )
     revised = {c.evidence[0] for c in revisions}
-    priors = {g.prior_event_id for g in growth if g.prior_event_id}
-    revised |= {c.event_id for c in queries.current_of_events(conn, priors) if c.revised}
-    return firing, revised
+    cited = {x for g in whole for x in (g.event_id, g.prior_event_id) if x}
+    revised |= {c.event_id for c in queries.current_of_events(conn, cited) if c.revised}
+    judged = [("growth_unusual", series_key(g.metric, g.geography, g.period_key)) for g in whole]
+    return firing, revised, judged
 
 
 def _scale_conditions(conn: Connection, changes: Changes, cfg: AlertConfig) -> list[Condition]:
@@ -64,8 +68,9 @@ def evaluate(
     """Conditions firing among the keys a batch touched, and open alerts that cleared."""
     firing: list[Condition] = []
     revised: set[str] = set()
+    judged: list[tuple[str, str]] = []
     if changes.periods:
-        firing, revised = _period_conditions(conn, changes, cfg)
+        firing, revised, judged = _period_conditions(conn, changes, cfg)
         firing += _scale_conditions(conn, changes, cfg)
     if changes.years:
         firing += ytd_conditions(lookup.yearly_for(conn, changes.years), cfg)
@@ -77,7 +82,7 @@ def evaluate(
     # Only keys this batch touched (and open scale alerts) can have cleared.
     candidates = [
         (rule, series_key(m, g, pk)) for m, g, pk in changes.periods for rule in PERIOD_RULES
-    ] + [("ytd_exceeds_official", series_key(m, g, y)) for m, g, y in changes.years]
+    ] + [("ytd_exceeds_official", series_key(m, g, y)) for m, g, y in changes.years] + judged
     if changes.periods:
         candidates += [
             (a.rule, a.key) for a in queries.alerts_page(conn, rule="suspected_scale_error")[0]

@@ -158,3 +158,44 @@ def test_one_programme_written_two_ways_is_one_pilot(runner: EmbeddedRunner) -> 
         pilots = queries.pilots(conn)
     assert [(p.city, len(p.event_ids)) for p in pilots] == [("Ningbo", 2)]
     assert pilots[0].program == programmes.catalogue()["ip_operation_service_key_cities"].name
+
+
+def test_deciding_again_later_is_a_new_decision_in_both_paths(
+    runner: EmbeddedRunner, tmp_path: Path
+) -> None:
+    feed(runner, *slipped_history())
+    suspect = str(current(runner, "2022").suspect_event_id)
+    decisions = []
+    with runner.projector.engine.connect() as conn:
+        for hour, decision in enumerate(("accepted", "rejected", "accepted")):
+            at = datetime(2024, 3, 1, 9 + hour, tzinfo=UTC)
+            decisions.append(review_event(conn, suspect, decision, "dashboard", None, at))  # type: ignore[arg-type]
+    assert len({d.event_id for d in decisions}) == 3
+    for d in decisions:
+        feed(runner, d)
+    assert current(runner, "2022").dissent_event_id == suspect  # accepted, last of three
+    rebuilt = sa.create_engine(f"sqlite:///{tmp_path / 'again.sqlite'}")
+    replay(rebuilt, [runner.log.read(None, None, 10**6)])
+    with rebuilt.connect() as conn:
+        again = next(c for c in queries.current(conn) if c.period_key == "2022")
+    assert again.dissent_event_id == suspect
+    rebuilt.dispose()
+
+
+def test_next_years_growth_clears_the_year_to_date_alert_of_the_year_before(
+    runner: EmbeddedRunner,
+) -> None:
+    feed(
+        runner,
+        statistic(period="2020", value="100", doc=1, published=date(2021, 1, 20), **OFFICIAL),
+        statistic(period="2020-Q1", value="30", doc=2, published=date(2020, 4, 20), **OFFICIAL),
+        # ten times too large, yet under twice the year: only next year's growth tells
+        statistic(period="2020-Q2", value="150", doc=3, published=date(2020, 7, 20), **REPRINT),
+    )
+    assert "ytd_exceeds_official" in firing(runner)
+    feed(runner, statistic(period="2021-Q2", value="16.5", change="+10%", doc=4,
+                           published=date(2021, 7, 20), **OFFICIAL))
+    alerts = firing(runner)
+    assert current(runner, "2020-Q2").value is None
+    assert "ytd_exceeds_official" not in alerts and "suspected_scale_error" in alerts
+    assert "value_revised" not in alerts  # a value held out is no revision "to None"
