@@ -10,8 +10,12 @@ import sqlalchemy as sa
 from factories import statistic
 
 from events import sources
+from events.log.sqlite import SqliteEventLog
 from projections import queries
+from projections.projector import Projector
 from projections.rebuild import replay
+from services.alerts.rules import AlertConfig
+from services.alerts.sinks import MemorySink
 from services.processor.embedded import EmbeddedRunner
 from services.reviews import ReviewRefused, review_event
 
@@ -199,3 +203,36 @@ def test_next_years_growth_clears_the_year_to_date_alert_of_the_year_before(
     assert current(runner, "2020-Q2").value is None
     assert "ytd_exceeds_official" not in alerts and "suspected_scale_error" in alerts
     assert "value_revised" not in alerts  # a value held out is no revision "to None"
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3])
+def test_the_alerts_firing_at_the_end_do_not_depend_on_batching(
+    tmp_path: Path, batch_size: int
+) -> None:
+    history = [
+        *slipped_history(),
+        statistic(period="2020", value="218000000000", change="+43.9%", doc=8,
+                  published=date(2021, 1, 28), **OFFICIAL),
+        statistic(period="2021", value="319800000000", doc=9, published=date(2022, 1, 24),
+                  publisher="Xinhua"),
+        statistic(period="2022", value="491020000000", doc=10, published=date(2024, 3, 1),
+                  **OFFICIAL),
+    ]
+    ends = []
+    for size in (10_000, batch_size):
+        log = SqliteEventLog(tmp_path / f"e{size}.sqlite")
+        engine = sa.create_engine(f"sqlite:///{tmp_path / f'p{size}.sqlite'}")
+        projector = Projector(engine)
+        projector.create()
+        run = EmbeddedRunner(log, projector, AlertConfig(), [MemorySink()], batch_size=size)
+        for event in history:
+            log.append([event])  # type: ignore[list-item]
+        run.catch_up()
+        run.catch_up()
+        with engine.connect() as conn:
+            ends.append(sorted((a.rule, a.key) for a in queries.alerts(conn)
+                               if a.state != "resolved"))
+        log.close()
+        engine.dispose()
+    assert ends[0] == ends[1]
+    assert {rule for rule, _ in ends[0]} >= {"value_revised", "source_disagreement"}
