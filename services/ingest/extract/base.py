@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from events import Payload, Source, Span
+from services.ingest.extract.language import detect_language
 from services.ingest.extract.version import extractor_version
 
 EXTRACTOR_NAME = "ipmon.rules"
@@ -32,10 +33,12 @@ class Document:
     publisher: str | None = None
     dated: bool = True
     id: str = field(init=False, repr=False, compare=False)
+    language: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # every fact's provenance names the document; hash the text once, not per fact
         object.__setattr__(self, "id", document_id(self.text))
+        object.__setattr__(self, "language", detect_language(self.text))
 
     @property
     def reference_date(self) -> date | None:

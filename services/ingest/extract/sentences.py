@@ -11,6 +11,8 @@ Rules, in order:
   after abbreviations ("Jan.", "Sept.", "No.", "Mr.", "U.S.", single initials) and after
   function words ("a total of. CNY" is a stray full stop, not a sentence end).
 * Decimals ("33.7") never split because no white space follows the point.
+* Chinese text ends a sentence at 。！？ or ； (plus closing quotes or brackets) with no
+  white space needed, and at an ASCII `!`, `?` or `;` that a Han character follows.
 
 Spans are half-open `[start, end)` and trimmed of surrounding white space.
 """
@@ -43,6 +45,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*")
 _END = re.compile(r"[.!?](?:[\"'”’)\]]{0,2})(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_CJK_END = re.compile(
+    r"(?:[。！？；]|[!?;](?=[\u4e00-\u9fff]))[”’」』）)\]]{0,2}(?=[^”’」』）)\]。！？；]|$)"
+)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -86,13 +91,24 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     for p_start, p_end in _paragraphs(text):
         cur = p_start
-        for m in _END.finditer(text, p_start, p_end):
-            if text[m.start()] == "." and _is_abbreviation(text, m.start(), p_start):
-                continue
-            _add(text, cur, m.end(), spans)
-            cur = m.end()
+        for end in _ends(text, p_start, p_end):
+            _add(text, cur, end, spans)
+            cur = end
         _add(text, cur, p_end, spans)
     return spans
+
+
+def _ends(text: str, p_start: int, p_end: int) -> list[int]:
+    """Where sentences end inside one paragraph, in text order."""
+    ends = [
+        m.end()
+        for m in _END.finditer(text, p_start, p_end)
+        if not (text[m.start()] == "." and _is_abbreviation(text, m.start(), p_start))
+    ]
+    if not text.isascii():
+        ends.extend(m.end() for m in _CJK_END.finditer(text, p_start, p_end))
+        ends.sort()
+    return ends
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,11 @@
+"""The notices of Chinese documents."""
+
+from __future__ import annotations
+
+from services.ingest.extract.base import Document, Fact
+
+
+def extract_notices(doc: Document) -> list[Fact]:
+    """The notices found in a Chinese document (none are read yet)."""
+    del doc
+    return []
