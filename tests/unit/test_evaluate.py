@@ -218,6 +218,16 @@ def test_value_tolerance_and_geography_rules() -> None:
     assert ev.period_key({"year": 2023, "as_of_month": 6}) == "2023-E06"
 
 
+def test_chinese_places_and_titles_are_compared_by_their_characters() -> None:
+    assert ev.geographies_equal("江苏省苏州市", "苏州市")
+    assert ev.geographies_equal("上海", "上海市")
+    assert not ev.geographies_equal("江苏省", "浙江省")
+    assert not ev.geographies_equal("CN", "全国")
+    same = "关于开展知识产权质押融资入园惠企行动的通知"
+    assert ev.similarity(same, "《" + same + "》") == 1.0
+    assert ev.similarity(same, "关于印发专利转化运用专项行动方案的通知") < 0.6
+
+
 def test_documents_get_the_approximate_date(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Document] = []
 

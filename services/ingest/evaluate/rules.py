@@ -10,9 +10,12 @@
   province and municipality and punctuation; "Huangpu" matches "Huangpu District,
   Guangzhou" (the shorter name's words must all occur in the longer one); `CN` only
   matches `CN`.
+  Chinese places are compared by their characters, the descriptors 省, 市, 区 and 县
+  dropped: "厦门" matches "福建省厦门市".
 * Titles and programmes are compared by the share of the shorter text's words (lower
   case, punctuation and the words "the", "of", "on", "and", "for", "in", ... dropped)
-  that occur in the other.
+  that occur in the other; Chinese text, written without spaces, counts each pair of
+  adjacent Han characters as a word.
 * Two reported changes agree when both are absent, or both are present with the same kind
   (percent, percentage points, absolute), amount (same tolerance), direction and basis.
   The hedge on a change is not scored.
@@ -40,7 +43,8 @@ _MONTHS = {
 }  # fmt: skip
 _STOP = frozenset({"the", "of", "on", "and", "for", "in", "a", "an", "to", "its", "by", "with"})
 _GEO_DROP = frozenset({"district", "city", "province", "municipality"})
-_WORD = re.compile(r"[a-z0-9]+")
+_GEO_DROP_ZH = frozenset("省市区县")
+_WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]+")
 
 ChangeTuple = tuple[str, Decimal, str, str]
 
@@ -95,8 +99,18 @@ def values_equal(a: Decimal | None, b: Decimal | None) -> bool:
     return abs(a - b) <= big * Decimal("0.001")
 
 
+def _is_han(word: str) -> bool:
+    return "\u4e00" <= word[0] <= "\u9fff"
+
+
 def _geo_words(geo: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(geo.lower()) if w not in _GEO_DROP)
+    out: set[str] = set()
+    for w in _WORD.findall(geo.lower()):
+        if _is_han(w):
+            out.update(ch for ch in w if ch not in _GEO_DROP_ZH)
+        elif w not in _GEO_DROP:
+            out.add(w)
+    return frozenset(out)
 
 
 def geographies_equal(a: str, b: str) -> bool:
@@ -110,7 +124,13 @@ def geographies_equal(a: str, b: str) -> bool:
 
 
 def _words(text: str | None) -> list[str]:
-    return [w for w in _WORD.findall((text or "").lower()) if w not in _STOP]
+    out: list[str] = []
+    for w in _WORD.findall((text or "").lower()):
+        if _is_han(w):
+            out.extend([w] if len(w) == 1 else [w[i : i + 2] for i in range(len(w) - 1)])
+        elif w not in _STOP:
+            out.append(w)
+    return out
 
 
 def similarity(a: str | None, b: str | None) -> float:
