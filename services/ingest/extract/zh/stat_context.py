@@ -69,10 +69,11 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
 
 def for_kind(metric: Metric, period: Period, text: str) -> Period:
     """A level stated for a year (or half, quarter) is the level at its end, unless the text
-    says what the period added ("全年批准"); a flow stated "截至年底" is the year's flow."""
+    says what the period added ("全年批准"); an amount of money stated "截至年底" is what the
+    year brought ("产值", "销售额"), unless the text calls it cumulative."""
     d = lexicon.load("zh_stat_periods")
     if isinstance(period, AsOfPeriod):
-        if metric.as_of:
+        if metric.as_of or not metric.is_money or any(w in text for w in d["stock_cues"]):
             return period
         return months_period(period.year, 1, period.as_of_month)
     if not metric.as_of:

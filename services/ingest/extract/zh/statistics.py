@@ -44,6 +44,7 @@ class ZhStat:
     change: Change | None
     sentence: Span
     value_span: Span | None
+    headline: bool = False
 
 
 def extract_statistics(doc: Document) -> list[Fact]:
@@ -65,7 +66,7 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
-    return tuple(_drop_thresholds(out))
+    return tuple(_dedupe(_drop_thresholds(out)))
 
 
 def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, list[Item]]:
@@ -97,6 +98,7 @@ def _sentence(
         ctx.ahead = _ahead(doc, list(nxt), state)
     out: list[ZhStat] = []
     prev_end = 0
+    headline = _is_headline(doc.text, span)
     for item in items:
         own_start = max(_last_mark(view, item.n.start), prev_end)
         prev_end = item.n.end
@@ -104,6 +106,7 @@ def _sentence(
             continue
         st = _value(ctx, state, span, item, own_start)
         if st is not None:
+            st.headline = headline
             out.append(st)
             state.place = st.geography
     for rate in growth_only(items):
@@ -176,3 +179,29 @@ def _drop_thresholds(stats: list[ZhStat]) -> list[ZhStat]:
         )  # fmt: skip
 
     return [s for s in stats if not passed(s)]
+
+
+def _is_headline(text: str, span: Span) -> bool:
+    """A line standing alone without a sentence mark at its end."""
+    alone = (span.start == 0 or text[span.start - 1] == "\n") and (
+        span.end == len(text) or text[span.end] in "\r\n"
+    )
+    return alone and text[span.end - 1] not in "。！？；.!?;"
+
+
+def _dedupe(stats: list[ZhStat]) -> list[ZhStat]:
+    """A figure the body states twice is one statistic (a headline's is its own, as the
+    page shows it twice); the mention with a change wins."""
+    out: list[ZhStat] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for st in stats:
+        if st.value is None or st.period is None or st.headline:
+            out.append(st)
+            continue
+        key = (st.metric.id, st.geography, st.period.key, str(st.value))
+        if key not in seen:
+            seen[key] = len(out)
+            out.append(st)
+        elif out[seen[key]].change is None and st.change is not None:
+            out[seen[key]] = st
+    return out
