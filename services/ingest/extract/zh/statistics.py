@@ -28,7 +28,14 @@ from services.ingest.extract.zh.stat_geography import FOREIGN, place_words
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
-from services.ingest.extract.zh.stat_subjects import _last_mark, layers, metric_of, unit_of
+from services.ingest.extract.zh.stat_lists import respectively
+from services.ingest.extract.zh.stat_subjects import (
+    Layers,
+    _last_mark,
+    layers,
+    metric_of,
+    unit_of,
+)
 
 
 @dataclass(slots=True)
@@ -99,12 +106,13 @@ def _sentence(
     out: list[ZhStat] = []
     prev_end = 0
     headline = _is_headline(doc.text, span)
+    listed = respectively(view, [i.n for i in items if not i.is_rate and not i.dropped])
     for item in items:
         own_start = max(_last_mark(view, item.n.start), prev_end)
         prev_end = item.n.end
         if item.is_rate or item.dropped:
             continue
-        st = _value(ctx, state, span, item, own_start)
+        st = _value(ctx, state, span, item, own_start, listed.get(item.n.start))
         if st is not None:
             st.headline = headline
             out.append(st)
@@ -119,12 +127,19 @@ def _sentence(
 
 
 def _value(
-    ctx: ctxm.SentenceContext, state: ctxm.DocState, span: Span, item: Item, own_start: int
+    ctx: ctxm.SentenceContext,
+    state: ctxm.DocState,
+    span: Span,
+    item: Item,
+    own_start: int,
+    listed: str | None,
 ) -> ZhStat | None:
     n, view = item.n, ctx.view
     if is_distractor(view, n.start, n.end, n.unit in ("CNY", "USD")):
         return None
     lay = layers(view, own_start, n.start, n.end, n.unit_word, state.previous)
+    if listed is not None:  # a 分别 list names this value's subject
+        lay = Layers(listed + n.unit_word, "", lay.context + lay.before)
     unit = unit_of(n.unit, lay.own)
     metric = metric_of(lay, unit)
     period = ctxm.period_at(ctx, state, n.start, n.end)
