@@ -25,10 +25,10 @@ from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
 from services.ingest.extract.zh.stat_facts import fact, problem
 from services.ingest.extract.zh.stat_geography import FOREIGN, place_words
+from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
-from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_subjects import (
     Layers,
     _last_mark,
