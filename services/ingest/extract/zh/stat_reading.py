@@ -72,9 +72,9 @@ def _attach(view: str, items: list[Item], i: int) -> None:
         return
     prev = items[i - 1] if i else None
     if prev is None or not _GAP.match(view[prev.n.end : rate.cue.start]):
-        nxt = items[i + 1] if i + 1 < len(items) else None
-        if nxt is not None and not nxt.is_rate and _TO_VALUE.match(view[rate.n.end : nxt.n.start]):
-            _own(nxt, rate)  # "同比下降4.1%，为343.8万件": the rate before its value
+        after = items[i + 1] if i + 1 < len(items) else None
+        if after and not after.is_rate and _TO_VALUE.match(view[rate.n.end : after.n.start]):
+            _own(after, rate)  # "同比下降4.1%，为343.8万件": the rate before its value
         return  # else growth-only
     if prev.is_rate and prev.owner is not None:
         value = prev.owner
