@@ -32,11 +32,12 @@ class DocState:
     """What a document has established so far: year, period and place carried."""
 
     published: date | None
-    named: list[str]  # the place names the document states anywhere, in text order
+    named: list[tuple[int, str]]  # the place names the document states, with their offsets
     year: int | None = None
     period: Period | None = None
     place: str | None = None
     previous: str = ""  # the sentence before, width-normalised
+    at: int = 0  # where the current sentence starts in the document
 
 
 @dataclass(slots=True)
@@ -123,16 +124,23 @@ def place_at(ctx: SentenceContext, state: DocState, start: int) -> str:
     w = words[-1]
     if w.place != LOCAL:
         return w.place
-    return local_place(ctx.view[w.start : w.end], state.named) or UNRESOLVED
+    word = ctx.view[w.start : w.end]
+    return local_place(word, state.named, state.at + w.start) or UNRESOLVED
 
 
-def local_place(word: str, named: list[str]) -> str | None:
-    """The place 我省 / 本市 / 全区 refers to: the first province (city, district) named;
-    a short name ("上海", "安徽") is judged by its full name."""
+def local_place(word: str, named: list[tuple[int, str]], at: int) -> str | None:
+    """The place 我省 / 本市 / 全区 at offset `at` refers to: the last province (city,
+    district) named before it, else the first named after it; a short name ("上海",
+    "安徽") is judged by its full name."""
     level = word[-1]
     provinces: dict[str, str] = lexicon.load("zh_stat_geography")["provinces"]
-    for name in named:
-        full = provinces.get(name, name)
-        if full.endswith(level) or (level == "省" and full.endswith("自治区")):
-            return name
-    return None
+    fits = [
+        (pos, name)
+        for pos, name in named
+        if provinces.get(name, name).endswith(level)
+        or (level == "省" and provinces.get(name, name).endswith("自治区"))
+    ]
+    before = [name for pos, name in fits if pos < at]
+    if before:
+        return before[-1]
+    return fits[0][1] if fits else None

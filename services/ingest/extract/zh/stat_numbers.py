@@ -43,6 +43,7 @@ def _grammar() -> re.Pattern[str]:
     numeral = _alternation([*data["numerals"], *data["numeral_units"]])
     return re.compile(
         r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>(?:" + numeral + r")+))"
+        r"(?P<more0>" + _alternation(units["more_after"]) + r")?"  # 1000多亿元
         r"\s*(?P<scale>" + _alternation(list(data["scales"])) + r")?"
         r"(?P<more>" + _alternation(units["more_after"]) + r")?"
         r"\s*(?:(?P<pp>" + _alternation(units["points"]) + r")"
@@ -50,7 +51,8 @@ def _grammar() -> re.Pattern[str]:
         r"|(?P<times>" + _alternation(units["times"]) + r")"
         r"|(?P<cur>(?:人民币)?(?:" + _alternation(list(data["currencies"])) + r"))"
         r"|(?P<cnt>" + _alternation(units["counts"]) + r"))"
-        r"(?P<about>" + _alternation(units["about_after"]) + r")?"
+        r"(?:(?P<about>" + _alternation(units["about_after"]) + r")"
+        r"|(?P<above>" + _alternation(units["above_after"]) + r")(?!的))?"
     )
 
 
@@ -109,7 +111,8 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
         unit, word = _unit(m)
         if word and m["w"] is not None and m["cnt"] in ("个", "次") and not m["scale"]:
             continue  # "四个方面", "三次会议": counts in words of a text's own parts
-        qual: Qual = "at_least" if m["more"] else "approx" if m["about"] else "exact"
+        more = m["more"] or m["more0"] or m["above"]
+        qual: Qual = "at_least" if more else "approx" if m["about"] else "exact"
         out.append(ZhNumber(m.start(), m.end(), value, unit, qual, word))
     return out
 

@@ -24,7 +24,7 @@ from services.ingest.extract.stat_values import Change, Qual
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
 from services.ingest.extract.zh.stat_facts import fact, problem
-from services.ingest.extract.zh.stat_geography import FOREIGN, place_words
+from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words
 from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
@@ -67,11 +67,12 @@ def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
 @lru_cache(maxsize=8)
 def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     view = normalise_width(doc.text)
-    named = [w.place for w in place_words(view) if w.place not in ("CN", FOREIGN, "local")]
+    named = [(w.start, w.place) for w in place_words(view) if w.place not in (CN, FOREIGN, LOCAL)]
     state = ctxm.DocState(published=doc.reference_date, named=named)
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
+        state.at = span.start
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
     return tuple(_dedupe(_drop_thresholds(out)))
 
@@ -151,6 +152,7 @@ def _value(
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
         period = ctxm.for_kind(metric, period, lay.own + lay.before)
+        _normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
         value_span,
@@ -220,3 +222,9 @@ def _dedupe(stats: list[ZhStat]) -> list[ZhStat]:
         elif out[seen[key]].change is None and st.change is not None:
             out[seen[key]] = st
     return out
+
+
+def _normalise_basis(change: Change | None, period: Period) -> None:
+    """ "较2022年底增长19.9%" of an end-2023 level is a change on the year before."""
+    if change is not None and change.basis == f"vs_{period.year - 1}":
+        change.basis = "vs_previous_year"
