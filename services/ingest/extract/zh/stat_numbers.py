@@ -27,7 +27,7 @@ class ZhNumber:
     start: int
     end: int  # end of the unit words (and of "余"/"左右")
     value: Decimal
-    unit: str  # CNY USD count percent pp times
+    unit: str  # CNY USD count percent pp times months
     qualifier: Qual  # from words after the number only ("余", "左右")
     unit_word: str  # the counting word as printed ("件", "家", "笔"), "" for money and rates
 
@@ -49,6 +49,7 @@ def _grammar() -> re.Pattern[str]:
         r"\s*(?:(?P<pp>" + _alternation(units["points"]) + r")"
         r"|(?P<pct>" + _alternation(units["percent"]) + r")"
         r"|(?P<times>" + _alternation(units["times"]) + r")"
+        r"|(?P<mon>" + _alternation(units["months"]) + r")"
         r"|(?P<cur>(?:人民币)?(?:" + _alternation(list(data["currencies"])) + r"))"
         r"|(?P<cnt>" + _alternation(units["counts"]) + r"))"
         r"(?:(?P<about>" + _alternation(units["about_after"]) + r")"
@@ -84,6 +85,8 @@ def _unit(m: re.Match[str]) -> tuple[str, str]:
         return "percent", ""
     if m["times"]:
         return "times", ""
+    if m["mon"]:
+        return "months", ""
     if m["cur"]:
         return _currency(m["cur"]), ""
     return "count", m["cnt"]

@@ -11,19 +11,17 @@ determines is reported by `extraction_problems`, never stored with a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from events import Period, Span
-from events.metrics import Metric
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import normalise_width
 from services.ingest.extract.sentences import document_sentences
-from services.ingest.extract.stat_values import Change, Qual
+from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
-from services.ingest.extract.zh.stat_facts import fact, problem
+from services.ingest.extract.zh.stat_facts import ZhStat, fact, problem
 from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words
 from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
@@ -36,22 +34,7 @@ from services.ingest.extract.zh.stat_subjects import (
     metric_of,
     unit_of,
 )
-
-
-@dataclass(slots=True)
-class ZhStat:
-    """A statistic found, before it becomes a StatisticPublished payload."""
-
-    metric: Metric
-    period: Period | None  # None: no year determined
-    geography: str  # "" (UNRESOLVED): 我省 / 本市 naming no place
-    value: Decimal | None
-    unit: str
-    qualifier: Qual
-    change: Change | None
-    sentence: Span
-    value_span: Span | None
-    headline: bool = False
+from services.ingest.extract.zh.stat_tables import table_row
 
 
 def extract_statistics(doc: Document) -> list[Fact]:
@@ -73,6 +56,10 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
         state.at = span.start
+        row = table_row(doc.text, spans, i)
+        if row is not None:
+            out.extend(_table_value(span, state, *row))
+            continue
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
     return tuple(_dedupe(_drop_thresholds(out)))
 
@@ -151,12 +138,22 @@ def _value(
     qual = n.qualifier if n.qualifier != "exact" else value_hedge(view[own_start : n.start])
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
-        period = ctxm.for_kind(metric, period, lay.own + lay.before)
+        period = ctxm.for_kind(metric, period, lay.own)
         _normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
         value_span,
     )  # fmt: skip
+
+
+def _table_value(span: Span, state: ctxm.DocState, label: str, value: Decimal) -> list[ZhStat]:
+    """A table row's figure: its label names the metric, the table's title the period."""
+    metric = metric_of(Layers(label, "", ""), "count")
+    if metric is None or state.period is None or "元" in label:
+        return []  # an amount's scale is in a header this row does not repeat
+    period = ctxm.for_kind(metric, state.period, label)
+    place = state.place if state.place is not None else CN
+    return [ZhStat(metric, period, place, value, "count", "exact", None, span, span)]
 
 
 def _growth(
@@ -177,7 +174,7 @@ def _growth(
 
     change = to_change(rate.n, rate.cue)
     if period is not None:
-        period = ctxm.for_kind(metric, period, lay.own + lay.before)
+        period = ctxm.for_kind(metric, period, lay.own)
     return ZhStat(
         metric, period, place, None, metric.unit, "exact", change, span,
         None,
