@@ -37,6 +37,7 @@ def _words() -> dict[str, re.Pattern[str]]:
         "multi": re.compile(_alt(d["multi_year_words"])),
         "ordinal": re.compile(rf"(?:{_alt(d['ordinal_before'])})\s*$"),
         "since": re.compile(_alt(d["since_words"])),
+        "entity": re.compile(_alt(d["single_entities"])),
     }
 
 
@@ -68,6 +69,8 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
         return True
     if w["since"].search(view, 0, start) and w["multi"].search(before):
         return True  # "“十四五”以来，…累计金额超过2万亿元": a total over several years
+    if w["entity"].search(before):
+        return True  # "华为技术有限公司获得授权发明专利…": one entity's figure
     owner = lexicon.load(_NAME)["ratio_owner"]
     return before.endswith(owner) and "每" in before
 

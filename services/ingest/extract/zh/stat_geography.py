@@ -78,6 +78,8 @@ def place_words(view: str) -> list[PlaceWord]:
             continue
         w = m["w"]
         kind = CN if w in national else LOCAL if w in local else FOREIGN if w in foreign else None
+        if kind == FOREIGN and any(i in view[m.end() : m.end() + 8] for i in d["in_china"]):
+            kind = CN  # "日本在华申请": filings made in China
         if kind is None:
             # a province's short name, unless a descriptor follows and names it in full
             kind = w if not view.startswith(("省", "市", "自治区"), m.end()) else provinces[w]

@@ -1,6 +1,7 @@
 """分别 lists in Chinese statistics: "通过PCT、海牙、马德里体系分别提交专利、外观设计、商标
 国际注册申请73812件、1166件、6196件" gives each value the subject at its place in the lists
-before it (PCT … 专利 for the first, 海牙 … 外观设计 for the second, …)."""
+before it (PCT … 专利 for the first, 海牙 … 外观设计 for the second, …), and a list of
+places gives each value its place ("北京、上海…分别为…")."""
 
 from __future__ import annotations
 
@@ -25,18 +26,21 @@ def _run(view: str, values: list[ZhNumber]) -> list[ZhNumber]:
     return run
 
 
-def respectively(view: str, values: list[ZhNumber]) -> dict[int, str]:
-    """The subject of each value of a 分别 list, by the value's start."""
-    out: dict[int, str] = {}
+def respectively(view: str, values: list[ZhNumber]) -> dict[int, tuple[str, str]]:
+    """The subject of each value of a 分别 list, by the value's start: its own item, and the
+    whole list (where items share words: "北京、上海的…拥有量分别为112件和40.9件")."""
+    out: dict[int, tuple[str, str]] = {}
     for m in _RESPECTIVELY.finditer(view):
         run = _run(view, [v for v in values if v.start >= m.end()])
         if len(run) < 2 or _MARK.search(view, m.end(), run[0].start):
             continue
         marks = [x.end() for x in _MARK.finditer(view, 0, m.start())]
-        names = _ITEMS.split(view[marks[-1] if marks else 0 : m.start()])
+        whole = view[marks[-1] if marks else 0 : m.start()]
+        names = _ITEMS.split(whole)
         mids = _ITEMS.split(view[m.end() : run[0].start])
         if len(names) != len(run):
             continue
         for i, v in enumerate(run):
-            out[v.start] = names[i] + (mids[i] if len(mids) == len(run) else mids[-1])
+            mid = mids[i] if len(mids) == len(run) else mids[-1]
+            out[v.start] = (names[i] + mid, whole + mid)
     return out

@@ -120,18 +120,22 @@ def _value(
     span: Span,
     item: Item,
     own_start: int,
-    listed: str | None,
+    listed: tuple[str, str] | None,
 ) -> ZhStat | None:
     n, view = item.n, ctx.view
     if is_distractor(view, n.start, n.end, n.unit in ("CNY", "USD")):
         return None
     lay = layers(view, own_start, n.start, n.end, n.unit_word, state.previous)
-    if listed is not None:  # a 分别 list names this value's subject
-        lay = Layers(listed + n.unit_word, "", lay.context + lay.before)
     unit = unit_of(n.unit, lay.own)
+    if listed is not None:  # a 分别 list names this value's subject (and place)
+        lay = Layers(listed[0] + n.unit_word, listed[1], lay.context + lay.before)
+        unit = unit_of(n.unit, listed[1])
     metric = metric_of(lay, unit)
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
+    own_places = place_words(listed[0]) if listed else []
+    if own_places:
+        place = own_places[0].place
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
