@@ -254,6 +254,8 @@ def match_metric_zh(
         if not in_own and any(n in before for n in alias.negatives):
             continue  # read from the clauses before only, so their words must not forbid it
         length = sum(len(p) for p in alias.parts)
+        if 2 * (in_own + in_before) < length:
+            continue  # most of the alias is only in the wider context: too far to tell
         key = (in_own, in_before, in_own + in_before - length, length, -alias.order)
         if best is None or key > best[0]:
             best = (key, alias.metric)

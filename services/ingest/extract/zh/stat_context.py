@@ -19,6 +19,7 @@ from datetime import date
 from events import AsOfPeriod, Period
 from events.metrics import Metric
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord
 from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve
@@ -68,7 +69,7 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
     return out
 
 
-def for_kind(metric: Metric, period: Period, text: str) -> Period:
+def for_kind(metric: Metric, period: Period, text: str, before: str = "") -> Period:
     """A level stated for a year (or half, quarter) is the level at its end, unless the text
     says what the period added ("全年批准"); an amount of money stated "截至年底" is what the
     year brought ("产值", "销售额"), unless the text calls it cumulative."""
@@ -77,12 +78,17 @@ def for_kind(metric: Metric, period: Period, text: str) -> Period:
         if metric.as_of or not metric.is_money or any(w in text for w in d["stock_cues"]):
             return period
         return months_period(period.year, 1, period.as_of_month)
-    if not metric.as_of:
+    if not metric.as_of or any(w in text for w in d["period_flow_cues"]):
         return period
-    stock = any(w in text for w in d["stock_cues"])
+    stock = any(w in text + before for w in d["stock_cues"])
     if stock or not (metric.is_money or any(w in text for w in d["flow_cues"])):
         return AsOfPeriod(year=period.year, as_of_month=period.months[1])
     return period
+
+
+def is_future(period: Period | None, state: DocState) -> bool:
+    """A period that begins after the publication date: its figures are targets."""
+    return bool(period and state.published and period_start(period) > state.published)
 
 
 def carry(ctx: SentenceContext, state: DocState) -> None:

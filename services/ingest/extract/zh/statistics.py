@@ -139,10 +139,12 @@ def _value(
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
+    if ctxm.is_future(period, state):
+        return None  # "到2025年，…达到9万件": a target
     qual = n.qualifier if n.qualifier != "exact" else value_hedge(view[own_start : n.start])
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
-        period = ctxm.for_kind(metric, period, lay.own)
+        period = ctxm.for_kind(metric, period, lay.own, lay.before)
         _normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
@@ -174,11 +176,13 @@ def _growth(
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
+    if ctxm.is_future(period, state):
+        return None
     from services.ingest.extract.zh.stat_changes import to_change
 
     change = to_change(rate.n, rate.cue)
     if period is not None:
-        period = ctxm.for_kind(metric, period, lay.own)
+        period = ctxm.for_kind(metric, period, lay.own, lay.before)
     return ZhStat(
         metric, period, place, None, metric.unit, "exact", change, span,
         None,
