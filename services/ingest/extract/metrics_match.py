@@ -235,17 +235,19 @@ def _zh_aliases_for(unit: str | None) -> tuple[_ZhAlias, ...]:
 
 
 def match_metric_zh(
-    own: str, before: str = "", context: str = "", *, unit: str | None = None
+    own: str, before: str = "", context: str = "", *, unit: str | None = None, whole: str = ""
 ) -> tuple[Metric, float]:
     """Best metric for a Chinese statistic: `own` is the value's own clause (with the words
-    after the number), `before` the clause before it, `context` what precedes that; the
-    score is the number of alias characters found in `own` and `before`."""
-    whole = context + before + own
+    after the number), `before` the clause before it, `context` what precedes that, `whole`
+    what a share is a share of ("占GDP的比重"); the score is the number of alias characters
+    found in `own`, `before` and `whole`."""
+    before += whole
+    text = context + before + own
     best: tuple[tuple[int, int, int, int, int], Metric] | None = None
     for alias in _zh_aliases_for(unit):
-        if any(n in own for n in alias.negatives):
+        if any(n in own or n in whole for n in alias.negatives):
             continue
-        if not all(p in whole for p in alias.parts):
+        if not all(p in text for p in alias.parts):
             continue
         in_own = sum(len(p) for p in alias.parts if p in own)
         in_before = sum(len(p) for p in alias.parts if p not in own and p in before)
