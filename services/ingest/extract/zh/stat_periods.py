@@ -56,12 +56,13 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?P<y1>{_Y})\s*年?\s*(?:{join})\s*(?P<y2>{_Y})\s*年"),
         re.compile(
             rf"(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
-            rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份)?)?"
+            rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份|\d{{1,2}}\s*日)?)?"
             rf"(?P<ye>(?<=年)\s*(?:{_alt(d['as_of_ends'])})|年\s*(?:{_alt(d['as_of_ends'])}))?"
         ),
         re.compile(rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?:{join})\s*(?P<m2>\d{{1,2}})\s*月份?"),
         re.compile(rf"{pre}前\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个?月"),
         re.compile(rf"(?:(?P<y>{_Y})\s*年?|(?P<rel>{rel}))?\s*(?P<h>{_alt(d['halves'])})"),
+        re.compile(rf"{pre}第?\s*(?P<q1>[一二三四1-4])\s*(?:{join})\s*第?\s*(?P<q2>[一二三四1-4])\s*季度"),
         re.compile(rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>[一二三四1-4]))\s*个?季度"),
         re.compile(rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
                    rf"|(?P<whole>{_alt(d['whole_year'])})"),
@@ -69,8 +70,14 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
 
 
 def dates(view: str) -> list[tuple[int, int]]:
-    """Spans of calendar dates ("2024年1月26日", "1月14日", "2023-03-29"): no periods."""
-    return [(m.start(), m.end()) for m in _DATE.finditer(view)]
+    """Spans of calendar dates ("2024年1月26日", "1月14日", "2023-03-29"): no periods,
+    unless an as-of word opens them ("截至2023年6月30日" is the level at the end of June)."""
+    openers = tuple(lexicon.load(_NAME)["as_of_openers"])
+    return [
+        (m.start(), m.end())
+        for m in _DATE.finditer(view)
+        if not view[: m.start()].rstrip().endswith(openers)
+    ]
 
 
 def _year(m: re.Match[str]) -> tuple[int | None, int | None]:
@@ -90,7 +97,7 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     if i == 1:
         if m["ye"] and not m["m"]:
             return ZhPeriodHit(*at, "as_of", 12, 0, year, rel)
-        closed = m["end"] in ("底", "末")
+        closed = bool(m["end"]) and m["end"] != "份"
         if m["m"] and not m["ye"] and (closed or m["open"]) and 1 <= int(m["m"]) <= 12:
             return ZhPeriodHit(*at, "as_of", int(m["m"]), 0, year, rel)
         return None
@@ -103,6 +110,11 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     if i == 4:
         return ZhPeriodHit(*at, "half", int(d["halves"][m["h"]]), 0, year, rel)
     if i == 5:
+        first, last = int(d["quarters"][m["q1"]]), int(d["quarters"][m["q2"]])
+        if first >= last:
+            return None
+        return ZhPeriodHit(*at, "months", 3 * first - 2, 3 * last, year, rel)
+    if i == 6:
         if m["fq"]:
             return ZhPeriodHit(*at, "months", 1, 3 * int(d["first_quarters"][m["fq"]]), year, rel)
         return ZhPeriodHit(*at, "quarter", int(d["quarters"][m["q"]]), 0, year, rel)
