@@ -92,6 +92,8 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     d = lexicon.load(_NAME)
     year, rel = _year(m) if i else (None, None)
     at = (m.start(), m.end())
+    if m.start() and m.string[m.start() - 1] in d["basis_before"]:
+        return None  # "比去年底", "较2012年": the basis of a change
     if i == 0:
         return ZhPeriodHit(*at, "span", 0, 0, int(m["y1"]), None)
     if i == 1:
@@ -118,8 +120,6 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
         if m["fq"]:
             return ZhPeriodHit(*at, "months", 1, 3 * int(d["first_quarters"][m["fq"]]), year, rel)
         return ZhPeriodHit(*at, "quarter", int(d["quarters"][m["q"]]), 0, year, rel)
-    if m.start() and m.string[m.start() - 1] in d["basis_before"]:
-        return None  # "比去年", "较2012年": the basis of a change
     if m["rel"] and m.string.startswith("同期", m.end()):
         return None  # "去年同期": the basis of a change
     return ZhPeriodHit(*at, "year", 0, 0, year, rel)

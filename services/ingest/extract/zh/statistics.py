@@ -22,7 +22,7 @@ from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
 from services.ingest.extract.zh.stat_facts import ZhStat, fact, problem
-from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words
+from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
 from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
@@ -51,6 +51,9 @@ def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
 def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     view = normalise_width(doc.text)
     named = [(w.start, w.place) for w in place_words(view) if w.place not in (CN, FOREIGN, LOCAL)]
+    site = site_place(doc.url)
+    if site is not None:  # a city's own site: its 全市 is that city if the text names none
+        named.append((len(view), site))
     state = ctxm.DocState(published=doc.reference_date, named=named)
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
