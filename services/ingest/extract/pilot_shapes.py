@@ -108,7 +108,8 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"(?:\b(?:{alt(lex['list_intro'])})|:|\s[-–—]+|[–—]+)\s*(?:the\s+)?$", re.I
         ),
         active_before=re.compile(
-            rf"\b(?:(?:{sel}|{award})\s+(?:the\s+|an?\s+)?|(?:approval|permission)\s+for\s+)$",
+            rf"\b(?:(?:{sel}|{award}|{alt(lex['selecting'])})\s+(?:the\s+|an?\s+)?"
+            r"|(?:approval|permission)\s+for\s+)$",
             re.I,
         ),
         build_before=re.compile(
@@ -123,7 +124,7 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         run_in=re.compile(
             r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+)?"
-            r"(?:(?:first|officially|formally|already|successfully)\s+)?"
+            r"(?:(?:first|earlier|also|already|[a-z]+ly)\s+)*"
             rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
             re.I,
         ),

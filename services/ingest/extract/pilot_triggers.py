@@ -43,7 +43,7 @@ _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 # "X, which is a national IP model city, ...", "X (a national IP pilot city)"
 _APPOSITION = re.compile(
     r"\s*(?:,|\()\s*(?:(?:as|being|which\s+is|which\s+was|itself)\s+)?"
-    r"(?:an?|one\s+of\s+the|the)\s+"
+    r"(?:an?|one\s+of\s+the|the|both|all|each\s+a)\s+"
 )
 # a subject's location after it: ", both in", " in", " located in"
 _LOCATIVE = re.compile(r"\s*,?\s+(?:(?:both|all|each|also)\s+)?(?:(?:located|based)\s+)?in\s+")
@@ -53,11 +53,15 @@ _LEAD_WORDS = re.compile(
 )
 _LOCATIVE_END = re.compile(r"(?:\s+(?i:province|municipality|city|region))?(?:\s*,)?")
 # a list right after "in" or "both in": a location, not a subject
-_IN_LEFT = re.compile(r"\bin\s+(?:the\s+)?$")
+_IN_LEFT = re.compile(r"\b(?:in|under|near|outside)\s+(?:the\s+)?$")
 # ... and one that only locates the place named before it ("Taizhou in Zhejiang")
 _LOCATIVE_LEFT = re.compile(
     r"(?:[A-Z][\w'’-]*(?:\s+(?:District|County|City|New\s+Area))?|\bboth|\ball|\beach)"
     r"\s+in\s+(?:the\s+)?$"
+)
+# a list intro right after a place: the place frames the members named next
+_MEMBERS_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:are|were|is|include|includes|included)\s+(?=[A-Z])|namely\b|:)"
 )
 # nothing after a designating verb but a few words closing its clause ("as well", "too")
 _CLAUSE_END = re.compile(
@@ -222,6 +226,8 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     if m and prog and not text[prog.end : s + m.start()].strip():
         return Hit(prog, "implementing")  # "The pilot program was launched in A and B"
     if m := sh.in_before.search(left):
+        if _MEMBERS_AFTER.match(text, end, e):
+            return None  # "the pilot cities in Jiangsu are A and B": the members follow
         prog = _last_before(text, s, s + m.start() + 1, generic=True)
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1
         if near and prog and sh.launched_passive.match(text, end, e):
