@@ -82,6 +82,12 @@ from projections.queries.series import (
     series_keys,
     series_points,
 )
+from projections.queries.unresolved import (
+    UnresolvedCount,
+    UnresolvedStatistic,
+    unresolved_counts,
+    unresolved_of_document,
+)
 
 __all__ = [
     "DTO",
@@ -102,6 +108,8 @@ __all__ = [
     "PolicyNotice",
     "SeriesLatest",
     "SuspectValue",
+    "UnresolvedCount",
+    "UnresolvedStatistic",
     "Vintage",
     "YearlyTotal",
     "alert_counts",
@@ -146,6 +154,8 @@ __all__ = [
     "suspects_of_documents",
     "to_models",
     "unclassified_count",
+    "unresolved_counts",
+    "unresolved_of_document",
     "vintages",
     "vintages_of_periods",
     "yearly_page",
