@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from projection_histories import dump, histories, records
 from sqlalchemy.engine import make_url
 
 from events.envelope import Event
+from events.types import plain_decimal
 from projections import queries, tables
 from projections.projector import Projector, decode_records
 from projections.rebuild import replay
+from projections.store.common import decimal_text
 from projections.store.port import ProjectionStore
 from services.bootstrap import projection_engine, projection_store
 
@@ -255,6 +258,14 @@ def test_both_databases_hold_the_same_tables(
         finally:
             pg.close()
             lite.close()
+
+
+@given(st.integers(-(10**18), 10**18), st.integers(-10, 10))
+def test_decimals_are_written_in_the_plain_notation_of_events(digits: int, exponent: int) -> None:
+    # amounts of events (at most 18 digits) with any exponent and trailing zeros: the
+    # stores' fast path must agree with the events' own plain notation
+    value = Decimal(digits).scaleb(exponent)
+    assert decimal_text(value) == plain_decimal(value)
 
 
 def test_the_evidence_of_alerts_is_found_among_thousands_of_touched_periods(
