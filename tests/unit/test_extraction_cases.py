@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from events import StatisticPublished
-from events import Span
+from events import Span, StatisticPublished
 from services.ingest.extract import zh
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import CHINESE
