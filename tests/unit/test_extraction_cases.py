@@ -92,6 +92,10 @@ def test_statistics_case(case: dict[str, Any]) -> None:
     for e in case.get("expect", []):
         if "basis" in e:  # the basis a change is measured against, where the case names it
             assert bases.get(e["value"]) == e["basis"], (e["value"], bases)
+    hedges = {str(p.value): p.qualifier for p in _payloads(doc)}
+    for e in case.get("expect", []):
+        if "qualifier" in e:  # the hedge on the value, where the case names it
+            assert hedges.get(e["value"]) == e["qualifier"], (e["value"], hedges)
     unresolved = [doc.text[span.start : span.end] for span, _ in _unresolved(doc)]
     assert unresolved == case.get("unresolved", [])
 

@@ -203,9 +203,10 @@ def match_metric(
 # ------------------------------------------------------------------------- Chinese aliases
 # Chinese is written without spaces, so a Chinese alias is matched by substring: its parts
 # (separated by spaces) must all occur in the statistic's text, `!part` must not occur in the
-# value's own clause. The alias with the most characters in the own clause wins, then the
-# one with the most in the clauses before, then the one with fewest characters found only
-# further away, then the longest, then catalogue order.
+# value's own clause (nor in the clauses before when only they name the alias). The alias
+# with the most characters in the own clause wins, then the one with the most in the
+# clauses before, then the one with fewest characters found only further away, then the
+# longest, then catalogue order.
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +251,11 @@ def match_metric_zh(
         in_before = sum(len(p) for p in alias.parts if p not in own and p in before)
         if in_own + in_before == 0:
             continue
+        if not in_own and any(n in before for n in alias.negatives):
+            continue  # read from the clauses before only, so their words must not forbid it
         length = sum(len(p) for p in alias.parts)
+        if 2 * (in_own + in_before) < length:
+            continue  # most of the alias is only in the wider context: too far to tell
         key = (in_own, in_before, in_own + in_before - length, length, -alias.order)
         if best is None or key > best[0]:
             best = (key, alias.metric)

@@ -50,7 +50,7 @@ def _grammar() -> re.Pattern[str]:
         rf"|(?:{years})\s*[“\"]?(?P<plan>{_alt(d['plan_ends'])})[”\"]?\s*(?:末|期末)"
     )
     return re.compile(
-        rf"(?P<not>{_alt(d['not_changes'])})?(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
+        rf"(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
         rf"(?P<resp>分别)?\s*(?P<dir>{_alt(dirs)})\s*(?:{_alt(d['fillers'])})?"
         rf"\s*(?P<hedge>{_alt(hedges)})?\s*$"
     )
@@ -84,7 +84,8 @@ def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
     before = view[max(start, m.start() - 4) : m.start()]
     not_change = bool(m["not"]) or any(w in before for w in d["not_changes"])
     return ChangeCue(
-        m.start(), basis, direction, _qualifier(m["hedge"]), bool(m["resp"]), not_change
+        m.start(), basis, direction, _qualifier(m["hedge"]), bool(m["resp"] or m["resp0"]),
+        not_change,
     )
 
 

@@ -19,6 +19,7 @@ from datetime import date
 from events import AsOfPeriod, Period
 from events.metrics import Metric
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord
 from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve
@@ -32,11 +33,12 @@ class DocState:
     """What a document has established so far: year, period and place carried."""
 
     published: date | None
-    named: list[str]  # the place names the document states anywhere, in text order
+    named: list[tuple[int, str]]  # the place names the document states, with their offsets
     year: int | None = None
     period: Period | None = None
     place: str | None = None
     previous: str = ""  # the sentence before, width-normalised
+    at: int = 0  # where the current sentence starts in the document
 
 
 @dataclass(slots=True)
@@ -67,20 +69,26 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
     return out
 
 
-def for_kind(metric: Metric, period: Period, text: str) -> Period:
+def for_kind(metric: Metric, period: Period, text: str, before: str = "") -> Period:
     """A level stated for a year (or half, quarter) is the level at its end, unless the text
-    says what the period added ("全年批准"); a flow stated "截至年底" is the year's flow."""
+    says what the period added ("全年批准"); an amount of money stated "截至年底" is what the
+    year brought ("产值", "销售额"), unless the text calls it cumulative."""
     d = lexicon.load("zh_stat_periods")
     if isinstance(period, AsOfPeriod):
-        if metric.as_of:
+        if metric.as_of or not metric.is_money or any(w in text for w in d["stock_cues"]):
             return period
         return months_period(period.year, 1, period.as_of_month)
-    if not metric.as_of:
+    if not metric.as_of or any(w in text for w in d["period_flow_cues"]):
         return period
-    stock = any(w in text for w in d["stock_cues"])
+    stock = any(w in text + before for w in d["stock_cues"])
     if stock or not (metric.is_money or any(w in text for w in d["flow_cues"])):
         return AsOfPeriod(year=period.year, as_of_month=period.months[1])
     return period
+
+
+def is_future(period: Period | None, state: DocState) -> bool:
+    """A period that begins after the publication date: its figures are targets."""
+    return bool(period and state.published and period_start(period) > state.published)
 
 
 def carry(ctx: SentenceContext, state: DocState) -> None:
@@ -122,16 +130,23 @@ def place_at(ctx: SentenceContext, state: DocState, start: int) -> str:
     w = words[-1]
     if w.place != LOCAL:
         return w.place
-    return local_place(ctx.view[w.start : w.end], state.named) or UNRESOLVED
+    word = ctx.view[w.start : w.end]
+    return local_place(word, state.named, state.at + w.start) or UNRESOLVED
 
 
-def local_place(word: str, named: list[str]) -> str | None:
-    """The place 我省 / 本市 / 全区 refers to: the first province (city, district) named;
-    a short name ("上海", "安徽") is judged by its full name."""
+def local_place(word: str, named: list[tuple[int, str]], at: int) -> str | None:
+    """The place 我省 / 本市 / 全区 at offset `at` refers to: the last province (city,
+    district) named before it, else the first named after it; a short name ("上海",
+    "安徽") is judged by its full name."""
     level = word[-1]
     provinces: dict[str, str] = lexicon.load("zh_stat_geography")["provinces"]
-    for name in named:
-        full = provinces.get(name, name)
-        if full.endswith(level) or (level == "省" and full.endswith("自治区")):
-            return name
-    return None
+    fits = [
+        (pos, name)
+        for pos, name in named
+        if provinces.get(name, name).endswith(level)
+        or (level == "省" and provinces.get(name, name).endswith("自治区"))
+    ]
+    before = [name for pos, name in fits if pos < at]
+    if before:
+        return before[-1]
+    return fits[0][1] if fits else None

@@ -4,17 +4,33 @@ problem reported for a figure whose year or place nothing determines."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
-from events import ReportedChange, Span, StatisticPublished
+from events import Period, ReportedChange, Span, StatisticPublished
+from events.metrics import Metric
 from events.types import Unit, bounded_amount
 from services.ingest.extract.base import Document, ExtractionError, Fact
-
-if TYPE_CHECKING:
-    from services.ingest.extract.zh.statistics import ZhStat
+from services.ingest.extract.stat_values import Change, Qual
 
 _WS = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class ZhStat:
+    """A statistic found, before it becomes a StatisticPublished payload."""
+
+    metric: Metric
+    period: Period | None  # None: no year determined
+    geography: str  # "" (UNRESOLVED): 我省 / 本市 naming no place
+    value: Decimal | None
+    unit: str
+    qualifier: Qual
+    change: Change | None
+    sentence: Span
+    value_span: Span | None
+    headline: bool = False
 
 
 def _amount(value: Decimal, doc: Document, at: Span) -> Decimal:

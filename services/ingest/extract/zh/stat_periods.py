@@ -113,11 +113,13 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     return ZhPeriodHit(*at, "year", 0, 0, year, rel)
 
 
+def _in_title(view: str, hit: ZhPeriodHit) -> bool:
+    """A phrase inside a title's 《》: "《知识产权强国建设纲要(2021-2035年)》"."""
+    return view.rfind("《", 0, hit.start) > view.rfind("》", 0, hit.start)
+
+
 def _is_event(view: str, hit: ZhPeriodHit) -> bool:
-    """A year naming an event or a document: an event noun before the clause ends, or the
-    phrase stands inside a title's 《》."""
-    if view.rfind("《", 0, hit.start) > view.rfind("》", 0, hit.start):
-        return True
+    """A year naming an event or a document: an event noun before the clause ends."""
     stop = _CLAUSE.search(view, hit.end)
     tail = view[hit.end : min(stop.start() if stop else len(view), hit.end + 25)]
     return any(w in tail for w in lexicon.load(_NAME)["event_nouns"])
@@ -134,7 +136,7 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
             hit = _hit(i, m)
             if hit is None:
                 continue
-            if hit.kind != "span" and _is_event(view, hit):
+            if _in_title(view, hit) or (hit.kind != "span" and _is_event(view, hit)):
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
             found.append(hit)
             taken.append((m.start(), m.end()))

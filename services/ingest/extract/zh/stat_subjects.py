@@ -20,6 +20,8 @@ from services.ingest.extract.metrics_match import match_metric_zh
 _MARK = re.compile(r"[,，;；:：。!！?？]")
 _HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（\d]")
 _PER_10K = ("万人", "每万人口")
+# "其中，国内…": a subset of what the sentence before counted.
+_SUBSET_OPENERS = ("其中", "其", "包括", "在此基础上")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,11 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     for _ in range(2):  # the two clauses before: "国内发明专利授权中，职务发明为…，占95.4%"
         if left:
             left = _last_mark(view, left - 1)
-    return Layers(own, view[left:own_start], previous + view[:left])
+    # The sentence before speaks of the same subject when this one opens with 其中 … or
+    # continues it after a semicolon.
+    joined = previous.rstrip().endswith(("；", ";"))
+    before_text = previous if joined or view.lstrip().startswith(_SUBSET_OPENERS) else ""
+    return Layers(own, view[left:own_start], before_text + view[:left])
 
 
 def unit_of(unit: str, own: str) -> str:
