@@ -154,6 +154,12 @@ def _read(doc: Document, t: Title, previous: tuple[Title, _Read] | None) -> _Rea
     return _Read(mention, _issuers(text, t, mention, cue, header))
 
 
+def _same(a: Title, b: Title) -> bool:
+    """Two titles of one type where one holds the other (agencies before 关于 aside)."""
+    x, y = a.title[a.prefix_end - a.start :], b.title[b.prefix_end - b.start :]
+    return a.type == b.type and (x in b.title or y in a.title)
+
+
 def _enclosing(
     t: Title, facts: list[tuple[Title, PolicyNoticeIssued]]
 ) -> PolicyNoticeIssued | None:
@@ -174,14 +180,14 @@ def _date(doc: Document, t: Title, mention: str, sentence: Span, header: bool) -
 def _notices(doc: Document, sentences: Sequence[Span]) -> list[tuple[Title, PolicyNoticeIssued]]:
     text = doc.text
     out: list[tuple[Title, PolicyNoticeIssued]] = []
-    seen: set[str] = set()
+    seen: list[Title] = []
     previous: tuple[Title, _Read] | None = None
     for t in titles(text):
         read = _read(doc, t, previous)
         previous = (t, read)
-        if t.title in seen:
-            continue
-        seen.add(t.title)
+        if any(_same(t, other) for other in seen):
+            continue  # "关于X的通知" and "《国家知识产权局关于X的通知》" are one notice
+        seen.append(t)
         header = _own_line(text, t)
         issuers = read.issuers
         if (outer := _enclosing(t, out)) is not None:

@@ -46,6 +46,23 @@ def _type_at_end() -> re.Pattern[str]:
     return re.compile(rf"(?P<w>{alt}){_PARENS}$")
 
 
+@cache
+def _types_after() -> dict[str, str]:
+    return {
+        str(w): str(kind)
+        for kind, ws in lexicon.load("zh_notices")["types_after"].items()
+        for w in ws
+    }
+
+
+def _type_after(text: str, pos: int) -> str | None:
+    """The type a word right after a closing 》 gives ("《…》白皮书" is a report)."""
+    for word, kind in sorted(_types_after().items(), key=lambda p: -len(p[0])):
+        if text.startswith(word, pos):
+            return kind
+    return None
+
+
 def type_of(title: str) -> str | None:
     """The notice type a title's last word gives ("…的指导意见" -> opinions), else None."""
     m = _type_at_end().search(title)
@@ -84,7 +101,7 @@ def titles(text: str) -> list[Title]:
     for m in _QUOTED.finditer(text):
         group = "t" if m["t"] else "q"
         quoted.append((m.start(), m.end()))
-        kind = type_of(m[group].strip())
+        kind = type_of(m[group].strip()) or (_type_after(text, m.end()) if m["t"] else None)
         if kind:
             s, e = m.start(group), m.end(group)
             about = text.find("关于", s, e)  # "《国务院关于…的意见》" names its issuer
