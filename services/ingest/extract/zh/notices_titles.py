@@ -18,6 +18,7 @@ from services.ingest.extract.agencies_zh import find_agencies_zh
 _PARENS = r"(?:\s*[(（][^()（）\n]{1,20}[)）])*"
 _QUOTED = re.compile(r"《(?P<t>[^《》\n]{2,120})》|“(?P<q>[^“”\n]{2,80})”")
 _JOIN = re.compile(r"[、和与及,，]")
+_MIN_TITLE = 3  # "《意见》", "《纲要》": a type word alone points back to a title named before
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,12 @@ def _unquoted() -> re.Pattern[str]:
     )
 
 
+def _short_name(text: str, start: int, title: str) -> bool:
+    """'(以下简称《纲要》)', '《意见》': a short name pointing back, not a title of its own."""
+    shorts = lexicon.load("zh_notices")["words"]["short_name_cues"]
+    return len(title) < _MIN_TITLE or text[max(0, start - 4) : start].endswith(tuple(shorts))
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
 
@@ -102,7 +109,7 @@ def titles(text: str) -> list[Title]:
         group = "t" if m["t"] else "q"
         quoted.append((m.start(), m.end()))
         kind = type_of(m[group].strip()) or (_type_after(text, m.end()) if m["t"] else None)
-        if kind:
+        if kind and not _short_name(text, m.start(), m[group].strip()):
             s, e = m.start(group), m.end(group)
             about = text.find("关于", s, e)  # "《国务院关于…的意见》" names its issuer
             prefix = about if about > s and _prefix_start(text, about) == s else s

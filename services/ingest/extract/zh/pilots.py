@@ -19,7 +19,7 @@ from events import Span, programmes
 from events.types import PilotStatus
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.pilot_facts import Found, fact_of
-from services.ingest.extract.places import Place, zh_place
+from services.ingest.extract.places import Place, next_name, zh_place
 from services.ingest.extract.sentences import document_sentences
 from services.ingest.extract.zh.pilots_lists import (
     count_after,
@@ -41,7 +41,10 @@ def _alt(words: list[str]) -> str:
 @cache
 def _verbs(table: str) -> list[tuple[re.Pattern[str], PilotStatus]]:
     adverbs = _alt(lex()["words"]["adverbs"])
-    anchor = rf"^\s*(?:(?:{adverbs})\s*)*(?P<v>{{}})" if table == "after_list" else r"(?:{})\s*$"
+    agent = rf"(?:(?:被|经)[^，。；,;\n]{{{{1,{lex()['words']['agent_reach']}}}}}?)??"
+    anchor = (
+        rf"^\s*(?:(?:{adverbs})\s*)*{agent}(?P<v>{{}})" if table == "after_list" else r"(?:{})\s*$"
+    )
     return [
         (re.compile(anchor.format(_alt(words))), status) for status, words in lex()[table].items()
     ]
@@ -114,7 +117,8 @@ def _designation(doc: Document, sentence: Span, places: list[Place]) -> list[Fou
     if read is None:
         return []
     program, batch, batch_total = read
-    if status == "implementing" and not any(w in program for w in lex()["words"]["running"]):
+    running = any(w in program for w in lex()["words"]["running"])
+    if status == "implementing" and not running and before != "implementing":
         return []  # "厦门建设知识产权强市…": building toward a goal is no pilot
     year = _YEAR.search(text, sentence.start, sentence.end)
     role = (
@@ -144,10 +148,10 @@ def _sentence(doc: Document, sentence: Span) -> list[Found]:
     text = doc.text
     found: list[Found] = []
     pos = sentence.start
-    while pos < sentence.end:
-        places = place_list(text, pos, sentence.end)
+    while (start := next_name(text, pos, sentence.end)) is not None:
+        places = place_list(text, start, sentence.end)
         if not places:
-            pos += 1
+            pos = start + 1
             continue
         found += _designation(doc, sentence, places)
         pos = places[-1].end
