@@ -21,9 +21,9 @@ from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.pilot_facts import Found, fact_of
 from services.ingest.extract.places import Place, next_name, zh_place
 from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.zh import pilots_programmes as programmes_zh
 from services.ingest.extract.zh.pilots_lists import (
     count_after,
-    counts,
     lex,
     place_at,
     place_list,
@@ -50,21 +50,6 @@ def _verbs(table: str) -> list[tuple[re.Pattern[str], PilotStatus]]:
     ]
 
 
-@cache
-def _stops() -> re.Pattern[str]:
-    return re.compile(_alt(lex()["words"]["stops"]))
-
-
-def _programme(text: str, start: int, end: int) -> tuple[str, int | None, int | None] | None:
-    """The programme named from `start` to the first stop word, with its batch words."""
-    stop = _stops().search(text, start, end)
-    phrase = text[start : stop.start() if stop else end].translate(_QUOTES).strip()
-    bare, batch, total = counts(phrase)
-    if not any(mark in bare for mark in lex()["words"]["marks"]) or len(bare) > 40:
-        return None
-    return bare, batch, total
-
-
 def _after(
     text: str, end: int, limit: int, before: PilotStatus | None
 ) -> tuple[PilotStatus, int] | None:
@@ -86,34 +71,18 @@ def _before(text: str, start: int, floor: int) -> PilotStatus | None:
     return None
 
 
-@cache
-def _named_before() -> re.Pattern[str]:
-    words = _alt(lex()["programme_before_list"]["words"])
-    return re.compile(rf"(?:{words})\s*[：:]?\s*$")
-
-
-def _programme_before(
-    text: str, start: int, floor: int
-) -> tuple[str, int | None, int | None] | None:
-    """'…示范城市包括A、B': the programme written before the word that opens the list."""
-    m = _named_before().search(text, floor, start)
-    if not m:
-        return None
-    end = m.start() - 2 if text[m.start() - 2 : m.start()] == "名单" else m.start()
-    stops = list(_stops().finditer(text, floor, end))
-    return _programme(text, stops[-1].end() if stops else floor, end)
-
-
 def _designation(doc: Document, sentence: Span, places: list[Place]) -> list[Found]:
     text = doc.text
     total, end = count_after(text, places[-1].end)
     before = _before(text, places[0].start, sentence.start)
     after = _after(text, end, sentence.end, before)
     status: PilotStatus = "selected"
-    read = _programme_before(text, places[0].start, sentence.start)
+    read = programmes_zh.before_list(text, places[0].start, sentence.start)
     if after is not None:
         status, start = after
-        read = _programme(text, start, sentence.end)
+        read = programmes_zh.phrase(text, start, sentence.end)
+        if read is None and not text[start : sentence.end].strip(" 。;；"):
+            read = programmes_zh.earlier(text, places[0].start, sentence.start)
     if read is None:
         return []
     program, batch, batch_total = read
