@@ -22,7 +22,12 @@ from services.ingest.extract.agencies_zh import find_agencies_zh
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_verbs import sentence_of
 from services.ingest.extract.sentences import document_sentences
-from services.ingest.extract.zh.notices_parts import date_in, doc_number_near, signature_date
+from services.ingest.extract.zh.notices_parts import (
+    date_in,
+    doc_number_near,
+    page_date,
+    signature_date,
+)
 from services.ingest.extract.zh.notices_titles import Title, titles
 
 _CLAUSE_END = re.compile(r"[。；！？\n]")
@@ -42,7 +47,7 @@ class _Read:
 def _cues() -> list[tuple[re.Pattern[str], str]]:
     lex = lexicon.load("zh_notices")
     out = []
-    for table, anchor in (("cues", "{}"), ("after", "^\\s*[,，]?\\s*(?:{})")):
+    for table, anchor in (("cues", "{}"), ("after", "^[^\\S\\n]*[,，]?[^\\S\\n]*(?:{})")):
         for mention, ws in lex[table].items():
             alt = "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))
             out.append((re.compile(anchor.format(alt) if table == "after" else alt), mention))
@@ -173,7 +178,7 @@ def _date(doc: Document, t: Title, mention: str, sentence: Span, header: bool) -
     if mention == "referenced":
         return None
     if header or mention == "distributed":
-        return signature_date(doc.text, doc)
+        return signature_date(doc.text, doc) or (page_date(doc.text) if header else None)
     return date_in(doc.text, sentence.start, sentence.end, doc)
 
 
