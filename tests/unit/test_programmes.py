@@ -39,6 +39,7 @@ def test_a_programme_text_resolves_to_its_catalogue_id(text: str, expected: str 
         ("国家知识产权保护示范区建设城市（地区）", "ip_protection_demonstration_zone"),
         ("国家知识产权示范园区", "ip_demonstration_park"),
         ("专利保险试点", "patent_insurance_pilot"),
+        ("知识产权强省建设试点省", "ip_strong_province"),
         ("新能源汽车推广应用试点", None),
     ],
 )  # fmt: skip
