@@ -87,6 +87,13 @@ def _short_name(text: str, start: int, title: str) -> bool:
     return len(title) < _MIN_TITLE or text[max(0, start - 4) : start].endswith(tuple(shorts))
 
 
+def _asked_for(text: str, start: int) -> bool:
+    """'征求…关于X的意见': opinions asked for or given, not a document's title."""
+    verbs = lexicon.load("zh_notices")["words"]["asked_for"]
+    clause = re.split(r"[。；！？\n,，]", text[max(0, start - 20) : start])[-1]
+    return any(v in clause for v in verbs)
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
 
@@ -121,6 +128,6 @@ def titles(text: str) -> list[Title]:
             continue
         start = _prefix_start(text, s) if group == "about" else s
         kind = type_of(text[s:e])
-        if kind:
+        if kind and not _asked_for(text, start):
             out.append(Title(text[start:e], kind, start, e, start, e, s))
     return sorted(out, key=lambda t: t.start)
