@@ -30,8 +30,11 @@ from services.ingest.extract.zh.notices_parts import (
 )
 from services.ingest.extract.zh.notices_titles import Title, titles
 
-_CLAUSE_END = re.compile(r"[。；！？\n]")
-_PHRASE_END = re.compile(r"[。；！？\n,，:：]")
+_CLAUSE_END = re.compile(r"[。；！？;!?\n]")
+_PHRASE_END = re.compile(r"[。；！？;!?\n,，:：]")
+# "《X》印发给你们", "《X》于近日发布": a verb within a few characters after the title
+_AFTER = r"^[^\S\n]*(?:[,，][^\S\n]*|[^。；;，,\n《》]{{0,6}}?)(?:{})"
+_CLAUSE_REACH = 400  # a cue further back than this is in another clause in any case
 _CHAIN = re.compile(r"\s*[、和及与,，]?\s*")
 _PAREN_AFTER = re.compile(r"\s*[(（]([^()（）\n]{4,40})[)）]")
 _HEADER_LINES = 4  # a header's document number is printed within this many lines of it
@@ -47,7 +50,7 @@ class _Read:
 def _cues() -> list[tuple[re.Pattern[str], str]]:
     lex = lexicon.load("zh_notices")
     out = []
-    for table, anchor in (("cues", "{}"), ("after", "^[^\\S\\n]*[,，]?[^\\S\\n]*(?:{})")):
+    for table, anchor in (("cues", "{}"), ("after", _AFTER)):
         for mention, ws in lex[table].items():
             alt = "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))
             out.append((re.compile(anchor.format(alt) if table == "after" else alt), mention))
@@ -55,8 +58,9 @@ def _cues() -> list[tuple[re.Pattern[str], str]]:
 
 
 def _clause_start(text: str, pos: int, ends: re.Pattern[str] = _CLAUSE_END) -> int:
-    starts = [m.end() for m in ends.finditer(text, 0, pos)]
-    return starts[-1] if starts else 0
+    floor = max(0, pos - _CLAUSE_REACH)
+    starts = [m.end() for m in ends.finditer(text, floor, pos)]
+    return starts[-1] if starts else floor
 
 
 def _unique(issuers: list[Issuer]) -> tuple[Issuer, ...]:
