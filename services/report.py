@@ -38,6 +38,7 @@ def collect(conn: Connection, tolerance: float) -> dict[str, Any]:
     return {
         "counts": queries.counts(conn),
         "unclassified_statistics": queries.unclassified_count(conn),
+        "unresolved_statistics": unresolved_json(conn),
         "yearly_totals": [y.model_dump(mode="json") for y in queries.yearly_totals(conn)],
         "growth_rates": [
             {**g.model_dump(mode="json"), "mismatch": g.mismatch(tolerance)} for g in growth
@@ -52,6 +53,31 @@ def collect(conn: Connection, tolerance: float) -> dict[str, Any]:
 def _documents(conn: Connection) -> list[queries.DocumentInfo]:
     """Every received document, oldest publication first."""
     return list(reversed(queries.documents_page(conn)[0]))
+
+
+def unresolved_json(conn: Connection) -> dict[str, Any]:
+    """Figures read without a year: their total and the count of each document."""
+    per_document = queries.unresolved_counts(conn)
+    return {
+        "total": sum(c.count for c in per_document),
+        "documents": [c.model_dump(mode="json") for c in per_document],
+    }
+
+
+def unresolved_table(conn: Connection) -> Table | None:
+    """Documents holding figures whose year nothing in them determines, or None."""
+    per_document = queries.unresolved_counts(conn)
+    if not per_document:
+        return None
+    total = sum(c.count for c in per_document)
+    t = _text_table(
+        f"Unresolved figures: {total} without a year, not stored as statistics "
+        "(`ipmon extract FILE` lists each with its sentence)",
+        ("document", "title", "figures"),
+    )
+    for c in per_document:
+        t.add_row(c.document_id[:12], c.title or "—", str(c.count))
+    return t
 
 
 def _scaled(value: Decimal | None, unit: str) -> str:
@@ -157,6 +183,9 @@ def render(conn: Connection, tolerance: float) -> Group:
     """The report as rich tables: totals, growth, pilots, notices, alerts, documents."""
     parts: list[Any] = [*yearly_tables(conn), *growth_tables(conn, tolerance), *other_tables(conn),
                         documents_table(conn)]
+    unresolved = unresolved_table(conn)
+    if unresolved is not None:
+        parts.append(unresolved)
     unclassified = queries.unclassified_count(conn)
     if unclassified:
         parts.append(

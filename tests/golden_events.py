@@ -26,6 +26,7 @@ from events import (
     Source,
     Span,
     StatisticPublished,
+    StatisticUnresolved,
     ValueReviewed,
     make_event,
 )
@@ -136,6 +137,15 @@ PAYLOADS: list[Payload] = [
         raw="{not json",
         raw_sha256="1" * 64,
         error="not JSON: unexpected character",
+    ),
+    StatisticUnresolved(
+        document_id=DOC,
+        metric="ip_pledge_financing_amount",
+        period_kind="quarter",
+        value_text="33.7 billion yuan",
+        sentence="In the first quarter, pledge financing reached 33.7 billion yuan, up 15.5%.",
+        sentence_start=120,
+        reason="neither the text nor a publication date says which year it is",
     ),
 ]
 

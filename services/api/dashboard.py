@@ -238,11 +238,13 @@ def document_page(request: Request, conn: Conn, document_id: str) -> HTMLRespons
     """A document's facts, each with the sentence and span it came from."""
     doc = queries.document(conn, document_id)
     stats, mentions, pilot_events = queries.document_facts(conn, document_id)
-    if doc is None and not (stats or mentions or pilot_events):
+    unresolved = queries.unresolved_of_document(conn, document_id)
+    if doc is None and not (stats or mentions or pilot_events or unresolved):
         raise HTTPException(404, "no such document")
     return render(
         request, "document.html", doc=doc, document_id=document_id, statistics=stats,
         split={o.event_id: _split(o) for o in stats}, mentions=mentions, pilots=pilot_events,
+        unresolved=unresolved,
     )
 
 

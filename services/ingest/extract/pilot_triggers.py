@@ -43,7 +43,35 @@ _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 # "X, which is a national IP model city, ...", "X (a national IP pilot city)"
 _APPOSITION = re.compile(
     r"\s*(?:,|\()\s*(?:(?:as|being|which\s+is|which\s+was|itself)\s+)?"
-    r"(?:an?|one\s+of\s+the|the)\s+"
+    r"(?:an?|one\s+of\s+the|the|both|all|each\s+a)\s+"
+)
+# a subject's location after it: ", both in", " in", " located in"
+_LOCATIVE = re.compile(r"\s*,?\s+(?:(?:both|all|each|also)\s+)?(?:(?:located|based)\s+)?in\s+")
+_LEAD_WORDS = re.compile(
+    r"(?:the\s+)?(?:(?:north|south|east|west|central|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?\s+China\s*['’]\s*s\s+)"
+)
+_LOCATIVE_END = re.compile(r"(?:\s+(?i:province|municipality|city|region))?(?:\s*,)?")
+# a list right after "in" or "both in": a location, not a subject
+_IN_LEFT = re.compile(r"\b(?:in|under|near|outside)\s+(?:the\s+)?$")
+# ... and one that only locates the place named before it ("Taizhou in Zhejiang")
+_LOCATIVE_LEFT = re.compile(
+    r"(?:[A-Z][\w'’-]*(?:\s+(?:District|County|City|New\s+Area))?|\bboth|\ball|\beach)"
+    r"\s+in\s+(?:the\s+)?$"
+)
+# a list intro right after a place: the place frames the members named next
+_MEMBERS_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:are|were|is|include|includes|included)\s+(?=[A-Z])|namely\b|:)"
+)
+# nothing after a designating verb but a few words closing its clause ("as well", "too")
+_CLAUSE_END = re.compile(
+    r"(?:\s+(?:as\s+well|too|also|this\s+year|last\s+year|in\s+(?:19|20)\d\d))?\s*(?:[.;]|$)"
+)
+# words of a purpose or a wish between a programme and a list: the list is an example
+_PURPOSE = re.compile(
+    r"\b(?:aims?|aimed|seeks?|sought|helps?|helped|encourages?|supports?|plans?|hopes?"
+    r"|wants?|will|would|should|could|can|may)\b",
+    re.IGNORECASE,
 )
 _BACK = re.compile(r"\b(?:them|they|these|those|which|list|others)\b", re.IGNORECASE)
 
@@ -91,8 +119,24 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
     return Hit(hit.programme, hit.status, (prog,)) if prog else hit
 
 
+def _past_locative(text: str, end: int, e: int) -> int:
+    """Where a subject's location ends ("Taizhou in east China's Zhejiang province",
+    "Foshan and Dongguan, both in Guangdong Province,"), else `end` itself."""
+    m = _LOCATIVE.match(text, end, e)
+    if not m:
+        return end
+    at = lead_start(text, m.end(), m.end())
+    lead = _LEAD_WORDS.match(text, m.end(), e)
+    place = place_at(text, lead.end() if lead else at)
+    if place is None:
+        return end
+    close = _LOCATIVE_END.match(text, place.end, e)
+    return close.end() if close else place.end
+
+
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
+    end = _past_locative(text, end, e)
     if aside := _ASIDE.match(text, end, e) or _BETWEEN.match(text, end, e):
         # "The Guangzhou Development District (GDD) was approved as ...", "X, a national-
         # level zone, was approved as ...", "A and B, together with eight other parks, ..."
@@ -109,6 +153,9 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         verb = m.group("verb").lower()
         awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
         prog = _first_after(text, m.end(), e, slack=4)
+        if prog is None and _CLAUSE_END.match(text, m.end(), e):
+            # "Tianjin and Chongqing were also included.": the programme named before
+            return Hit(None, "awarded" if awarded else "selected")
         return Hit(prog, "awarded" if awarded else "selected") if prog else None
     for rx in (sh.became, sh.among):
         if m := rx.match(text, end, e):
@@ -128,6 +175,8 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     """The designation a place list at text[start:end] in sentence text[s:e] states."""
     sh = shapes()
     left = text[s : lead_start(text, s, start)]
+    if _IN_LEFT.search(left):
+        return _read_located(text, s, e, left, end)  # "Taizhou in Zhejiang": no subject
     if hit := read_subject(text, e, end):
         return hit
     if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=4)):
@@ -159,6 +208,14 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     return _read_left(text, s, e, left, end) or _named_centre(text, e, start, end, left)
 
 
+def _read_located(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
+    """A list after 'in': the place where something runs or stands, never the subject
+    of the verb after it ("Taizhou in Zhejiang province was named ...")."""
+    if not _LOCATIVE_LEFT.search(left):
+        return _read_left(text, s, e, left, end)
+    return None
+
+
 def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     """Shapes that the words before the list decide: list intros, 'in X', launches."""
     sh = shapes()
@@ -169,6 +226,8 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     if m and prog and not text[prog.end : s + m.start()].strip():
         return Hit(prog, "implementing")  # "The pilot program was launched in A and B"
     if m := sh.in_before.search(left):
+        if _MEMBERS_AFTER.match(text, end, e):
+            return None  # "the pilot cities in Jiangsu are A and B": the members follow
         prog = _last_before(text, s, s + m.start() + 1, generic=True)
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1
         if near and prog and sh.launched_passive.match(text, end, e):
@@ -182,6 +241,8 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
         # "similar projects in cities including A": the unit noun only says where
         named = [p for p in found if not is_unit(p.text)]
         prog = named[-1] if named else (found[-1] if found else None)
+        if prog is not None and _PURPOSE.search(text, prog.end, s + len(left)):
+            return None  # "the pilot program aims to help cities such as A": a description
         if prog is not None:
             return Hit(prog, "selected")
         if _BACK.search(left):  # "Among them are A and B": the list of the sentence before

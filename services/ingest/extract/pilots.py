@@ -57,6 +57,7 @@ _TRAILING_NUMBER = re.compile(r"(?:^|(?<=\n))\s*\(?\d{1,3}[.)、]$")
 _NUMBER_ONLY = re.compile(r"\s*\(?\d{1,3}[.)、]\s*")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
 
 
@@ -175,10 +176,15 @@ def _designate(
             prog = _specific(text, sentences, sentence, prog, at)
         if prog is None:
             continue
-        for program, total, batch in designations(prog.text) or [(prog.text, None, None)]:
+        named = designations(prog.text) or [(prog.text, None, None)]
+        respectively = len(named) == len(places) > 1 and bool(
+            _RESPECTIVELY.search(text, prog.end, sentence.end)
+        )
+        for i, (program, total, batch) in enumerate(named):
             status = _status(text, sentence, hit, program)
             year = _year(text, sentence, doc)
-            for place in places:
+            # "A and B were named X and Y, respectively": A is X and B is Y
+            for place in [places[i]] if respectively else places:
                 found.append(Found(place, program, status, sentence, batch, total or counted, year))
 
 
