@@ -53,6 +53,12 @@ def geography(s: str, pos: int, state: PlaceContext) -> str:
             best = state.place
     if best is None:
         best = _owner_after(s, pos, state)
+    if best is None and state.place:
+        # "59,902 applications were filed by companies in the zone": the place its clause
+        # refers to after the value
+        stop = CLAUSE_END.search(s, pos)
+        if _PLACE_REF.search(s, pos, stop.start() if stop else len(s)):
+            best = state.place
     if best is None:
         return "CN"
     return best
@@ -73,7 +79,8 @@ def _owner_after(s: str, pos: int, state: PlaceContext) -> str | None:
     return state.places.get(m.group("place"), m.group("place"))
 
 
-CLAUSE_END = re.compile(r"[;.]|,\s+(?:and|while|with|up|down)\b")
+# a full stop inside a number ("33.92") ends no clause
+CLAUSE_END = re.compile(r";|\.(?!\d)|,\s+(?:and|while|with|up|down)\b")
 
 
 PLACE_NAMES = frozenset(PLACES.split("|"))
