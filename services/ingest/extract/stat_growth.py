@@ -9,6 +9,7 @@ from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import UNCLASSIFIED, Metric
 from services.ingest.extract import lexicon
 from services.ingest.extract.metrics_match import match_metric
+from services.ingest.extract.stat_exclude import campaign_window
 from services.ingest.extract.stat_model import (
     Sentence,
     Stat,
@@ -66,7 +67,7 @@ def _growth_stat(ctx: Sentence, state: State, c: Num, continuation: bool) -> Sta
         last.change = ch
         return None
     period = nearest_period(ctx.periods, c, s, ctx.values) or ctx.carried
-    if period is None:
+    if period is None or campaign_window(period):
         return None
     # Its subject: the words since the previous number ("with exports up 17%").
     last_end = max((o.end for o in ctx.nums if o.end <= c.start), default=0)
