@@ -19,10 +19,15 @@ _HEADLINE_VERB = re.compile(
     r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
     r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
 )
+_AFTER_VERB = re.compile(rf"{_HEADLINE_VERB.pattern}(?:\s+(?:out|up))?\s+")
 _ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 _DOC_NUMBER_END = re.compile(r"\bNo\.?$|^\S+\s+(?:Announcement|Order|Decree)\s+No\b")
 
-_SMALL = r"(?:of|on|for|and|the|a|an|to|in|with|under|up|by|at|from|into|about|its|their)"
+# lower-case words inside titles ("Notice on Carrying out the ...", "Measures against ...")
+_SMALL = (
+    r"(?:of|on|for|and|the|a|an|to|in|with|under|up|out|by|at|from|into|about|its|their|over"
+    r"|against|among|between|through|towards|toward|across|upon|within|via)"
+)
 _TOKEN = (
     r"(?:[A-Z0-9][\w'’\-]*|\([A-Z][A-Za-z]{1,9}\)"
     r"|\((?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)?\d{2})?\))"
@@ -209,14 +214,25 @@ def _not_a_title(title: str) -> bool:
     w = _words()
     return (
         len(title.split()) < 3
-        or bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+        # "14th Five-Year Plan" alone is a period; "... Plan for the Protection of IP" a title
+        or (bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+            and not _TOPIC_WORD.search(title))
         or bool(w.not_start.match(title) or _DOC_NUMBER_END.search(title))
     )
 
 
+def _titled_object(rest: str) -> bool:
+    """'Measures on GI Protection' names a document; 'Plan to Boost ...' states an aim."""
+    topic = _TOPIC_WORD.search(rest)
+    return topic is not None and topic.group(0).strip() != "to"
+
+
 def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     # "According to the Notice of ...": the title starts at the first 'the' with a head.
+    # "Hunan Rolls out Measures on ...": a headline's object starts after its verb
     starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
+    starts += [v.end() for v in _AFTER_VERB.finditer(raw) if _titled_object(raw[v.end() :])]
+    starts.sort()
     for offset in starts:
         title = clean_title(raw[offset:])
         kind = title_type(title)
