@@ -45,6 +45,7 @@ _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|ca
 _TRAILING_DATE = re.compile(
     r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
+    r"|\s+(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
 )
 _TITLED = re.compile(
     r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin)"
@@ -52,6 +53,11 @@ _TITLED = re.compile(
     re.MULTILINE,
 )
 _AND_THE = re.compile(r" and the ")
+_REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
+_CARRIES = re.compile(
+    r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
+    r"\s+(?:the\s+)?(?P<inner>[A-Z].+)$"
+)
 _THE_SPLIT = re.compile(r"\bthe ")
 
 
@@ -183,6 +189,9 @@ def candidates(text: str) -> list[Candidate]:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation
+        if not _words().head.search(m.group(0)) and (report := _report_before_noun(text, m)):
+            found.append(report)
+            continue
         if not _words().head.search(m.group(0)) or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
         if any(c.start <= m.start() < c.outer_end for c in found):
@@ -191,6 +200,18 @@ def candidates(text: str) -> list[Candidate]:
             found.extend(_run_candidate(m.start() + offset, raw))
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _report_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
+    """'the Judicial Protection of IP in China (2022) white paper': a title the lower-case
+    noun after it makes a report (a name with a topic, not 'the Xinhua News Agency report')."""
+    if not _REPORT_NOUN.match(text, m.end()):
+        return None
+    title = clean_title(m.group(0))
+    if not _TOPIC_WORD.search(title) or _not_a_title(title) or _HEADLINE_VERB.search(title):
+        return None
+    start = m.start() + m.group(0).index(title)
+    return Candidate(start, start + len(title), start + len(title), title, "report")
 
 
 def _after_label(text: str, pos: int) -> bool:
@@ -243,6 +264,20 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
         start = run_start + offset + raw[offset:].index(title)
         return [Candidate(start, start + len(title), start + len(title), title, kind)]
     return []
+
+
+def embedded(cand: Candidate) -> Candidate | None:
+    """The document a notice prints and distributes: 'Notice of X on Issuing the Measures
+    for Y' carries 'Measures for Y'."""
+    m = _CARRIES.search(cand.title)
+    if m is None:
+        return None
+    inner = clean_title(m.group("inner"))
+    kind = title_type(inner)
+    if kind is None or _not_a_title(inner):
+        return None
+    start = cand.start + m.start("inner") + m.group("inner").index(inner)
+    return Candidate(start, start + len(inner), start + len(inner), inner, kind)
 
 
 def same_notice(a: str, b: str) -> bool:

@@ -21,7 +21,13 @@ from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
-from services.ingest.extract.notice_titles import Candidate, candidates, head_alt, same_notice
+from services.ingest.extract.notice_titles import (
+    Candidate,
+    candidates,
+    embedded,
+    head_alt,
+    same_notice,
+)
 from services.ingest.extract.notice_untitled import untitled
 from services.ingest.extract.notice_verbs import (
     clause_end,
@@ -226,6 +232,17 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         value = Span(start=cand.start, end=cand.end)
         sentence = sentence_of(sentences, cand.start)
         facts.append(Fact(payload=payload, source=doc.source(sentence, value)))
+        inner = embedded(cand) if mention in ("issued", "released") else None
+        inner_key = " ".join(inner.title.lower().split()) if inner else ""
+        if inner is not None and inner_key not in kept:
+            # the document the notice distributes is a notice of its own, by the same issuers
+            kept.append(inner_key)
+            carried = payload.model_copy(
+                update={"title": inner.title, "type": inner.type, "mention": "distributed",
+                        "date": None, "doc_number": None}
+            )
+            where = Span(start=inner.start, end=inner.end)
+            facts.append(Fact(payload=carried, source=doc.source(sentence, where)))
     return facts
 
 
