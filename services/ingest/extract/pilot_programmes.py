@@ -42,7 +42,7 @@ _UNIT_HEADS = frozenset(
 )  # fmt: skip
 # "X, Y and Z", "Top 10 X and Top 8 Y", "an X and a Y": a list of programmes
 _SPLIT = re.compile(
-    r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z])|\s+and\s+(?:an?|the)\s+"
+    r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z]|\d)|\s+and\s+(?:an?|the)\s+"
 )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from events.types import PilotStatus
 from services.ingest.extract import lexicon
-from services.ingest.extract.pilot_programmes import Programme, is_unit, programmes
+from services.ingest.extract.pilot_programmes import Programme, head, is_unit, programmes
 from services.ingest.extract.pilot_shapes import alt, shapes
 from services.ingest.extract.place_lists import lead_start
 from services.ingest.extract.places import place_at
@@ -63,6 +63,13 @@ _LOCATIVE_LEFT = re.compile(
 _MEMBERS_AFTER = re.compile(
     r"\s*,?\s*(?:(?:are|were|is|include|includes|included)\s+(?=[A-Z])|namely\b|:)"
 )
+# "As a national IP pilot city, Lishui ...": the programme frames the place after it
+_AS_FRAME = re.compile(
+    r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
+)
+_AS = re.compile(r"\s*,?\s+as\s+")
+# heads of a programme noun that can stand before a place's name ("model city Xiamen")
+_NAMING_HEADS = frozenset({"city", "zone", "park", "district", "county", "area", "province"})
 # nothing after a designating verb but a few words closing its clause ("as well", "too")
 _CLAUSE_END = re.compile(
     r"(?:\s+(?:as\s+well|too|also|this\s+year|last\s+year|in\s+(?:19|20)\d\d))?\s*(?:[.;]|$)"
@@ -191,6 +198,8 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     prog = _first_after(text, m.end(), e) if m else None
     if prog and not prog.text.lower().startswith("construction"):
         return Hit(prog, "implementing")
+    if (frame := _AS_FRAME.match(left)) and (prog := _first_after(text, s + frame.end(), e, 3)):
+        return Hit(prog, "selected")  # "As a national IP pilot city, Lishui has ..."
     if sh.into_before.search(left) and (m := sh.into_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "implementing") if prog else None
@@ -205,7 +214,19 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     if left.rstrip().endswith("recognition of") and (m := sh.as_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "selected") if prog else None
-    return _read_left(text, s, e, left, end) or _named_centre(text, e, start, end, left)
+    return (
+        _read_left(text, s, e, left, end)
+        or _named_centre(text, e, start, end, left)
+        or _premodified(text, s, start)
+    )
+
+
+def _premodified(text: str, s: int, start: int) -> Hit | None:
+    """'The national IP model city Xiamen has ...': a programme noun right before a name."""
+    prog = _last_before(text, s, start)
+    if prog is None or text[prog.end : start].strip() or head(prog.text) not in _NAMING_HEADS:
+        return None
+    return Hit(prog, "selected")
 
 
 def _read_located(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
@@ -237,6 +258,8 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
         if re.search(r"\b(?:located|set\s+up)\s+in\s+(?:the\s+)?$", left):
             return Hit(None, "selected")
     if sh.intro_before.search(left):
+        if (m := _AS.match(text, end, e)) and (prog := _first_after(text, m.end(), e)):
+            return Hit(prog, "selected")  # "approved 8 cities including A and B as ..."
         found = programmes(text, s, s + len(left), generic=True)
         # "similar projects in cities including A": the unit noun only says where
         named = [p for p in found if not is_unit(p.text)]
