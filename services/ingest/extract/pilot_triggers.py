@@ -67,6 +67,7 @@ _MEMBERS_AFTER = re.compile(
 _AS_FRAME = re.compile(
     r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
 )
+_ET_CETERA = re.compile(r"\s*,?\s*(?:etc\.?|and\s+so\s+on|and\s+others|among\s+others)(?=[\s,])")
 _AS = re.compile(r"\s*,?\s+as\s+")
 # heads of a programme noun that can stand before a place's name ("model city Xiamen")
 _NAMING_HEADS = frozenset({"city", "zone", "park", "district", "county", "area", "province"})
@@ -144,6 +145,8 @@ def _past_locative(text: str, end: int, e: int) -> int:
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
     end = _past_locative(text, end, e)
+    if more := _ET_CETERA.match(text, end, e):
+        end = more.end()  # "Beijing, Shanghai, Shenzhen, etc. were selected as ..."
     if aside := _ASIDE.match(text, end, e) or _BETWEEN.match(text, end, e):
         # "The Guangzhou Development District (GDD) was approved as ...", "X, a national-
         # level zone, was approved as ...", "A and B, together with eight other parks, ..."
