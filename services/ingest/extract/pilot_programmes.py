@@ -22,7 +22,7 @@ _TOKEN = re.compile(
 )
 _QUOTE = frozenset('“”"')
 _LEAD = re.compile(
-    r"^(?:(?:an?|the|as|be|into|among|one\s+of|of|its|their|to|to\s+(?:be(?:come)?|build|develop)"
+    r"^(?:(?:an?|the|as|be|into|among|one\s+of|of|its|their|to|(?:to\s+)?(?:be(?:come)?|build|develop)"
     r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"
     r"|(?:establishment|construction|building|setting\s+up|creation)\s+of"
     r"|(?:approval|permission)\s+(?:to\s+(?:build|set\s+up|establish|become)|for)"

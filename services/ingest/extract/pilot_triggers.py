@@ -53,7 +53,9 @@ _LEAD_WORDS = re.compile(
 )
 _LOCATIVE_END = re.compile(r"(?:\s+(?i:province|municipality|city|region))?(?:\s*,)?")
 # a list right after "in" or "both in": a location, not a subject
-_IN_LEFT = re.compile(r"\b(?:in|under|near|outside)\s+(?:the\s+)?$")
+_IN_LEFT = re.compile(
+    r"\b(?:in|under|near|outside|(?:capital|part|outskirts|suburbs|heart)\s+of)\s+(?:the\s+)?$"
+)
 # ... and one that only locates the place named before it ("Taizhou in Zhejiang")
 _LOCATIVE_LEFT = re.compile(
     r"(?:[A-Z][\w'’-]*(?:\s+(?:District|County|City|New\s+Area))?|\bboth|\ball|\beach)"
