@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from events.types import PilotStatus
 from services.ingest.extract import lexicon
+from services.ingest.extract.pilot_frames import located, locates_named, members_after, past_frame
 from services.ingest.extract.pilot_programmes import Programme, head, is_unit, programmes
 from services.ingest.extract.pilot_shapes import alt, shapes
 from services.ingest.extract.place_lists import lead_start
@@ -45,31 +46,10 @@ _APPOSITION = re.compile(
     r"\s*(?:,|\()\s*(?:(?:as|being|which\s+is|which\s+was|itself)\s+)?"
     r"(?:an?|one\s+of\s+the|the|both|all|each\s+a)\s+"
 )
-# a subject's location after it: ", both in", " in", " located in"
-_LOCATIVE = re.compile(r"\s*,?\s+(?:(?:both|all|each|also)\s+)?(?:(?:located|based)\s+)?in\s+")
-_LEAD_WORDS = re.compile(
-    r"(?:the\s+)?(?:(?:north|south|east|west|central|northeast|northwest|southeast|southwest)"
-    r"(?:ern)?\s+China\s*['’]\s*s\s+)"
-)
-_LOCATIVE_END = re.compile(r"(?:\s+(?i:province|municipality|city|region))?(?:\s*,)?")
-# a list right after "in" or "both in": a location, not a subject
-_IN_LEFT = re.compile(
-    r"\b(?:in|under|near|outside|(?:capital|part|outskirts|suburbs|heart)\s+of)\s+(?:the\s+)?$"
-)
-# ... and one that only locates the place named before it ("Taizhou in Zhejiang")
-_LOCATIVE_LEFT = re.compile(
-    r"(?:[A-Z][\w'’-]*(?:\s+(?:District|County|City|New\s+Area))?|\bboth|\ball|\beach)"
-    r"\s+in\s+(?:the\s+)?$"
-)
-# a list intro right after a place: the place frames the members named next
-_MEMBERS_AFTER = re.compile(
-    r"\s*,?\s*(?:(?:are|were|is|include|includes|included)\s+(?=[A-Z])|namely\b|:)"
-)
 # "As a national IP pilot city, Lishui ...": the programme frames the place after it
 _AS_FRAME = re.compile(
     r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
 )
-_ET_CETERA = re.compile(r"\s*,?\s*(?:etc\.?|and\s+so\s+on|and\s+others|among\s+others)(?=[\s,])")
 _AS = re.compile(r"\s*,?\s+as\s+")
 # heads of a programme noun that can stand before a place's name ("model city Xiamen")
 _NAMING_HEADS = frozenset({"city", "zone", "park", "district", "county", "area", "province"})
@@ -129,26 +109,9 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
     return Hit(hit.programme, hit.status, (prog,)) if prog else hit
 
 
-def _past_locative(text: str, end: int, e: int) -> int:
-    """Where a subject's location ends ("Taizhou in east China's Zhejiang province",
-    "Foshan and Dongguan, both in Guangdong Province,"), else `end` itself."""
-    m = _LOCATIVE.match(text, end, e)
-    if not m:
-        return end
-    at = lead_start(text, m.end(), m.end())
-    lead = _LEAD_WORDS.match(text, m.end(), e)
-    place = place_at(text, lead.end() if lead else at)
-    if place is None:
-        return end
-    close = _LOCATIVE_END.match(text, place.end, e)
-    return close.end() if close else place.end
-
-
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
-    end = _past_locative(text, end, e)
-    if more := _ET_CETERA.match(text, end, e):
-        end = more.end()  # "Beijing, Shanghai, Shenzhen, etc. were selected as ..."
+    end = past_frame(text, end, e)
     if aside := _ASIDE.match(text, end, e) or _BETWEEN.match(text, end, e):
         # "The Guangzhou Development District (GDD) was approved as ...", "X, a national-
         # level zone, was approved as ...", "A and B, together with eight other parks, ..."
@@ -187,7 +150,7 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     """The designation a place list at text[start:end] in sentence text[s:e] states."""
     sh = shapes()
     left = text[s : lead_start(text, s, start)]
-    if _IN_LEFT.search(left):
+    if located(left):
         return _read_located(text, s, e, left, end)  # "Taizhou in Zhejiang": no subject
     if hit := read_subject(text, e, end):
         return hit
@@ -237,7 +200,7 @@ def _premodified(text: str, s: int, start: int) -> Hit | None:
 def _read_located(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     """A list after 'in': the place where something runs or stands, never the subject
     of the verb after it ("Taizhou in Zhejiang province was named ...")."""
-    if not _LOCATIVE_LEFT.search(left):
+    if not locates_named(left):
         return _read_left(text, s, e, left, end)
     return None
 
@@ -252,7 +215,7 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     if m and prog and not text[prog.end : s + m.start()].strip():
         return Hit(prog, "implementing")  # "The pilot program was launched in A and B"
     if m := sh.in_before.search(left):
-        if _MEMBERS_AFTER.match(text, end, e):
+        if members_after(text, end, e):
             return None  # "the pilot cities in Jiangsu are A and B": the members follow
         prog = _last_before(text, s, s + m.start() + 1, generic=True)
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1
