@@ -53,6 +53,7 @@ _TITLED = re.compile(
     re.MULTILINE,
 )
 _AND_THE = re.compile(r" and the ")
+_POSSESSIVE = re.compile(r"['’]s\s+")
 _REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
 _CARRIES = re.compile(
     r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
@@ -254,6 +255,10 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
     starts += [v.end() for v in _AFTER_VERB.finditer(raw) if _titled_object(raw[v.end() :])]
     starts.sort()
+    head = _words().head.search(raw)
+    owners = [o.end() for o in _POSSESSIVE.finditer(raw, 0, head.start() if head else 0)]
+    if owners:  # "The Supreme People's Court's Opinions on ...": the owner is no part of it
+        starts = [owners[-1], *starts]
     for offset in starts:
         title = clean_title(raw[offset:])
         kind = title_type(title)

@@ -68,6 +68,7 @@ _REFERENCED_LIST = re.compile(
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
 )
+_OWNER = re.compile(r"['’]s\s+(?:[\"“《]\s*)?$")
 _CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《]?\s*$")
 
 
@@ -175,6 +176,15 @@ def _mention(text: str, cand: Candidate, a: _Around, chained: str | None) -> str
     return "released" if cand.type == "report" else "issued"
 
 
+def _owner(text: str, start: int) -> list[Issuer]:
+    """The agency whose possessive stands right before a title ("CNIPA's Measures ...")."""
+    m = _OWNER.search(text, max(0, start - 100), start)
+    if m is None:
+        return []
+    found = find_agencies(text, max(0, start - 100), m.start())
+    return [found[-1].issuer] if found and found[-1].end == m.start() else []
+
+
 def _issuers(text: str, cand: Candidate, a: _Around, mention: str) -> list[Issuer]:
     if who := _who().match(cand.title):
         offset = cand.start + who.start("who")
@@ -183,6 +193,8 @@ def _issuers(text: str, cand: Candidate, a: _Around, mention: str) -> list[Issue
             return found
     if mention == "referenced":
         return []
+    if owner := _owner(text, cand.start):
+        return owner
     if a.verb_after and a.verb_after.group("by"):
         return issuers_at(text, a.verb_after.end(), a.after_end)
     if a.verb_before:
