@@ -50,8 +50,9 @@ def main() -> None:
         start = time.perf_counter()
         for text in docs:
             doc = document_id(text)
-            base_log.append([make_event(DocumentReceived(document_id=doc, text=text),
-                                        published_at=date(2024, 1, 1), document_id=doc)])
+            received = DocumentReceived(document_id=doc, text=text, language="en")
+            base_log.append([make_event(received, published_at=date(2024, 1, 1),
+                                        document_id=doc)])
         base_s = time.perf_counter() - start
         base_log.close()
 

@@ -107,14 +107,19 @@ class Equivalent(Frozen):
     qualifier: Qualifier = "exact"
 
 
+Language = Literal["en", "zh"]
+
+
 class DocumentReceived(Payload):
     """A document entered ipmon; its full text is kept so facts can be re-extracted."""
 
     EVENT_TYPE: ClassVar[str] = "DocumentReceived"
+    SCHEMA_VERSION: ClassVar[int] = 2
     STREAM: ClassVar[str] = "documents"
 
     document_id: str = Field(pattern=r"^[0-9a-f]{64}$")
     text: str
+    language: Language = Field(description="the language of the text, told by its script")
     title: str | None = None
     url: str | None = None
     publisher: str | None = None

@@ -155,6 +155,7 @@ def document(e: dict[str, Any]) -> Row:
         "published_at": _d(e["published_at"]),
         "recorded_at": e["recorded_at"],
         "chars": len(p["text"]),
+        "language": p["language"],
     }
 
 

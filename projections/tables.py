@@ -99,6 +99,7 @@ documents = sa.Table(
     sa.Column("published_at", sa.Date, nullable=False),
     sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Column("chars", sa.Integer, nullable=False),
+    sa.Column("language", S(8), nullable=False),
 )
 
 document_changes = sa.Table(

@@ -46,7 +46,13 @@ def collect(conn: Connection, tolerance: float) -> dict[str, Any]:
         "city_pilots": [p.model_dump(mode="json") for p in queries.pilots(conn)],
         "policy_notices": [n.model_dump(mode="json") for n in queries.notices(conn)],
         "alerts": [a.model_dump(mode="json") for a in queries.alerts(conn)],
+        "documents": [d.model_dump(mode="json") for d in _documents(conn)],
     }
+
+
+def _documents(conn: Connection) -> list[queries.DocumentInfo]:
+    """Every received document, oldest publication first."""
+    return list(reversed(queries.documents_page(conn)[0]))
 
 
 def unresolved_json(conn: Connection) -> dict[str, Any]:
@@ -164,9 +170,19 @@ def other_tables(conn: Connection) -> list[Table]:
     return [pt, nt, at]
 
 
+def documents_table(conn: Connection) -> Table:
+    """The documents read, with the language each was read in."""
+    t = _text_table("Documents", ("published", "lang", "publisher", "title"))
+    for d in _documents(conn):
+        name = d.title or (d.origin or d.document_id).rsplit("/", 1)[-1]
+        t.add_row(str(d.published_at), d.language, d.publisher or "—", name)
+    return t
+
+
 def render(conn: Connection, tolerance: float) -> Group:
-    """The report as rich tables: totals, growth, pilots, notices, alerts."""
-    parts: list[Any] = [*yearly_tables(conn), *growth_tables(conn, tolerance), *other_tables(conn)]
+    """The report as rich tables: totals, growth, pilots, notices, alerts, documents."""
+    parts: list[Any] = [*yearly_tables(conn), *growth_tables(conn, tolerance), *other_tables(conn),
+                        documents_table(conn)]
     unresolved = unresolved_table(conn)
     if unresolved is not None:
         parts.append(unresolved)

@@ -51,6 +51,7 @@ PAYLOADS: list[Payload] = [
     DocumentReceived(
         document_id=DOC,
         text="Pledge financing grew.",
+        language="en",
         title="Release",
         url="https://example.org/release",
         publisher="CNIPA",
@@ -170,6 +171,7 @@ def golden_events() -> dict[str, Event]:
 
 # Older versions: the file holds the old bytes; decoding must give this current event.
 UPCAST = {
+    "DocumentReceived.v1": "DocumentReceived.v2",
     "StatisticPublished.v1": "StatisticPublished.v2",
     "CityPilotDesignated.v1": "CityPilotDesignated.v2",
     "CityPilotStatusChanged.v1": "CityPilotStatusChanged.v2",

@@ -16,6 +16,7 @@ from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text,
 from services.ingest.errors import IngestError
 from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
 from services.ingest.extract.base import ExtractionError, document_id
+from services.ingest.extract.language import CHINESE
 from services.ingest.extract.unresolved import unresolved_facts
 from services.ingest.feeds import read_feed
 
@@ -70,6 +71,7 @@ def document_events(
         DocumentReceived(
             document_id=doc.id,
             text=doc.text,
+            language="zh" if doc.language == CHINESE else "en",
             title=doc.title,
             url=doc.url,
             publisher=doc.publisher,

@@ -1,5 +1,6 @@
 """Statistics extraction cases kept as data: each case file lists texts, their publication
-dates and the facts (and unresolved figures) expected from them, compared as sets."""
+dates and the facts (and unresolved figures) expected from them, compared as sets. Chinese
+texts (zh_*.toml) go through the Chinese stages, as `extract_facts` sends them."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 import pytest
 
-from events import StatisticPublished
-from services.ingest.extract.base import Document
+from events import Span, StatisticPublished
+from services.ingest.extract import zh
+from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.language import CHINESE
 from services.ingest.extract.statistics import extract_statistics, unresolved_statistics
 
 CASES = Path(__file__).with_name("extraction_cases") / "statistics"
@@ -50,9 +53,21 @@ def _change(p: StatisticPublished) -> str:
     return c.direction
 
 
+def _statistics(doc: Document) -> list[Fact]:
+    if doc.language == CHINESE:
+        return zh.extract_statistics(doc)
+    return extract_statistics(doc)
+
+
+def _unresolved(doc: Document) -> list[tuple[Span, str]]:
+    if doc.language == CHINESE:
+        return zh.extraction_problems(doc)
+    return unresolved_statistics(doc)
+
+
 def _payloads(doc: Document) -> list[StatisticPublished]:
     out = []
-    for fact in extract_statistics(doc):
+    for fact in _statistics(doc):
         assert isinstance(fact.payload, StatisticPublished)
         out.append(fact.payload)
     return out
@@ -77,7 +92,7 @@ def test_statistics_case(case: dict[str, Any]) -> None:
     for e in case.get("expect", []):
         if "basis" in e:  # the basis a change is measured against, where the case names it
             assert bases.get(e["value"]) == e["basis"], (e["value"], bases)
-    unresolved = [doc.text[span.start : span.end] for span, _ in unresolved_statistics(doc)]
+    unresolved = [doc.text[span.start : span.end] for span, _ in _unresolved(doc)]
     assert unresolved == case.get("unresolved", [])
 
 

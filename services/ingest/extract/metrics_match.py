@@ -198,3 +198,62 @@ def match_metric(
     if best is None:
         return catalogue()[UNCLASSIFIED], 0.0
     return best[1], best[0][3]
+
+
+# ------------------------------------------------------------------------- Chinese aliases
+# Chinese is written without spaces, so a Chinese alias is matched by substring: its parts
+# (separated by spaces) must all occur in the statistic's text, `!part` must not occur in the
+# value's own clause. The alias with the most characters in the own clause wins, then the
+# one with the most in the clauses before, then the one with fewest characters found only
+# further away, then the longest, then catalogue order.
+
+
+@dataclass(frozen=True, slots=True)
+class _ZhAlias:
+    metric: Metric
+    parts: tuple[str, ...]
+    negatives: tuple[str, ...]
+    order: int
+
+
+@cache
+def _zh_aliases() -> tuple[_ZhAlias, ...]:
+    out: list[_ZhAlias] = []
+    for order, metric in enumerate(catalogue().values()):
+        for alias in metric.aliases_zh:
+            words = alias.split()
+            parts = tuple(w for w in words if not w.startswith("!"))
+            negatives = tuple(w[1:] for w in words if w.startswith("!"))
+            out.append(_ZhAlias(metric, parts, negatives, order))
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _zh_aliases_for(unit: str | None) -> tuple[_ZhAlias, ...]:
+    return tuple(a for a in _zh_aliases() if unit_fits(a.metric, unit))
+
+
+def match_metric_zh(
+    own: str, before: str = "", context: str = "", *, unit: str | None = None
+) -> tuple[Metric, float]:
+    """Best metric for a Chinese statistic: `own` is the value's own clause (with the words
+    after the number), `before` the clause before it, `context` what precedes that; the
+    score is the number of alias characters found in `own` and `before`."""
+    whole = context + before + own
+    best: tuple[tuple[int, int, int, int, int], Metric] | None = None
+    for alias in _zh_aliases_for(unit):
+        if any(n in own for n in alias.negatives):
+            continue
+        if not all(p in whole for p in alias.parts):
+            continue
+        in_own = sum(len(p) for p in alias.parts if p in own)
+        in_before = sum(len(p) for p in alias.parts if p not in own and p in before)
+        if in_own + in_before == 0:
+            continue
+        length = sum(len(p) for p in alias.parts)
+        key = (in_own, in_before, in_own + in_before - length, length, -alias.order)
+        if best is None or key > best[0]:
+            best = (key, alias.metric)
+    if best is None:
+        return catalogue()[UNCLASSIFIED], 0.0
+    return best[1], float(best[0][0] + best[0][1])

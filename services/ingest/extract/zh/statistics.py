@@ -1,18 +1,178 @@
-"""The statistics of Chinese documents."""
+"""The statistics of Chinese documents, read sentence by sentence into the same events as
+the English stages: same metric ids, periods, units and changes.
+
+Stages: numbers and units (`stat_numbers`), periods (`stat_periods`), changes
+(`stat_changes`, `stat_reading`), distractors (`stat_distractors`), subjects and metrics
+(`stat_subjects`, the catalogue's `aliases_zh`), period and place of a figure
+(`stat_context`, `stat_geography`). A number whose subject names no catalogued metric is
+not reported. A figure whose year (or 我省 / 本市 place) nothing in the document
+determines is reported by `extraction_problems`, never stored with a guess.
+"""
 
 from __future__ import annotations
 
-from events import Span
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from events import Period, Span
+from events.metrics import Metric
 from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.language import normalise_width
+from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.stat_values import Change, Qual
+from services.ingest.extract.zh import stat_context as ctxm
+from services.ingest.extract.zh.stat_distractors import is_distractor, masks
+from services.ingest.extract.zh.stat_facts import fact, problem
+from services.ingest.extract.zh.stat_geography import FOREIGN, place_words
+from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
+from services.ingest.extract.zh.stat_periods import dates, find_periods
+from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
+from services.ingest.extract.zh.stat_subjects import _last_mark, layers, metric_of, unit_of
+
+
+@dataclass(slots=True)
+class ZhStat:
+    """A statistic found, before it becomes a StatisticPublished payload."""
+
+    metric: Metric
+    period: Period | None  # None: no year determined
+    geography: str  # "" (UNRESOLVED): 我省 / 本市 naming no place
+    value: Decimal | None
+    unit: str
+    qualifier: Qual
+    change: Change | None
+    sentence: Span
+    value_span: Span | None
 
 
 def extract_statistics(doc: Document) -> list[Fact]:
-    """The statistics found in a Chinese document (none are read yet)."""
-    del doc
-    return []
+    """The statistics found in a Chinese document, in text order."""
+    return [fact(doc, st) for st in _statistics(doc) if st.period and st.geography]
 
 
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
-    """Statistics of a Chinese document refused for their period (none are read yet)."""
-    del doc
+    """Statistics of a Chinese document whose year or place nothing determines."""
+    return [problem(doc, st) for st in _statistics(doc) if not (st.period and st.geography)]
+
+
+@lru_cache(maxsize=8)
+def _statistics(doc: Document) -> tuple[ZhStat, ...]:
+    view = normalise_width(doc.text)
+    named = [w.place for w in place_words(view) if w.place not in ("CN", FOREIGN, "local")]
+    state = ctxm.DocState(published=doc.reference_date, named=named)
+    spans = document_sentences(doc.text)
+    out: list[ZhStat] = []
+    for i, span in enumerate(spans):
+        out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
+    return tuple(_drop_thresholds(out))
+
+
+def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, list[Item]]:
+    dmask = dates(view)
+    hits = find_periods(view, dmask)
+    ctx = ctxm.SentenceContext(view, ctxm.resolve_hits(hits, state), place_words(view))
+    masked = dmask + masks(view) + [(h.start, h.end) for h in hits]
+    return ctx, read_items(view, read_numbers(view, masked))
+
+
+def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Period]:
+    """The first period of the next sentences (read on a copy of the state)."""
+    for span in spans:
+        view = normalise_width(doc.text[span.start : span.end])
+        probe = ctxm.DocState(state.published, state.named, state.year)
+        hits = ctxm.resolve_hits(find_periods(view, dates(view)), probe)
+        periods = [p for h, p in hits if p is not None and h.kind != "span"]
+        if periods:
+            return periods[:1]
     return []
+
+
+def _sentence(
+    doc: Document, span: Span, state: ctxm.DocState, nxt: tuple[Span, ...]
+) -> list[ZhStat]:
+    view = normalise_width(doc.text[span.start : span.end])
+    ctx, items = _context(view, state)
+    if not ctx.hits and state.period is None and items:
+        ctx.ahead = _ahead(doc, list(nxt), state)
+    out: list[ZhStat] = []
+    prev_end = 0
+    for item in items:
+        own_start = max(_last_mark(view, item.n.start), prev_end)
+        prev_end = item.n.end
+        if item.is_rate or item.dropped:
+            continue
+        st = _value(ctx, state, span, item, own_start)
+        if st is not None:
+            out.append(st)
+            state.place = st.geography
+    for rate in growth_only(items):
+        growth = _growth(ctx, state, span, rate)
+        if growth is not None:
+            out.append(growth)
+    ctxm.carry(ctx, state)
+    state.previous = view
+    return out
+
+
+def _value(
+    ctx: ctxm.SentenceContext, state: ctxm.DocState, span: Span, item: Item, own_start: int
+) -> ZhStat | None:
+    n, view = item.n, ctx.view
+    if is_distractor(view, n.start, n.end, n.unit in ("CNY", "USD")):
+        return None
+    lay = layers(view, own_start, n.start, n.end, n.unit_word, state.previous)
+    unit = unit_of(n.unit, lay.own)
+    metric = metric_of(lay, unit)
+    period = ctxm.period_at(ctx, state, n.start, n.end)
+    place = ctxm.place_at(ctx, state, n.start)
+    if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
+        return None
+    assert not isinstance(period, str)
+    qual = n.qualifier if n.qualifier != "exact" else value_hedge(view[own_start : n.start])
+    value_span = Span(start=span.start + n.start, end=span.start + n.end)
+    if period is not None:
+        period = ctxm.for_kind(metric, period, lay.own + lay.before)
+    return ZhStat(
+        metric, period, place, n.value, unit, qual, item.change, span,
+        value_span,
+    )  # fmt: skip
+
+
+def _growth(
+    ctx: ctxm.SentenceContext, state: ctxm.DocState, span: Span, rate: Item
+) -> ZhStat | None:
+    """A rate with no value before it: the change of a figure whose value is not given."""
+    assert rate.cue is not None
+    view, at = ctx.view, rate.cue.start
+    own_start = _last_mark(view, at)
+    lay = layers(view, own_start, at, at, "", state.previous)
+    metric = metric_of(lay, None)
+    period = ctxm.period_at(ctx, state, at, rate.n.end)
+    place = ctxm.place_at(ctx, state, at)
+    if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
+        return None
+    assert not isinstance(period, str)
+    from services.ingest.extract.zh.stat_changes import to_change
+
+    change = to_change(rate.n, rate.cue)
+    if period is not None:
+        period = ctxm.for_kind(metric, period, lay.own + lay.before)
+    return ZhStat(
+        metric, period, place, None, metric.unit, "exact", change, span,
+        None,
+    )  # fmt: skip
+
+
+def _drop_thresholds(stats: list[ZhStat]) -> list[ZhStat]:
+    """ "突破1500亿元" beside the exact "1515亿元" of the same series is a milestone passed."""
+    exact = [s for s in stats if s.qualifier == "exact" and s.value is not None]
+
+    def passed(s: ZhStat) -> bool:
+        return s.qualifier == "at_least" and s.value is not None and any(
+            e.metric.id == s.metric.id and e.period == s.period and e.geography == s.geography
+            and s.value <= e.value < s.value * Decimal("1.5")  # type: ignore[operator]
+            for e in exact
+        )  # fmt: skip
+
+    return [s for s in stats if not passed(s)]
