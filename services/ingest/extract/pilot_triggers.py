@@ -179,9 +179,6 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     if sh.active_before.search(left) and (m := sh.as_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "selected") if prog else None
-    if left.rstrip().endswith("recognition of") and (m := sh.as_after.match(text, end, e)):
-        prog = _first_after(text, m.end(), e)
-        return Hit(prog, "selected") if prog else None
     return (
         _read_left(text, s, e, left, end)
         or _named_centre(text, e, start, end, left)
