@@ -40,7 +40,11 @@ _TITLE = re.compile(
     rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
     rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
 )
-_QUOTED = re.compile(r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]")
+_QUOTED = re.compile(
+    r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]"
+    # single quotes close only where no letter follows: "People’s" stays inside
+    r"|(?<![\w’'])[‘']([^‘\n]{4,300}?)\s*[’'](?![\w’'])"
+)
 _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
 _TRAILING_DATE = re.compile(
     r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
@@ -179,11 +183,12 @@ def candidates(text: str) -> list[Candidate]:
     for m in _QUOTED.finditer(text):
         if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue  # (the "Guiding Opinions"): an alias of a title, not a new one
-        title = clean_title(m.group(1))
+        g = 1 if m.group(1) is not None else 2
+        title = clean_title(m.group(g))
         kind = _quoted_type(text, m, title) if title else None
         if kind is None:
             continue
-        start = m.start(1) + m.group(1).index(title)
+        start = m.start(g) + m.group(g).index(title)
         found.append(Candidate(start, start + len(title), m.end(), title, kind))
     for m in _TITLE.finditer(text):
         if m.group(0).startswith("Operation ") and len(m.group(0).split()) >= 3:

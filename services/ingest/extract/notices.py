@@ -54,7 +54,7 @@ _REFERENCED_BEFORE = re.compile(
     r"\b(?:implement|carry out|carrying out|pursuant to|in accordance with|according to"
     r"|based on|considering|in line with|following|in the spirit of|as required by"
     r"|requirements of|spirit of|under|provisions of|as stipulated in|as provided in"
-    r"|stipulated by|on the basis of)\s+(?:the\s+)?[\"“《]?\s*$",
+    r"|stipulated by|on the basis of)\s+(?:the\s+)?[\"“《‘']?\s*$",
     re.IGNORECASE,
 )
 # "In accordance with the “Patent Law” and the “Measures ...”": the cue covers the list.
@@ -62,14 +62,14 @@ _REFERENCED_LIST = re.compile(
     r"\b(?:pursuant to|in accordance with|according to|based on|in line with|under"
     r"|provisions of|on the basis of)\s+(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》]"
     r"(?:\s*(?:,|and|as well as)\s*(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》])*"
-    r"\s*(?:,\s*)?(?:and|as well as)?\s*(?:the\s+)?[\"“《]?\s*$",
+    r"\s*(?:,\s*)?(?:and|as well as)?\s*(?:the\s+)?[\"“《‘']?\s*$",
     re.IGNORECASE,
 )
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
 )
 _OWNER = re.compile(r"['’]s\s+(?:[\"“《]\s*)?$")
-_CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《]?\s*$")
+_CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《‘']?\s*$")
 
 
 @cache
@@ -87,7 +87,7 @@ def _verb_before() -> re.Pattern[str]:
         rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
         # "released a notice titled X", "published its annual report, the X"
         r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+|(?:[a-z]+\s+){0,2}[a-z]+,\s+(?:the\s+)?)?"
-        r"[\"“《]?\s*$",
+        r"[\"“《‘']?\s*$",
         re.IGNORECASE,
     )
 
