@@ -70,10 +70,10 @@ def unresolved_table(conn: Connection) -> Table | None:
     if not per_document:
         return None
     total = sum(c.count for c in per_document)
-    t = _text_table(
-        f"Unresolved figures: {total} without a year, not stored as statistics "
-        "(`ipmon extract FILE` lists each with its sentence)",
-        ("document", "title", "figures"),
+    t = _text_table(f"Unresolved figures: {total}", ("document", "title", "figures"))
+    t.caption = (
+        "figures whose year nothing in their document says, not stored as statistics; "
+        "`ipmon extract FILE` lists each with its sentence"
     )
     for c in per_document:
         t.add_row(c.document_id[:12], c.title or "—", str(c.count))

@@ -43,8 +43,10 @@ def unresolved_of_document(conn: Connection, document_id: str) -> list[Unresolve
 def unresolved_counts(conn: Connection) -> list[UnresolvedCount]:
     """Per document holding any, how many figures have no year (most first)."""
     u, d = tables.unresolved_statistics, tables.documents
+    # a document without a title is named by the file or URL it came from
     title = (
-        sa.select(sa.func.min(d.c.title)).where(d.c.document_id == u.c.document_id)
+        sa.select(sa.func.coalesce(sa.func.min(d.c.title), sa.func.min(d.c.origin)))
+        .where(d.c.document_id == u.c.document_id)
         .scalar_subquery()
     )
     n = sa.func.count().label("count")

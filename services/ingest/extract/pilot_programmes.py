@@ -22,7 +22,7 @@ _TOKEN = re.compile(
 )
 _QUOTE = frozenset('“”"')
 _LEAD = re.compile(
-    r"^(?:(?:an?|the|as|be|into|among|one\s+of|of|its|their|to|to\s+(?:be(?:come)?|build|develop)"
+    r"^(?:(?:an?|the|as|be|into|among|one\s+of|of|its|their|to|(?:to\s+)?(?:be(?:come)?|build|develop)"
     r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"
     r"|(?:establishment|construction|building|setting\s+up|creation)\s+of"
     r"|(?:approval|permission)\s+(?:to\s+(?:build|set\s+up|establish|become)|for)"
@@ -42,7 +42,7 @@ _UNIT_HEADS = frozenset(
 )  # fmt: skip
 # "X, Y and Z", "Top 10 X and Top 8 Y", "an X and a Y": a list of programmes
 _SPLIT = re.compile(
-    r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z])|\s+and\s+(?:an?|the)\s+"
+    r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z]|\d)|\s+and\s+(?:an?|the)\s+"
 )
 
 

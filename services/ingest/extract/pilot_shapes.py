@@ -109,7 +109,9 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         active_before=re.compile(
             rf"\b(?:(?:{sel}|{award}|{alt(lex['selecting'])})\s+(?:the\s+|an?\s+)?"
-            r"|(?:approval|permission)\s+for\s+)$",
+            r"|(?:approval|permission)\s+for\s+"
+            # the act as a noun: "the official recognition of Shantou City as ..."
+            r"|(?:recognition|approval|designation|selection|naming|listing)\s+of\s+)$",
             re.I,
         ),
         build_before=re.compile(

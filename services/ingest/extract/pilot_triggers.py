@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from events.types import PilotStatus
 from services.ingest.extract import lexicon
-from services.ingest.extract.pilot_programmes import Programme, is_unit, programmes
+from services.ingest.extract.pilot_frames import located, locates_named, members_after, past_frame
+from services.ingest.extract.pilot_programmes import Programme, head, is_unit, programmes
 from services.ingest.extract.pilot_shapes import alt, shapes
 from services.ingest.extract.place_lists import lead_start
 from services.ingest.extract.places import place_at
@@ -45,24 +46,13 @@ _APPOSITION = re.compile(
     r"\s*(?:,|\()\s*(?:(?:as|being|which\s+is|which\s+was|itself)\s+)?"
     r"(?:an?|one\s+of\s+the|the|both|all|each\s+a)\s+"
 )
-# a subject's location after it: ", both in", " in", " located in"
-_LOCATIVE = re.compile(r"\s*,?\s+(?:(?:both|all|each|also)\s+)?(?:(?:located|based)\s+)?in\s+")
-_LEAD_WORDS = re.compile(
-    r"(?:the\s+)?(?:(?:north|south|east|west|central|northeast|northwest|southeast|southwest)"
-    r"(?:ern)?\s+China\s*['’]\s*s\s+)"
+# "As a national IP pilot city, Lishui ...": the programme frames the place after it
+_AS_FRAME = re.compile(
+    r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
 )
-_LOCATIVE_END = re.compile(r"(?:\s+(?i:province|municipality|city|region))?(?:\s*,)?")
-# a list right after "in" or "both in": a location, not a subject
-_IN_LEFT = re.compile(r"\b(?:in|under|near|outside)\s+(?:the\s+)?$")
-# ... and one that only locates the place named before it ("Taizhou in Zhejiang")
-_LOCATIVE_LEFT = re.compile(
-    r"(?:[A-Z][\w'’-]*(?:\s+(?:District|County|City|New\s+Area))?|\bboth|\ball|\beach)"
-    r"\s+in\s+(?:the\s+)?$"
-)
-# a list intro right after a place: the place frames the members named next
-_MEMBERS_AFTER = re.compile(
-    r"\s*,?\s*(?:(?:are|were|is|include|includes|included)\s+(?=[A-Z])|namely\b|:)"
-)
+_AS = re.compile(r"\s*,?\s+as\s+")
+# heads of a programme noun that can stand before a place's name ("model city Xiamen")
+_NAMING_HEADS = frozenset({"city", "zone", "park", "district", "county", "area", "province"})
 # nothing after a designating verb but a few words closing its clause ("as well", "too")
 _CLAUSE_END = re.compile(
     r"(?:\s+(?:as\s+well|too|also|this\s+year|last\s+year|in\s+(?:19|20)\d\d))?\s*(?:[.;]|$)"
@@ -119,24 +109,9 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
     return Hit(hit.programme, hit.status, (prog,)) if prog else hit
 
 
-def _past_locative(text: str, end: int, e: int) -> int:
-    """Where a subject's location ends ("Taizhou in east China's Zhejiang province",
-    "Foshan and Dongguan, both in Guangdong Province,"), else `end` itself."""
-    m = _LOCATIVE.match(text, end, e)
-    if not m:
-        return end
-    at = lead_start(text, m.end(), m.end())
-    lead = _LEAD_WORDS.match(text, m.end(), e)
-    place = place_at(text, lead.end() if lead else at)
-    if place is None:
-        return end
-    close = _LOCATIVE_END.match(text, place.end, e)
-    return close.end() if close else place.end
-
-
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
-    end = _past_locative(text, end, e)
+    end = past_frame(text, end, e)
     if aside := _ASIDE.match(text, end, e) or _BETWEEN.match(text, end, e):
         # "The Guangzhou Development District (GDD) was approved as ...", "X, a national-
         # level zone, was approved as ...", "A and B, together with eight other parks, ..."
@@ -175,7 +150,7 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     """The designation a place list at text[start:end] in sentence text[s:e] states."""
     sh = shapes()
     left = text[s : lead_start(text, s, start)]
-    if _IN_LEFT.search(left):
+    if located(left):
         return _read_located(text, s, e, left, end)  # "Taizhou in Zhejiang": no subject
     if hit := read_subject(text, e, end):
         return hit
@@ -191,6 +166,8 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     prog = _first_after(text, m.end(), e) if m else None
     if prog and not prog.text.lower().startswith("construction"):
         return Hit(prog, "implementing")
+    if (frame := _AS_FRAME.match(left)) and (prog := _first_after(text, s + frame.end(), e, 3)):
+        return Hit(prog, "selected")  # "As a national IP pilot city, Lishui has ..."
     if sh.into_before.search(left) and (m := sh.into_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "implementing") if prog else None
@@ -202,16 +179,25 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     if sh.active_before.search(left) and (m := sh.as_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "selected") if prog else None
-    if left.rstrip().endswith("recognition of") and (m := sh.as_after.match(text, end, e)):
-        prog = _first_after(text, m.end(), e)
-        return Hit(prog, "selected") if prog else None
-    return _read_left(text, s, e, left, end) or _named_centre(text, e, start, end, left)
+    return (
+        _read_left(text, s, e, left, end)
+        or _named_centre(text, e, start, end, left)
+        or _premodified(text, s, start)
+    )
+
+
+def _premodified(text: str, s: int, start: int) -> Hit | None:
+    """'The national IP model city Xiamen has ...': a programme noun right before a name."""
+    prog = _last_before(text, s, start)
+    if prog is None or text[prog.end : start].strip() or head(prog.text) not in _NAMING_HEADS:
+        return None
+    return Hit(prog, "selected")
 
 
 def _read_located(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     """A list after 'in': the place where something runs or stands, never the subject
     of the verb after it ("Taizhou in Zhejiang province was named ...")."""
-    if not _LOCATIVE_LEFT.search(left):
+    if not locates_named(left):
         return _read_left(text, s, e, left, end)
     return None
 
@@ -226,7 +212,7 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     if m and prog and not text[prog.end : s + m.start()].strip():
         return Hit(prog, "implementing")  # "The pilot program was launched in A and B"
     if m := sh.in_before.search(left):
-        if _MEMBERS_AFTER.match(text, end, e):
+        if members_after(text, end, e):
             return None  # "the pilot cities in Jiangsu are A and B": the members follow
         prog = _last_before(text, s, s + m.start() + 1, generic=True)
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1
@@ -237,6 +223,8 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
         if re.search(r"\b(?:located|set\s+up)\s+in\s+(?:the\s+)?$", left):
             return Hit(None, "selected")
     if sh.intro_before.search(left):
+        if (m := _AS.match(text, end, e)) and (prog := _first_after(text, m.end(), e)):
+            return Hit(prog, "selected")  # "approved 8 cities including A and B as ..."
         found = programmes(text, s, s + len(left), generic=True)
         # "similar projects in cities including A": the unit noun only says where
         named = [p for p in found if not is_unit(p.text)]

@@ -68,6 +68,12 @@ def _anaphor() -> re.Pattern[str]:
 
 
 @cache
+def _other_domain() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "other_domains"))
+    return re.compile(rf"\b(?i:{words})\b")
+
+
+@cache
 def _cue() -> re.Pattern[str]:
     """A word without which no shape can designate anything in a sentence."""
     lex = lexicon.load("pilots")
@@ -174,8 +180,9 @@ def _designate(
     for prog in (hit.programme, *hit.more):
         if prog is None or is_generic(prog.text):
             prog = _specific(text, sentences, sentence, prog, at)
-        if prog is None:
-            continue
+        near = min(sentence.end, prog.end + 60) if prog else 0
+        if prog is None or _other_domain().search(text, prog.start, near):
+            continue  # "Pilot Free Trade Zone": a programme of another field
         named = designations(prog.text) or [(prog.text, None, None)]
         respectively = len(named) == len(places) > 1 and bool(
             _RESPECTIVELY.search(text, prog.end, sentence.end)
