@@ -12,6 +12,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from events import codec
 from events import sources as source_catalogue
 from events.log.port import Record
 from projections import derive, schema, tables
@@ -105,8 +106,21 @@ def decode_records(
                 _attribute(row, catalogue, seen)
             out.rows[table].append(row)
         except Exception as exc:
-            out.rejected.append((r, f"{type(exc).__name__}: {exc}"))
+            out.rejected.append((r, _reason(r.data, exc)))
     return out
+
+
+def _reason(data: bytes, exc: Exception) -> str:
+    """Why a record could not be read: the full validation's words where it has some.
+
+    The hot path reads plain dicts and fails on the first missing key; only for the rare
+    record that fails is the event validated whole, to name what is wrong with it.
+    """
+    try:
+        codec.decode(data)
+    except codec.DecodeError as invalid:
+        return str(invalid)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _load(
