@@ -19,10 +19,15 @@ _HEADLINE_VERB = re.compile(
     r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
     r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
 )
+_AFTER_VERB = re.compile(rf"{_HEADLINE_VERB.pattern}(?:\s+(?:out|up))?\s+")
 _ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 _DOC_NUMBER_END = re.compile(r"\bNo\.?$|^\S+\s+(?:Announcement|Order|Decree)\s+No\b")
 
-_SMALL = r"(?:of|on|for|and|the|a|an|to|in|with|under|up|by|at|from|into|about|its|their)"
+# lower-case words inside titles ("Notice on Carrying out the ...", "Measures against ...")
+_SMALL = (
+    r"(?:of|on|for|and|the|a|an|to|in|with|under|up|out|by|at|from|into|about|its|their|over"
+    r"|against|among|between|through|towards|toward|across|upon|within|via)"
+)
 _TOKEN = (
     r"(?:[A-Z0-9][\w'’\-]*|\([A-Z][A-Za-z]{1,9}\)"
     r"|\((?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)?\d{2})?\))"
@@ -35,11 +40,16 @@ _TITLE = re.compile(
     rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
     rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
 )
-_QUOTED = re.compile(r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]")
+_QUOTED = re.compile(
+    r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]"
+    # single quotes close only where no letter follows: "People’s" stays inside
+    r"|(?<![\w’'])[‘']([^‘\n]{4,300}?)\s*[’'](?![\w’'])"
+)
 _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
 _TRAILING_DATE = re.compile(
     r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
+    r"|\s+(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
 )
 _TITLED = re.compile(
     r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin)"
@@ -47,6 +57,12 @@ _TITLED = re.compile(
     re.MULTILINE,
 )
 _AND_THE = re.compile(r" and the ")
+_POSSESSIVE = re.compile(r"['’]s\s+")
+_REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
+_CARRIES = re.compile(
+    r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
+    r"\s+(?:the\s+)?(?P<inner>[A-Z].+)$"
+)
 _THE_SPLIT = re.compile(r"\bthe ")
 
 
@@ -167,17 +183,21 @@ def candidates(text: str) -> list[Candidate]:
     for m in _QUOTED.finditer(text):
         if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue  # (the "Guiding Opinions"): an alias of a title, not a new one
-        title = clean_title(m.group(1))
+        g = 1 if m.group(1) is not None else 2
+        title = clean_title(m.group(g))
         kind = _quoted_type(text, m, title) if title else None
         if kind is None:
             continue
-        start = m.start(1) + m.group(1).index(title)
+        start = m.start(g) + m.group(g).index(title)
         found.append(Candidate(start, start + len(title), m.end(), title, kind))
     for m in _TITLE.finditer(text):
         if m.group(0).startswith("Operation ") and len(m.group(0).split()) >= 3:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation
+        if not _words().head.search(m.group(0)) and (report := _report_before_noun(text, m)):
+            found.append(report)
+            continue
         if not _words().head.search(m.group(0)) or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
         if any(c.start <= m.start() < c.outer_end for c in found):
@@ -186,6 +206,18 @@ def candidates(text: str) -> list[Candidate]:
             found.extend(_run_candidate(m.start() + offset, raw))
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _report_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
+    """'the Judicial Protection of IP in China (2022) white paper': a title the lower-case
+    noun after it makes a report (a name with a topic, not 'the Xinhua News Agency report')."""
+    if not _REPORT_NOUN.match(text, m.end()):
+        return None
+    title = clean_title(m.group(0))
+    if not _TOPIC_WORD.search(title) or _not_a_title(title) or _HEADLINE_VERB.search(title):
+        return None
+    start = m.start() + m.group(0).index(title)
+    return Candidate(start, start + len(title), start + len(title), title, "report")
 
 
 def _after_label(text: str, pos: int) -> bool:
@@ -209,14 +241,29 @@ def _not_a_title(title: str) -> bool:
     w = _words()
     return (
         len(title.split()) < 3
-        or bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+        # "14th Five-Year Plan" alone is a period; "... Plan for the Protection of IP" a title
+        or (bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+            and not _TOPIC_WORD.search(title))
         or bool(w.not_start.match(title) or _DOC_NUMBER_END.search(title))
     )
 
 
+def _titled_object(rest: str) -> bool:
+    """'Measures on GI Protection' names a document; 'Plan to Boost ...' states an aim."""
+    topic = _TOPIC_WORD.search(rest)
+    return topic is not None and topic.group(0).strip() != "to"
+
+
 def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     # "According to the Notice of ...": the title starts at the first 'the' with a head.
+    # "Hunan Rolls out Measures on ...": a headline's object starts after its verb
     starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
+    starts += [v.end() for v in _AFTER_VERB.finditer(raw) if _titled_object(raw[v.end() :])]
+    starts.sort()
+    head = _words().head.search(raw)
+    owners = [o.end() for o in _POSSESSIVE.finditer(raw, 0, head.start() if head else 0)]
+    if owners:  # "The Supreme People's Court's Opinions on ...": the owner is no part of it
+        starts = [owners[-1], *starts]
     for offset in starts:
         title = clean_title(raw[offset:])
         kind = title_type(title)
@@ -227,6 +274,20 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
         start = run_start + offset + raw[offset:].index(title)
         return [Candidate(start, start + len(title), start + len(title), title, kind)]
     return []
+
+
+def embedded(cand: Candidate) -> Candidate | None:
+    """The document a notice prints and distributes: 'Notice of X on Issuing the Measures
+    for Y' carries 'Measures for Y'."""
+    m = _CARRIES.search(cand.title)
+    if m is None:
+        return None
+    inner = clean_title(m.group("inner"))
+    kind = title_type(inner)
+    if kind is None or _not_a_title(inner):
+        return None
+    start = cand.start + m.start("inner") + m.group("inner").index(inner)
+    return Candidate(start, start + len(inner), start + len(inner), inner, kind)
 
 
 def same_notice(a: str, b: str) -> bool:

@@ -57,6 +57,7 @@ _TRAILING_NUMBER = re.compile(r"(?:^|(?<=\n))\s*\(?\d{1,3}[.)、]$")
 _NUMBER_ONLY = re.compile(r"\s*\(?\d{1,3}[.)、]\s*")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
 
 
@@ -64,6 +65,12 @@ _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", r
 def _anaphor() -> re.Pattern[str]:
     words = "|".join(re.escape(w) for w in lexicon.words("pilots", "anaphors"))
     return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
+
+
+@cache
+def _other_domain() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "other_domains"))
+    return re.compile(rf"\b(?i:{words})\b")
 
 
 @cache
@@ -173,12 +180,18 @@ def _designate(
     for prog in (hit.programme, *hit.more):
         if prog is None or is_generic(prog.text):
             prog = _specific(text, sentences, sentence, prog, at)
-        if prog is None:
-            continue
-        for program, total, batch in designations(prog.text) or [(prog.text, None, None)]:
+        near = min(sentence.end, prog.end + 60) if prog else 0
+        if prog is None or _other_domain().search(text, prog.start, near):
+            continue  # "Pilot Free Trade Zone": a programme of another field
+        named = designations(prog.text) or [(prog.text, None, None)]
+        respectively = len(named) == len(places) > 1 and bool(
+            _RESPECTIVELY.search(text, prog.end, sentence.end)
+        )
+        for i, (program, total, batch) in enumerate(named):
             status = _status(text, sentence, hit, program)
             year = _year(text, sentence, doc)
-            for place in places:
+            # "A and B were named X and Y, respectively": A is X and B is Y
+            for place in [places[i]] if respectively else places:
                 found.append(Found(place, program, status, sentence, batch, total or counted, year))
 
 

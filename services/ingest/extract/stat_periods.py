@@ -13,10 +13,14 @@ from functools import cache
 
 from events import AsOfPeriod, HalfPeriod, MonthsPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_text import lower
 
 YEAR = r"(?:19|20)\d{2}"
 # A month name followed by a day: every full-date phrase has one.
-_CUE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
+# (matched on ASCII-lowered text: a case-insensitive alternation is slower)
+_CUE = re.compile(
+    r"(?<![a-z0-9_])(?:j(?:an|un|ul)|feb|ma[ry]|a(?:pr|ug)|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+)
 _TITLE_YEAR = re.compile(rf"\((?P<y>{YEAR})\)|\b(?:in|of|for)\s+(?P<y2>{YEAR})\b")
 
 
@@ -87,7 +91,7 @@ def _month(word: str) -> int:
 def dated_phrases(s: str, default_year: int | None) -> list[DatedPhrase]:
     """The full-date period phrases of a sentence; a date without its year takes
     `default_year` (the year the document stated, or the publication date's)."""
-    if not _CUE.search(s):
+    if not _CUE.search(lower(s)):
         return []  # a cheap test first: most sentences name no full date
     ended, as_of = _grammar()
     spans = lexicon.load("stat_periods")["ended_spans"]

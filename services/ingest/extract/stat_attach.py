@@ -1,0 +1,144 @@
+"""Each rate's change, attached to the value it modifies: the value after it in "rose 21.7%
+to 709,000", values in order for "respectively" lists, else the nearest value before it
+that is not a subordinate share ("accounting for 12% of GDP")."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Literal
+
+from services.ingest.extract.stat_changes import RATE_LIST, basis
+from services.ingest.extract.stat_hedges import change_qualifier
+from services.ingest.extract.stat_model import Sentence
+from services.ingest.extract.stat_period_grammar import Y
+from services.ingest.extract.stat_values import Change, Num
+
+_TO_VALUE = re.compile(r"^\s*,?\s*to\s+(?:reach\s+)?$", re.I)
+# Basis words between a rate and its value: "grew 67% from the same period last year to".
+_BASIS_WORDS = re.compile(
+    r"\b(?:(?:from|over|compared (?:with|to)|versus|vs\.?|than|on)\s+)?(?:the\s+)?"
+    rf"(?:same period(?:\s+(?:of\s+)?(?:last year|the previous year|{Y}))?|previous year|"
+    rf"last year|a year (?:ago|earlier)|year[- ]on[- ]year|yoy|{Y})",
+    re.I,
+)
+_TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?to\s*", re.I)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+_NEW_SUBJECT_CHANGE = re.compile(
+    r"\b(?:with|while|whereas)\s+(?!a\b|an\b)[\w-]+(?:\s+[\w-]+)*\s+"
+    r"(?:up|down|increas|grew|rose|fell)\w*\b",
+    re.I,
+)
+_SUBORDINATE_SHARE = re.compile(
+    r"(?:accounting for|representing|making up|, or|, about|,)\s*"
+    r"(?:about|nearly|over|more than|some|approximately)?\s*$",
+    re.I,
+)
+_SHARE_OF = re.compile(
+    r"^\s*(?:of\s+(?:the\s+)?(?:total|GDP|all|China's|that year's|its|national|the country's|"
+    r"which|them|these|those))",
+    re.I,
+)
+
+
+def is_subordinate_share(s: str, n: Num) -> bool:
+    """A percent that is a share of the value before it ("accounting for 12% of GDP")."""
+    if n.unit != "percent":
+        return False
+    before = s[max(0, n.start - 30) : n.start]
+    return bool(_SUBORDINATE_SHARE.search(before)) and (
+        bool(_SHARE_OF.match(s[n.end :])) or "accounting" in before
+    )
+
+
+def attach_changes(ctx: Sentence) -> dict[int, Change]:
+    """Build each rate's change and attach it to the value it modifies (by id of the value)."""
+    for c in ctx.changes:
+        _build_change(ctx, c)
+    _attach_respectively(ctx)
+    for c in ctx.changes:
+        if c.target is None:
+            _attach_before(ctx, c)
+    attached: dict[int, Change] = {}
+    for c in ctx.changes:
+        if c.target is not None and c.change is not None:
+            known = attached.setdefault(id(c.target), c.change)
+            if known.kind == "absolute" and c.change.kind != "absolute":
+                # "7.6 million, an increase of 144,258, up 23.3%": the rate is the change
+                attached[id(c.target)] = c.change
+    return attached
+
+
+def _amount(c: Num) -> tuple[Literal["percent", "percentage_points", "absolute"], Decimal]:
+    if c.unit == "times":
+        # "2.8 times that of 2016" is 180% more; "an increase of 2 times", +200%
+        return "percent", (c.value - 1 if c.multiple else c.value) * 100
+    if c.unit == "pp":
+        return "percentage_points", c.value
+    if c.unit == "percent":
+        return "percent", c.value
+    return "absolute", c.value
+
+
+def _build_change(ctx: Sentence, c: Num) -> None:
+    """A rate's change, attached forward when a value follows it ("rose 21.7% to 709,000")."""
+    s = ctx.s
+    found = basis(s[c.end :])
+    if found is None and c.yoy_before:
+        found = "year_on_year"  # "a year-on-year increase of 5%"
+    kind, amount = _amount(c)
+    ch = Change(amount=amount, kind=kind, direction=c.direction, basis=found or "",
+                qualifier=change_qualifier(s[: c.start][-40:]))  # fmt: skip
+    # "... a year-on-year increase of 53.6%. Among them, exports were up 62.1%": a basis
+    # stated once goes on for the rates that follow in the paragraph
+    ch.carry_basis = found == "year_on_year"
+    c.change = ch
+    nxt = next((v for v in ctx.values if v.start >= c.end), None)
+    if nxt is None:
+        return
+    gap = s[c.end : nxt.start]
+    if _TO_VALUE.match(_BASIS_WORDS.sub("", gap)) or _TO_ONLY.fullmatch(gap):
+        c.target = nxt
+        if not found:
+            late = basis(s[nxt.end :])
+            if late:  # "... to 600,206 in Q1 versus a year ago": carried on
+                ch.basis, ch.carry_basis = late, True
+
+
+def _attach_respectively(ctx: Sentence) -> None:
+    """ "respectively": k rates map in order onto the last k values before them."""
+    s = ctx.s
+    resp = _RESPECTIVELY.search(s)
+    free = [c for c in ctx.changes if c.target is None]
+    if not resp or len(free) < 2:
+        return
+    group = _listed_before([c for c in free if c.end <= resp.start()], s)
+    if len(group) >= 2:
+        before_vals = [v for v in ctx.values if v.end <= group[0].start]
+        for c, v in zip(group, before_vals[-len(group) :], strict=False):
+            c.target = v
+
+
+def _attach_before(ctx: Sentence, c: Num) -> None:
+    """The nearest preceding value that is not a subordinate share, unless a new subject
+    sits between them ("..., with export volume up 17%")."""
+    s = ctx.s
+    prev = [v for v in ctx.values if v.end <= c.start]
+    prev_main = [v for v in prev if not is_subordinate_share(s, v)]
+    cand = prev_main[-1] if prev_main else (prev[-1] if prev else None)
+    if c.unit == "pp":
+        # "12.44 percent of GDP, up 0.47 percentage points": points move a percent
+        cand = next((v for v in reversed(prev) if v.unit == "percent"), cand)
+    taken = any(o.target is cand for o in ctx.changes if o is not c)
+    if cand is not None and not taken and not _NEW_SUBJECT_CHANGE.search(s[cand.end : c.start]):
+        c.target = cand
+
+
+def _listed_before(nums: list[Num], s: str) -> list[Num]:
+    """The last run of numbers written as one list ("28.5% and 6.4%", "3%, 5% and 9%")."""
+    run = nums[-1:]
+    for a in reversed(nums[:-1]):
+        if not RATE_LIST.fullmatch(s[a.end : run[0].start]):
+            break
+        run.insert(0, a)
+    return run
