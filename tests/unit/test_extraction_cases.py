@@ -140,3 +140,14 @@ def test_unresolved_chinese_figures_name_file_line_and_why() -> None:
     assert "unresolved year" in str(year) and "'43.2万件'" in str(year)
     assert "unresolved place" in str(place) and "'93527件'" in str(place)
     assert str(year).startswith("zh.txt")
+
+
+def test_unresolved_chinese_figures_are_recorded_as_events() -> None:
+    from events import StatisticUnresolved
+    from services.ingest.extract.unresolved import unresolved_facts
+
+    doc = Document("上半年，全国授权发明专利43.2万件。")
+    (fact,) = unresolved_facts(doc)
+    assert isinstance(fact.payload, StatisticUnresolved)
+    assert fact.payload.metric == "invention_patents_granted"
+    assert (fact.payload.period_kind, fact.payload.value_text) == ("half", "43.2万件")

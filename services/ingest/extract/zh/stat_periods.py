@@ -18,6 +18,7 @@ from functools import cache
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_end
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_numbers import words_value
@@ -168,16 +169,17 @@ def build(hit: ZhPeriodHit, year: int) -> Period:
     return YearPeriod(year=year)
 
 
-def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Period | None:
+def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Period:
     """The period of a phrase: its stated year, a year relative to the publication date,
-    the carried year, else the latest such period ended by the publication date."""
+    the carried year, else the latest such period ended by the publication date; with
+    none of these its year is UNDATED_YEAR (the figure is unresolved)."""
     if hit.year is not None:
         return build(hit, hit.year)
     if hit.relative is not None:
-        return build(hit, published.year + hit.relative) if published else None
+        return build(hit, published.year + hit.relative if published else UNDATED_YEAR)
     if carried is not None:
         return build(hit, carried)
     if published is None:
-        return None
+        return build(hit, UNDATED_YEAR)
     period = build(hit, published.year)
     return period if period_end(period) <= published else period.shifted(-1)

@@ -21,7 +21,13 @@ from services.ingest.extract.sentences import document_sentences
 from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
-from services.ingest.extract.zh.stat_facts import ZhStat, fact, problem
+from services.ingest.extract.zh.stat_facts import (
+    ZhStat,
+    fact,
+    problem,
+    resolved,
+    unresolved_fact,
+)
 from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
 from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
@@ -39,12 +45,18 @@ from services.ingest.extract.zh.stat_tables import table_row
 
 def extract_statistics(doc: Document) -> list[Fact]:
     """The statistics found in a Chinese document, in text order."""
-    return [fact(doc, st) for st in _statistics(doc) if st.period and st.geography]
+    return [fact(doc, st) for st in _statistics(doc) if resolved(st)]
 
 
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
     """Statistics of a Chinese document whose year or place nothing determines."""
-    return [problem(doc, st) for st in _statistics(doc) if not (st.period and st.geography)]
+    return [problem(doc, st) for st in _statistics(doc) if not resolved(st)]
+
+
+def unresolved_facts(doc: Document) -> list[Fact]:
+    """One StatisticUnresolved fact per figure of a Chinese document whose year or place
+    nothing determines."""
+    return [unresolved_fact(doc, st) for st in _statistics(doc) if not resolved(st)]
 
 
 @lru_cache(maxsize=8)
