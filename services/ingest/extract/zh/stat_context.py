@@ -35,6 +35,7 @@ class DocState:
 
     published: date | None
     named: list[tuple[int, str]]  # the place names the document states, with their offsets
+    view: str  # the document's text, width-normalised (same offsets)
     year: int | None = None
     period: Period | None = None
     place: str | None = None

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
@@ -56,7 +57,7 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(rf"(?P<y1>{_Y})\s*年?\s*(?:{join})\s*(?P<y2>{_Y})\s*年"),
         re.compile(
-            rf"(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
+            rf"(?=[{_first_chars(d)}])(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
             rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份|\d{{1,2}}\s*日)?)?"
             rf"(?P<ye>(?<=年)\s*(?:{_alt(d['as_of_ends'])})|年\s*(?:{_alt(d['as_of_ends'])}))?"
         ),
@@ -68,6 +69,30 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
                    rf"|(?P<whole>{_alt(d['whole_year'])})"),
     )  # fmt: skip
+
+
+@cache
+def _needs() -> tuple[tuple[str, ...], ...]:
+    """For each pattern of the grammar, words one of which every match contains."""
+    d = lexicon.load(_NAME)
+    ends = tuple(d["as_of_ends"])
+    return (
+        ("年",),
+        ("月", *ends),
+        ("月",),
+        ("月",),
+        tuple(d["halves"]),
+        ("季度",),
+        ("季度",),
+        ("年", *d["whole_year"]),
+    )
+
+
+def _first_chars(d: dict[str, Any]) -> str:
+    """The characters an as-of phrase can start with (a digit, an opener, a relative year,
+    年 of 年底): the phrase's parts are all optional, so its start is checked first."""
+    words = [*d["as_of_openers"], *d["relative_years"], "年"]
+    return "0-9" + "".join(sorted({re.escape(w[0]) for w in words}))
 
 
 def dates(view: str) -> list[tuple[int, int]]:
@@ -143,6 +168,8 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
     found: list[ZhPeriodHit] = []
     taken = list(masked)
     for i, pattern in enumerate(_grammar()):
+        if not any(w in view for w in _needs()[i]):
+            continue  # a cheap test first: the words every match of this pattern holds
         for m in pattern.finditer(view):
             if m.end() == m.start() or any(a < m.end() and m.start() < b for a, b in taken):
                 continue

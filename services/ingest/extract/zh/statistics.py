@@ -66,12 +66,12 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     site = site_place(doc.url)
     if site is not None:  # a city's own site: its 全市 is that city if the text names none
         named.append((len(view), site))
-    state = ctxm.DocState(published=doc.reference_date, named=named)
+    state = ctxm.DocState(published=doc.reference_date, named=named, view=view)
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
         state.at = span.start
-        row = table_row(doc.text, spans, i)
+        row = table_row(view, spans, i)
         if row is not None:
             out.extend(_table_value(span, state, *row))
             continue
@@ -90,8 +90,8 @@ def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, lis
 def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Period]:
     """The first period of the next sentences (read on a copy of the state)."""
     for span in spans:
-        view = normalise_width(doc.text[span.start : span.end])
-        probe = ctxm.DocState(state.published, state.named, state.year)
+        view = state.view[span.start : span.end]
+        probe = ctxm.DocState(state.published, state.named, state.view, state.year)
         hits = ctxm.resolve_hits(find_periods(view, dates(view)), probe)
         periods = [p for h, p in hits if p is not None and h.kind != "span"]
         if periods:
@@ -102,7 +102,7 @@ def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Perio
 def _sentence(
     doc: Document, span: Span, state: ctxm.DocState, nxt: tuple[Span, ...]
 ) -> list[ZhStat]:
-    view = normalise_width(doc.text[span.start : span.end])
+    view = state.view[span.start : span.end]  # the width-normalised sentence
     ctx, items = _context(view, state)
     if not ctx.hits and state.period is None and items:
         ctx.ahead = _ahead(doc, list(nxt), state)
