@@ -163,7 +163,7 @@ def _value(
         _normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
-        value_span,
+        value_span, equivalent=item.equivalent,
     )  # fmt: skip
 
 
