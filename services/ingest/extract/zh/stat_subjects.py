@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from events.metrics import UNCLASSIFIED, Metric
+from services.ingest.extract import lexicon
 from services.ingest.extract.metrics_match import match_metric_zh
 from services.ingest.extract.zh.stat_changes import is_rate_clause
 
@@ -77,7 +78,13 @@ def unit_of(unit: str, own: str) -> str:
     return unit
 
 
-def metric_of(lay: Layers, unit: str | None) -> Metric | None:
-    """The catalogued metric of a figure, None when its subject names none."""
+def metric_of(lay: Layers, unit: str | None, word: str = "") -> Metric | None:
+    """The catalogued metric of a figure, None when its subject names none or its counting
+    word (`word`: 家, 人, 笔) counts something else than the metric does."""
     metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit, whole=lay.whole)
-    return None if metric.id == UNCLASSIFIED else metric
+    if metric.id == UNCLASSIFIED:
+        return None
+    counted: list[str] | None = lexicon.load("zh_stat_numbers")["counters"].get(word)
+    if counted and not any(w in a for a in metric.aliases_zh for w in counted):
+        return None
+    return metric

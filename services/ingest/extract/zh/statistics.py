@@ -145,7 +145,7 @@ def _value(
     if listed is not None:  # a 分别 list names this value's subject (and place)
         lay = Layers(listed[0] + n.unit_word, listed[1], lay.context + lay.before)
         unit = unit_of(n.unit, listed[1])
-    metric = metric_of(lay, unit)
+    metric = metric_of(lay, unit, n.unit_word)
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
     own_places = place_words(listed[0]) if listed else []
