@@ -31,9 +31,13 @@ from services.ingest.extract.stat_values import Change, Num
 _NATIONAL = lc(
     words("China", "Chinese", "national", "nationwide", "the country", "mainland") + r"\b"
 )
+# Running totals: present perfect ("has recognized 2,861"), or a count since a start
+# ("Since the launch in 1996, ... 2,359 GI products protected").
 _PRESENT_PERFECT = re.compile(
     r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en)|had|held|won|got|made|kept|"
-    r"built|brought|become)\b",
+    r"built|brought|become)\b"
+    r"|\bsince\s+(?:(?:the|its)\s+)?(?:[\w-]+\s+){0,4}?(?:in\s+)?(?:19|20)\d{2}\b"
+    r"|\bsince\s+(?:the|its)\s+(?:launch|establishment|founding|inception|start)",
     re.I,
 )
 _REPORTED = re.compile(
