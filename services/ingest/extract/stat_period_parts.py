@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
-from events import HalfPeriod, MonthsPeriod, Period, QuarterPeriod, YearPeriod
+from events import AsOfPeriod, HalfPeriod, MonthsPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract.stat_period_grammar import (
     MONTHS,
     NOT_PERIOD_BEFORE,
@@ -51,7 +51,9 @@ def year_of(ref: str | None, state: YearContext, default: int | None) -> int | N
     pub = state.published.year if state.published else None
     if low == "last year" or low == "the previous year":
         return (pub - 1) if pub else state.year or UNDATED_YEAR
-    # "this year", "the year", "the same year", "the current year".
+    if low in ("the year", "the same year") and default:
+        return default  # "In 2021, ...; by the end of the year": the year just named
+    # "this year", "the current year".
     return pub if pub else state.year or UNDATED_YEAR
 
 
@@ -72,7 +74,13 @@ def refined(hits: list[PeriodHit], year: int | None, s: str) -> list[PeriodHit]:
     parts = [h for h in hits if h.period is not None and not isinstance(h.period, YearPeriod)]
     if not parts:
         return hits
-    named = [h for h in parts if h.explicit_year is None and h.period and h.period.year == year]
+    # "In 2021, ... granted 696,000, and by the end of the year ... 3.6 million": a level's
+    # date leaves the year a period of its own for the flows
+    named = [
+        h for h in parts
+        if h.explicit_year is None and h.period and h.period.year == year
+        and not isinstance(h.period, AsOfPeriod)
+    ]  # fmt: skip
     for h in named:
         h.explicit_year = year
     # only "this year" is dropped so: "last year" is another clause's period
