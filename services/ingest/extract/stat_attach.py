@@ -110,7 +110,7 @@ def _without_periods(ctx: Sentence, start: int, end: int) -> str:
     to 59,000": the rate and its value are joined by "to")."""
     out, at = [], start
     for h in ctx.periods:
-        if start <= h.start and h.end <= end:
+        if start <= h.start and h.end <= end and not h.baseline:
             out.append(ctx.s[at : h.start])
             at = h.end
     out.append(ctx.s[at:end])

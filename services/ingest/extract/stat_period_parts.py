@@ -106,6 +106,30 @@ def with_dated(hits: list[PeriodHit], s: str, default: int | None) -> list[Perio
 
 
 YEAR_WORD = re.compile(rf"\b{Y}\b")
+# "compared with 100,000 in the same period last year": the sentence's period a year back
+_SAME_PERIOD = re.compile(
+    r"\b(?:in\s+|during\s+|for\s+)?the\s+same\s+(?:period|quarter|month|half|months)\s+"
+    rf"(?:of\s+|in\s+)?(?P<ref>last\s+year|the\s+previous\s+year|a\s+year\s+(?:ago|earlier)|{Y})",
+    re.I,
+)
+
+
+def with_same_period(hits: list[PeriodHit], s: str) -> list[PeriodHit]:
+    """The hits with "the same period last year" read as the sentence's own period in that
+    year: a baseline period, governing only the value right before it."""
+    if "same" not in s:
+        return hits
+    for m in _SAME_PERIOD.finditer(s):
+        own = [h for h in hits if h.period is not None and not h.baseline and h.end <= m.start()]
+        base = own[-1] if own else None
+        if base is None or base.period is None:
+            continue
+        ref = m.group("ref")
+        year = int(ref) if ref[:1].isdigit() else base.period.year - 1
+        hits = [h for h in hits if not (m.start() <= h.start < m.end())]
+        shifted = base.period.shifted(year - base.period.year)
+        hits.append(PeriodHit(m.start(), m.end(), shifted, None, baseline=True))
+    return sorted(hits, key=lambda h: h.start)
 
 
 def sentence_year(s: str, found: list[re.Match[str]]) -> int | None:
