@@ -56,6 +56,7 @@ _NUMBERING = re.compile(r"\s*(?:\(?\d{1,3}[.)、]|[•·\-–*])\s*")
 _TRAILING_NUMBER = re.compile(r"(?:^|(?<=\n))\s*\(?\d{1,3}[.)、]$")
 _NUMBER_ONLY = re.compile(r"\s*\(?\d{1,3}[.)、]\s*")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
+_BULLET = re.compile(r"\s*[•·\-–*]\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
@@ -276,7 +277,7 @@ def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
     ends in a colon or under another such line: members of the programme named before."""
     text = r.doc.text
     before = _TRAILING_NUMBER.sub("", text[max(0, sentence.start - 12) : sentence.start].rstrip())
-    if not (listing or before.rstrip().endswith(":")):
+    if not (listing or before.rstrip().endswith(":") or _under_heading(text, sentence.start)):
         return False  # checked first: it is cheap, and most lines follow no colon
     body = _NUMBERING.match(text, sentence.start, sentence.end)
     start = body.end() if body else sentence.start
@@ -287,6 +288,18 @@ def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
         return False
     _designate(r.found, r.doc, r.sentences, sentence, places, Hit(None, "selected"), start)
     return True
+
+
+def _under_heading(text: str, start: int) -> bool:
+    """A bulleted line right under a heading that names a programme ("National IP model
+    cities announced in 2016" / "- Wuxi"): the first member of a list without a colon."""
+    if not _BULLET.match(text, start):
+        return False
+    above = text[max(0, start - 300) : start].rstrip()
+    heading = above[above.rfind("\n") + 1 :].strip() if "\n" in text[:start] else ""
+    if not heading or heading[-1] in ".;:!?" or _BULLET.match(heading):
+        return False
+    return any(not is_generic(p.text) for p in phrases(heading, 0, len(heading)))
 
 
 def _find(doc: Document) -> list[Found]:
