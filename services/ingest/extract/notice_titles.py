@@ -59,10 +59,6 @@ _TITLED = re.compile(
 _AND_THE = re.compile(r" and the ")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 _REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
-_CARRIES = re.compile(
-    r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
-    r"\s+(?:the\s+)?(?P<inner>[A-Z].+)$"
-)
 _THE_SPLIT = re.compile(r"\bthe ")
 
 
@@ -276,23 +272,6 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     return []
 
 
-def embedded(cand: Candidate) -> Candidate | None:
-    """The document a notice prints and distributes: 'Notice of X on Issuing the Measures
-    for Y' carries 'Measures for Y'."""
-    m = _CARRIES.search(cand.title)
-    if m is None:
-        return None
-    inner = clean_title(m.group("inner"))
-    kind = title_type(inner)
-    if kind is None or _not_a_title(inner):
-        return None
-    start = cand.start + m.start("inner") + m.group("inner").index(inner)
-    return Candidate(start, start + len(inner), start + len(inner), inner, kind)
-
-
-def same_notice(a: str, b: str) -> bool:
-    """Two titles of one notice: 'Notice on X' and 'Notice from the Office of Y on X'."""
-    ta, tb = a.lower().rsplit(" on ", 1), b.lower().rsplit(" on ", 1)
-    if len(ta) < 2 or len(tb) < 2 or ta[1] != tb[1]:
-        return False
-    return title_type(a) == title_type(b)
+def is_title(title: str) -> bool:
+    """Whether a phrase with a type head can be a title (not 'the Plan', a plan period)."""
+    return not _not_a_title(title)
