@@ -7,6 +7,7 @@ import re
 
 from services.ingest.extract.notice_titles import Candidate, clean_title, is_title, title_type
 
+_PARENTHESES = re.compile(r"\s*[(（][^()（）]*[)）]")
 _CARRIES = re.compile(
     r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
     r"\s+(?:the\s+)?(?P<inner>[A-Z].+)$"
@@ -25,6 +26,13 @@ def embedded(cand: Candidate) -> Candidate | None:
         return None
     start = cand.start + m.start("inner") + m.group("inner").index(inner)
     return Candidate(start, start + len(inner), start + len(inner), inner, kind)
+
+
+def title_key(title: str) -> str:
+    """What one notice's titles in one text share: no case, no parentheses ("(Trial)",
+    "(2021-2035)" are often left out when it is named again), one apostrophe, no 'the'."""
+    key = _PARENTHESES.sub(" ", title.lower().replace("’", "'"))
+    return " ".join(w for w in key.split() if w != "the")
 
 
 def same_notice(a: str, b: str) -> bool:
