@@ -58,6 +58,7 @@ _TITLED = re.compile(
 )
 _AND_THE = re.compile(r" and the ")
 _POSSESSIVE = re.compile(r"['’]s\s+")
+_REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
 _REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
 _THE_SPLIT = re.compile(r"\bthe ")
 
@@ -245,9 +246,12 @@ def _not_a_title(title: str) -> bool:
 
 
 def _titled_object(rest: str) -> bool:
-    """'Measures on GI Protection' names a document; 'Plan to Boost ...' states an aim."""
+    """'Measures on GI Protection' and '2022 Annual Report' name documents; 'Plan to
+    Boost ...' states an aim."""
     topic = _TOPIC_WORD.search(rest)
-    return topic is not None and topic.group(0).strip() != "to"
+    if topic is None:
+        return bool(_REPORT_END.search(rest))
+    return topic.group(0).strip() != "to"
 
 
 def _run_candidate(run_start: int, raw: str) -> list[Candidate]:

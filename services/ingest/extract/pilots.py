@@ -34,7 +34,8 @@ from services.ingest.extract.places import Place
 from services.ingest.extract.sentences import document_sentences
 
 _IP_CONTEXT = re.compile(
-    r"\b(?:IP|IPR|IPRs|intellectual\s+property|patents?|trademarks?|innovation)\b", re.IGNORECASE
+    r"\b(?:IP|IPR|IPRs|intellectual[\s-]+property|patents?|trademarks?|copyrights?|innovation)\b",
+    re.IGNORECASE,
 )
 _CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
 _YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
