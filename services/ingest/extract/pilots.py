@@ -72,7 +72,8 @@ def _lists(
         if places:
             pos = places[-1].end
             framed = _FRAME.search(text, s, m.start())
-            if len(places) > 1 and places[0].level == "province" and framed:
+            nested = len(places) > 1 and places[1].level != "province"
+            if nested and places[0].level == "province" and framed:
                 places = places[1:]  # "In Shandong Province, Qingdao and Yantai were ...": a frame
             yield places
 
