@@ -15,6 +15,7 @@ from services.ingest.extract import lexicon
 # Words after which a title's subject starts; the type head precedes the first of them.
 _TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
 _LAW = re.compile(r"\b(?:Law|Laws|Amendments?|Decision)\b")
+_NAMED_LAW = re.compile(r"\b[A-Z][\w'’-]*\s+Law\b|\bLaw\s+of\s+the\b")
 _HEADLINE_VERB = re.compile(
     r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
     r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
@@ -133,8 +134,10 @@ def title_type(title: str) -> NoticeType | None:
     if " ".join(prefix.lower().split()) in w.not_titles:
         return None  # "Government Work Report": a speech to a congress
     head = " ".join(heads[-1].group(0).lower().split())
-    if head in w.legal and _LAW.search(title):
-        return None  # "Regulations for the Implementation of the Trademark Law"
+    if head in w.legal and _NAMED_LAW.search(title):
+        # "Regulations for the Implementation of the Trademark Law"; not "... Provisions on
+        # the Application of Law in the Trial of ...", a court's interpretation
+        return None
     return w.types[head]
 
 
