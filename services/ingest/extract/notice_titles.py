@@ -60,6 +60,7 @@ _TITLED = re.compile(
 _AND_THE = re.compile(r" and the ")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 _REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
+_CAMPAIGN_NOUN = re.compile(r"\s+(?:special\s+)?(?:campaign|crackdown)\b")
 _REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
 _THE_SPLIT = re.compile(r"\bthe ")
 
@@ -131,7 +132,7 @@ def title_type(title: str) -> NoticeType | None:
     heads = list(w.head.finditer(prefix))
     if not heads:
         return None
-    if " ".join(prefix.lower().split()) in w.not_titles:
+    if {" ".join(t.lower().split()) for t in (prefix, title)} & w.not_titles:
         return None  # "Government Work Report": a speech to a congress
     head = " ".join(heads[-1].group(0).lower().split())
     if head in w.legal and _NAMED_LAW.search(title):
@@ -195,8 +196,8 @@ def candidates(text: str) -> list[Candidate]:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation
-        if not _words().head.search(m.group(0)) and (report := _report_before_noun(text, m)):
-            found.append(report)
+        if not _words().head.search(m.group(0)) and (named := _named_before_noun(text, m)):
+            found.append(named)
             continue
         if not _words().head.search(m.group(0)) or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
@@ -208,16 +209,26 @@ def candidates(text: str) -> list[Candidate]:
     return found
 
 
-def _report_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
-    """'the Judicial Protection of IP in China (2022) white paper': a title the lower-case
-    noun after it makes a report (a name with a topic, not 'the Xinhua News Agency report')."""
-    if not _REPORT_NOUN.match(text, m.end()):
-        return None
+def _named_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
+    """A name the lower-case noun after it types: 'the Judicial Protection of IP in China
+    (2022) white paper' (a report: a name with a topic, not 'the Xinhua News Agency
+    report'), 'the Jianwang 2022 campaign' (a campaign: two words or more, no 'and')."""
     title = clean_title(m.group(0))
-    if not _TOPIC_WORD.search(title) or _not_a_title(title) or _HEADLINE_VERB.search(title):
+    if _HEADLINE_VERB.search(title):
+        return None
+    if _REPORT_NOUN.match(text, m.end()):
+        if not _TOPIC_WORD.search(title) or _not_a_title(title):
+            return None
+        kind: NoticeType = "report"
+    elif _CAMPAIGN_NOUN.match(text, m.end()):
+        words = title.split()
+        if len(words) < 2 or " and " in title or _words().not_start.match(title):
+            return None
+        kind = "campaign"
+    else:
         return None
     start = m.start() + m.group(0).index(title)
-    return Candidate(start, start + len(title), start + len(title), title, "report")
+    return Candidate(start, start + len(title), start + len(title), title, kind)
 
 
 def _after_label(text: str, pos: int) -> bool:
