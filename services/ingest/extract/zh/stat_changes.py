@@ -98,3 +98,15 @@ def to_change(n: ZhNumber, cue: ChangeCue) -> Change | None:
     if n.unit == "times":
         return Change(n.value * _HUNDRED, "percent", cue.direction, cue.basis, cue.qualifier)
     return Change(n.value, "absolute", cue.direction, cue.basis, cue.qualifier)
+
+
+_RATE_END = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|个百分点)\s*[,，;；]?\s*$")
+
+
+def is_rate_clause(clause: str) -> bool:
+    """A clause holding only a change ("同比增长19.64%，"): it names no subject."""
+    m = _RATE_END.search(clause)
+    if m is None:
+        return False
+    cue = change_cue(clause, 0, m.start(1))
+    return cue is not None and not clause[: cue.start].strip(" ,，")

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from events import AsOfPeriod, Period
+from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import Metric
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord
@@ -34,6 +35,7 @@ class DocState:
 
     published: date | None
     named: list[tuple[int, str]]  # the place names the document states, with their offsets
+    view: str  # the document's text, width-normalised (same offsets)
     year: int | None = None
     period: Period | None = None
     place: str | None = None
@@ -64,7 +66,7 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
         period = None if h.kind == "span" else resolve(h, state.year, state.published)
         out.append((h, period))
         stated = h.year is not None or h.relative is not None
-        if h.kind != "span" and period is not None and stated:
+        if h.kind != "span" and period is not None and stated and period.year != UNDATED_YEAR:
             state.year = period.year
     return out
 
@@ -88,7 +90,9 @@ def for_kind(metric: Metric, period: Period, text: str, before: str = "") -> Per
 
 def is_future(period: Period | None, state: DocState) -> bool:
     """A period that begins after the publication date: its figures are targets."""
-    return bool(period and state.published and period_start(period) > state.published)
+    if period is None or state.published is None or period.year == UNDATED_YEAR:
+        return False
+    return period_start(period) > state.published
 
 
 def carry(ctx: SentenceContext, state: DocState) -> None:
@@ -102,23 +106,23 @@ def _in_parens(view: str, h: ZhPeriodHit) -> bool:
     return view[max(0, h.start - 1) : h.start] in ("(", "（")
 
 
-def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str | None:
+def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str:
     """The period of the figure at `[start, end)`; MULTI_YEAR for a figure over a span of
-    years, None when nothing determines its year."""
+    years, a period in UNDATED_YEAR when nothing determines its year."""
     for h, p in ctx.hits:
-        if end <= h.start <= end + 2 and _in_parens(ctx.view, h):
+        if p is not None and end <= h.start <= end + 2 and _in_parens(ctx.view, h):
             return p  # "1166件(2023年前11个月)": the period of this value alone
     hits = [(h, p) for h, p in ctx.hits if not _in_parens(ctx.view, h)]
     before = [(h, p) for h, p in hits if h.end <= start]
     if before:
         h, p = before[-1]
-        return MULTI_YEAR if h.kind == "span" else p
-    after = [p for h, p in hits if h.start >= end and h.kind != "span"]
+        return MULTI_YEAR if h.kind == "span" or p is None else p
+    after = [p for h, p in hits if h.start >= end and p is not None]
     if after:
         return after[0]
     if state.period is not None:
         return state.period
-    return ctx.ahead[0] if ctx.ahead else None
+    return ctx.ahead[0] if ctx.ahead else YearPeriod(year=UNDATED_YEAR)
 
 
 def place_at(ctx: SentenceContext, state: DocState, start: int) -> str:

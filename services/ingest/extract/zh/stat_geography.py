@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
 
@@ -99,3 +100,13 @@ def _whole_or_rank(view: str, start: int) -> bool:
     """ "占全省54.3%", "居全国第5位", "比全国平均": the place is a whole or a yardstick."""
     before = view[max(0, start - 3) : start]
     return any(before.endswith(w) for w in lexicon.load(_NAME)["not_owner_before"])
+
+
+def site_place(url: str | None) -> str | None:
+    """The city a local government site ("scjgj.nantong.gov.cn") publishes for."""
+    host = urlsplit(url).hostname if url else None
+    if not host or not host.endswith(".gov.cn"):
+        return None
+    labels = [x for x in host[: -len(".gov.cn")].split(".") if x not in ("en", "english", "www")]
+    places: dict[str, str] = lexicon.load("zh_stat_sites")["gov_host_places"]
+    return places.get(labels[-1]) if labels else None

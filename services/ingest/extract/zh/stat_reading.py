@@ -90,6 +90,9 @@ def _attach(view: str, items: list[Item], i: int) -> None:
 def _own(value: Item, rate: Item) -> None:
     assert rate.cue is not None
     change = to_change(rate.n, rate.cue)
+    if change is not None and change.kind == "percentage_points" and value.n.unit != "percent":
+        rate.dropped = True  # "92.1万件，增速较上年提高0.6个百分点": the growth rate's change
+        return
     if change is not None:
         value.change, rate.owner = change, value
 

@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 from events import Span
-from services.ingest.extract.language import normalise_width
 
 _BARE = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -21,15 +20,15 @@ def _line(text: str, span: Span) -> bool:
     return starts and (span.end == len(text) or text[span.end] in "\r\n")
 
 
-def table_row(text: str, spans: tuple[Span, ...], i: int) -> tuple[str, Decimal] | None:
-    """(label, value) when sentence `i` is a table row's value, else None."""
+def table_row(view: str, spans: tuple[Span, ...], i: int) -> tuple[str, Decimal] | None:
+    """(label, value) when sentence `i` of a width-normalised text is a table row's value."""
     span = spans[i]
-    value = normalise_width(text[span.start : span.end])
-    if not _BARE.match(value) or not _line(text, span):
+    value = view[span.start : span.end]
+    if not _BARE.match(value) or not _line(view, span):
         return None
     for back in reversed(spans[max(0, i - 3) : i]):
-        line = normalise_width(text[back.start : back.end])
-        if _BARE.match(line) or not _line(text, back):
+        line = view[back.start : back.end]
+        if _BARE.match(line) or not _line(view, back):
             return None  # the row above ends here: this number has no label of its own
         if _HAN.search(line):
             return line, Decimal(value.replace(",", ""))

@@ -21,8 +21,14 @@ from services.ingest.extract.sentences import document_sentences
 from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
-from services.ingest.extract.zh.stat_facts import ZhStat, fact, problem
-from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words
+from services.ingest.extract.zh.stat_facts import (
+    ZhStat,
+    fact,
+    problem,
+    resolved,
+    unresolved_fact,
+)
+from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
 from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
@@ -39,24 +45,33 @@ from services.ingest.extract.zh.stat_tables import table_row
 
 def extract_statistics(doc: Document) -> list[Fact]:
     """The statistics found in a Chinese document, in text order."""
-    return [fact(doc, st) for st in _statistics(doc) if st.period and st.geography]
+    return [fact(doc, st) for st in _statistics(doc) if resolved(st)]
 
 
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
     """Statistics of a Chinese document whose year or place nothing determines."""
-    return [problem(doc, st) for st in _statistics(doc) if not (st.period and st.geography)]
+    return [problem(doc, st) for st in _statistics(doc) if not resolved(st)]
+
+
+def unresolved_facts(doc: Document) -> list[Fact]:
+    """One StatisticUnresolved fact per figure of a Chinese document whose year or place
+    nothing determines."""
+    return [unresolved_fact(doc, st) for st in _statistics(doc) if not resolved(st)]
 
 
 @lru_cache(maxsize=8)
 def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     view = normalise_width(doc.text)
     named = [(w.start, w.place) for w in place_words(view) if w.place not in (CN, FOREIGN, LOCAL)]
-    state = ctxm.DocState(published=doc.reference_date, named=named)
+    site = site_place(doc.url)
+    if site is not None:  # a city's own site: its 全市 is that city if the text names none
+        named.append((len(view), site))
+    state = ctxm.DocState(published=doc.reference_date, named=named, view=view)
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
         state.at = span.start
-        row = table_row(doc.text, spans, i)
+        row = table_row(view, spans, i)
         if row is not None:
             out.extend(_table_value(span, state, *row))
             continue
@@ -75,8 +90,8 @@ def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, lis
 def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Period]:
     """The first period of the next sentences (read on a copy of the state)."""
     for span in spans:
-        view = normalise_width(doc.text[span.start : span.end])
-        probe = ctxm.DocState(state.published, state.named, state.year)
+        view = state.view[span.start : span.end]
+        probe = ctxm.DocState(state.published, state.named, state.view, state.year)
         hits = ctxm.resolve_hits(find_periods(view, dates(view)), probe)
         periods = [p for h, p in hits if p is not None and h.kind != "span"]
         if periods:
@@ -87,7 +102,7 @@ def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Perio
 def _sentence(
     doc: Document, span: Span, state: ctxm.DocState, nxt: tuple[Span, ...]
 ) -> list[ZhStat]:
-    view = normalise_width(doc.text[span.start : span.end])
+    view = state.view[span.start : span.end]  # the width-normalised sentence
     ctx, items = _context(view, state)
     if not ctx.hits and state.period is None and items:
         ctx.ahead = _ahead(doc, list(nxt), state)
