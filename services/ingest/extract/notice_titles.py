@@ -15,6 +15,7 @@ from services.ingest.extract import lexicon
 # Words after which a title's subject starts; the type head precedes the first of them.
 _TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
 _LAW = re.compile(r"\b(?:Law|Laws|Amendments?|Decision)\b")
+_NAMED_LAW = re.compile(r"\b[A-Z][\w'’-]*\s+Law\b|\bLaw\s+of\s+the\b")
 _HEADLINE_VERB = re.compile(
     r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
     r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
@@ -58,11 +59,9 @@ _TITLED = re.compile(
 )
 _AND_THE = re.compile(r" and the ")
 _POSSESSIVE = re.compile(r"['’]s\s+")
+_REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
+_CAMPAIGN_NOUN = re.compile(r"\s+(?:special\s+)?(?:campaign|crackdown)\b")
 _REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
-_CARRIES = re.compile(
-    r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
-    r"\s+(?:the\s+)?(?P<inner>[A-Z].+)$"
-)
 _THE_SPLIT = re.compile(r"\bthe ")
 
 
@@ -133,11 +132,13 @@ def title_type(title: str) -> NoticeType | None:
     heads = list(w.head.finditer(prefix))
     if not heads:
         return None
-    if " ".join(prefix.lower().split()) in w.not_titles:
+    if {" ".join(t.lower().split()) for t in (prefix, title)} & w.not_titles:
         return None  # "Government Work Report": a speech to a congress
     head = " ".join(heads[-1].group(0).lower().split())
-    if head in w.legal and _LAW.search(title):
-        return None  # "Regulations for the Implementation of the Trademark Law"
+    if head in w.legal and _NAMED_LAW.search(title):
+        # "Regulations for the Implementation of the Trademark Law"; not "... Provisions on
+        # the Application of Law in the Trial of ...", a court's interpretation
+        return None
     return w.types[head]
 
 
@@ -195,8 +196,8 @@ def candidates(text: str) -> list[Candidate]:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation
-        if not _words().head.search(m.group(0)) and (report := _report_before_noun(text, m)):
-            found.append(report)
+        if not _words().head.search(m.group(0)) and (named := _named_before_noun(text, m)):
+            found.append(named)
             continue
         if not _words().head.search(m.group(0)) or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
@@ -208,16 +209,26 @@ def candidates(text: str) -> list[Candidate]:
     return found
 
 
-def _report_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
-    """'the Judicial Protection of IP in China (2022) white paper': a title the lower-case
-    noun after it makes a report (a name with a topic, not 'the Xinhua News Agency report')."""
-    if not _REPORT_NOUN.match(text, m.end()):
-        return None
+def _named_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
+    """A name the lower-case noun after it types: 'the Judicial Protection of IP in China
+    (2022) white paper' (a report: a name with a topic, not 'the Xinhua News Agency
+    report'), 'the Jianwang 2022 campaign' (a campaign: two words or more, no 'and')."""
     title = clean_title(m.group(0))
-    if not _TOPIC_WORD.search(title) or _not_a_title(title) or _HEADLINE_VERB.search(title):
+    if _HEADLINE_VERB.search(title):
+        return None
+    if _REPORT_NOUN.match(text, m.end()):
+        if not _TOPIC_WORD.search(title) or _not_a_title(title):
+            return None
+        kind: NoticeType = "report"
+    elif _CAMPAIGN_NOUN.match(text, m.end()):
+        words = title.split()
+        if len(words) < 2 or " and " in title or _words().not_start.match(title):
+            return None
+        kind = "campaign"
+    else:
         return None
     start = m.start() + m.group(0).index(title)
-    return Candidate(start, start + len(title), start + len(title), title, "report")
+    return Candidate(start, start + len(title), start + len(title), title, kind)
 
 
 def _after_label(text: str, pos: int) -> bool:
@@ -249,9 +260,12 @@ def _not_a_title(title: str) -> bool:
 
 
 def _titled_object(rest: str) -> bool:
-    """'Measures on GI Protection' names a document; 'Plan to Boost ...' states an aim."""
+    """'Measures on GI Protection' and '2022 Annual Report' name documents; 'Plan to
+    Boost ...' states an aim."""
     topic = _TOPIC_WORD.search(rest)
-    return topic is not None and topic.group(0).strip() != "to"
+    if topic is None:
+        return bool(_REPORT_END.search(rest))
+    return topic.group(0).strip() != "to"
 
 
 def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
@@ -276,23 +290,6 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     return []
 
 
-def embedded(cand: Candidate) -> Candidate | None:
-    """The document a notice prints and distributes: 'Notice of X on Issuing the Measures
-    for Y' carries 'Measures for Y'."""
-    m = _CARRIES.search(cand.title)
-    if m is None:
-        return None
-    inner = clean_title(m.group("inner"))
-    kind = title_type(inner)
-    if kind is None or _not_a_title(inner):
-        return None
-    start = cand.start + m.start("inner") + m.group("inner").index(inner)
-    return Candidate(start, start + len(inner), start + len(inner), inner, kind)
-
-
-def same_notice(a: str, b: str) -> bool:
-    """Two titles of one notice: 'Notice on X' and 'Notice from the Office of Y on X'."""
-    ta, tb = a.lower().rsplit(" on ", 1), b.lower().rsplit(" on ", 1)
-    if len(ta) < 2 or len(tb) < 2 or ta[1] != tb[1]:
-        return False
-    return title_type(a) == title_type(b)
+def is_title(title: str) -> bool:
+    """Whether a phrase with a type head can be a title (not 'the Plan', a plan period)."""
+    return not _not_a_title(title)

@@ -21,13 +21,8 @@ from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
-from services.ingest.extract.notice_titles import (
-    Candidate,
-    candidates,
-    embedded,
-    head_alt,
-    same_notice,
-)
+from services.ingest.extract.notice_relations import embedded, same_notice, title_key
+from services.ingest.extract.notice_titles import Candidate, candidates, head_alt
 from services.ingest.extract.notice_untitled import untitled
 from services.ingest.extract.notice_verbs import (
     clause_end,
@@ -229,7 +224,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         touching = i > 0 and cands[i - 1].outer_end > a.before_start - 1
         mention = _mention(text, cand, a, previous if touching else None)
         previous = mention
-        key = " ".join(cand.title.lower().split())
+        key = title_key(cand.title)
         if any(k == key or same_notice(k, key) for k in kept):
             continue  # "Notice on X" and "Notice from the Office of Y on X" are one notice
         kept.append(key)
@@ -245,7 +240,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         sentence = sentence_of(sentences, cand.start)
         facts.append(Fact(payload=payload, source=doc.source(sentence, value)))
         inner = embedded(cand) if mention in ("issued", "released") else None
-        inner_key = " ".join(inner.title.lower().split()) if inner else ""
+        inner_key = title_key(inner.title) if inner else ""
         if inner is not None and inner_key not in kept:
             # the document the notice distributes is a notice of its own, by the same issuers
             kept.append(inner_key)

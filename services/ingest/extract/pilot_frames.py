@@ -30,6 +30,10 @@ _LOCATIVE_LEFT = re.compile(
 _MEMBERS_AFTER = re.compile(
     r"\s*,?\s*(?:(?:are|were|is|include|includes|included)\s+(?=[A-Z])|namely\b|:)"
 )
+_AND_PART = re.compile(
+    r"\s+and\s+(?:the|its|their)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?:parks?|zones?|districts?|areas?|count(?:y|ies)|towns?)\b(?=\s+(?:was|were|have|has)\b)"
+)
 _ET_CETERA = re.compile(r"\s*,?\s*(?:etc\.?|and\s+so\s+on|and\s+others|among\s+others)(?=[\s,])")
 
 
@@ -49,9 +53,10 @@ def _past_locative(text: str, end: int, e: int) -> int:
 
 
 def past_frame(text: str, end: int, e: int) -> int:
-    """Where a subject's location and a closing "etc." end, else `end` itself."""
+    """Where a subject's location, a closing "etc." and an unnamed part joined to it
+    ("A and the district's industrial park were ...") end, else `end` itself."""
     end = _past_locative(text, end, e)
-    more = _ET_CETERA.match(text, end, e)
+    more = _ET_CETERA.match(text, end, e) or _AND_PART.match(text, end, e)
     return more.end() if more else end  # "Beijing, Shanghai, Shenzhen, etc. were ..."
 
 

@@ -50,6 +50,27 @@ _APPOSITION = re.compile(
 _AS_FRAME = re.compile(
     r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
 )
+_APPROVAL = re.compile(
+    r"(?:the\s+)?(?:approval|permission|go-ahead)(?:\s+(?:of|from)\s+[^,;]{2,60}?)?"
+    r"\s+to\s+(?:become|be|build|set\s+up|establish)\s+",
+    re.IGNORECASE,
+)
+_ACT_OF = re.compile(
+    r"['’]s\s+(?:designation|selection|approval|recognition|naming|listing|inclusion)"
+    r"\s+(?:as|to\s+become)\s+"
+)
+_MAKING = re.compile(r"\b(?:making|made|makes|make)\s+$")
+_OBJECT_ARTICLE = re.compile(r"\s+(?:the|an?|one\s+of\s+the)\s+")
+# "the first X in Jiangxi": one place singled out within another
+_SUPERLATIVE = re.compile(r"\bthe\s+(?:first|only|second|third|largest|biggest|latest)\b")
+_OWNS = re.compile(r"['’]s(?=\s)")
+# a centre at work right after its name: "... IP protection center started operation"
+_STARTED = re.compile(
+    r"\s+(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:[a-z]+ly\s+)?(?:opened|inaugurated"
+    r"|unveiled|launched|(?:started|began|commenced)\s+operati\w*|(?:was\s+)?put\s+into\s+"
+    r"(?:operation|service|use)|went\s+into\s+operation)\b"
+)
+_EACH_FOR = re.compile(r"\s+(?:each\s+)?for\s+(?:the\s+(?:cities\s+of\s+)?)?$")
 _AS = re.compile(r"\s*,?\s+as\s+")
 # heads of a programme noun that can stand before a place's name ("model city Xiamen")
 _NAMING_HEADS = frozenset({"city", "zone", "park", "district", "county", "area", "province"})
@@ -154,10 +175,18 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
         return _read_located(text, s, e, left, end)  # "Taizhou in Zhejiang": no subject
     if hit := read_subject(text, e, end):
         return hit
+    if (m := sh.won.match(text, end, e)) and (leave := _APPROVAL.match(text, m.end(), e)):
+        prog = _first_after(text, leave.end(), e)  # "got the approval of SIPO to become ..."
+        return Hit(prog, "selected") if prog else None
     if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=4)):
         if re.match(r"(?:approval|permission)\b", text[m.end() : prog.start] + prog.text, re.I):
             return Hit(prog, "selected")  # "obtained approval to build ...": a selection
         return Hit(prog, "awarded")
+    if (m := _ACT_OF.match(text, end, e)) and (prog := _first_after(text, m.end(), e)):
+        return Hit(prog, "selected")  # "Luoyang's designation as a national IP pilot city"
+    if _MAKING.search(left) and (m := _OBJECT_ARTICLE.match(text, end, e)):
+        prog = _first_after(text, m.end(), e, slack=1)  # "making Ganzhou the first ..."
+        return Hit(prog, "selected") if prog else None
     if (m := _APPOSITION.match(text, end, e)) and (prog := _first_after(text, m.end(), e, 0)):
         return Hit(prog, "selected")  # "Huangpu District, a national IP pilot zone since ..."
     if sh.them.match(text, end, e):
@@ -218,10 +247,19 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1
         if near and prog and sh.launched_passive.match(text, end, e):
             return Hit(prog, "implementing")
+        if near and prog and (m := sh.passive.match(text, end, e)):
+            return Hit(prog, "selected")  # "IP protection centers in A and B were approved"
+        if near and prog and _SUPERLATIVE.search(text, s, prog.end) and not prog.text.endswith("s"):
+            return None  # "the first national IP model city in Jiangxi": a frame
         if near and prog and sh.establish.search(text, s, prog.start):
             return Hit(prog, "selected")
         if re.search(r"\b(?:located|set\s+up)\s+in\s+(?:the\s+)?$", left):
             return Hit(None, "selected")
+    m = _EACH_FOR.search(left)
+    prog = _last_before(text, s, s + m.start() + 1) if m else None
+    if m and prog and not text[prog.end : s + m.start()].strip():
+        # "agreed to build one IP protection center each for A and B"
+        return Hit(prog, "selected") if sh.establish.search(text, s, prog.start) else None
     if sh.intro_before.search(left):
         if (m := _AS.match(text, end, e)) and (prog := _first_after(text, m.end(), e)):
             return Hit(prog, "selected")  # "approved 8 cities including A and B as ..."
@@ -244,13 +282,23 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
 
 
 def _named_centre(text: str, e: int, start: int, end: int, left: str) -> Hit | None:
-    """'China (Pudong) IP Protection Center ... is located in ...': a centre at work."""
+    """A place's own centre or zone: 'China (Pudong) IP Protection Center ... is located
+    in ...', "Wenzhou's IP protection center started operation" (at work), 'The Yiwu IP
+    protection center was approved' (selected)."""
     sh = shapes()
-    if not text.startswith("China", start) or sh.establish.search(left):
+    if sh.establish.search(left):
         return None
-    prog = _first_after(text, end, e, slack=0)
-    if prog and sh.operating_after.search(text, prog.end, e):
+    owner = _OWNS.match(text, end, e)
+    prog = _first_after(text, owner.end() if owner else end, e, slack=0)
+    if prog is None:
+        return None
+    china = text.startswith("China", start)
+    at_work = china and sh.operating_after.search(text, prog.end, e)
+    if _STARTED.match(text, prog.end, e) or at_work:
         return Hit(prog, "implementing")
+    if m := sh.passive.match(text, prog.end, e):
+        awarded = re.fullmatch(alt(lexicon.words("pilots", "awarded")), m.group("verb").lower())
+        return Hit(prog, "awarded" if awarded else "selected")
     return None
 
 

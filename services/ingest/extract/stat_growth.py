@@ -66,7 +66,9 @@ def _growth_stat(ctx: Sentence, state: State, c: Num, continuation: bool) -> Sta
         normalise_basis(ch, last.period.year)
         last.change = ch
         return None
-    period = nearest_period(ctx.periods, c, s, ctx.values) or ctx.carried
+    # a rate is never the baseline's ("up 12% from the same period last year")
+    own = [h for h in ctx.periods if not h.baseline]
+    period = nearest_period(own, c, s, ctx.values) or ctx.carried
     if period is None or campaign_window(period):
         return None
     # Its subject: the words since the previous number ("with exports up 17%").

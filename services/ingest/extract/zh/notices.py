@@ -29,11 +29,13 @@ from services.ingest.extract.zh.notices_parts import (
     signature_date,
 )
 from services.ingest.extract.zh.notices_titles import Title, titles
+from services.ingest.extract.zh.pilots_lists import number
 
 _CLAUSE_END = re.compile(r"[。；！？;!?\n]")
 _PHRASE_END = re.compile(r"[。；！？;!?\n,，:：]")
 # "《X》印发给你们", "《X》于近日发布": a verb within a few characters after the title
 _AFTER = r"^[^\S\n]*(?:[,，][^\S\n]*|[^。；;，,\n《》]{{0,6}}?)(?:{})"
+_DEPARTMENTS = re.compile(r"(?P<n>\d{1,2}|[两二三四五六七八九十]{1,2})\s*个?\s*(?:部门|部委|单位)")
 _CLAUSE_REACH = 400  # a cue further back than this is in another clause in any case
 _CHAIN = re.compile(r"\s*[、和及与,，]?\s*")
 _PAREN_AFTER = re.compile(r"\s*[(（]([^()（）\n]{4,40})[)）]")
@@ -129,10 +131,25 @@ def _issuers(
     if mention == "referenced":
         return ()
     if cue is not None:
-        found = find_agencies_zh(text, _clause_start(text, cue, _PHRASE_END), cue)
+        clause = _clause_start(text, cue, _PHRASE_END)
+        found = find_agencies_zh(text, clause, cue)
         if found:
             return _unique([m.issuer for m in found])
+        if counted := _counted_before(text, clause, cue):
+            return counted
     return _header_issuers(text, t) if header else _signature_issuers(text)
+
+
+def _counted_before(text: str, start: int, cue: int) -> tuple[Issuer, ...]:
+    """'两部门联合印发': the last agencies named before, when they are as many as counted."""
+    m = _DEPARTMENTS.search(text, start, cue)
+    n = number(m["n"]) if m else None
+    if n is None:
+        return ()
+    named = _unique(
+        [a.issuer for a in find_agencies_zh(text, max(0, start - _CLAUSE_REACH), start)]
+    )
+    return named[-n:] if len(named) >= n else ()
 
 
 def _doc_number(text: str, t: Title, header: bool) -> str | None:
