@@ -70,6 +70,8 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
+        if i and "\n" in doc.text[spans[i - 1].end : span.start]:
+            state.basis = None  # a basis stated once carries within its paragraph
         state.at = span.start
         row = table_row(view, spans, i)
         if row is not None:
@@ -118,11 +120,13 @@ def _sentence(
         st = _value(ctx, state, span, item, own_start, listed.get(item.n.start))
         if st is not None:
             st.headline = headline
+            _carry_basis(st, state)
             out.append(st)
             state.place = st.geography
     for rate in growth_only(items):
         growth = _growth(ctx, state, span, rate)
         if growth is not None:
+            _carry_basis(growth, state)
             out.append(growth)
     ctxm.carry(ctx, state)
     state.previous = view
@@ -248,3 +252,14 @@ def _normalise_basis(change: Change | None, period: Period) -> None:
     """ "较2022年底增长19.9%" of an end-2023 level is a change on the year before."""
     if change is not None and change.basis == f"vs_{period.year - 1}":
         change.basis = "vs_previous_year"
+
+
+def _carry_basis(st: ZhStat, state: ctxm.DocState) -> None:
+    """ "同比增长2.4%。其中，出口额为885.4亿元，增长17%": a year-on-year basis stated once
+    carries to the bare rates after it in its paragraph."""
+    if st.change is None:
+        return
+    if st.change.basis == "year_on_year":
+        state.basis = "year_on_year"
+    elif st.change.basis == "unspecified_prior_year" and state.basis:
+        st.change.basis = state.basis
