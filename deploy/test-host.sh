@@ -13,6 +13,11 @@ NEEDED=(
     "/usr/bin/prometheus-alertmanager:prometheus-alertmanager"
     "/usr/bin/amtool:prometheus-alertmanager"
 )
+# Files that are not programs: without the CJK fonts Chromium draws Chinese text as boxes,
+# so the fonts are checked on their own, not only when chromium itself is missing.
+FILES=(
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk"
+)
 
 missing=()
 for entry in "${NEEDED[@]}"; do
@@ -21,9 +26,14 @@ for entry in "${NEEDED[@]}"; do
         missing+=(${entry#*:})
     fi
 done
+for entry in "${FILES[@]}"; do
+    if [ ! -f "${entry%%:*}" ]; then
+        missing+=(${entry#*:})
+    fi
+done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "test host ready: chromium, promtool, alertmanager, amtool"
+    echo "test host ready: chromium, CJK fonts, promtool, alertmanager, amtool"
     exit 0
 fi
 

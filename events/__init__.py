@@ -25,6 +25,7 @@ from events.types import (
     PolicyNoticeIssued,
     ReportedChange,
     StatisticPublished,
+    StatisticUnresolved,
     ValueReviewed,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "Source",
     "Span",
     "StatisticPublished",
+    "StatisticUnresolved",
     "ValueReviewed",
     "YearPeriod",
     "make_event",

@@ -35,6 +35,7 @@ class Metric:
     aliases: tuple[str, ...]
     as_of: bool = False
     name: str = ""
+    aliases_zh: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -63,6 +64,9 @@ def _parse(raw: dict[str, object]) -> dict[str, Metric]:
         aliases = spec.get("aliases", [])
         if not isinstance(aliases, list):
             raise ValueError(f"metrics.toml: {metric_id}: aliases must be a list")
+        aliases_zh = spec.get("aliases_zh", [])
+        if not isinstance(aliases_zh, list):
+            raise ValueError(f"metrics.toml: {metric_id}: aliases_zh must be a list")
         out[metric_id] = Metric(
             id=metric_id,
             unit=cast(MetricUnit, unit),
@@ -71,6 +75,7 @@ def _parse(raw: dict[str, object]) -> dict[str, Metric]:
             aliases=tuple(str(a) for a in aliases),
             as_of=bool(spec.get("as_of", kind == "stock")),
             name=str(spec.get("name", "")),
+            aliases_zh=tuple(str(a) for a in aliases_zh),
         )
     if UNCLASSIFIED not in out:
         raise ValueError(f"metrics.toml: the catalogue must define {UNCLASSIFIED!r}")

@@ -107,14 +107,19 @@ class Equivalent(Frozen):
     qualifier: Qualifier = "exact"
 
 
+Language = Literal["en", "zh"]
+
+
 class DocumentReceived(Payload):
     """A document entered ipmon; its full text is kept so facts can be re-extracted."""
 
     EVENT_TYPE: ClassVar[str] = "DocumentReceived"
+    SCHEMA_VERSION: ClassVar[int] = 2
     STREAM: ClassVar[str] = "documents"
 
     document_id: str = Field(pattern=r"^[0-9a-f]{64}$")
     text: str
+    language: Language = Field(description="the language of the text, told by its script")
     title: str | None = None
     url: str | None = None
     publisher: str | None = None
@@ -400,6 +405,28 @@ class EventRejected(Payload):
         return self.raw_sha256
 
 
+class StatisticUnresolved(Payload):
+    """A figure was read whose year nothing in its document determines; it is not stored
+    as a statistic, and this records that the document holds it."""
+
+    EVENT_TYPE: ClassVar[str] = "StatisticUnresolved"
+    STREAM: ClassVar[str] = "statistics"
+
+    document_id: str = Field(pattern=r"^[0-9a-f]{64}$")
+    metric: str = Field(pattern=METRIC_PATTERN)
+    period_kind: str = Field(description="the kind of period the text names: year, half, ...")
+    value_text: str | None = Field(default=None, description="the value as written, if any")
+    sentence: str = Field(description="the sentence the figure was read in")
+    sentence_start: int = Field(ge=0, description="where that sentence starts in the text")
+    reason: str
+
+    def subject(self) -> str:
+        return f"unresolved:{self.document_id}"
+
+    def identity(self) -> str:
+        return f"{self.metric}|{self.period_kind}|{self.value_text or ''}|{self.sentence_start}"
+
+
 PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     DocumentReceived,
     DocumentChanged,
@@ -414,4 +441,5 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     AlertAcknowledged,
     AlertSilenced,
     EventRejected,
+    StatisticUnresolved,
 )

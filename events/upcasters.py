@@ -83,3 +83,27 @@ def _pilot_designated_v1_to_v2(p: Raw) -> Raw:
 def _pilot_status_v1_to_v2(p: Raw) -> Raw:
     """v1 named the programme only as written; its catalogue id is unknown."""
     return {**p, "program_id": None}
+
+
+def _is_han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+
+
+def script_language(text: str) -> str:
+    """`zh` when Han characters are at least half the letters of `text`, else `en`.
+
+    The rule ingestion applies (services.ingest.extract.language); it is restated here
+    because the event contract imports nothing of the services, and a test holds the two
+    to the same answer.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    han = sum(1 for ch in letters if _is_han(ch))
+    return "zh" if letters and 2 * han >= len(letters) else "en"
+
+
+@upcaster("DocumentReceived", 1)
+def _document_v1_to_v2(p: Raw) -> Raw:
+    """v1 did not record the language; its stored text tells it, as ingestion would."""
+    text = p.get("text")
+    return {**p, "language": script_language(text) if isinstance(text, str) else "en"}

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from projections.slips import hold_out_implied_priors, hold_out_impossible_parts
-from projections.vintages import Choice, choose, usable, vintage_key
+from projections.vintages import Choice, Suspect, choose, held_slips, usable, vintage_key
 
 Row = dict[str, Any]
 
@@ -29,19 +29,29 @@ def _q(value: Decimal) -> Decimal:
 
 
 def current_values(
-    observations: Iterable[Row], decisions: Mapping[str, str] | None = None
+    observations: Iterable[Row],
+    decisions: Mapping[str, str] | None = None,
+    slips: Mapping[str, Sequence[Suspect]] | None = None,
 ) -> list[Row]:
-    """The current vintage of each period of one series (see `projections.vintages`)."""
+    """The current vintage of each period of one series (see `projections.vintages`).
+
+    `slips` are the series' `held_slips` when the caller has them already.
+    """
+    decided = decisions or {}
     by_period: dict[str, list[Row]] = defaultdict(list)
     for o in observations:
         by_period[o["period_key"]].append(o)
+    found = slips if slips is not None else held_slips(by_period_rows(by_period), decided)
     rows = [
-        _current_row(period_key, choose(by_period[period_key], decisions or {}), by_period)
+        _current_row(
+            period_key, choose(by_period[period_key], decided, found.get(period_key, ())),
+            by_period,
+        )
         for period_key in sorted(by_period)
     ]
-    decided = decisions or {}
     return hold_out_implied_priors(
-        hold_out_impossible_parts(rows, decided), list(by_period_rows(by_period)), decided
+        hold_out_impossible_parts(rows, decided), list(by_period_rows(by_period)), decided,
+        found,
     )
 
 
@@ -210,9 +220,11 @@ def derive_series(
 ) -> tuple[list[Row], list[Row], list[Row]]:
     """Current values, yearly totals and growth rates of one series (metric, geography)."""
     decided = decisions or {}
-    current = current_values(observations, decided)
+    # the scale slips of each period: found once, used by the vintage choice and growth
+    slips = held_slips(observations, decided)
+    current = current_values(observations, decided, slips)
     held = {r["suspect_event_id"] for r in current if r["suspect_event_id"]}
-    trusted = [o for o in usable(observations, decided) if o["event_id"] not in held]
+    trusted = [o for o in usable(observations, decided, slips) if o["event_id"] not in held]
     return current, yearly_totals(current), growth_rates(current, trusted)
 
 

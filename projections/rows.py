@@ -155,6 +155,7 @@ def document(e: dict[str, Any]) -> Row:
         "published_at": _d(e["published_at"]),
         "recorded_at": e["recorded_at"],
         "chars": len(p["text"]),
+        "language": p["language"],
     }
 
 
@@ -246,6 +247,23 @@ def deadletter(e: dict[str, Any]) -> Row:
     }
 
 
+def unresolved(e: dict[str, Any]) -> Row:
+    """A StatisticUnresolved event as an unresolved_statistics row."""
+    p = e["payload"]
+    return {
+        "event_id": e["event_id"],
+        "document_id": p["document_id"],
+        "metric": p["metric"],
+        "period_kind": p["period_kind"],
+        "value_text": p.get("value_text"),
+        "sentence": p["sentence"],
+        "sentence_start": p["sentence_start"],
+        "reason": p["reason"],
+        "published_at": _d(e["published_at"]),
+        "recorded_at": e["recorded_at"],
+    }
+
+
 BUILDERS: dict[str, tuple[str, Callable[[dict[str, Any]], Row]]] = {
     "StatisticPublished": ("observations", observation),
     "FactRetracted": ("retractions", retraction),
@@ -260,4 +278,5 @@ BUILDERS: dict[str, tuple[str, Callable[[dict[str, Any]], Row]]] = {
     "AlertAcknowledged": ("alert_events", alert_event),
     "AlertSilenced": ("alert_events", alert_event),
     "EventRejected": ("deadletters", deadletter),
+    "StatisticUnresolved": ("unresolved_statistics", unresolved),
 }

@@ -8,11 +8,11 @@ withheld and the row names the suspect, the factor and the vintage it was judged
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from projections.vintages import MAX_FACTOR, scale_factor, usable, vintage_key
+from projections.vintages import MAX_FACTOR, Suspect, scale_factor, usable, vintage_key
 
 Row = dict[str, Any]
 FLOW_UNITS = ("CNY", "USD", "count")
@@ -69,11 +69,15 @@ def _next_key(period_key: str) -> str:
     return f"{int(period_key[:4]) + 1}{period_key[4:]}"
 
 
-def _implied_priors(observations: Iterable[Row], decisions: Mapping[str, str]) -> dict[str, Row]:
+def _implied_priors(
+    observations: Iterable[Row],
+    decisions: Mapping[str, str],
+    slips: Mapping[str, Sequence[Suspect]] | None,
+) -> dict[str, Row]:
     """Period key -> the most authoritative vintage a year later that reports a percent
     change beside its value (the latest among equals)."""
     best: dict[str, Row] = {}
-    ranked = sorted(usable(observations, decisions),
+    ranked = sorted(usable(observations, decisions, slips),
                     key=lambda o: (int(o.get("authority") or 1), vintage_key(o)))
     for o in ranked:
         if (
@@ -85,12 +89,15 @@ def _implied_priors(observations: Iterable[Row], decisions: Mapping[str, str]) -
 
 
 def hold_out_implied_priors(
-    current: list[Row], observations: Iterable[Row], decisions: Mapping[str, str]
+    current: list[Row],
+    observations: Iterable[Row],
+    decisions: Mapping[str, str],
+    slips: Mapping[str, Sequence[Suspect]] | None = None,
 ) -> list[Row]:
     """Current rows with a value held out when the prior implied by the next year's reported
     growth (value / (1 + growth)) is it divided by 10**k, and the next year's source is at
-    least as authoritative."""
-    later = _implied_priors(observations, decisions)
+    least as authoritative. `slips` are the observations' `held_slips`, when known."""
+    later = _implied_priors(observations, decisions, slips)
     out = []
     for row in current:
         nxt = later.get(_next_key(row["period_key"]))

@@ -99,6 +99,7 @@ documents = sa.Table(
     sa.Column("published_at", sa.Date, nullable=False),
     sa.Column("recorded_at", IsoTime, nullable=False),
     sa.Column("chars", sa.Integer, nullable=False),
+    sa.Column("language", S(8), nullable=False),
 )
 
 document_changes = sa.Table(
@@ -356,6 +357,22 @@ deadletters = sa.Table(
     sa.Column("recorded_at", IsoTime, nullable=False),
 )
 
+# figures whose year their document does not determine (not statistics; counted per document)
+unresolved_statistics = sa.Table(
+    "unresolved_statistics",
+    metadata,
+    sa.Column("event_id", ID, primary_key=True),
+    sa.Column("document_id", S(64), nullable=False, index=True),
+    sa.Column("metric", S(128), nullable=False),
+    sa.Column("period_kind", S(8), nullable=False),
+    sa.Column("value_text", sa.Text),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("sentence_start", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("published_at", sa.Date, nullable=False),
+    sa.Column("recorded_at", IsoTime, nullable=False),
+)
+
 BASE_TABLES = (
     documents,
     document_changes,
@@ -366,6 +383,7 @@ BASE_TABLES = (
     pilot_events,
     alert_events,
     deadletters,
+    unresolved_statistics,
 )
 DERIVED_TABLES = (current_values, yearly_totals, growth_rates, policy_notices, city_pilots, alerts)
 

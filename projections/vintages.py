@@ -133,12 +133,37 @@ def _publisher(row: Row) -> str:
     return str(row.get("source") or row.get("publisher") or "").casefold()
 
 
-def choose(vintages: Iterable[Row], decisions: Mapping[str, str]) -> Choice:
-    """The current vintage among a period's vintages, given the recorded decisions."""
+def _held_out(valued: Sequence[Row], decisions: Mapping[str, str]) -> list[Suspect]:
+    return [s for s in suspects(valued) if decisions.get(s.row["event_id"]) != "accepted"]
+
+
+def held_slips(
+    observations: Iterable[Row], decisions: Mapping[str, str]
+) -> dict[str, list[Suspect]]:
+    """Period key -> the vintages held out as scale slips (none rejected, none accepted).
+
+    `choose` and `usable` both need them; a series computes them once and hands them to both.
+    """
+    valued: dict[str, list[Row]] = {}
+    for o in observations:
+        if o["value"] is not None and decisions.get(o["event_id"]) != "rejected":
+            valued.setdefault(o["period_key"], []).append(o)
+    return {key: _held_out(rows, decisions) for key, rows in valued.items()}
+
+
+def choose(
+    vintages: Iterable[Row],
+    decisions: Mapping[str, str],
+    slips: Sequence[Suspect] | None = None,
+) -> Choice:
+    """The current vintage among a period's vintages, given the recorded decisions.
+
+    `slips` are the period's slips when the caller computed them already (`held_slips`).
+    """
     ordered = sorted(vintages, key=vintage_key)
     live = [v for v in ordered if decisions.get(v["event_id"]) != "rejected"]
     valued = [v for v in live if v["value"] is not None]
-    found = [s for s in suspects(valued) if decisions.get(s.row["event_id"]) != "accepted"]
+    found = list(slips) if slips is not None else _held_out(valued, decisions)
     held = {s.row["event_id"] for s in found}
     eligible = [v for v in valued if v["event_id"] not in held]
     suspect = max(found, key=lambda s: vintage_key(s.row)) if found else None
@@ -160,22 +185,19 @@ def choose(vintages: Iterable[Row], decisions: Mapping[str, str]) -> Choice:
     )
 
 
-def usable(observations: Iterable[Row], decisions: Mapping[str, str]) -> list[Row]:
-    """The vintages that may feed growth and totals: not rejected, not held out as slips."""
-    by_period: dict[str, list[Row]] = {}
-    for o in observations:
-        if decisions.get(o["event_id"]) != "rejected":
-            by_period.setdefault(o["period_key"], []).append(o)
-    out: list[Row] = []
-    for rows in by_period.values():
-        valued = [v for v in rows if v["value"] is not None]
-        held = {
-            s.row["event_id"]
-            for s in suspects(valued)
-            if decisions.get(s.row["event_id"]) != "accepted"
-        }
-        out += [v for v in rows if v["event_id"] not in held]
-    return out
+def usable(
+    observations: Iterable[Row],
+    decisions: Mapping[str, str],
+    slips: Mapping[str, Sequence[Suspect]] | None = None,
+) -> list[Row]:
+    """The vintages that may feed growth and totals: not rejected, not held out as slips.
+
+    `slips` are those of `held_slips` over the same observations, when already computed.
+    """
+    live = [o for o in observations if decisions.get(o["event_id"]) != "rejected"]
+    found = slips if slips is not None else held_slips(live, decisions)
+    held = {s.row["event_id"] for period in found.values() for s in period}
+    return [o for o in live if o["event_id"] not in held]
 
 
 def latest_decisions(reviews: Iterable[Row]) -> dict[str, str]:

@@ -38,6 +38,7 @@ def collect(conn: Connection, tolerance: float) -> dict[str, Any]:
     return {
         "counts": queries.counts(conn),
         "unclassified_statistics": queries.unclassified_count(conn),
+        "unresolved_statistics": unresolved_json(conn),
         "yearly_totals": [y.model_dump(mode="json") for y in queries.yearly_totals(conn)],
         "growth_rates": [
             {**g.model_dump(mode="json"), "mismatch": g.mismatch(tolerance)} for g in growth
@@ -45,7 +46,38 @@ def collect(conn: Connection, tolerance: float) -> dict[str, Any]:
         "city_pilots": [p.model_dump(mode="json") for p in queries.pilots(conn)],
         "policy_notices": [n.model_dump(mode="json") for n in queries.notices(conn)],
         "alerts": [a.model_dump(mode="json") for a in queries.alerts(conn)],
+        "documents": [d.model_dump(mode="json") for d in _documents(conn)],
     }
+
+
+def _documents(conn: Connection) -> list[queries.DocumentInfo]:
+    """Every received document, oldest publication first."""
+    return list(reversed(queries.documents_page(conn)[0]))
+
+
+def unresolved_json(conn: Connection) -> dict[str, Any]:
+    """Figures read without a year: their total and the count of each document."""
+    per_document = queries.unresolved_counts(conn)
+    return {
+        "total": sum(c.count for c in per_document),
+        "documents": [c.model_dump(mode="json") for c in per_document],
+    }
+
+
+def unresolved_table(conn: Connection) -> Table | None:
+    """Documents holding figures whose year nothing in them determines, or None."""
+    per_document = queries.unresolved_counts(conn)
+    if not per_document:
+        return None
+    total = sum(c.count for c in per_document)
+    t = _text_table(f"Unresolved figures: {total}", ("document", "title", "figures"))
+    t.caption = (
+        "figures whose year nothing in their document says, not stored as statistics; "
+        "`ipmon extract FILE` lists each with its sentence"
+    )
+    for c in per_document:
+        t.add_row(c.document_id[:12], c.title or "—", str(c.count))
+    return t
 
 
 def _scaled(value: Decimal | None, unit: str) -> str:
@@ -138,9 +170,22 @@ def other_tables(conn: Connection) -> list[Table]:
     return [pt, nt, at]
 
 
+def documents_table(conn: Connection) -> Table:
+    """The documents read, with the language each was read in."""
+    t = _text_table("Documents", ("published", "lang", "publisher", "title"))
+    for d in _documents(conn):
+        name = d.title or (d.origin or d.document_id).rsplit("/", 1)[-1]
+        t.add_row(str(d.published_at), d.language, d.publisher or "—", name)
+    return t
+
+
 def render(conn: Connection, tolerance: float) -> Group:
-    """The report as rich tables: totals, growth, pilots, notices, alerts."""
-    parts: list[Any] = [*yearly_tables(conn), *growth_tables(conn, tolerance), *other_tables(conn)]
+    """The report as rich tables: totals, growth, pilots, notices, alerts, documents."""
+    parts: list[Any] = [*yearly_tables(conn), *growth_tables(conn, tolerance), *other_tables(conn),
+                        documents_table(conn)]
+    unresolved = unresolved_table(conn)
+    if unresolved is not None:
+        parts.append(unresolved)
     unclassified = queries.unclassified_count(conn)
     if unclassified:
         parts.append(

@@ -19,7 +19,12 @@ Decision = Literal["accepted", "rejected"]
 
 
 class ReviewRefused(ValueError):
-    """The value cannot be reviewed: the message says why."""
+    """The value cannot be reviewed: the message says why, `status` how an API answers."""
+
+    def __init__(self, message: str, status: int = 422, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
 
 
 def review_event(
@@ -27,15 +32,18 @@ def review_event(
     now: datetime,
 ) -> Event:
     """The ValueReviewed event recording `decision` on the statistic `event_id`."""
+    if not by.strip():
+        raise ReviewRefused("a decision needs the name of who made it (--by)", field="by")
     try:
         UUID(event_id)
     except ValueError:
-        raise ReviewRefused(f"{event_id!r} is not an event id") from None
+        raise ReviewRefused(f"{event_id!r} is not an event id", field="event_id") from None
     found = queries.observation(conn, event_id)
     if found is None:
-        raise ReviewRefused(f"no statistic with event id {event_id}")
-    if not by.strip():
-        raise ReviewRefused("a decision needs the name of who made it (--by)")
+        raise ReviewRefused(f"no statistic with event id {event_id}", 404)
+    if queries.is_retracted(conn, event_id):
+        # a retracted figure is no longer shown anywhere: deciding on it would decide nothing
+        raise ReviewRefused(f"the statistic {event_id} was retracted", 409)
     payload = ValueReviewed(
         reviewed_event_id=UUID(event_id),
         reviewed_subject=f"statistic:{found.metric}:{found.geography}",

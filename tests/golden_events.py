@@ -26,6 +26,7 @@ from events import (
     Source,
     Span,
     StatisticPublished,
+    StatisticUnresolved,
     ValueReviewed,
     make_event,
 )
@@ -50,6 +51,7 @@ PAYLOADS: list[Payload] = [
     DocumentReceived(
         document_id=DOC,
         text="Pledge financing grew.",
+        language="en",
         title="Release",
         url="https://example.org/release",
         publisher="CNIPA",
@@ -136,6 +138,15 @@ PAYLOADS: list[Payload] = [
         raw_sha256="1" * 64,
         error="not JSON: unexpected character",
     ),
+    StatisticUnresolved(
+        document_id=DOC,
+        metric="ip_pledge_financing_amount",
+        period_kind="quarter",
+        value_text="33.7 billion yuan",
+        sentence="In the first quarter, pledge financing reached 33.7 billion yuan, up 15.5%.",
+        sentence_start=120,
+        reason="neither the text nor a publication date says which year it is",
+    ),
 ]
 
 
@@ -160,6 +171,7 @@ def golden_events() -> dict[str, Event]:
 
 # Older versions: the file holds the old bytes; decoding must give this current event.
 UPCAST = {
+    "DocumentReceived.v1": "DocumentReceived.v2",
     "StatisticPublished.v1": "StatisticPublished.v2",
     "CityPilotDesignated.v1": "CityPilotDesignated.v2",
     "CityPilotStatusChanged.v1": "CityPilotStatusChanged.v2",

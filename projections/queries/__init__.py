@@ -22,6 +22,7 @@ from projections.queries.facts import (
     current_of_events,
     growth_page,
     growth_rates,
+    is_retracted,
     observation,
     observations,
     observations_page,
@@ -81,6 +82,12 @@ from projections.queries.series import (
     series_keys,
     series_points,
 )
+from projections.queries.unresolved import (
+    UnresolvedCount,
+    UnresolvedStatistic,
+    unresolved_counts,
+    unresolved_of_document,
+)
 
 __all__ = [
     "DTO",
@@ -101,6 +108,8 @@ __all__ = [
     "PolicyNotice",
     "SeriesLatest",
     "SuspectValue",
+    "UnresolvedCount",
+    "UnresolvedStatistic",
     "Vintage",
     "YearlyTotal",
     "alert_counts",
@@ -122,6 +131,7 @@ __all__ = [
     "growth_of_periods",
     "growth_page",
     "growth_rates",
+    "is_retracted",
     "latest_of_series",
     "latest_page",
     "metric_ids",
@@ -144,6 +154,8 @@ __all__ = [
     "suspects_of_documents",
     "to_models",
     "unclassified_count",
+    "unresolved_counts",
+    "unresolved_of_document",
     "vintages",
     "vintages_of_periods",
     "yearly_page",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from projections import tables
+from projections.bulk import keyed_rows
 from projections.queries.base import to_models
 from projections.queries.models import DTO
 
@@ -76,35 +77,52 @@ def suspects_of_documents(conn: Connection, document_ids: Iterable[str]) -> list
     return to_models(SuspectValue, conn.execute(stmt.order_by(cv.c.metric, cv.c.period_key)))
 
 
+_PERIOD = ("metric", "geography", "period_key")
+_CHUNK = 2000  # event ids per statement
+
+
+def _current_of(conn: Connection, periods: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """The current_values rows of these periods, read through the store's keyed lookup.
+
+    A batch touches thousands of periods: a row-value IN list of them is one expression
+    nested thousands deep, which PostgreSQL refuses ("stack depth limit exceeded").
+    """
+    keys = sorted(set(periods))
+    return keyed_rows(conn, tables.current_values, _PERIOD, keys) if keys else []
+
+
+def _chunks(ids: Iterable[str]) -> list[list[str]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
+
+
 def suspect_documents(conn: Connection, periods: Iterable[tuple[str, str, str]]) -> set[str]:
     """The documents of the suspect values of these (metric, geography, period) keys."""
-    cv, o = tables.current_values, tables.observations
-    keys = sorted(set(periods))
-    if not keys:
-        return set()
-    stmt = (
-        sa.select(o.c.document_id)
-        .select_from(cv.join(o, o.c.event_id == cv.c.suspect_event_id))
-        .where(sa.tuple_(cv.c.metric, cv.c.geography, cv.c.period_key).in_(keys))
-    )
-    return {d for d in conn.execute(stmt).scalars() if d}
+    o = tables.observations
+    suspects = [r["suspect_event_id"] for r in _current_of(conn, periods) if r["suspect_event_id"]]
+    found: set[str] = set()
+    for ids in _chunks(suspects):
+        stmt = sa.select(o.c.document_id).where(o.c.event_id.in_(ids))
+        found |= {d for d in conn.execute(stmt).scalars() if d}
+    return found
 
 
 def disagreements(
     conn: Connection, periods: Iterable[tuple[str, str, str]]
 ) -> list[Disagreement]:
     """Current values of these periods that a later, less authoritative source contradicts."""
-    keys = sorted(set(periods))
-    if not keys:
-        return []
     cv = tables.current_values
-    stmt, a, b = _pair("event_id", "dissent_event_id")
-    stmt = stmt.add_columns(
-        a.c.event_id, a.c.value, a.c.publisher, a.c.sentence,
-        b.c.event_id.label("dissent_event_id"), b.c.value.label("dissent_value"),
-        b.c.publisher.label("dissent_publisher"), b.c.sentence.label("dissent_sentence"),
-    ).where(sa.tuple_(cv.c.metric, cv.c.geography, cv.c.period_key).in_(keys))
-    return to_models(Disagreement, conn.execute(stmt))
+    current = [r["event_id"] for r in _current_of(conn, periods) if r["dissent_event_id"]]
+    out: list[Disagreement] = []
+    for ids in _chunks(current):
+        stmt, a, b = _pair("event_id", "dissent_event_id")
+        stmt = stmt.add_columns(
+            a.c.event_id, a.c.value, a.c.publisher, a.c.sentence,
+            b.c.event_id.label("dissent_event_id"), b.c.value.label("dissent_value"),
+            b.c.publisher.label("dissent_publisher"), b.c.sentence.label("dissent_sentence"),
+        ).where(cv.c.event_id.in_(ids))
+        out += to_models(Disagreement, conn.execute(stmt))
+    return out
 
 
 def suspect_document_ids(conn: Connection) -> set[str]:

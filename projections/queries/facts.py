@@ -95,6 +95,13 @@ def observation(conn: Connection, event_id: str) -> Observation | None:
     return first_model(Observation, conn, sa.select(o).where(o.c.event_id == event_id))
 
 
+def is_retracted(conn: Connection, event_id: str) -> bool:
+    """Whether a later event retracted the fact `event_id`."""
+    r = tables.retractions
+    stmt = sa.select(r.c.event_id).where(r.c.retracted_event_id == event_id).limit(1)
+    return conn.execute(stmt).first() is not None
+
+
 def as_of(conn: Connection, metric: str, geography: str, on: dt.date) -> list[CurrentValue]:
     """What was known of a series on `on`: the latest vintage published by then."""
     o = tables.observations

@@ -10,7 +10,7 @@ from projections import tables
 # the base table each stream's events land in (retractions follow the fact they retract)
 STREAM_TABLES: dict[str, tuple[sa.Table, ...]] = {
     "documents": (tables.documents, tables.document_changes),
-    "statistics": (tables.observations, tables.retractions),
+    "statistics": (tables.observations, tables.retractions, tables.unresolved_statistics),
     "policy": (tables.notice_mentions,),
     "pilots": (tables.pilot_events,),
     "alerts": (tables.alert_events,),

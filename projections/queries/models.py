@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from projections.vintages import agree
 
@@ -254,6 +254,7 @@ class DocumentInfo(DTO):
     published_at: dt.date
     recorded_at: str
     chars: int
+    language: str = Field(description="en or zh, as DocumentReceived recorded it")
 
 
 class Vintage(DTO):

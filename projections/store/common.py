@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from events.types import plain_decimal
 from projections import tables
 from projections.store.port import Row
 
@@ -20,21 +22,29 @@ def identity(v: Any) -> Any:
     return v
 
 
+def decimal_text(v: Decimal | None) -> str | None:
+    """`plain_decimal`, without its normalising for the usual value that has no exponent."""
+    if v is None:
+        return None
+    text = str(v)
+    if "E" in text:
+        return plain_decimal(v)
+    # str() of a decimal without exponent is plain already; only trailing zeros may remain
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def params(table: sa.Table, rows: Sequence[Row], converters: Sequence[Convert]) -> list[Any]:
-    """Rows as lists of driver-ready values in column order.
+    """Rows as tuples of driver-ready values in column order.
 
     Converting each value through SQLAlchemy's type machinery costs more than the insert
-    itself on a replay, so only the columns that need it are converted, once, here.
+    itself on a replay, so only the columns that need it are converted, once, here; the
+    work runs column by column in `map` and `zip`, with no Python loop per row.
     """
-    pick = itemgetter(*(c.name for c in table.columns))
-    special = [(i, f) for i, f in enumerate(converters) if f is not identity]
-    out: list[Any] = []
-    for r in rows:
-        values = list(pick(r))
-        for i, f in special:
-            values[i] = f(values[i])
-        out.append(values)
-    return out
+    columns = [
+        map(itemgetter(c.name), rows) if f is identity else map(f, map(itemgetter(c.name), rows))
+        for c, f in zip(table.columns, converters, strict=True)
+    ]
+    return list(zip(*columns, strict=True))
 
 
 def read_positions(

@@ -18,17 +18,19 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
-from events.types import plain_decimal
 from projections import tables
-from projections.store.common import Convert, as_tuples, identity, params, read_positions
+from projections.store.common import (
+    Convert,
+    as_tuples,
+    decimal_text,
+    identity,
+    params,
+    read_positions,
+)
 from projections.store.port import Row
 from projections.tables import DecimalText, IsoTime, instant_text
 
 _CHUNK = 10_000  # keys per statement: each JSON parameter stays a few hundred kB
-
-
-def _decimal(v: Decimal | None) -> str | None:
-    return None if v is None else plain_decimal(v)
 
 
 def _text_decimal(v: str | None) -> Decimal | None:
@@ -60,7 +62,7 @@ def _converters(table: sa.Table) -> list[Convert]:
     out: list[Convert] = []
     for col in table.columns:
         if isinstance(col.type, DecimalText):
-            out.append(_decimal)
+            out.append(decimal_text)
         elif isinstance(col.type, sa.JSON):
             out.append(Json)
         else:

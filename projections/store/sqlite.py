@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -13,15 +12,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from events.types import plain_decimal
 from projections import tables
-from projections.store.common import Convert, as_tuples, identity, params, read_positions
+from projections.store.common import (
+    Convert,
+    as_tuples,
+    decimal_text,
+    identity,
+    params,
+    read_positions,
+)
 from projections.store.port import Row
 from projections.tables import DecimalText
-
-
-def _decimal(v: Decimal | None) -> str | None:
-    return None if v is None else plain_decimal(v)
 
 
 def _date_text(v: date | None) -> str | None:
@@ -41,7 +42,7 @@ def _converters(table: sa.Table) -> list[Convert]:
     for col in table.columns:
         t = col.type
         if isinstance(t, DecimalText):
-            out.append(_decimal)
+            out.append(decimal_text)
         elif isinstance(t, sa.JSON):
             out.append(_json_text)
         elif isinstance(t, sa.Date):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from projections import queries
-from services.alerts.rules import AlertConfig, Condition, series_key, signed_pct
+from services.alerts.rules import AlertConfig, Condition, series_key, series_label, signed_pct
 
 # the spread of a short history understates how much growth rates move: never judge a
 # growth against less than this share of the typical growth, or this many points
@@ -69,17 +69,23 @@ def unusual_conditions(
         earlier = [
             float(v)
             for h in history.get((g.metric, g.geography), ())
-            if h.year < g.year and period_kind(h.period_key) == period_kind(g.period_key)
+            if h.year < g.year
+            and period_kind(h.period_key) == period_kind(g.period_key)
             and (v := growth_of(h)) is not None
         ]
         limit = rule.thresholds.get(g.metric, rule.threshold or 0.0)
         why = unusual(float(growth), earlier, limit, rule.z, rule.min_history)
         if why is not None:
-            out.append(Condition(
-                "growth_unusual", series_key(g.metric, g.geography, g.period_key), rule.severity,
-                f"{g.metric} {g.geography} {g.period_key}: growth {signed_pct(growth)}% is {why}",
-                tuple(x for x in (g.event_id, g.prior_event_id) if x),
-            ))
+            out.append(
+                Condition(
+                    "growth_unusual",
+                    series_key(g.metric, g.geography, g.period_key),
+                    rule.severity,
+                    f"{series_label(g.metric, g.geography, g.period_key)}: "
+                    f"growth {signed_pct(growth)}% is {why}",
+                    tuple(x for x in (g.event_id, g.prior_event_id) if x),
+                )
+            )
     return out
 
 
@@ -88,7 +94,7 @@ def _figure(value: Decimal | None, unit: str) -> str:
 
 
 def _slip(s: queries.SuspectValue) -> str:
-    said = f"{s.metric} {s.geography} {s.period_key} {_figure(s.value, s.unit)}"
+    said = f"{series_label(s.metric, s.geography, s.period_key)} {_figure(s.value, s.unit)}"
     source = s.basis_publisher or "another source"
     if s.basis_event_id == s.event_id:
         return f"{said}: its own currency conversion is 10^{abs(s.factor)} off"
@@ -115,12 +121,16 @@ def scale_conditions(
         parts = [_slip(s) for s in found]
         title = titles.get(document) or found[0].publisher or document[:12]
         evidence = [x for s in found for x in (s.event_id, s.basis_event_id)]
-        out.append(Condition(
-            "suspected_scale_error", f"document:{document}", rule.severity,
-            f"{len(found)} value(s) in {title!r} look off by a power of ten, held out until "
-            f"reviewed: " + "; ".join(parts),
-            tuple(dict.fromkeys(evidence)),
-        ))
+        out.append(
+            Condition(
+                "suspected_scale_error",
+                f"document:{document}",
+                rule.severity,
+                f"{len(found)} value(s) in {title!r} look off by a power of ten, held out until "
+                f"reviewed: " + "; ".join(parts),
+                tuple(dict.fromkeys(evidence)),
+            )
+        )
     return out
 
 
@@ -133,8 +143,11 @@ def disagreement_conditions(
         return []
     return [
         Condition(
-            "source_disagreement", series_key(d.metric, d.geography, d.period_key), rule.severity,
-            f"{d.metric} {d.geography} {d.period_key}: {d.publisher or 'the current source'} "
+            "source_disagreement",
+            series_key(d.metric, d.geography, d.period_key),
+            rule.severity,
+            f"{series_label(d.metric, d.geography, d.period_key)}: "
+            f"{d.publisher or 'the current source'} "
             f"gives {_figure(d.value, d.unit)}, {d.dissent_publisher or 'another source'} "
             f"gives {_figure(d.dissent_value, d.unit)}",
             (d.event_id, d.dissent_event_id),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from events.metrics import metric_label
 from events.types import Severity
 from projections import queries
 
@@ -110,6 +111,11 @@ def series_key(metric: str, geography: str, period: str | int) -> str:
     return f"{metric}|{geography}|{period}"
 
 
+def series_label(metric: str, geography: str, period: str | int) -> str:
+    """A series period as people read it: the catalogue's name, the place, the period."""
+    return f"{metric_label(metric)} {geography} {period}"
+
+
 def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> list[Condition]:
     """Reported growth that disagrees with the history."""
     out: list[Condition] = []
@@ -124,7 +130,7 @@ def growth_conditions(rows: Iterable[queries.GrowthRate], cfg: AlertConfig) -> l
                     "growth_mismatch",
                     key,
                     mismatch.severity,
-                    f"{g.metric} {g.geography} {g.period_key}: reported change "
+                    f"{series_label(g.metric, g.geography, g.period_key)}: reported change "
                     f"{signed_pct(g.reported_change or Decimal(0))}{unit} but the history gives "
                     f"{signed_pct(g.computed_change or Decimal(0))}{unit} "
                     f"(difference {signed_pct(g.difference)} points)",
@@ -144,7 +150,8 @@ def revision_conditions(rows: Iterable[queries.CurrentValue], cfg: AlertConfig) 
             "value_revised",
             series_key(c.metric, c.geography, c.period_key),
             rule.severity,
-            f"{c.metric} {c.geography} {c.period_key} revised from {c.previous_value} to "
+            f"{series_label(c.metric, c.geography, c.period_key)} "
+            f"revised from {c.previous_value} to "
             f"{c.value} {c.unit} (published {c.published_at})",
             tuple(x for x in (c.event_id, c.previous_event_id) if x),
         )
@@ -163,7 +170,8 @@ def ytd_conditions(rows: Iterable[queries.YearlyTotal], cfg: AlertConfig) -> lis
             "ytd_exceeds_official",
             series_key(y.metric, y.geography, y.year),
             rule.severity,
-            f"{y.metric} {y.geography} {y.year}: year-to-date {y.ytd_value} {y.unit} through "
+            f"{series_label(y.metric, y.geography, y.year)}: "
+            f"year-to-date {y.ytd_value} {y.unit} through "
             f"month {y.ytd_through_month} exceeds the official annual {y.official_value}",
             tuple(x for x in (y.official_event_id, *y.ytd_event_ids.split(",")) if x),
         )

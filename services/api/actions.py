@@ -123,7 +123,7 @@ def review_value(
         try:
             event = review_event(conn, event_id, decision, by, note, now)  # type: ignore[arg-type]
         except ReviewRefused as exc:
-            raise ActionError(404, str(exc)) from None
+            raise ActionError(exc.status, str(exc), field=exc.field) from None
     ctx.log.append([event])
     if ctx.catch_up is not None:
         ctx.catch_up()

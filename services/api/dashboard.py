@@ -25,6 +25,7 @@ from services.api.charts import build_chart
 from services.api.context import ApiContext
 from services.api.routes import Conn, Ctx, overview_page
 from services.api.security import SESSION_COOKIE, authorised
+from services.ingest.extract.language import CHINESE, detect_language
 from services.report import human
 from services.weburl import is_web_url
 
@@ -50,7 +51,15 @@ def env() -> Environment:
         _env.globals["qs"] = _qs
         # only http(s) URLs become links; older events may hold others
         _env.tests["web_url"] = is_web_url
+        # Chinese text marked as such gets Chinese glyph shapes, not Japanese ones
+        _env.filters["lang"] = text_lang
     return _env
+
+
+@functools.lru_cache(maxsize=8192)
+def text_lang(text: str | None) -> str:
+    """The `lang` attribute for a text from a document: zh-Hans for Chinese, else en."""
+    return "zh-Hans" if text and detect_language(text) == CHINESE else "en"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -229,11 +238,13 @@ def document_page(request: Request, conn: Conn, document_id: str) -> HTMLRespons
     """A document's facts, each with the sentence and span it came from."""
     doc = queries.document(conn, document_id)
     stats, mentions, pilot_events = queries.document_facts(conn, document_id)
-    if doc is None and not (stats or mentions or pilot_events):
+    unresolved = queries.unresolved_of_document(conn, document_id)
+    if doc is None and not (stats or mentions or pilot_events or unresolved):
         raise HTTPException(404, "no such document")
     return render(
         request, "document.html", doc=doc, document_id=document_id, statistics=stats,
         split={o.event_id: _split(o) for o in stats}, mentions=mentions, pilots=pilot_events,
+        unresolved=unresolved,
     )
 
 

@@ -77,7 +77,11 @@ def acknowledge(body: models.AlertRef, ctx: Writer) -> models.ActionOut:
 @router.post(
     "/api/values/review", response_model=models.ActionOut, status_code=202,
     tags=["statistics"],
-    responses={**WRITE_RESPONSES, 404: {"description": "no statistic with that event id"}},
+    responses={
+        **WRITE_RESPONSES,
+        404: {"description": "no statistic with that event id"},
+        409: {"description": "the statistic was retracted"},
+    },
 )
 def review(body: models.ReviewIn, ctx: Writer) -> models.ActionOut:
     """Accept or reject a value held out as a suspected scale error (a ValueReviewed event)."""

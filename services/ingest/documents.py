@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from services.ingest.encodings import UndecodableText, decode_bytes
 from services.ingest.errors import IngestError
 from services.weburl import is_web_url
 
@@ -58,7 +59,8 @@ def _bomless_utf16(data: bytes) -> bool:
 
 
 def decode_text(data: bytes, origin: str | Path) -> str:
-    """Text of a document (UTF-8, or UTF-16 with a BOM), refusing empty, binary and oversized."""
+    """Text of a document (UTF-8 with or without a BOM, UTF-16 with a BOM, GB18030/GBK),
+    refusing empty, binary, undecodable and oversized."""
     if len(data) > MAX_BYTES:
         raise IngestError(origin, f"document is {len(data)} bytes; the limit is {MAX_BYTES}")
     text = _utf16(data, origin)
@@ -73,12 +75,9 @@ def decode_text(data: bytes, origin: str | Path) -> str:
             )
         raise IngestError(origin, "document is binary (it contains NUL bytes), not text")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise IngestError(
-            origin, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
-        ) from None
+        text = decode_bytes(data).text
+    except UndecodableText as exc:
+        raise IngestError(origin, f"cannot be read as text: {exc.problem}", exc.line) from None
     return _normalised(text, origin)
 
 

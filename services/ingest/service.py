@@ -16,6 +16,8 @@ from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text,
 from services.ingest.errors import IngestError
 from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
 from services.ingest.extract.base import ExtractionError, document_id
+from services.ingest.extract.language import CHINESE
+from services.ingest.extract.unresolved import unresolved_facts
 from services.ingest.feeds import read_feed
 
 log = logging.getLogger(__name__)
@@ -58,8 +60,10 @@ def document_events(
     origin: str | None = None,
     recorded_at: datetime | None = None,
     extract: Callable[[Document], list[Fact]] = extract_facts,
+    unresolved: Callable[[Document], list[Fact]] = unresolved_facts,
 ) -> list[Event]:
-    """The DocumentReceived event and every fact extracted from a document, as events."""
+    """The DocumentReceived event, every fact extracted from a document and every figure
+    of it whose year is unresolved, as events."""
     if doc.published is None:
         raise ValueError("a document needs a publication date to become events")
     now = recorded_at or utcnow()
@@ -67,6 +71,7 @@ def document_events(
         DocumentReceived(
             document_id=doc.id,
             text=doc.text,
+            language="zh" if doc.language == CHINESE else "en",
             title=doc.title,
             url=doc.url,
             publisher=doc.publisher,
@@ -78,7 +83,7 @@ def document_events(
     )
     facts = [
         make_event(f.payload, published_at=doc.published, source=f.source, recorded_at=now)
-        for f in extract(doc)
+        for f in [*extract(doc), *unresolved(doc)]
     ]
     return [received, *facts]
 

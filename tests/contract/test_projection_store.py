@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from projection_histories import dump, histories, records
 from sqlalchemy.engine import make_url
 
 from events.envelope import Event
-from projections import tables
+from events.types import plain_decimal
+from projections import queries, tables
 from projections.projector import Projector, decode_records
 from projections.rebuild import replay
+from projections.store.common import decimal_text
 from projections.store.port import ProjectionStore
 from services.bootstrap import projection_engine, projection_store
 
@@ -255,3 +258,37 @@ def test_both_databases_hold_the_same_tables(
         finally:
             pg.close()
             lite.close()
+
+
+@given(st.integers(-(10**18), 10**18), st.integers(-10, 10))
+def test_decimals_are_written_in_the_plain_notation_of_events(digits: int, exponent: int) -> None:
+    # amounts of events (at most 18 digits) with any exponent and trailing zeros: the
+    # stores' fast path must agree with the events' own plain notation
+    value = Decimal(digits).scaleb(exponent)
+    assert decimal_text(value) == plain_decimal(value)
+
+
+def test_the_evidence_of_alerts_is_found_among_thousands_of_touched_periods(
+    stores: Stores,
+) -> None:
+    # a batch of a few thousand events touches this many periods; a row-value IN list of
+    # them was nested too deep for PostgreSQL
+    many = [("ip_pledge_financing_amount", "CN", f"{1000 + i}-Q1") for i in range(20_000)]
+    official = statistic(period="2022", value="486880000000", doc=1, publisher="CNIPA")
+    # a later, less authoritative source: one ten times too large, one a different figure
+    slip = statistic(period="2022", value="4868800000000", doc=2, publisher="a newsletter",
+                     published=date(2023, 2, 1))
+    other = statistic(period="2021", value="400000000000", doc=3, publisher="CNIPA")
+    dissent = statistic(period="2021", value="420000000000", doc=4, publisher="a newsletter",
+                        published=date(2023, 3, 1))
+    store = stores.fresh()
+    project(store, [official, slip, other, dissent], [4])
+    touched = [*many, ("ip_pledge_financing_amount", "CN", "2022"),
+               ("ip_pledge_financing_amount", "CN", "2021")]
+    with store.engine.connect() as conn:
+        documents = queries.suspect_documents(conn, touched)
+        found = queries.disagreements(conn, touched)
+    assert documents == {slip.source.document_id}  # type: ignore[union-attr]
+    assert [(d.period_key, d.dissent_event_id) for d in found] == [
+        ("2021", str(dissent.event_id))
+    ]

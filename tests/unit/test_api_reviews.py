@@ -8,6 +8,7 @@ from api_support import TOKEN, post_form
 from factories import statistic
 from fastapi.testclient import TestClient
 
+from events import FactRetracted, make_event
 from projections import queries
 from services.bootstrap import App
 
@@ -54,6 +55,38 @@ def test_an_unknown_event_or_decision_is_refused(app: App, client: TestClient) -
     odd = {"event_id": slip, "decision": "maybe"}
     assert client.post("/api/values/review", json=odd, headers=AUTH).status_code == 422
     assert held_out(app) == {slip}
+
+
+def test_a_blank_name_is_invalid_and_a_retracted_statistic_is_a_conflict(
+    app: App, client: TestClient
+) -> None:
+    slip = add_slip(app)
+    blank = client.post(
+        "/api/values/review", json={"event_id": slip, "decision": "rejected", "by": "  "},
+        headers=AUTH,
+    )
+    assert blank.status_code == 422, blank.text
+    assert blank.json()["detail"][0]["loc"] == ["body", "by"]
+    with app.engine.connect() as conn:
+        retracted = next(o for o in queries.all_observations(conn) if o.event_id != slip)
+    app.log.append([
+        make_event(
+            FactRetracted(
+                retracted_event_id=retracted.event_id, retracted_event_type="StatisticPublished",
+                retracted_subject=f"statistic:{retracted.metric}:{retracted.geography}",
+                stream_name="statistics", reason="no longer found", extractor_version="test",
+            ),
+            published_at=date(2024, 3, 1),
+        )
+    ])
+    app.runner.catch_up()
+    gone = client.post(
+        "/api/values/review",
+        json={"event_id": str(retracted.event_id), "decision": "accepted", "by": "analyst"},
+        headers=AUTH,
+    )
+    assert gone.status_code == 409, gone.text
+    assert "retracted" in gone.json()["detail"]
 
 
 def test_the_dashboard_lists_held_out_values_with_buttons(app: App, client: TestClient) -> None:

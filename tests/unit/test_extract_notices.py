@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from events.types import PolicyNoticeIssued
+from services.ingest.extract import zh
 from services.ingest.extract.base import Document
+from services.ingest.extract.language import CHINESE
 from services.ingest.extract.notices import extract_notices
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -175,12 +177,17 @@ def test_trailing_date_is_not_part_of_the_title() -> None:
     assert n.date == "2023-05-04"
 
 
-CASES = Path(__file__).resolve().parents[1] / "cases" / "notices.toml"
+CASES = [
+    Path(__file__).resolve().parents[1] / "cases" / f for f in ("notices.toml", "zh_notices.toml")
+]
 
 
 def _cases() -> list[dict[str, Any]]:
-    with CASES.open("rb") as f:
-        return list(tomllib.load(f)["case"])
+    out: list[dict[str, Any]] = []
+    for path in CASES:
+        with path.open("rb") as f:
+            out += tomllib.load(f)["case"]
+    return out
 
 
 def _seen(p: PolicyNoticeIssued) -> dict[str, Any]:
@@ -197,7 +204,7 @@ def _seen(p: PolicyNoticeIssued) -> dict[str, Any]:
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: str(c["name"]))
 def test_case(case: dict[str, Any]) -> None:
     doc = Document(text=case["text"], published=date.fromisoformat(case["published"]))
-    facts = extract_notices(doc)
+    facts = zh.extract_notices(doc) if doc.language == CHINESE else extract_notices(doc)
     found = [_seen(f.payload) for f in facts if isinstance(f.payload, PolicyNoticeIssued)]
     expected = [{"date": None, "doc_number": None, **n} for n in case.get("notice", [])]
     assert found == expected

@@ -13,9 +13,16 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.agencies import AgencyMention, find_agencies
 
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+as well as\s+)(?:the\s+)?$")
+_WHEN = (
+    r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"|(?:on|in)\s+(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?,?"
+    r"|(?:last|this|earlier\s+this)\s+(?:week|month|year)"
+)
+# words between an agency and its verb: "The CNIPA on Tuesday released ..."
 _ACTIVE_GAP = re.compile(
     r"^\s*(?:(?:has|have|had|also|recently|jointly|newly|officially|just|then|subsequently"
-    r"|once again|today|yesterday)\s+)*$",
+    rf"|once again|today|yesterday|{_WHEN})\s+)*$",
     re.IGNORECASE,
 )
 

@@ -15,14 +15,20 @@ from services.ingest.extract import lexicon
 # Words after which a title's subject starts; the type head precedes the first of them.
 _TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
 _LAW = re.compile(r"\b(?:Law|Laws|Amendments?|Decision)\b")
+_NAMED_LAW = re.compile(r"\b[A-Z][\w'’-]*\s+Law\b|\bLaw\s+of\s+the\b")
 _HEADLINE_VERB = re.compile(
     r"\b(?:Issues|Issued|Releases|Released|Unveils|Unveiled|Launches|Launched|Publishes"
     r"|Published|Rolls|Introduces|Announces|Adopts|Approves|Sets|Says|Sees|Makes|To|Will)\b"
 )
+_AFTER_VERB = re.compile(rf"{_HEADLINE_VERB.pattern}(?:\s+(?:out|up))?\s+")
 _ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 _DOC_NUMBER_END = re.compile(r"\bNo\.?$|^\S+\s+(?:Announcement|Order|Decree)\s+No\b")
 
-_SMALL = r"(?:of|on|for|and|the|a|an|to|in|with|under|up|by|at|from|into|about|its|their)"
+# lower-case words inside titles ("Notice on Carrying out the ...", "Measures against ...")
+_SMALL = (
+    r"(?:of|on|for|and|the|a|an|to|in|with|under|up|out|by|at|from|into|about|its|their|over"
+    r"|against|among|between|through|towards|toward|across|upon|within|via)"
+)
 _TOKEN = (
     r"(?:[A-Z0-9][\w'’\-]*|\([A-Z][A-Za-z]{1,9}\)"
     r"|\((?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)?\d{2})?\))"
@@ -35,11 +41,16 @@ _TITLE = re.compile(
     rf"(?=[A-Z0-9(])(?:(?:Notice|Circular|Opinions|Measures)[ ]+of[ ]+(?:the[ ]+)?{_RUN}"
     rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
 )
-_QUOTED = re.compile(r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]")
+_QUOTED = re.compile(
+    r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]"
+    # single quotes close only where no letter follows: "People’s" stays inside
+    r"|(?<![\w’'])[‘']([^‘\n]{4,300}?)\s*[’'](?![\w’'])"
+)
 _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
 _TRAILING_DATE = re.compile(
     r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
     r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
+    r"|\s+(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
 )
 _TITLED = re.compile(
     r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin)"
@@ -47,6 +58,10 @@ _TITLED = re.compile(
     re.MULTILINE,
 )
 _AND_THE = re.compile(r" and the ")
+_POSSESSIVE = re.compile(r"['’]s\s+")
+_REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
+_CAMPAIGN_NOUN = re.compile(r"\s+(?:special\s+)?(?:campaign|crackdown)\b")
+_REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
 _THE_SPLIT = re.compile(r"\bthe ")
 
 
@@ -117,11 +132,13 @@ def title_type(title: str) -> NoticeType | None:
     heads = list(w.head.finditer(prefix))
     if not heads:
         return None
-    if " ".join(prefix.lower().split()) in w.not_titles:
+    if {" ".join(t.lower().split()) for t in (prefix, title)} & w.not_titles:
         return None  # "Government Work Report": a speech to a congress
     head = " ".join(heads[-1].group(0).lower().split())
-    if head in w.legal and _LAW.search(title):
-        return None  # "Regulations for the Implementation of the Trademark Law"
+    if head in w.legal and _NAMED_LAW.search(title):
+        # "Regulations for the Implementation of the Trademark Law"; not "... Provisions on
+        # the Application of Law in the Trial of ...", a court's interpretation
+        return None
     return w.types[head]
 
 
@@ -167,17 +184,21 @@ def candidates(text: str) -> list[Candidate]:
     for m in _QUOTED.finditer(text):
         if _ALIAS_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             continue  # (the "Guiding Opinions"): an alias of a title, not a new one
-        title = clean_title(m.group(1))
+        g = 1 if m.group(1) is not None else 2
+        title = clean_title(m.group(g))
         kind = _quoted_type(text, m, title) if title else None
         if kind is None:
             continue
-        start = m.start(1) + m.group(1).index(title)
+        start = m.start(g) + m.group(g).index(title)
         found.append(Candidate(start, start + len(title), m.end(), title, kind))
     for m in _TITLE.finditer(text):
         if m.group(0).startswith("Operation ") and len(m.group(0).split()) >= 3:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation
+        if not _words().head.search(m.group(0)) and (named := _named_before_noun(text, m)):
+            found.append(named)
+            continue
         if not _words().head.search(m.group(0)) or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
         if any(c.start <= m.start() < c.outer_end for c in found):
@@ -186,6 +207,28 @@ def candidates(text: str) -> list[Candidate]:
             found.extend(_run_candidate(m.start() + offset, raw))
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _named_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
+    """A name the lower-case noun after it types: 'the Judicial Protection of IP in China
+    (2022) white paper' (a report: a name with a topic, not 'the Xinhua News Agency
+    report'), 'the Jianwang 2022 campaign' (a campaign: two words or more, no 'and')."""
+    title = clean_title(m.group(0))
+    if _HEADLINE_VERB.search(title):
+        return None
+    if _REPORT_NOUN.match(text, m.end()):
+        if not _TOPIC_WORD.search(title) or _not_a_title(title):
+            return None
+        kind: NoticeType = "report"
+    elif _CAMPAIGN_NOUN.match(text, m.end()):
+        words = title.split()
+        if len(words) < 2 or " and " in title or _words().not_start.match(title):
+            return None
+        kind = "campaign"
+    else:
+        return None
+    start = m.start() + m.group(0).index(title)
+    return Candidate(start, start + len(title), start + len(title), title, kind)
 
 
 def _after_label(text: str, pos: int) -> bool:
@@ -209,14 +252,32 @@ def _not_a_title(title: str) -> bool:
     w = _words()
     return (
         len(title.split()) < 3
-        or bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+        # "14th Five-Year Plan" alone is a period; "... Plan for the Protection of IP" a title
+        or (bool(_ORDINAL_START.match(title) or w.ordinal.match(title))
+            and not _TOPIC_WORD.search(title))
         or bool(w.not_start.match(title) or _DOC_NUMBER_END.search(title))
     )
 
 
+def _titled_object(rest: str) -> bool:
+    """'Measures on GI Protection' and '2022 Annual Report' name documents; 'Plan to
+    Boost ...' states an aim."""
+    topic = _TOPIC_WORD.search(rest)
+    if topic is None:
+        return bool(_REPORT_END.search(rest))
+    return topic.group(0).strip() != "to"
+
+
 def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     # "According to the Notice of ...": the title starts at the first 'the' with a head.
+    # "Hunan Rolls out Measures on ...": a headline's object starts after its verb
     starts = [0] + [t.end() for t in _THE_SPLIT.finditer(raw)]
+    starts += [v.end() for v in _AFTER_VERB.finditer(raw) if _titled_object(raw[v.end() :])]
+    starts.sort()
+    head = _words().head.search(raw)
+    owners = [o.end() for o in _POSSESSIVE.finditer(raw, 0, head.start() if head else 0)]
+    if owners:  # "The Supreme People's Court's Opinions on ...": the owner is no part of it
+        starts = [owners[-1], *starts]
     for offset in starts:
         title = clean_title(raw[offset:])
         kind = title_type(title)
@@ -229,9 +290,6 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     return []
 
 
-def same_notice(a: str, b: str) -> bool:
-    """Two titles of one notice: 'Notice on X' and 'Notice from the Office of Y on X'."""
-    ta, tb = a.lower().rsplit(" on ", 1), b.lower().rsplit(" on ", 1)
-    if len(ta) < 2 or len(tb) < 2 or ta[1] != tb[1]:
-        return False
-    return title_type(a) == title_type(b)
+def is_title(title: str) -> bool:
+    """Whether a phrase with a type head can be a title (not 'the Plan', a plan period)."""
+    return not _not_a_title(title)

@@ -46,6 +46,7 @@ _ACTIVE_SUBJECT_TAIL = re.compile(
     r"\s+(?:(?:has|have|had|also|recently|jointly|newly|officially|just)\s+)*$", re.IGNORECASE
 )
 _ACCORDING = re.compile(r"\baccording to\s+$", re.IGNORECASE)
+_VEHICLES = frozenset({"notice", "circular"})
 _LEADING_FILLER = re.compile(r"^[\s,]*(?:(?:recently|lately|today)\b[\s,]*)*")
 
 
@@ -147,6 +148,7 @@ def untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) 
     """Policy documents the text describes without naming them."""
     text, p = doc.text, _patterns()
     facts: list[Fact] = []
+    vehicles: list[Fact] = []  # "according to a circular ...": maybe what carries another
     for passive in (True, False):
         for m in _passive_matches(text) if passive else p.active.finditer(text):
             if any(c.start < m.end() + 8 and m.start() < c.outer_end for c in titled):
@@ -172,5 +174,37 @@ def untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) 
                 mention=mention_of(m.group("verb")),
             )
             value = Span(start=m.start("np"), end=m.end("np"))
-            facts.append(Fact(payload=payload, source=doc.source(sentence, value)))
-    return facts
+            fact = Fact(payload=payload, source=doc.source(sentence, value))
+            if _ACCORDING.search(text, sentence.start, m.start()) and noun in _VEHICLES:
+                vehicles.append(fact)
+            else:
+                facts.append(fact)
+    return facts + _unless_carried(vehicles, facts, titled)
+
+
+def _unless_carried(
+    vehicles: list[Fact], facts: list[Fact], titled: list[Candidate]
+) -> list[Fact]:
+    """'China unveiled a plan ..., according to a circular released by X': the circular
+    carries the plan of its sentence, so it is no notice of its own; the plan takes X."""
+    out: list[Fact] = []
+    for v in vehicles:
+        span = v.source.sentence_span
+        assert span is not None
+        carried = [
+            i for i, f in enumerate(facts)
+            if f.source.sentence_span == span and f.source.value_span
+            and v.source.value_span and f.source.value_span.start < v.source.value_span.start
+        ]
+        if any(span.start <= c.start < span.end for c in titled):
+            continue
+        if not carried:
+            out.append(v)
+            continue
+        first = facts[carried[0]]
+        assert isinstance(first.payload, PolicyNoticeIssued)
+        assert isinstance(v.payload, PolicyNoticeIssued)
+        if not first.payload.issuers:
+            payload = first.payload.model_copy(update={"issuers": v.payload.issuers})
+            facts[carried[0]] = Fact(payload=payload, source=first.source)
+    return out

@@ -21,7 +21,8 @@ from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
-from services.ingest.extract.notice_titles import Candidate, candidates, head_alt, same_notice
+from services.ingest.extract.notice_relations import embedded, same_notice, title_key
+from services.ingest.extract.notice_titles import Candidate, candidates, head_alt
 from services.ingest.extract.notice_untitled import untitled
 from services.ingest.extract.notice_verbs import (
     clause_end,
@@ -48,7 +49,7 @@ _REFERENCED_BEFORE = re.compile(
     r"\b(?:implement|carry out|carrying out|pursuant to|in accordance with|according to"
     r"|based on|considering|in line with|following|in the spirit of|as required by"
     r"|requirements of|spirit of|under|provisions of|as stipulated in|as provided in"
-    r"|stipulated by|on the basis of)\s+(?:the\s+)?[\"“《]?\s*$",
+    r"|stipulated by|on the basis of)\s+(?:the\s+)?[\"“《‘']?\s*$",
     re.IGNORECASE,
 )
 # "In accordance with the “Patent Law” and the “Measures ...”": the cue covers the list.
@@ -56,13 +57,14 @@ _REFERENCED_LIST = re.compile(
     r"\b(?:pursuant to|in accordance with|according to|based on|in line with|under"
     r"|provisions of|on the basis of)\s+(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》]"
     r"(?:\s*(?:,|and|as well as)\s*(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》])*"
-    r"\s*(?:,\s*)?(?:and|as well as)?\s*(?:the\s+)?[\"“《]?\s*$",
+    r"\s*(?:,\s*)?(?:and|as well as)?\s*(?:the\s+)?[\"“《‘']?\s*$",
     re.IGNORECASE,
 )
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
 )
-_CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《]?\s*$")
+_OWNER = re.compile(r"['’]s\s+(?:[\"“《]\s*)?$")
+_CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《‘']?\s*$")
 
 
 @cache
@@ -80,7 +82,7 @@ def _verb_before() -> re.Pattern[str]:
         rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
         # "released a notice titled X", "published its annual report, the X"
         r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+|(?:[a-z]+\s+){0,2}[a-z]+,\s+(?:the\s+)?)?"
-        r"[\"“《]?\s*$",
+        r"[\"“《‘']?\s*$",
         re.IGNORECASE,
     )
 
@@ -169,6 +171,15 @@ def _mention(text: str, cand: Candidate, a: _Around, chained: str | None) -> str
     return "released" if cand.type == "report" else "issued"
 
 
+def _owner(text: str, start: int) -> list[Issuer]:
+    """The agency whose possessive stands right before a title ("CNIPA's Measures ...")."""
+    m = _OWNER.search(text, max(0, start - 100), start)
+    if m is None:
+        return []
+    found = find_agencies(text, max(0, start - 100), m.start())
+    return [found[-1].issuer] if found and found[-1].end == m.start() else []
+
+
 def _issuers(text: str, cand: Candidate, a: _Around, mention: str) -> list[Issuer]:
     if who := _who().match(cand.title):
         offset = cand.start + who.start("who")
@@ -177,6 +188,8 @@ def _issuers(text: str, cand: Candidate, a: _Around, mention: str) -> list[Issue
             return found
     if mention == "referenced":
         return []
+    if owner := _owner(text, cand.start):
+        return owner
     if a.verb_after and a.verb_after.group("by"):
         return issuers_at(text, a.verb_after.end(), a.after_end)
     if a.verb_before:
@@ -211,7 +224,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         touching = i > 0 and cands[i - 1].outer_end > a.before_start - 1
         mention = _mention(text, cand, a, previous if touching else None)
         previous = mention
-        key = " ".join(cand.title.lower().split())
+        key = title_key(cand.title)
         if any(k == key or same_notice(k, key) for k in kept):
             continue  # "Notice on X" and "Notice from the Office of Y on X" are one notice
         kept.append(key)
@@ -226,6 +239,17 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         value = Span(start=cand.start, end=cand.end)
         sentence = sentence_of(sentences, cand.start)
         facts.append(Fact(payload=payload, source=doc.source(sentence, value)))
+        inner = embedded(cand) if mention in ("issued", "released") else None
+        inner_key = title_key(inner.title) if inner else ""
+        if inner is not None and inner_key not in kept:
+            # the document the notice distributes is a notice of its own, by the same issuers
+            kept.append(inner_key)
+            carried = payload.model_copy(
+                update={"title": inner.title, "type": inner.type, "mention": "distributed",
+                        "date": None, "doc_number": None}
+            )
+            where = Span(start=inner.start, end=inner.end)
+            facts.append(Fact(payload=carried, source=doc.source(sentence, where)))
     return facts
 
 

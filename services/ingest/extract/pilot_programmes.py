@@ -22,7 +22,7 @@ _TOKEN = re.compile(
 )
 _QUOTE = frozenset('“”"')
 _LEAD = re.compile(
-    r"^(?:(?:an?|the|as|be|into|among|one\s+of|of|its|their|to|to\s+(?:be(?:come)?|build|develop)"
+    r"^(?:(?:an?|the|as|be|into|among|one\s+of|of|its|their|to|(?:to\s+)?(?:be(?:come)?|build|develop)"
     r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"
     r"|(?:establishment|construction|building|setting\s+up|creation)\s+of"
     r"|(?:approval|permission)\s+(?:to\s+(?:build|set\s+up|establish|become)|for)"
@@ -40,7 +40,10 @@ _UNIT_HEADS = frozenset(
     {"city", "county", "district", "province", "region", "area", "place", "municipality", "zone",
      "park", "unit", "site"}
 )  # fmt: skip
-_SPLIT = re.compile(r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z])")
+# "X, Y and Z", "Top 10 X and Top 8 Y", "an X and a Y": a list of programmes
+_SPLIT = re.compile(
+    r",\s+(?:and\s+)?|\s+and\s+(?=(?:Top\s+\d+\s+)?[A-Z]|\d)|\s+and\s+(?:an?|the)\s+"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ class _Words:
     generic: frozenset[str]
     stops: re.Pattern[str]
     pairs: tuple[frozenset[str], ...]
+    bearers: frozenset[str]
 
 
 @cache
@@ -75,6 +79,7 @@ def _words() -> _Words:
         generic=frozenset(lex["generic"]),
         stops=re.compile(rf"(?:{stops})\b", re.IGNORECASE),
         pairs=tuple(frozenset(p) for p in lex["mark_pairs"]),
+        bearers=frozenset(lex["bearers"]),
     )
 
 
@@ -105,11 +110,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     lead = _LEAD.match(text[start:end])
     start += lead.end() if lead else 0
     last = None
+    after_head = ""  # the word right after the last head noun
     for m in _TOKEN.finditer(text, start, end):
-        if m.group(0).lower().strip("()") in w.heads:
-            last = m.end()
-    if last is None:
-        return None
+        word = m.group(0).lower().strip("()")
+        if word in w.heads:
+            last, after_head = m.end(), ""
+        elif last is not None and not after_head:
+            after_head = word
+    if last is None or after_head in w.bearers:
+        return None  # "... demonstration enterprise": companies, not places, are named
     close = text.find(")", last, end)  # keep "(IPR)" right after the head
     if close != -1 and text[last:close].strip().startswith("("):
         last = close + 1

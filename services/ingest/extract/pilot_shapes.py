@@ -93,7 +93,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         into_after=re.compile(r"\s+into\s+"),
         as_after=re.compile(
             rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out|to\s+pilot"
-            r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop)\s+)?",
+            r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop|to\s+establish|to\s+set\s+up)"
+            r"\s+)?",
             re.I,
         ),
     )
@@ -106,7 +107,13 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         intro_before=re.compile(
             rf"(?:\b(?:{alt(lex['list_intro'])})|:|\s[-–—]+|[–—]+)\s*(?:the\s+)?$", re.I
         ),
-        active_before=re.compile(rf"\b(?:{sel}|{award})\s+(?:the\s+|an?\s+)?$", re.I),
+        active_before=re.compile(
+            rf"\b(?:(?:{sel}|{award}|{alt(lex['selecting'])})\s+(?:the\s+|an?\s+)?"
+            r"|(?:approval|permission)\s+for\s+"
+            # the act as a noun: "the official recognition of Shantou City as ..."
+            r"|(?:recognition|approval|designation|selection|naming|listing)\s+of\s+)$",
+            re.I,
+        ),
         build_before=re.compile(
             r"\b(?:to\s+)?(?:build|building|develop|turn|make|construct|establish|set\s+up)\s+$",
             re.I,
@@ -119,7 +126,7 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         run_in=re.compile(
             r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+)?"
-            r"(?:(?:first|officially|formally|already|successfully)\s+)?"
+            r"(?:(?:first|earlier|also|already|[a-z]+ly)\s+)*"
             rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
             re.I,
         ),

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from events.types import PilotStatus
 from services.ingest.extract import lexicon
-from services.ingest.extract.pilot_programmes import Programme, is_unit, programmes
+from services.ingest.extract.pilot_frames import located, locates_named, members_after, past_frame
+from services.ingest.extract.pilot_programmes import Programme, head, is_unit, programmes
 from services.ingest.extract.pilot_shapes import alt, shapes
 from services.ingest.extract.place_lists import lead_start
 from services.ingest.extract.places import place_at
@@ -43,7 +44,45 @@ _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 # "X, which is a national IP model city, ...", "X (a national IP pilot city)"
 _APPOSITION = re.compile(
     r"\s*(?:,|\()\s*(?:(?:as|being|which\s+is|which\s+was|itself)\s+)?"
-    r"(?:an?|one\s+of\s+the|the)\s+"
+    r"(?:an?|one\s+of\s+the|the|both|all|each\s+a)\s+"
+)
+# "As a national IP pilot city, Lishui ...": the programme frames the place after it
+_AS_FRAME = re.compile(
+    r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
+)
+_APPROVAL = re.compile(
+    r"(?:the\s+)?(?:approval|permission|go-ahead)(?:\s+(?:of|from)\s+[^,;]{2,60}?)?"
+    r"\s+to\s+(?:become|be|build|set\s+up|establish)\s+",
+    re.IGNORECASE,
+)
+_ACT_OF = re.compile(
+    r"['’]s\s+(?:designation|selection|approval|recognition|naming|listing|inclusion)"
+    r"\s+(?:as|to\s+become)\s+"
+)
+_MAKING = re.compile(r"\b(?:making|made|makes|make)\s+$")
+_OBJECT_ARTICLE = re.compile(r"\s+(?:the|an?|one\s+of\s+the)\s+")
+# "the first X in Jiangxi": one place singled out within another
+_SUPERLATIVE = re.compile(r"\bthe\s+(?:first|only|second|third|largest|biggest|latest)\b")
+_OWNS = re.compile(r"['’]s(?=\s)")
+# a centre at work right after its name: "... IP protection center started operation"
+_STARTED = re.compile(
+    r"\s+(?:was\s+|were\s+|has\s+been\s+|have\s+been\s+)?(?:[a-z]+ly\s+)?(?:opened|inaugurated"
+    r"|unveiled|launched|(?:started|began|commenced)\s+operati\w*|(?:was\s+)?put\s+into\s+"
+    r"(?:operation|service|use)|went\s+into\s+operation)\b"
+)
+_EACH_FOR = re.compile(r"\s+(?:each\s+)?for\s+(?:the\s+(?:cities\s+of\s+)?)?$")
+_AS = re.compile(r"\s*,?\s+as\s+")
+# heads of a programme noun that can stand before a place's name ("model city Xiamen")
+_NAMING_HEADS = frozenset({"city", "zone", "park", "district", "county", "area", "province"})
+# nothing after a designating verb but a few words closing its clause ("as well", "too")
+_CLAUSE_END = re.compile(
+    r"(?:\s+(?:as\s+well|too|also|this\s+year|last\s+year|in\s+(?:19|20)\d\d))?\s*(?:[.;]|$)"
+)
+# words of a purpose or a wish between a programme and a list: the list is an example
+_PURPOSE = re.compile(
+    r"\b(?:aims?|aimed|seeks?|sought|helps?|helped|encourages?|supports?|plans?|hopes?"
+    r"|wants?|will|would|should|could|can|may)\b",
+    re.IGNORECASE,
 )
 _BACK = re.compile(r"\b(?:them|they|these|those|which|list|others)\b", re.IGNORECASE)
 
@@ -93,6 +132,7 @@ def _again(text: str, e: int, hit: Hit) -> Hit:
 
 def read_subject(text: str, e: int, end: int) -> Hit | None:
     """The designation stated of a subject ending at `end` (a list or 'it'): the verb after."""
+    end = past_frame(text, end, e)
     if aside := _ASIDE.match(text, end, e) or _BETWEEN.match(text, end, e):
         # "The Guangzhou Development District (GDD) was approved as ...", "X, a national-
         # level zone, was approved as ...", "A and B, together with eight other parks, ..."
@@ -109,6 +149,9 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         verb = m.group("verb").lower()
         awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
         prog = _first_after(text, m.end(), e, slack=4)
+        if prog is None and _CLAUSE_END.match(text, m.end(), e):
+            # "Tianjin and Chongqing were also included.": the programme named before
+            return Hit(None, "awarded" if awarded else "selected")
         return Hit(prog, "awarded" if awarded else "selected") if prog else None
     for rx in (sh.became, sh.among):
         if m := rx.match(text, end, e):
@@ -128,12 +171,22 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     """The designation a place list at text[start:end] in sentence text[s:e] states."""
     sh = shapes()
     left = text[s : lead_start(text, s, start)]
+    if located(left):
+        return _read_located(text, s, e, left, end)  # "Taizhou in Zhejiang": no subject
     if hit := read_subject(text, e, end):
         return hit
+    if (m := sh.won.match(text, end, e)) and (leave := _APPROVAL.match(text, m.end(), e)):
+        prog = _first_after(text, leave.end(), e)  # "got the approval of SIPO to become ..."
+        return Hit(prog, "selected") if prog else None
     if (m := sh.won.match(text, end, e)) and (prog := _first_after(text, m.end(), e, slack=4)):
         if re.match(r"(?:approval|permission)\b", text[m.end() : prog.start] + prog.text, re.I):
             return Hit(prog, "selected")  # "obtained approval to build ...": a selection
         return Hit(prog, "awarded")
+    if (m := _ACT_OF.match(text, end, e)) and (prog := _first_after(text, m.end(), e)):
+        return Hit(prog, "selected")  # "Luoyang's designation as a national IP pilot city"
+    if _MAKING.search(left) and (m := _OBJECT_ARTICLE.match(text, end, e)):
+        prog = _first_after(text, m.end(), e, slack=1)  # "making Ganzhou the first ..."
+        return Hit(prog, "selected") if prog else None
     if (m := _APPOSITION.match(text, end, e)) and (prog := _first_after(text, m.end(), e, 0)):
         return Hit(prog, "selected")  # "Huangpu District, a national IP pilot zone since ..."
     if sh.them.match(text, end, e):
@@ -142,6 +195,8 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     prog = _first_after(text, m.end(), e) if m else None
     if prog and not prog.text.lower().startswith("construction"):
         return Hit(prog, "implementing")
+    if (frame := _AS_FRAME.match(left)) and (prog := _first_after(text, s + frame.end(), e, 3)):
+        return Hit(prog, "selected")  # "As a national IP pilot city, Lishui has ..."
     if sh.into_before.search(left) and (m := sh.into_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "implementing") if prog else None
@@ -153,10 +208,27 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     if sh.active_before.search(left) and (m := sh.as_after.match(text, end, e)):
         prog = _first_after(text, m.end(), e)
         return Hit(prog, "selected") if prog else None
-    if left.rstrip().endswith("recognition of") and (m := sh.as_after.match(text, end, e)):
-        prog = _first_after(text, m.end(), e)
-        return Hit(prog, "selected") if prog else None
-    return _read_left(text, s, e, left, end) or _named_centre(text, e, start, end, left)
+    return (
+        _read_left(text, s, e, left, end)
+        or _named_centre(text, e, start, end, left)
+        or _premodified(text, s, start)
+    )
+
+
+def _premodified(text: str, s: int, start: int) -> Hit | None:
+    """'The national IP model city Xiamen has ...': a programme noun right before a name."""
+    prog = _last_before(text, s, start)
+    if prog is None or text[prog.end : start].strip() or head(prog.text) not in _NAMING_HEADS:
+        return None
+    return Hit(prog, "selected")
+
+
+def _read_located(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
+    """A list after 'in': the place where something runs or stands, never the subject
+    of the verb after it ("Taizhou in Zhejiang province was named ...")."""
+    if not locates_named(left):
+        return _read_left(text, s, e, left, end)
+    return None
 
 
 def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
@@ -169,19 +241,34 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     if m and prog and not text[prog.end : s + m.start()].strip():
         return Hit(prog, "implementing")  # "The pilot program was launched in A and B"
     if m := sh.in_before.search(left):
+        if members_after(text, end, e):
+            return None  # "the pilot cities in Jiangsu are A and B": the members follow
         prog = _last_before(text, s, s + m.start() + 1, generic=True)
         near = prog is not None and len(text[prog.end : s + m.start()].split()) <= 1
         if near and prog and sh.launched_passive.match(text, end, e):
             return Hit(prog, "implementing")
+        if near and prog and (m := sh.passive.match(text, end, e)):
+            return Hit(prog, "selected")  # "IP protection centers in A and B were approved"
+        if near and prog and _SUPERLATIVE.search(text, s, prog.end) and not prog.text.endswith("s"):
+            return None  # "the first national IP model city in Jiangxi": a frame
         if near and prog and sh.establish.search(text, s, prog.start):
             return Hit(prog, "selected")
         if re.search(r"\b(?:located|set\s+up)\s+in\s+(?:the\s+)?$", left):
             return Hit(None, "selected")
+    m = _EACH_FOR.search(left)
+    prog = _last_before(text, s, s + m.start() + 1) if m else None
+    if m and prog and not text[prog.end : s + m.start()].strip():
+        # "agreed to build one IP protection center each for A and B"
+        return Hit(prog, "selected") if sh.establish.search(text, s, prog.start) else None
     if sh.intro_before.search(left):
+        if (m := _AS.match(text, end, e)) and (prog := _first_after(text, m.end(), e)):
+            return Hit(prog, "selected")  # "approved 8 cities including A and B as ..."
         found = programmes(text, s, s + len(left), generic=True)
         # "similar projects in cities including A": the unit noun only says where
         named = [p for p in found if not is_unit(p.text)]
         prog = named[-1] if named else (found[-1] if found else None)
+        if prog is not None and _PURPOSE.search(text, prog.end, s + len(left)):
+            return None  # "the pilot program aims to help cities such as A": a description
         if prog is not None:
             return Hit(prog, "selected")
         if _BACK.search(left):  # "Among them are A and B": the list of the sentence before
@@ -195,13 +282,23 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
 
 
 def _named_centre(text: str, e: int, start: int, end: int, left: str) -> Hit | None:
-    """'China (Pudong) IP Protection Center ... is located in ...': a centre at work."""
+    """A place's own centre or zone: 'China (Pudong) IP Protection Center ... is located
+    in ...', "Wenzhou's IP protection center started operation" (at work), 'The Yiwu IP
+    protection center was approved' (selected)."""
     sh = shapes()
-    if not text.startswith("China", start) or sh.establish.search(left):
+    if sh.establish.search(left):
         return None
-    prog = _first_after(text, end, e, slack=0)
-    if prog and sh.operating_after.search(text, prog.end, e):
+    owner = _OWNS.match(text, end, e)
+    prog = _first_after(text, owner.end() if owner else end, e, slack=0)
+    if prog is None:
+        return None
+    china = text.startswith("China", start)
+    at_work = china and sh.operating_after.search(text, prog.end, e)
+    if _STARTED.match(text, prog.end, e) or at_work:
         return Hit(prog, "implementing")
+    if m := sh.passive.match(text, prog.end, e):
+        awarded = re.fullmatch(alt(lexicon.words("pilots", "awarded")), m.group("verb").lower())
+        return Hit(prog, "awarded" if awarded else "selected")
     return None
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from events import Span
 from events.types import PilotStatus
-from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.pilot_changes import changes
 from services.ingest.extract.pilot_counts import count_before
+from services.ingest.extract.pilot_cues import alias_at, aliases, anaphor, cue, other_domain
 from services.ingest.extract.pilot_facts import Found, facts_of
+from services.ingest.extract.pilot_lines import body_start, number_only, opens_list
 from services.ingest.extract.pilot_programmes import (
     Programme,
     designations,
@@ -30,11 +30,12 @@ from services.ingest.extract.pilot_programmes import (
 from services.ingest.extract.pilot_programmes import programmes as phrases
 from services.ingest.extract.pilot_triggers import Hit, awarded_in, read, read_subject
 from services.ingest.extract.place_lists import place_list, unlisted_list
-from services.ingest.extract.places import Place, place_at
+from services.ingest.extract.places import Place
 from services.ingest.extract.sentences import document_sentences
 
 _IP_CONTEXT = re.compile(
-    r"\b(?:IP|IPR|IPRs|intellectual\s+property|patents?|trademarks?|innovation)\b", re.IGNORECASE
+    r"\b(?:IP|IPR|IPRs|intellectual[\s-]+property|patents?|trademarks?|copyrights?|innovation)\b",
+    re.IGNORECASE,
 )
 _CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
 _YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
@@ -50,48 +51,10 @@ _VERB_NEXT = re.compile(
     r"\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:[-–—]+\s*)?(?:was|were|has|have|had|is|are|became"
     r"|become|got|joined|won|received|obtained|earned|gained|secured)\b"
 )
-_ABBR_DEFINED = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
-_ABBR = re.compile(r"[A-Z]{2,6}\b")
-_NUMBERING = re.compile(r"\s*(?:\(?\d{1,3}[.)、]|[•·\-–*])\s*")
-_TRAILING_NUMBER = re.compile(r"(?:^|(?<=\n))\s*\(?\d{1,3}[.)、]$")
-_NUMBER_ONLY = re.compile(r"\s*\(?\d{1,3}[.)、]\s*")
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
-
-
-@cache
-def _anaphor() -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "anaphors"))
-    return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
-
-
-@cache
-def _cue() -> re.Pattern[str]:
-    """A word without which no shape can designate anything in a sentence."""
-    lex = lexicon.load("pilots")
-    words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
-    alt = "|".join(sorted((r"\s+".join(map(re.escape, w.lower().split())) for w in words), key=len))
-    return re.compile(rf"\b(?:{alt})")  # searched in lower-cased text: cheaper than IGNORECASE
-
-
-def _aliases(text: str) -> dict[str, Place]:
-    """Abbreviations a text defines for places: 'Guangzhou Development District (GDD)'."""
-    out: dict[str, Place] = {}
-    for m in _ABBR_DEFINED.finditer(text):
-        floor = max(0, m.start() - 80)
-        for cap in _CAPS.finditer(text, floor, m.start()):
-            place = place_at(text, cap.start())
-            if place and not text[place.end : m.start()].strip():
-                out[m.group(1)] = place
-                break
-    return out
-
-
-def _alias_at(text: str, pos: int, aliases: dict[str, Place]) -> list[Place]:
-    m = _ABBR.match(text, pos)
-    place = aliases.get(m.group(0)) if m else None
-    return [Place(place.name, place.level, pos, m.end())] if place and m else []
 
 
 def _lists(
@@ -103,13 +66,14 @@ def _lists(
             continue
         places = (
             place_list(text, m.start(), e)
-            or _alias_at(text, m.start(), aliases or {})
+            or alias_at(text, m.start(), aliases or {})
             or _unlisted_subject(text, m.start(), e)
         )
         if places:
             pos = places[-1].end
             framed = _FRAME.search(text, s, m.start())
-            if len(places) > 1 and places[0].level == "province" and framed:
+            nested = len(places) > 1 and places[1].level != "province"
+            if nested and places[0].level == "province" and framed:
                 places = places[1:]  # "In Shandong Province, Qingdao and Yantai were ...": a frame
             yield places
 
@@ -173,12 +137,18 @@ def _designate(
     for prog in (hit.programme, *hit.more):
         if prog is None or is_generic(prog.text):
             prog = _specific(text, sentences, sentence, prog, at)
-        if prog is None:
-            continue
-        for program, total, batch in designations(prog.text) or [(prog.text, None, None)]:
+        near = min(sentence.end, prog.end + 60) if prog else 0
+        if prog is None or other_domain().search(text, prog.start, near):
+            continue  # "Pilot Free Trade Zone": a programme of another field
+        named = designations(prog.text) or [(prog.text, None, None)]
+        respectively = len(named) == len(places) > 1 and bool(
+            _RESPECTIVELY.search(text, prog.end, sentence.end)
+        )
+        for i, (program, total, batch) in enumerate(named):
             status = _status(text, sentence, hit, program)
             year = _year(text, sentence, doc)
-            for place in places:
+            # "A and B were named X and Y, respectively": A is X and B is Y
+            for place in [places[i]] if respectively else places:
                 found.append(Found(place, program, status, sentence, batch, total or counted, year))
 
 
@@ -218,7 +188,7 @@ def _anaphors(
 ) -> None:
     """'It was approved as ...', 'the district became ...', 'its Knowledge City was ...'."""
     text, s, e = doc.text, sentence.start, sentence.end
-    for m in _anaphor().finditer(text, s, e):
+    for m in anaphor().finditer(text, s, e):
         subject_end = m.end()
         if m.group(0).lower() in ("its", "their"):
             part = _PART.match(text, m.end(), e)
@@ -262,11 +232,9 @@ def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
     """A line that holds nothing but places ("1. Quanzhou, Fujian") under a line that
     ends in a colon or under another such line: members of the programme named before."""
     text = r.doc.text
-    before = _TRAILING_NUMBER.sub("", text[max(0, sentence.start - 12) : sentence.start].rstrip())
-    if not (listing or before.rstrip().endswith(":")):
+    if not (listing or opens_list(text, sentence.start)):
         return False  # checked first: it is cheap, and most lines follow no colon
-    body = _NUMBERING.match(text, sentence.start, sentence.end)
-    start = body.end() if body else sentence.start
+    start = body_start(text, sentence.start, sentence.end)
     places = next(_lists(text, start, sentence.end, r.aliases), None)
     if not places or places[0].start != start:
         return False
@@ -279,15 +247,15 @@ def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
 def _find(doc: Document) -> list[Found]:
     if not _IP_CONTEXT.search(doc.text):
         return []  # designations matter only in documents about IP
-    r = _Reading(doc, document_sentences(doc.text), _aliases(doc.text))
+    r = _Reading(doc, document_sentences(doc.text), aliases(doc.text))
     previous: Span | None = None
     listing = False
     lower = doc.text.lower()
     for sentence in r.sentences:
-        if not _NUMBER_ONLY.fullmatch(doc.text, sentence.start, sentence.end):
+        if not number_only(doc.text, sentence.start, sentence.end):
             listing = _listed_line(r, sentence, listing)  # "2." alone keeps a list going
         # most sentences name no programme and point back to none: no shape can fit them
-        if not listing and _cue().search(lower, sentence.start, sentence.end):
+        if not listing and cue().search(lower, sentence.start, sentence.end):
             _read(r, sentence, previous)
         previous = sentence
     return r.found

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.ingest.documents import MAX_BYTES
+from services.ingest.encodings import UndecodableText, decode_bytes
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
@@ -26,7 +27,6 @@ FEED_TYPES = frozenset(
     }
 )
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
@@ -59,21 +59,12 @@ def _header_charset(content_type: str | None) -> str | None:
 
 
 def decode_body(data: bytes, content_type: str | None) -> str:
-    """Body bytes as text: header charset, else a <meta charset>, else UTF-8, else GB18030."""
-    declared = _header_charset(content_type)
-    if declared is None:
-        m = _META_CHARSET.search(data[:4096])
-        declared = m.group(1).decode("ascii") if m else None
-    if declared:
-        try:
-            return data.decode(declared, errors="replace")
-        except LookupError:
-            pass  # an unknown charset name: guess below as if none were declared
+    """Body bytes as text: a BOM, else UTF-8, else the header's charset or the page's own
+    declaration, else GB18030; PageError naming the offset of a byte none of them reads."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # GB18030 decodes any byte string and covers GBK/GB2312, common on Chinese sites
-        return data.decode("gb18030", errors="replace")
+        return decode_bytes(data, [_header_charset(content_type)], markup=True).text
+    except UndecodableText as exc:
+        raise PageError(f"body cannot be read as text: {exc.problem} (line {exc.line})") from None
 
 
 def sniff(data: bytes) -> str:

@@ -1,0 +1,58 @@
+"""Cheap cues of the pilot stages, compiled from lexicon/pilots.toml: the words without
+which a sentence designates nothing, anaphors, other fields' programmes, and the
+abbreviations a text defines for places."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from services.ingest.extract import lexicon
+from services.ingest.extract.places import Place, place_at
+
+_CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
+_ABBR_DEFINED = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
+_ABBR = re.compile(r"[A-Z]{2,6}\b")
+
+
+@cache
+def anaphor() -> re.Pattern[str]:
+    """Subjects that point back to a place named before ("it", "the city")."""
+    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "anaphors"))
+    return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
+
+
+@cache
+def other_domain() -> re.Pattern[str]:
+    """Words of programmes outside IP policy ("free trade", "e-commerce")."""
+    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "other_domains"))
+    return re.compile(rf"\b(?i:{words})\b")
+
+
+@cache
+def cue() -> re.Pattern[str]:
+    """A word without which no shape can designate anything in a sentence."""
+    lex = lexicon.load("pilots")
+    words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
+    alt = "|".join(sorted((r"\s+".join(map(re.escape, w.lower().split())) for w in words), key=len))
+    return re.compile(rf"\b(?:{alt})")  # searched in lower-cased text: cheaper than IGNORECASE
+
+
+def aliases(text: str) -> dict[str, Place]:
+    """Abbreviations a text defines for places: 'Guangzhou Development District (GDD)'."""
+    out: dict[str, Place] = {}
+    for m in _ABBR_DEFINED.finditer(text):
+        floor = max(0, m.start() - 80)
+        for cap in _CAPS.finditer(text, floor, m.start()):
+            place = place_at(text, cap.start())
+            if place and not text[place.end : m.start()].strip():
+                out[m.group(1)] = place
+                break
+    return out
+
+
+def alias_at(text: str, pos: int, aliases: dict[str, Place]) -> list[Place]:
+    """The place an abbreviation at `pos` stands for, as a one-place list, or none."""
+    m = _ABBR.match(text, pos)
+    place = aliases.get(m.group(0)) if m else None
+    return [Place(place.name, place.level, pos, m.end())] if place and m else []

@@ -1,0 +1,43 @@
+"""Figures whose year nothing in their document determines, as facts of their own.
+
+They are never stored as statistics (a guessed year would be a wrong fact), but the log
+records that the document holds them, so reports can count them and re-extraction can
+retract them once a later extractor resolves their year.
+"""
+
+from __future__ import annotations
+
+from events import StatisticUnresolved
+from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.language import CHINESE
+
+REASON = "neither the text nor a publication date says which year it is"
+
+
+def unresolved_facts(doc: Document) -> list[Fact]:
+    """One StatisticUnresolved fact per figure of `doc` whose year is undetermined."""
+    if doc.language == CHINESE:
+        from services.ingest.extract.zh.statistics import unresolved_facts as chinese
+
+        return chinese(doc)
+    # the statistics stage keeps its per-document reading private and cached; reading it
+    # here costs nothing more than the extraction that ran before
+    from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
+    from services.ingest.extract.statistics import _statistics
+
+    out = []
+    for st in _statistics(doc):
+        if st.period.year != UNDATED_YEAR:
+            continue
+        value = st.value_span
+        payload = StatisticUnresolved(
+            document_id=doc.id,
+            metric=st.metric.id,
+            period_kind=st.period.kind,
+            value_text=doc.text[value.start : value.end] if value else None,
+            sentence=doc.text[st.sentence.start : st.sentence.end],
+            sentence_start=st.sentence.start,
+            reason=REASON,
+        )
+        out.append(Fact(payload, doc.source(st.sentence, value)))
+    return out

@@ -1,0 +1,112 @@
+"""Changes reported beside Chinese statistics: 同比增长 / 同比下降 / 增长 / 提高 … 个百分点 /
+下降, measured year on year (同比), against the year before (比上年, 较上一年度, 比去年底),
+against a named year (较2012年 -> vs_2012; 较“十三五”末 -> vs_2020) or, for a bare 增长,
+against an unspecified prior year; 增长3.82倍 is a rise of 382 %. Hedges on the rate
+(约, 近, 超过) are kept. Average growth over years (年均), changes on the month before (环比)
+and gaps to an average are no change of the value. The words come from
+`lexicon/zh_stat_changes.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from services.ingest.extract import lexicon
+from services.ingest.extract.stat_values import Change, Direction, Qual
+from services.ingest.extract.zh.stat_numbers import ZhNumber
+
+_NAME = "zh_stat_changes"
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeCue:
+    """The words before a rate that make it a change: where they start and what they say."""
+
+    start: int  # offset of the cue in the sentence
+    basis: str
+    direction: Direction
+    qualifier: Qual
+    respectively: bool  # "分别较上一年度增长140%和98.5%"
+    not_change: bool  # 年均, 环比: a rate that is no change of the value
+
+
+def _alt(words: list[str] | dict[str, object]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _grammar() -> re.Pattern[str]:
+    d = lexicon.load(_NAME)
+    dirs = [*d["directions"]["up"], *d["directions"]["down"]]
+    hedges = [w for ws in d["hedges"].values() for w in ws]
+    years = _alt(d["year_basis_openers"])
+    basis = (
+        rf"(?P<basis>{_alt(d['bases'])})"
+        rf"|(?:{years})\s*(?P<year>(?:19|20)\d{{2}})\s*年(?:底|末)?"
+        rf"|(?:{years})\s*[“\"]?(?P<plan>{_alt(d['plan_ends'])})[”\"]?\s*(?:末|期末)"
+    )
+    return re.compile(
+        rf"(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
+        rf"(?P<resp>分别)?\s*(?P<dir>{_alt(dirs)})\s*(?:{_alt(d['fillers'])})?"
+        rf"\s*(?P<hedge>{_alt(hedges)})?\s*$"
+    )
+
+
+def _qualifier(word: str | None) -> Qual:
+    if not word:
+        return "exact"
+    hedges: dict[str, list[str]] = lexicon.load(_NAME)["hedges"]
+    for qual, words in hedges.items():
+        if word in words:
+            return qual  # type: ignore[return-value]
+    return "exact"
+
+
+def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
+    """The change words that end right before a number at `end` (searched from `start`)."""
+    d = lexicon.load(_NAME)
+    m = _grammar().search(view, start, end)
+    if m is None:
+        return None
+    if m["basis"]:
+        basis = str(d["bases"][m["basis"]])
+    elif m["year"]:
+        basis = f"vs_{m['year']}"
+    elif m["plan"]:
+        basis = f"vs_{d['plan_ends'][m['plan']]}"
+    else:
+        basis = "unspecified_prior_year"
+    direction: Direction = "down" if m["dir"] in d["directions"]["down"] else "up"
+    before = view[max(start, m.start() - 4) : m.start()]
+    not_change = bool(m["not"]) or any(w in before for w in d["not_changes"])
+    return ChangeCue(
+        m.start(), basis, direction, _qualifier(m["hedge"]), bool(m["resp"] or m["resp0"]),
+        not_change,
+    )
+
+
+def to_change(n: ZhNumber, cue: ChangeCue) -> Change | None:
+    """The reported change a rate states (an amount of money or items is absolute)."""
+    if n.unit == "percent":
+        return Change(n.value, "percent", cue.direction, cue.basis, cue.qualifier)
+    if n.unit == "pp":
+        return Change(n.value, "percentage_points", cue.direction, cue.basis, cue.qualifier)
+    if n.unit == "times":
+        return Change(n.value * _HUNDRED, "percent", cue.direction, cue.basis, cue.qualifier)
+    return Change(n.value, "absolute", cue.direction, cue.basis, cue.qualifier)
+
+
+_RATE_END = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|个百分点)\s*[,，;；]?\s*$")
+
+
+def is_rate_clause(clause: str) -> bool:
+    """A clause holding only a change ("同比增长19.64%，"): it names no subject."""
+    m = _RATE_END.search(clause)
+    if m is None:
+        return False
+    cue = change_cue(clause, 0, m.start(1))
+    return cue is not None and not clause[: cue.start].strip(" ,，")

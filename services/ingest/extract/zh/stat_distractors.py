@@ -1,0 +1,81 @@
+"""Numbers of Chinese releases that are no statistics: document numbers (〔2021〕15号),
+rankings and ordinals (居全国第5位, 第二批), streaks (连续10年), targets and forecasts
+(到2025年…, 力争, 预计, 预期目标), caps and thresholds (不超过, 以下), funds per city, the
+second term of a ratio (每5.2个市场主体拥有一件) and figures over several years. The words
+come from `lexicon/zh_stat_distractors.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from services.ingest.extract import lexicon
+
+_NAME = "zh_stat_distractors"
+_MASKS = re.compile(
+    r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号"  # 国知发运字〔2021〕15号
+    r"|(?:连续|第|前)\s*\d+(?:\.\d+)?\s*(?:个|次|批|届|位|名|年|周年)"  # 连续10年, 第34位
+    r"|\d+\s*周年"  # 中国专利40周年
+    r"|(?:热线|电话)\s*[“\"]?\d+|[“\"]\d{5}[”\"]"  # 12330 热线
+)
+_CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _words() -> dict[str, re.Pattern[str]]:
+    d = lexicon.load(_NAME)
+    return {
+        "future": re.compile(_alt(d["future"])),
+        "caps_before": re.compile(rf"(?:{_alt(d['caps_before'])})\s*$"),
+        "caps_after": re.compile(rf"^\s*(?:{_alt(d['caps_after'])})"),
+        "funding": re.compile(_alt(d["funding"])),
+        "multi": re.compile(_alt(d["multi_year_words"])),
+        "ordinal": re.compile(rf"(?:{_alt(d['ordinal_before'])})\s*$"),
+        "since": re.compile(_alt(d["since_words"])),
+        "entity": re.compile(_alt(d["single_entities"])),
+    }
+
+
+def masks(view: str) -> list[tuple[int, int]]:
+    """Spans whose numbers are never values: document numbers, ordinals, rankings, hotlines."""
+    return [(m.start(), m.end()) for m in _MASKS.finditer(view)]
+
+
+def clause_bounds(view: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around `[start, end)`: from the last clause mark before to the next after."""
+    left = max((view.rfind(ch, 0, start) for ch in ",，;；。:：!！?？"), default=-1) + 1
+    stop = _CLAUSE_END.search(view, end)
+    return left, stop.start() if stop else len(view)
+
+
+def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
+    """Whether the number at `[start, end)` (its unit included) is a target, a cap, a fund,
+    an ordinal or the second term of a ratio rather than a realized value."""
+    w = _words()
+    left, right = clause_bounds(view, start, end)
+    before, after = view[left:start], view[end:right]
+    if w["future"].search(before) or re.match(r"\s*的?(?:预期)?目标", after):
+        return True
+    if w["caps_before"].search(before) or w["caps_after"].search(after):
+        return True
+    if w["ordinal"].search(before):
+        return True
+    if money and w["funding"].search(before + after):
+        return True
+    if w["since"].search(view, 0, start) and w["multi"].search(before):
+        return True  # "“十四五”以来，…累计金额超过2万亿元": a total over several years
+    if w["entity"].search(before):
+        return True  # "华为技术有限公司获得授权发明专利…": one entity's figure
+    owner = lexicon.load(_NAME)["ratio_owner"]
+    return before.endswith(owner) and "每" in before
+
+
+def multi_year_after(view: str, span_end: int, start: int) -> bool:
+    """A figure after a span of years ("2012年至2021年，…累计…") with a total or average word
+    between: the schema has no multi-year period, so it is no statistic."""
+    return bool(_words()["multi"].search(view, span_end, start))

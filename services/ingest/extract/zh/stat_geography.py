@@ -1,0 +1,112 @@
+"""Geography of Chinese statistics: 全国 / 我国 / 中国 / 国内 are CN; a place name ending in
+a descriptor (省, 市, 区, 自治区, 示范区 ...) or a province's short name is kept as written;
+我省 / 本市 / 全市 refer to the place the document names elsewhere, and stay unresolved
+when it names none; 全球 / 美国 ... are other countries' figures, which are dropped.
+
+A figure takes the last place word before it in its sentence (a share's "占全省" names the
+whole, not the place), else the place carried from the sentences before. The words come from
+`lexicon/zh_stat_geography.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from services.ingest.extract import lexicon
+
+_NAME = "zh_stat_geography"
+CN = "CN"
+FOREIGN = "foreign"
+LOCAL = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceWord:
+    """A place word in a sentence: CN, FOREIGN, LOCAL (我省) or a place name."""
+
+    start: int
+    end: int
+    place: str
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _grammar() -> tuple[re.Pattern[str], frozenset[str], str, dict[str, str]]:
+    d = lexicon.load(_NAME)
+    words = [*d["national"], *d["local_references"], *d["foreign"], *d["provinces"]]
+    pattern = re.compile(rf"(?P<w>{_alt(words)})|(?P<desc>{_alt(d['descriptors'])})")
+    return pattern, frozenset(d["not_places"]), str(d["stop_characters"]), d["provinces"]
+
+
+def _named(view: str, m: re.Match[str]) -> str | None:
+    """The place name that ends in the descriptor at `m`, scanning back to a stop."""
+    _, not_places, stops, _ = _grammar()
+    start = m.start()
+    while start > 0 and start > m.start() - 8 and view[start - 1] not in stops:
+        if not ("\u4e00" <= view[start - 1] <= "\u9fff"):
+            break
+        start -= 1
+    name = view[start : m.end()]
+    if m.start() - start < 2 or any(name.endswith(w) for w in not_places):
+        return None
+    desc = m["desc"]
+    for w in not_places:  # "市场", "产品市场": the descriptor is part of another word
+        i = w.find(desc)
+        if i >= 0 and view.startswith(w, m.start() - i):
+            return None
+    return name
+
+
+def place_words(view: str) -> list[PlaceWord]:
+    """The place words of a width-normalised sentence, in text order."""
+    pattern, _, _, provinces = _grammar()
+    d = lexicon.load(_NAME)
+    national, local, foreign = set(d["national"]), set(d["local_references"]), set(d["foreign"])
+    out: list[PlaceWord] = []
+    for m in pattern.finditer(view):
+        if m["desc"]:
+            name = _named(view, m)
+            if name is not None:
+                # "上海市徐汇区": the district written with its city is one place
+                out = [p for p in out if not (p.start >= m.end() - len(name) and p.end <= m.end())]
+                out.append(PlaceWord(m.end() - len(name), m.end(), name))
+            continue
+        w = m["w"]
+        kind = CN if w in national else LOCAL if w in local else FOREIGN if w in foreign else None
+        if kind == FOREIGN and any(i in view[m.end() : m.end() + 8] for i in d["in_china"]):
+            kind = CN  # "日本在华申请": filings made in China
+        if kind is None:
+            # a province's short name, unless a descriptor follows and names it in full
+            kind = w if not view.startswith(("省", "市", "自治区"), m.end()) else provinces[w]
+        out.append(PlaceWord(m.start(), m.end(), kind))
+    return [p for p in out if not (_whole_or_rank(view, p.start) or _dateline(view, p.end))]
+
+
+_DATELINE = re.compile(r"\s*\d{1,2}\s*[月日]")
+
+
+def _dateline(view: str, end: int) -> bool:
+    """ "新华社北京7月9日电": the place a report was filed from, not the figure's owner."""
+    return bool(_DATELINE.match(view, end))
+
+
+def _whole_or_rank(view: str, start: int) -> bool:
+    """ "占全省54.3%", "居全国第5位", "比全国平均": the place is a whole or a yardstick."""
+    before = view[max(0, start - 3) : start]
+    return any(before.endswith(w) for w in lexicon.load(_NAME)["not_owner_before"])
+
+
+def site_place(url: str | None) -> str | None:
+    """The city a local government site ("scjgj.nantong.gov.cn") publishes for."""
+    host = urlsplit(url).hostname if url else None
+    if not host or not host.endswith(".gov.cn"):
+        return None
+    labels = [x for x in host[: -len(".gov.cn")].split(".") if x not in ("en", "english", "www")]
+    places: dict[str, str] = lexicon.load("zh_stat_sites")["gov_host_places"]
+    return places.get(labels[-1]) if labels else None

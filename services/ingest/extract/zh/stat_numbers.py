@@ -1,0 +1,132 @@
+"""Numbers and units of Chinese statistics: digits (ASCII or full-width, read on a
+width-normalised view so that spans stay offsets into the original sentence), Chinese
+numerals, the scale words 万/亿/万亿, money (元, 美元), counting words (件, 项, 个, 家, 笔 ...),
+percent, 个百分点 and 倍.
+
+A Chinese figure always carries a unit word: a bare number (a phone number, a postcode, a
+page count) is never read as a value. The words come from `lexicon/zh_stat_numbers.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from services.ingest.extract import lexicon
+from services.ingest.extract.stat_values import Qual
+
+_NAME = "zh_stat_numbers"
+
+
+@dataclass(frozen=True, slots=True)
+class ZhNumber:
+    """A number with its unit read from a (width-normalised) sentence."""
+
+    start: int
+    end: int  # end of the unit words (and of "余"/"左右")
+    value: Decimal
+    unit: str  # CNY USD count percent pp times months
+    qualifier: Qual  # from words after the number only ("余", "左右")
+    unit_word: str  # the counting word as printed ("件", "家", "笔"), "" for money and rates
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _grammar() -> re.Pattern[str]:
+    data = lexicon.load(_NAME)
+    units = data["units"]
+    numeral = _alternation([*data["numerals"], *data["numeral_units"]])
+    return re.compile(
+        r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>(?:" + numeral + r")+))"
+        r"(?P<more0>" + _alternation(units["more_after"]) + r")?"  # 1000多亿元
+        r"\s*(?P<scale>" + _alternation(list(data["scales"])) + r")?"
+        r"(?P<more>" + _alternation(units["more_after"]) + r")?"
+        r"\s*(?:(?P<pp>" + _alternation(units["points"]) + r")"
+        r"|(?P<pct>" + _alternation(units["percent"]) + r")"
+        r"|(?P<times>" + _alternation(units["times"]) + r")"
+        r"|(?P<mon>" + _alternation(units["months"]) + r")"
+        r"|(?P<cur>(?:人民币)?(?:" + _alternation(list(data["currencies"])) + r"))"
+        r"|(?P<cnt>" + _alternation(units["counts"]) + r"))"
+        r"(?:(?P<about>" + _alternation(units["about_after"]) + r")"
+        r"|(?P<above>" + _alternation(units["above_after"]) + r")(?!的))?"
+    )
+
+
+def words_value(text: str) -> Decimal | None:
+    """The value of a Chinese numeral ("十三" = 13, "两千" = 2000), None if it is not one."""
+    data = lexicon.load(_NAME)
+    digits, units = data["numerals"], data["numeral_units"]
+    total, current = 0, None
+    for ch in text:
+        if ch in digits:
+            current = int(digits[ch]) if current is None else current * 10 + int(digits[ch])
+        elif ch in units:
+            total += (1 if current is None else current) * int(units[ch])
+            current = None
+        else:
+            return None
+    return Decimal(total + (current or 0))
+
+
+def _currency(word: str) -> str:
+    currencies: dict[str, str] = lexicon.load(_NAME)["currencies"]
+    return next(code for name, code in currencies.items() if word.endswith(name))
+
+
+def _unit(m: re.Match[str]) -> tuple[str, str]:
+    if m["pp"]:
+        return "pp", ""
+    if m["pct"]:
+        return "percent", ""
+    if m["times"]:
+        return "times", ""
+    if m["mon"]:
+        return "months", ""
+    if m["cur"]:
+        return _currency(m["cur"]), ""
+    return "count", m["cnt"]
+
+
+def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
+    """Every number with a unit in a width-normalised sentence, outside the masked spans
+    (periods, dates, document numbers), in text order."""
+    scales: dict[str, str] = lexicon.load(_NAME)["scales"]
+    out: list[ZhNumber] = []
+    for m in _grammar().finditer(view):
+        if any(a <= m.start() < b for a, b in masked):
+            continue
+        if m["d"] is not None:
+            value = Decimal(m["d"].replace(",", ""))
+        else:
+            parsed = words_value(m["w"])
+            if parsed is None:
+                continue
+            if parsed <= 1:
+                continue  # "一项重要指标", "一件": "one" is an article here, no figure
+            value = parsed
+        if m["scale"]:
+            value *= Decimal(scales[m["scale"]])
+        unit, word = _unit(m)
+        if word and m["w"] is not None and m["cnt"] in ("个", "次") and not m["scale"]:
+            continue  # "四个方面", "三次会议": counts in words of a text's own parts
+        more = m["more"] or m["more0"] or m["above"]
+        qual: Qual = "at_least" if more else "approx" if m["about"] else "exact"
+        out.append(ZhNumber(m.start(), m.end(), value, unit, qual, word))
+    return out
+
+
+def value_hedge(before: str) -> Qual:
+    """The hedge that ends the text before a value ("超过", "逾", "约", "近"), else exact."""
+    hedges: dict[str, list[str]] = lexicon.load(_NAME)["value_hedges"]
+    tail = before.rstrip()
+    best: tuple[int, Qual] = (0, "exact")
+    for qual, words in hedges.items():
+        for w in words:
+            if tail.endswith(w) and len(w) > best[0]:
+                best = (len(w), qual)  # type: ignore[assignment]
+    return best[1]

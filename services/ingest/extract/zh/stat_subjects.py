@@ -1,0 +1,83 @@
+"""What a Chinese figure is a figure of: the text layers its metric is read from and the
+unit its subject implies.
+
+Chinese puts the subject before the number ("全年授权发明专利92.1万件"), so a value's own
+clause runs from the clause mark (or the number) before it to the number, plus the counting
+word and the words right after it ("5.2个市场主体拥有一件有效商标"). Lists elide the verb
+("授权发明专利45.3万件，实用新型158.2万件"), so the clause before is a second layer, and
+the rest of the sentence and the sentence before (for 其中 …) a third. Per-person rates
+(每万人口 …) are told by their subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from events.metrics import UNCLASSIFIED, Metric
+from services.ingest.extract.metrics_match import match_metric_zh
+from services.ingest.extract.zh.stat_changes import is_rate_clause
+
+_MARK = re.compile(r"[,，;；:：。!！?？]")
+_HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（\d]")
+_PER_10K = ("万人", "每万人口")
+# "其中，国内…": a subset of what the sentence before counted.
+_SUBSET_OPENERS = ("其中", "其", "包括", "在此基础上")
+
+
+@dataclass(frozen=True, slots=True)
+class Layers:
+    """The texts a figure's metric is read from."""
+
+    own: str
+    before: str
+    context: str
+    whole: str = ""  # what a share is a share of: "占GDP的比重" -> "GDP的比重"
+
+
+def _last_mark(view: str, end: int) -> int:
+    """The position after the last clause mark before `end` (0 if none)."""
+    for i in range(end - 1, -1, -1):
+        if _MARK.match(view[i]):
+            return i + 1
+    return 0
+
+
+def layers(view: str, own_start: int, at: int, end: int, word: str, previous: str) -> Layers:
+    """The layers of the figure at `[at, end)` whose own clause starts at `own_start`;
+    `word` is its counting word and `previous` the sentence before."""
+    stop = _HEAD_STOP.search(view, end)
+    head = view[end : stop.start() if stop else len(view)]
+    own = view[own_start:at] + word + head
+    share = own.find("占")
+    whole = ""
+    if share >= 0:  # "占有效发明专利总量的50.42%": what follows 占 is the whole, not the subject
+        own, whole = own[: share + 1], own[share + 1 :]
+    left = _last_mark(view, own_start)
+    if share >= 0:  # a share's subject is the figure before it ("职务发明为34.4万件，占95.4%")
+        while left and is_rate_clause(view[_last_mark(view, left - 1) : left]):
+            left = _last_mark(view, left - 1)  # skip "同比增长19.64%，"
+        if left:
+            left = _last_mark(view, left - 1)
+    else:
+        for _ in range(2):  # the two clauses before: "国内发明专利授权中，职务发明为…"
+            if left:
+                left = _last_mark(view, left - 1)
+    # The sentence before speaks of the same subject when this one opens with 其中 … or
+    # continues it after a semicolon.
+    joined = previous.rstrip().endswith(("；", ";"))
+    before_text = previous if joined or view.lstrip().startswith(_SUBSET_OPENERS) else ""
+    return Layers(own, view[left:own_start], before_text + view[:left], whole)
+
+
+def unit_of(unit: str, own: str) -> str:
+    """The unit of a value: a count whose subject is per 10,000 people is a per-10k rate."""
+    if unit == "count" and any(w in own for w in _PER_10K):
+        return "per_10k_people"
+    return unit
+
+
+def metric_of(lay: Layers, unit: str | None) -> Metric | None:
+    """The catalogued metric of a figure, None when its subject names none."""
+    metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit, whole=lay.whole)
+    return None if metric.id == UNCLASSIFIED else metric
