@@ -38,6 +38,13 @@ _WORD_NUMBER = re.compile(
     r"(?P<half>\s+and\s+a\s+half)?(?=\s+months?\b)",
     re.I,
 )
+# "three national IP advantage enterprises": a number word before the units a release counts
+_WORD_COUNT = re.compile(
+    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?=(?:[\w-]+\s+){0,4}?(?:" + "|".join(lexicon.words("stat_changes", "counted_nouns"))
+    + r")\b)",
+    re.I,
+)
 _HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
 _MALFORMED_GROUP = re.compile(r"\d{1,3},\d{1,2}")
 _FROM_WORD_TO = re.compile(
@@ -166,6 +173,10 @@ def _word_numbers(
         mm = MONTHS_AFTER.match(s, m.end())
         end = mm.end() if mm else m.end()
         out.append(Num(start=m.start(), end=end, value=value, unit="months"))
+    for m in _WORD_COUNT.finditer(s):
+        if not (is_masked(m.start(), m.end()) or in_period(m.start())):
+            value = Decimal(WORD_NUMBERS[m.group("num").lower()])
+            out.append(Num(start=m.start(), end=m.end("num"), value=value, unit="count"))
     for m in _FROM_WORD_TO.finditer(s) if "from" in low else ():
         if in_period(m.start(1)):
             continue
