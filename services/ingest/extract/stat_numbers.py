@@ -75,8 +75,10 @@ _PER10K_AFTER = re.compile(
     re.I,
 )
 _PER10K_BEFORE = re.compile(
+    # "for every 10,000 Beijing residents": a place may name whose population it is
     r"(?:per|for every|every)\s+(?P<base>10,000|ten thousand|100,000|100 thousand)"
-    r"\s+(?:people|persons?|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
+    r"\s+(?:(?-i:[A-Z][\w'’-]+)\s+)?"
+    r"(?:people|persons?|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
     re.I,
 )
 _PER_BASE = re.compile(
