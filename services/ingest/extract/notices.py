@@ -19,10 +19,11 @@ from events import Span
 from events.types import Issuer, PolicyNoticeIssued
 from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.notice_candidates import candidates
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
 from services.ingest.extract.notice_relations import embedded, same_notice, title_key
-from services.ingest.extract.notice_titles import Candidate, candidates, head_alt
+from services.ingest.extract.notice_titles import Candidate, head_alt
 from services.ingest.extract.notice_untitled import untitled
 from services.ingest.extract.notice_verbs import (
     clause_end,
