@@ -64,6 +64,11 @@ _REFERENCED_LIST = re.compile(
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
 )
+_EFFECTIVE = re.compile(
+    r"\b(?:took|takes|take)\s+effect|\b(?:came|comes|come)\s+into\s+(?:force|effect)"
+    r"|\beffective\s+(?:from|on|as\s+of)\b",
+    re.IGNORECASE,
+)
 _OWNER = re.compile(r"['’]s\s+(?:[\"“《]\s*)?$")
 _CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《‘']?\s*$")
 
@@ -206,9 +211,10 @@ def _date(doc: Document, cand: Candidate, a: _Around, mention: str) -> str | Non
     if mention == "referenced":
         return None
     text = doc.text
-    date = date_in(text, a.after_pos, a.after_end, doc, cand.title) or date_in(
-        text, a.before_start, cand.start, doc, cand.title
-    )
+    # "... took effect on March 11": the date it came into force, not of its issue
+    effective = _EFFECTIVE.search(text, a.after_pos, a.after_end)
+    after = None if effective else date_in(text, a.after_pos, a.after_end, doc, cand.title)
+    date = after or date_in(text, a.before_start, cand.start, doc, cand.title)
     lines = date_lines(text)
     if date is None and len(lines) == 1 and mention in ("issued", "distributed"):
         date = resolve_date(lines[0], doc, cand.title)
