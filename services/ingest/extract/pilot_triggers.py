@@ -58,7 +58,11 @@ _PURPOSE = re.compile(
     r"|wants?|will|would|should|could|can|may)\b",
     re.IGNORECASE,
 )
-_BACK = re.compile(r"\b(?:them|they|these|those|which|list|others)\b", re.IGNORECASE)
+# words of an intro that point back to the programme named before ("Among them are A",
+# "The first batch includes A and B", "Others on the list are A")
+_BACK = re.compile(
+    r"\b(?:them|they|these|those|which|list|others|batch|batches|group|round)\b", re.IGNORECASE
+)
 
 
 def _again(text: str, e: int, hit: Hit) -> Hit:
