@@ -54,7 +54,7 @@ _TITLED = re.compile(
     re.MULTILINE,
 )
 
-_AND_THE = re.compile(r" and the ")
+_AND_THE = re.compile(r" (?:and|with|or|than) the ")
 
 _POSSESSIVE = re.compile(r"['’]s\s+")
 

@@ -22,7 +22,12 @@ from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_candidates import candidates
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
-from services.ingest.extract.notice_relations import embedded, same_notice, title_key
+from services.ingest.extract.notice_relations import (
+    editions_differ,
+    embedded,
+    same_notice,
+    title_key,
+)
 from services.ingest.extract.notice_titles import Candidate, head_alt
 from services.ingest.extract.notice_untitled import untitled
 from services.ingest.extract.notice_verbs import (
@@ -225,6 +230,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
     text = doc.text
     facts: list[Fact] = []
     kept: list[str] = []
+    titles: list[str] = []
     previous: str | None = None
     for i, cand in enumerate(cands):
         a = _around(text, cands, i)
@@ -232,9 +238,13 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         mention = _mention(text, cand, a, previous if touching else None)
         previous = mention
         key = title_key(cand.title)
-        if any(k == key or same_notice(k, key) for k in kept):
+        if any(
+            (k == key and not editions_differ(t, cand.title)) or same_notice(k, key)
+            for k, t in zip(kept, titles, strict=True)
+        ):
             continue  # "Notice on X" and "Notice from the Office of Y on X" are one notice
         kept.append(key)
+        titles.append(cand.title)
         payload = PolicyNoticeIssued(
             title=cand.title,
             issuers=tuple(_issuers(text, cand, a, mention)),
@@ -251,6 +261,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         if inner is not None and inner_key not in kept:
             # the document the notice distributes is a notice of its own, by the same issuers
             kept.append(inner_key)
+            titles.append(inner.title)
             carried = payload.model_copy(
                 update={"title": inner.title, "type": inner.type, "mention": "distributed",
                         "date": None, "doc_number": None}
