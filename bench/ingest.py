@@ -18,16 +18,25 @@ from pathlib import Path
 
 from events import DocumentReceived, make_event
 from events.log.sqlite import SqliteEventLog
+from services.ingest.documents import decode_text
 from services.ingest.extract.base import document_id
+from services.ingest.extract.language import detect_language
 from services.ingest.service import IngestService
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "inbox"
 
 
+def example_bodies(language: str) -> list[str]:
+    """The texts (front matter dropped) of the example documents in one language."""
+    texts = [decode_text(p.read_bytes(), p).split("---\n", 2)[-1]
+             for p in sorted(EXAMPLES.glob("*.txt"))]
+    return [t for t in texts if detect_language(t) == language]
+
+
 def corpus(n: int, seed: int = 3) -> list[str]:
     """n distinct releases of 3-10 KB made from the example documents with varied figures."""
     rnd = random.Random(seed)
-    bodies = [p.read_text("utf-8").split("---\n", 2)[-1] for p in sorted(EXAMPLES.glob("*.txt"))]
+    bodies = example_bodies("en")
     out = []
     for i in range(n):
         parts = []

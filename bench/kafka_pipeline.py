@@ -3,118 +3,54 @@
     python bench/kafka_pipeline.py [--bootstrap HOST:PORT] [--database URL] [--events N]
 
 Without --bootstrap / --database it starts both the way the tests do (tests/infra.py).
-Measures, in one run:
+Workers are started as operators start them, `ipmon worker`, with their options in the
+environment. Measures, in one run, each figure beside its baseline of the same run:
 
-* producer: events/s through `KafkaEventLog.append` (one process, batches of 5,000);
-* end to end: events/s through one faust worker into PostgreSQL (wall clock, and per CPU
-  second of the worker process, i.e. per worker core);
-* latency: p50/p99 from the append call to the projections' commit at a fixed 2,000 events/s;
-* the naive baseline: a faust agent that opens a transaction and commits per event.
+* producer: events/s through `KafkaEventLog.append` (one process, batches of 5,000), beside
+  a bare kafka-python producer sending the same encoded bytes with its default settings;
+* end to end: input events/s through one worker into PostgreSQL (wall clock, and per CPU
+  second of the worker process, i.e. per worker core), beside the naive agent
+  (bench/naive_worker.py: a transaction and a commit per event);
+* alert events the worker raised per input event, counted apart from the input;
+* scale-out: 4 partitions and 2 workers of one group, every input event applied once, and
+  their events per worker CPU second beside one worker's;
+* latency: p50/p99 from the append call to the projections' commit at a fixed 2,000 events/s.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO / "tests")]
 
+from kafka_support import (  # noqa: E402
+    NAIVE,
+    PARTITIONS,
+    WORKER,
+    Rate,
+    applied,
+    applied_once,
+    new_database,
+    positions,
+    spawn,
+    stop,
+    wait,
+    worker_env,
+    worker_rate,
+)
 from synthetic import events as synthetic_events  # noqa: E402
 
 from events.log.kafka import KafkaEventLog  # noqa: E402
-from projections import tables  # noqa: E402
 from services.bootstrap import projection_engine  # noqa: E402
-from services.settings import Settings  # noqa: E402
-
-PARTITIONS = 6
-
-
-def _positions(engine: sa.Engine) -> dict[str, int]:
-    p = tables.positions
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(sa.select(p.c.partition, p.c.offset).where(p.c.projector == "main"))
-            return {part: int(off) for part, off in rows}
-    except sa.exc.ProgrammingError:
-        return {}
-
-
-# streams the worker itself writes to: the alerts it raises come back to it as events
-_OWN = (".alerts.v1:", ".deadletter.v1:")
-
-
-def _applied(engine: sa.Engine) -> int:
-    return sum(off + 1 for off in _positions(engine).values())
-
-
-def _input_applied(engine: sa.Engine) -> int:
-    """Applied records of the streams the producer wrote, without the worker's own alerts."""
-    return sum(
-        off + 1 for part, off in _positions(engine).items() if not any(o in part for o in _OWN)
-    )
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _database(admin_url: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _env(bootstrap: str, database: str, prefix: str, group: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "IPMON_EVENT_LOG_URL": f"kafka://{bootstrap}",
-        "IPMON_DATABASE_URL": database,
-        "IPMON_KAFKA_TOPIC_PREFIX": prefix,
-        "IPMON_KAFKA_PARTITIONS": str(PARTITIONS),
-        "IPMON_KAFKA_GROUP": group,
-        "PYTHONPATH": str(REPO),
-    }
-
-
-def _spawn(args: Sequence[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    out = log.open("wb")
-    return subprocess.Popen(
-        [sys.executable, *args], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
-    )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _wait(check: Any, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what}")
-        time.sleep(0.005)
 
 
 def producer_rate(log: KafkaEventLog, batch: list[Any]) -> float:
@@ -125,34 +61,22 @@ def producer_rate(log: KafkaEventLog, batch: list[Any]) -> float:
     return len(batch) / (time.perf_counter() - start)
 
 
-def worker_rate(
-    bootstrap: str, admin_url: str, prefix: str, total: int, naive: bool, work: Path,
-    sample: int | None = None,
-) -> tuple[float, float, float]:
-    """Input events/s wall clock, per worker CPU second, and all events/s, first to last commit.
+def bare_producer_rate(bootstrap: str, batch: list[Any]) -> float:
+    """Events/s of kafka-python's producer, default settings, sending the same encoded bytes."""
+    from kafka import KafkaProducer
 
-    The input figures count the produced events only; the last one also counts the alert
-    events the worker raised and then consumed back from the alerts topic.
-    """
-    database = _database(admin_url)
-    engine = projection_engine(database)
-    env = _env(bootstrap, database, prefix, f"bench-{uuid.uuid4().hex[:6]}")
-    args = [str(HERE / "kafka_pipeline.py"), "--naive-worker"] if naive else [
-        "-m", "services.processor.worker", "--batch-size", "5000", "--within", "0.2"]
-    proc = _spawn(args, env, work / ("naive.log" if naive else "worker.log"))
-    target = sample or total
-    try:
-        _wait(lambda: _input_applied(engine) > 0, 120, "the first commit")
-        t0, c0 = time.perf_counter(), _cpu_seconds(proc.pid)
-        n0, a0 = _input_applied(engine), _applied(engine)
-        _wait(lambda: _input_applied(engine) >= target, 900, "the worker to finish")
-        t1, c1 = time.perf_counter(), _cpu_seconds(proc.pid)
-        n1, a1 = _input_applied(engine), _applied(engine)
-    finally:
-        _stop(proc)
-        engine.dispose()
-    wall = t1 - t0
-    return (n1 - n0) / wall, (n1 - n0) / max(c1 - c0, 1e-9), (a1 - a0) / wall
+    from events.codec import encode
+
+    topic = f"benchbare{uuid.uuid4().hex[:6]}"
+    records = [(e.subject.encode(), encode(e)) for e in batch]
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    start = time.perf_counter()
+    for key, value in records:
+        producer.send(topic, key=key, value=value)
+    producer.flush()
+    took = time.perf_counter() - start
+    producer.close()
+    return len(batch) / took
 
 
 def latency(
@@ -161,22 +85,20 @@ def latency(
     """p50 and p99 (ms) from append to committed projection at a fixed rate; events sent."""
     prefix = f"benchlat{uuid.uuid4().hex[:6]}"
     log = KafkaEventLog(bootstrap, prefix=prefix, partitions=PARTITIONS, linger_ms=1)
-    database = _database(admin_url)
+    database = new_database(admin_url)
     engine = projection_engine(database)
-    env = _env(bootstrap, database, prefix, f"bench-{uuid.uuid4().hex[:6]}")
-    proc = _spawn(["-m", "services.processor.worker", "--batch-size", "5000", "--within",
-                   "0.005"], env, work / "latency.log")
+    proc = spawn(WORKER, worker_env(bootstrap, database, prefix, 0.005), work / "latency.log")
     n = int(rate * seconds)
     data = list(synthetic_events(n, seed=11))
     sent: dict[str, list[tuple[int, float]]] = {}
     done: dict[str, int] = {}
     latencies: list[float] = []
-    stop = threading.Event()
+    done_polling = threading.Event()
 
     def poll() -> None:
-        while not stop.is_set():
+        while not done_polling.is_set():
             now = time.perf_counter()
-            for part, off in _positions(engine).items():
+            for part, off in positions(engine).items():
                 pending = sent.get(part, [])
                 i = done.get(part, 0)
                 while i < len(pending) and pending[i][0] <= off:
@@ -187,7 +109,7 @@ def latency(
 
     try:
         log.append(data[:1])  # warm up: the worker creates its tables and gets its partitions
-        _wait(lambda: _applied(engine) >= 1, 120, "the worker to start")
+        wait(lambda: applied(engine) >= 1, 120, "the worker to start")
         poller = threading.Thread(target=poll, daemon=True)
         poller.start()
         step = 0.01
@@ -199,45 +121,53 @@ def latency(
             t = time.perf_counter()
             for pos in log.append(data[i : i + per_step]):
                 sent.setdefault(pos.partition, []).append((pos.offset, t))
-        _wait(lambda: len(latencies) >= n - 1, 600, "every event to be projected")
-        stop.set()
+        wait(lambda: len(latencies) >= n - 1, 600, "every event to be projected")
+        done_polling.set()
         poller.join()
     finally:
-        stop.set()
-        _stop(proc)
+        done_polling.set()
+        stop(proc)
         engine.dispose()
         log.close()
     q = statistics.quantiles(latencies, n=100)
     return q[49], q[98], n
 
 
-def naive_worker() -> None:
-    """The baseline: a faust agent that opens a transaction and commits per event."""
-    import faust
+def _servers(args: argparse.Namespace) -> tuple[str, str]:
+    """The broker and the PostgreSQL server given, or started the way the tests start them."""
+    import infra
 
-    from events.streams import STREAMS, topic_name
-    from projections.projector import Projector
-    from services.processor.worker import message_record
+    bootstrap, admin_url = args.bootstrap, args.database
+    if bootstrap is None:
+        broker = infra.kafka_bootstrap()
+        if isinstance(broker, infra.Unavailable):
+            raise SystemExit(broker.reason)
+        bootstrap = broker.bootstrap
+    if admin_url is None:
+        server = infra.postgres_url()
+        if isinstance(server, infra.Unavailable):
+            raise SystemExit(server.reason)
+        admin_url = server.url
+    return bootstrap, admin_url
 
-    settings = Settings()
-    engine = projection_engine(settings.resolved_database_url())
-    projector = Projector(engine)
-    projector.create()
-    bootstrap = settings.resolved_event_log_url().split("://", 1)[1]
-    app = faust.App(settings.kafka_group, broker=f"kafka://{bootstrap}", store="memory://",
-                    web_enabled=False, autodiscover=False, consumer_auto_offset_reset="earliest")
-    topic = app.topic(*(topic_name(s, settings.kafka_topic_prefix) for s in STREAMS),
-                      key_type=bytes, value_type=bytes, key_serializer="raw",
-                      value_serializer="raw")
 
-    @app.agent(topic, concurrency=1)
-    async def project(stream: Any) -> None:
-        async for event in stream.events():
-            record = message_record(event.message, settings.kafka_topic_prefix)
-            with engine.begin() as conn:
-                projector.apply_in(conn, [record])
+def _topics(bootstrap: str, data: list[Any], partitions: int) -> str:
+    """A fresh topic prefix with `data` appended to it; the prefix."""
+    prefix = f"bench{uuid.uuid4().hex[:6]}"
+    log = KafkaEventLog(bootstrap, prefix=prefix, partitions=partitions)
+    for i in range(0, len(data), 5000):
+        log.append(data[i : i + 5000])
+    log.close()
+    return prefix
 
-    faust.Worker(app, loglevel="WARNING", quiet=True).execute_from_commandline()
+
+def _workers(
+    bootstrap: str, admin_url: str, prefix: str, target: int, command: list[str], work: Path,
+    workers: int = 1, partitions: int = PARTITIONS,
+) -> tuple[Rate, str]:
+    database = new_database(admin_url)
+    env = worker_env(bootstrap, database, prefix, 0.2, partitions)
+    return worker_rate(env, database, target, command, work, workers), database
 
 
 def main() -> None:
@@ -249,46 +179,40 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=3_000)
     parser.add_argument("--rate", type=int, default=2_000)
     parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--naive-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.naive_worker:
-        naive_worker()
-        return
     import tempfile
 
-    import infra
-
-    bootstrap = args.bootstrap
-    if bootstrap is None:
-        broker = infra.kafka_bootstrap()
-        if isinstance(broker, infra.Unavailable):
-            raise SystemExit(broker.reason)
-        bootstrap = broker.bootstrap
-    admin_url = args.database
-    if admin_url is None:
-        server = infra.postgres_url()
-        if isinstance(server, infra.Unavailable):
-            raise SystemExit(server.reason)
-        admin_url = server.url
+    bootstrap, admin_url = _servers(args)
     work = Path(tempfile.mkdtemp(prefix="ipmon-bench-"))
     prefix = f"bench{uuid.uuid4().hex[:6]}"
-    log = KafkaEventLog(bootstrap, prefix=prefix, partitions=PARTITIONS)
     data = list(synthetic_events(args.events))
+    log = KafkaEventLog(bootstrap, prefix=prefix, partitions=PARTITIONS)
     produced = producer_rate(log, data)
-    print(f"producer             {produced:>10,.0f} events/s  ({len(data):,} events, 1 process)")
     log.close()
-    wall, per_core, every = worker_rate(bootstrap, admin_url, prefix, len(data), False, work)
-    print(f"end to end, 1 worker {wall:>10,.0f} events/s wall, {per_core:,.0f} per worker CPU s"
-          f" (input events; {every:,.0f}/s with the alert events it raised and consumed)")
-    naive_wall, naive_core, naive_every = worker_rate(
-        bootstrap, admin_url, prefix, len(data), True, work, sample=args.naive_sample
-    )
-    print(f"naive baseline       {naive_wall:>10,.0f} events/s wall, "
-          f"{naive_core:,.0f} per worker CPU s (first {args.naive_sample:,} input events;"
-          f" {naive_every:,.0f}/s with alert events)")
-    print(f"ratio                {wall / naive_wall:>10.1f}x")
+    bare = bare_producer_rate(bootstrap, data)
+    print(f"producer             {produced:>10,.0f} events/s  (target >= 15,000; bare "
+          f"kafka-python, same bytes: {bare:,.0f}/s; {len(data):,} events, 1 process)")
+    one, _ = _workers(bootstrap, admin_url, prefix, len(data), WORKER, work)
+    naive, _ = _workers(bootstrap, admin_url, prefix, args.naive_sample, NAIVE, work)
+    print(f"end to end, 1 worker {one.wall:>10,.0f} input events/s wall, {one.per_cpu:,.0f} per "
+          f"worker CPU s (target >= 10,000; {one.every:,.0f}/s with its own alert events)")
+    print(f"naive baseline       {naive.wall:>10,.0f} input events/s wall, {naive.per_cpu:,.0f} "
+          f"per worker CPU s (first {args.naive_sample:,} input events)")
+    print(f"ratio to naive       {one.wall / naive.wall:>10.1f}x wall, "
+          f"{one.per_cpu / naive.per_cpu:.1f}x per CPU s (target >= 20x)")
+    print(f"alert events         {one.alerts / max(one.inputs, 1):>10.3f} per input event "
+          f"({one.alerts:,} raised for {one.inputs:,}; naive: "
+          f"{naive.alerts / max(naive.inputs, 1):.3f})")
+    scaled_prefix = _topics(bootstrap, data, 4)
+    two, database = _workers(bootstrap, admin_url, scaled_prefix, len(data), WORKER, work,
+                             workers=2, partitions=4)
+    print(f"scale-out, 4 parts   {two.wall:>10,.0f} input events/s wall with 2 workers, "
+          f"{two.per_cpu:,.0f} per worker CPU s ({two.per_cpu / one.per_cpu:.0%} of one "
+          f"worker's; target >= 80%), each event applied once: "
+          f"{'yes' if applied_once(database, data) else 'NO'}")
     p50, p99, n = latency(bootstrap, admin_url, args.rate, args.seconds, work)
-    print(f"latency @{args.rate:,}/s     p50 {p50:.1f} ms, p99 {p99:.1f} ms ({n:,} events)")
+    print(f"latency @{args.rate:,}/s     p50 {p50:.1f} ms, p99 {p99:.1f} ms ({n:,} events, "
+          f"1 worker; target p99 <= 50 ms)")
 
 
 if __name__ == "__main__":

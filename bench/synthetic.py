@@ -1,4 +1,12 @@
-"""Synthetic events of realistic shape for the benchmarks."""
+"""Synthetic events of realistic shape and content for the benchmarks.
+
+Each series (metric, place) follows a level that grows by a few per cent a year; its
+quarters, half-years and January-to-September figures are fixed shares of the year, so
+the vintages of one period print the same figure and the growth each reports is the
+growth its figures show. A few vintages revise a figure slightly, and very few slip by
+10**4 (the 万/亿 confusion), as real reprints do: alerts are raised at a realistic rate,
+not on every event.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from events import (
     CityPilotDesignated,
@@ -49,6 +58,12 @@ PLACES = [
     "Xi'an",
 ]
 PERIODS = ["{y}", "{y}-Q1", "{y}-Q2", "{y}-Q3", "{y}-Q4", "{y}-H1", "{y}-M01-M09", "{y}-E06"]
+# share of the year's figure that each kind of period holds (the quarters sum to a little
+# less than the year: annual figures are often revised up)
+SHARES = {"Q1": "0.22", "Q2": "0.24", "Q3": "0.25", "Q4": "0.28", "H1": "0.46",
+          "M01-M09": "0.71", "E06": "0.46"}
+REVISED = 0.03  # vintages that revise the figure a little
+SLIPPED = 0.002  # vintages printed 10**4 off
 SENTENCE = (
     "In the first quarter of {y}, patent and trademark pledge financing in {g} reached "
     "{v} yuan, up {c}% year on year, the administration said at a press conference."
@@ -94,16 +109,21 @@ def events(n: int, seed: int = 7) -> Iterator[Event]:
             continue
         year = 2005 + rnd.randrange(20)
         period = rnd.choice(PERIODS).format(y=year)
-        value = Decimal(rnd.randrange(1000, 10**9)) * 1000
-        change = Decimal(rnd.randrange(-300, 1500)) / 10
-        sentence = SENTENCE.format(y=year, g="China", v=value, c=change)
+        metric, place = rnd.choice(METRICS), rnd.choice(PLACES)
+        value, change = _figure(metric, place, period)
+        draw = rnd.random()
+        if draw < SLIPPED:
+            value = value * 10**4
+        elif draw < REVISED:
+            value = _round(value * (1 + Decimal(rnd.randrange(2, 15)) / 1000))
+        sentence = SENTENCE.format(y=year, g=place, v=value, c=change)
         yield make_event(
             StatisticPublished(
-                metric=rnd.choice(METRICS),
-                geography=rnd.choice(PLACES),
+                metric=metric,
+                geography=place,
                 period=parse_period_key(period),
                 value=value,
-                unit="CNY",
+                unit="count" if metric in COUNTS else "CNY",
                 reported_change={
                     "percent": abs(change),  # type: ignore[arg-type]
                     "direction": "up" if change >= 0 else "down",
@@ -125,3 +145,30 @@ def events(n: int, seed: int = 7) -> Iterator[Event]:
                 extractor_version="1.0.0",
             ),
         )
+
+
+COUNTS = frozenset(m for m in METRICS if not m.endswith(("_amount", "_value")))
+
+
+def _round(value: Decimal, digits: int = 5) -> Decimal:
+    """`value` to `digits` significant digits, as statistics are printed."""
+    return Decimal(f"{value:.{digits}g}").quantize(Decimal(1))
+
+
+@cache
+def _level(metric: str, place: str, year: int) -> Decimal:
+    """The yearly figure of a series: a level of its own, grown by 2-14 % a year."""
+    if year < 2004:
+        rnd = random.Random(f"{metric}|{place}")
+        return Decimal(rnd.randrange(2000, 90000)) * (10**5 if metric not in COUNTS else 1)
+    grown = Decimal(random.Random(f"{metric}|{place}|{year}").randrange(1020, 1140)) / 1000
+    return _level(metric, place, year - 1) * grown
+
+
+def _figure(metric: str, place: str, period: str) -> tuple[Decimal, Decimal]:
+    """The printed figure of a period and the year-on-year growth (%) it reports."""
+    year, _, part = period.partition("-")
+    share = Decimal(SHARES[part]) if part else Decimal(1)
+    now = _round(_level(metric, place, int(year)) * share)
+    before = _round(_level(metric, place, int(year) - 1) * share)
+    return now, ((now / before - 1) * 100).quantize(Decimal("0.1"))

@@ -19,6 +19,7 @@ Role = Literal["pilot", "demonstration"]
 CATALOGUE = Path(__file__).with_name("programmes.toml")
 _IP = re.compile(r"\bintellectual[\s-]+property\b|\biprs?\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +80,22 @@ def _fits(alias: str, words: tuple[str, ...]) -> bool:
     return all(any(w.startswith(a) for w in words) for a in alias.split())
 
 
+def _fits_zh(alias: str, text: str) -> bool:
+    return all(word in text for word in alias.split())
+
+
 @lru_cache(maxsize=1024)
 def resolve(text: str) -> str | None:
-    """The id of the catalogued programme `text` names (most alias words win), or None."""
+    """The id of the catalogued programme `text` names (most alias words win), or None.
+
+    Text written in Chinese is matched with the Chinese aliases."""
+    chinese = bool(_HAN.search(text))
     words = tokens(text)
-    best: tuple[bool, int, str] | None = None
+    best: tuple[bool, int, int, str] | None = None
     for programme in catalogue().values():
-        for alias in programme.aliases:
-            rank = (not programme.fallback, len(alias.split()))
-            if (best is None or rank > best[:2]) and _fits(alias, words):
+        for alias in programme.aliases_zh if chinese else programme.aliases:
+            rank = (not programme.fallback, len(alias.split()), len(alias) if chinese else 0)
+            fits = _fits_zh(alias, text) if chinese else _fits(alias, words)
+            if (best is None or rank > best[:3]) and fits:
                 best = (*rank, programme.id)
-    return best[2] if best else None
+    return best[3] if best else None

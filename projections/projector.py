@@ -12,13 +12,14 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from events import codec
 from events import sources as source_catalogue
 from events.log.port import Record
 from projections import derive, schema, tables
 from projections.rows import BUILDERS, Row, normalise
 from projections.store import store_of
 from projections.store.port import ProjectionStore
-from projections.vintages import latest_decisions, usable
+from projections.vintages import held_slips, latest_decisions, usable
 
 SeriesKey = tuple[str, str]
 PeriodKey = tuple[str, str, str]
@@ -105,8 +106,21 @@ def decode_records(
                 _attribute(row, catalogue, seen)
             out.rows[table].append(row)
         except Exception as exc:
-            out.rejected.append((r, f"{type(exc).__name__}: {exc}"))
+            out.rejected.append((r, _reason(r.data, exc)))
     return out
+
+
+def _reason(data: bytes, exc: Exception) -> str:
+    """Why a record could not be read: the full validation's words where it has some.
+
+    The hot path reads plain dicts and fails on the first missing key; only for the rare
+    record that fails is the event validated whole, to name what is wrong with it.
+    """
+    try:
+        codec.decode(data)
+    except codec.DecodeError as invalid:
+        return str(invalid)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _load(
@@ -341,10 +355,13 @@ class Projector:
         store = self.store
         in_years = _load(store, conn, tables.observations, YEAR, context)
         decided = _decisions(store, conn, [o["event_id"] for o in in_years])
+        series = _by_series(in_years)
+        # each period's scale slips, found once for its vintage choice and for its growth
+        slips = {key: held_slips(obs, decided) for key, obs in series.items()}
         current = [
             row
-            for obs in _by_series(in_years).values()
-            for row in derive.current_values(obs, decided)
+            for key, obs in series.items()
+            for row in derive.current_values(obs, decided, slips[key])
             if (row["metric"], row["geography"], row["year"]) in years
         ]
         _replace(store, conn, tables.current_values, YEAR, year_keys, current)
@@ -356,14 +373,20 @@ class Projector:
         priors = {(m, g, shift_key(pk, -1)) for m, g, pk in growth}
         needed = sorted(growth | priors)
         values = _load(store, conn, tables.current_values, PERIOD, needed, unretracted=False)
-        around = _load(store, conn, tables.observations, PERIOD, growth_keys)
-        decided = _decisions(store, conn, [o["event_id"] for o in around])
+        # growth periods lie in the years read above (a year after one at most), so their
+        # observations, decisions and slips are all known already
         held = {v["suspect_event_id"] for v in values if v["suspect_event_id"]}
-        reported_by = _by_series(
-            o
-            for o in usable(around, decided)
-            if o["change_kind"] is not None and o["event_id"] not in held
-        )
+        reported_by = {
+            key: [
+                o
+                for o in usable(
+                    [o for o in obs if (o["metric"], o["geography"], o["period_key"]) in growth],
+                    decided, slips[key],
+                )
+                if o["change_kind"] is not None and o["event_id"] not in held
+            ]
+            for key, obs in series.items()
+        }
         rates = [
             row
             for key, rows in _by_series(values).items()

@@ -27,6 +27,7 @@ from services.alerts.outbox import Deliveries, Outbox
 from services.alerts.rules import AlertConfig
 from services.alerts.sinks import AlertSink, LogSink
 from services.ingest.service import IngestService
+from services.metrics import WorkerMetrics
 from services.processor.embedded import EmbeddedRunner
 from services.settings import Settings
 
@@ -239,6 +240,25 @@ def alerting(settings: Settings) -> AlertingConfig:
     return load_alerting(
         settings.alerts_config, base=alert_config(settings), webhook_urls=settings.webhook_urls
     )
+
+
+def worker_app(settings: Settings, metrics: WorkerMetrics | None = None) -> tuple[Any, Projector]:
+    """The faust app of `ipmon worker` and its projector: Kafka in, the database out."""
+    from events.log.kafka import KafkaEventLog
+    from services.processor.worker import BatchProcessor, create_app, kafka_bootstrap
+
+    url = settings.resolved_database_url()
+    store = projection_store(url, projection_engine(url))
+    Projector(store).create()
+    log = KafkaEventLog(
+        kafka_bootstrap(settings), prefix=settings.kafka_topic_prefix,
+        partitions=settings.kafka_partitions, replication=settings.kafka_replication,
+        client_id=f"{settings.kafka_group}-worker",
+    )
+    projector = Projector(store, sources=source_catalogue(settings))
+    batches = BatchProcessor(projector, log, alerting(settings).rules, [LogSink()],
+                             attempts=settings.worker_attempts, metrics=metrics)
+    return create_app(settings, batches), projector
 
 
 def deliveries(

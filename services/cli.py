@@ -124,13 +124,13 @@ def worker(
     """Run a faust projection worker (Kafka -> projections); scale out by partitions."""
     from projections.schema import SchemaDrift
     from services.console import refuse
-    from services.processor.worker import WorkerOptions, run_worker
+    from services.processor.worker import run_worker
 
     configure_logging(verbose)
     s = _settings(data, event_log, database, worker_metrics_port=metrics_port)
     with _exit_codes():
         try:
-            run_worker(s, WorkerOptions(batch_size=s.batch_size))
+            run_worker(s)
         except SchemaDrift as exc:
             refuse(exc)
 

@@ -53,6 +53,19 @@ class Settings(BaseSettings):
         8001, ge=0, le=65535, description="port of a worker's /metrics (0: none)"
     )
     webhook_urls: list[str] = []
+    worker_within_s: float = Field(
+        0.01, gt=0, description="how long a worker's batch waits for more records"
+    )
+    worker_session_timeout_s: float = Field(
+        10.0, gt=0, description="a worker silent this long loses its partitions"
+    )
+    worker_heartbeat_s: float = Field(1.0, gt=0, description="a worker's heartbeat interval")
+    worker_commit_interval_s: float = Field(
+        1.0, gt=0, description="how often a worker commits its Kafka offsets"
+    )
+    worker_attempts: int = Field(
+        5, ge=1, description="tries of a batch the database failed transiently"
+    )
 
     def resolved_event_log_url(self) -> str:
         """The event-log URL, defaulting to an SQLite file in the data folder."""

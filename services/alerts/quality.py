@@ -3,6 +3,7 @@ judged against the series' own history, and inhibition of alerts a revision caus
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -129,9 +130,17 @@ def scale_conditions(
                 f"{len(found)} value(s) in {title!r} look off by a power of ten, held out until "
                 f"reviewed: " + "; ".join(parts),
                 tuple(dict.fromkeys(evidence)),
+                fingerprint=_slip_fingerprint(found),
             )
         )
     return out
+
+
+def _slip_fingerprint(found: Sequence[queries.SuspectValue]) -> str:
+    # The condition is which values are off and by how much; a further source confirming
+    # the right value changes the evidence, not the condition, so it raises nothing new.
+    said = sorted(f"{s.event_id}:{s.factor}" for s in found)
+    return hashlib.sha256("\x1f".join(said).encode()).hexdigest()[:32]
 
 
 def disagreement_conditions(

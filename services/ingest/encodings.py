@@ -2,7 +2,9 @@
 charset, then GB18030 (which covers GBK and GB2312, common on Chinese government sites).
 
 Every decoding is strict: a byte that is not valid in the chosen encoding is an error that
-names its offset and line, never a replacement character in stored text.
+names its offset and line, never a replacement character in stored text. GB18030 reads
+most byte strings, so two misreadings it would make are refused instead: a UTF-8 file with
+a few damaged bytes, and a Western single-byte file (an é or a curly quote before a letter).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from services.ingest.extract.language import CHINESE, detect_language
 
 GB18030 = "gb18030"
 # GB18030's byte-order mark is the four-byte form of U+FEFF
@@ -79,6 +83,24 @@ def _mostly_utf8(data: bytes) -> bool:
     return good >= bad
 
 
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _western_misread(text: str) -> bool:
+    """Whether a GB18030 reading is rather a Western single-byte text (Windows-1252, Latin-1):
+    not Chinese, and most of its non-ASCII characters are rare ones outside GB2312, as a
+    byte like é or a curly quote before an ASCII letter reads in GB18030."""
+    if detect_language(text) == CHINESE:
+        return False
+    wide = [ch for ch in text if not ch.isascii()]
+    return 2 * sum(1 for ch in wide if not _in_gb2312(ch)) > len(wide)
+
+
 def _strict(data: bytes, encoding: str, shift: int = 0) -> str:
     try:
         return data[shift:].decode(encoding)
@@ -108,11 +130,22 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = (), markup: bool 
             return Decoded(data.decode(name), name)
         except UnicodeDecodeError:
             continue  # a wrong declaration: go on as if it were not there
+    return _gb18030(data, utf8_error)
+
+
+def _gb18030(data: bytes, utf8_error: UndecodableText) -> Decoded:
+    """The last guess, refused when it fails or reads like a misread Western text."""
     try:
-        return Decoded(data.decode(GB18030), GB18030)
+        text = data.decode(GB18030)
     except UnicodeDecodeError as exc:
         gb_error = _bad_byte(data, exc, 0, "GB18030")
-    # the text is not mostly UTF-8, so the GB18030 failure is the one worth pointing at
-    raise UndecodableText(
-        f"{gb_error.problem} (nor UTF-8: {utf8_error.problem})", gb_error.offset, gb_error.line
-    )
+        # the text is not mostly UTF-8, so the GB18030 failure is the one worth pointing at
+        raise UndecodableText(f"{gb_error.problem} (nor UTF-8: {utf8_error.problem})",
+                              gb_error.offset, gb_error.line) from None
+    if _western_misread(text):
+        raise UndecodableText(
+            f"{utf8_error.problem}; read as GB18030 it is no Chinese text but rare characters, "
+            "so it looks like a Western encoding (Windows-1252, Latin-1): save it as UTF-8",
+            utf8_error.offset, utf8_error.line,
+        )
+    return Decoded(text, GB18030)

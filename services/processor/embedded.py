@@ -13,7 +13,8 @@ from projections.projector import Changes, Projector, all_keys
 from services.alerts.evaluate import alert_events, evaluate
 from services.alerts.rules import AlertConfig
 from services.alerts.sinks import AlertSink
-from services.processor.common import dead_letters, deliver
+from services.processor.common import deliver
+from services.processor.core import run_batch
 
 log = logging.getLogger("ipmon.processor")
 
@@ -34,13 +35,11 @@ class EmbeddedRunner:
         records = self.log.read(None, self.projector.cursor(), self.batch_size)
         if not records:
             return None
-        changes = self.projector.apply(records)
-        if changes.rejected:
-            self.log.append(dead_letters(changes.rejected, self.clock()))
-        with self.projector.engine.connect() as conn:
-            firing, cleared = evaluate(conn, changes, self.alert_config)
-        if firing or cleared:
-            self.log.append(alert_events(firing, cleared, self.clock()))
+        # the same batch core as the faust worker, in one transaction of the projections
+        with self.projector.engine.begin() as conn:
+            changes = run_batch(
+                conn, self.projector, records, self.log, self.alert_config, self.clock
+            )
         deliver(self.sinks, changes.new_alert_events)
         return changes
 

@@ -67,17 +67,20 @@ def worker_env(bootstrap: str, database_url: str, prefix: str, group: str) -> di
     return env
 
 
+IPMON = Path(sys.executable).with_name("ipmon")
+
+
 class Worker:
-    """A worker as a real subprocess (`python -m services.processor.worker`)."""
+    """A worker as a real subprocess, started as operators start one: `ipmon worker`."""
 
     def __init__(self, env: dict[str, str], log_path: Path, batch_size: int = 200) -> None:
         self.log_path = log_path
         self._out = log_path.open("ab")
+        options = {"IPMON_BATCH_SIZE": str(batch_size), "IPMON_WORKER_WITHIN_S": "0.05",
+                   "IPMON_WORKER_SESSION_TIMEOUT_S": "6"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "services.processor.worker", "--batch-size", str(batch_size),
-             "--within", "0.05", "--session-timeout", "6"],
-            env=env, cwd=REPO, stdout=self._out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
+            [str(IPMON), "worker"], env={**env, **options}, cwd=REPO, stdout=self._out,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
 
     def output(self) -> str:

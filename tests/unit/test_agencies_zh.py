@@ -26,6 +26,10 @@ def test_a_chinese_name_gets_the_id_of_its_english_name(zh: str, english: str) -
     assert normalise_issuer_zh(zh).id == normalise_issuer(english).id != "UNKNOWN"
 
 
+def test_the_one_reader_takes_names_in_either_language() -> None:
+    assert normalise_issuer("财政部办公厅").id == normalise_issuer("General Office of the MOF").id
+
+
 def test_an_unknown_name_is_unknown_and_kept_as_written() -> None:
     issuer = normalise_issuer_zh("某某研究会")
     assert (issuer.id, issuer.name) == ("UNKNOWN", "某某研究会")

@@ -96,6 +96,39 @@ def test_a_damaged_utf8_file_is_refused_not_read_as_gb18030(tmp_path: Path) -> N
     assert "rest of the text is UTF-8" in info.value.problem
 
 
+def test_a_western_single_byte_file_is_refused_not_read_as_gb18030(tmp_path: Path) -> None:
+    text = "First line.\nThe office’s figures: pledge financing reached 853.99 billion yuan.\n"
+    data = text.encode("cp1252")
+    data.decode("gb18030")  # GB18030 alone would take it: ’ then s reads as one Han character
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes(data)
+    log = MemoryEventLog()
+    [err] = IngestService(log).ingest_paths([path]).errors
+    quote = data.index("’".encode("cp1252"))
+    assert err.line == 2 and f"offset {quote} " in err.problem
+    assert "Western encoding" in err.problem and _received(log) == []
+
+
+def test_an_english_gbk_file_quoting_a_chinese_title_is_read() -> None:
+    text = "CNIPA issued the 《知识产权强国建设纲要》 in September 2021.\n"
+    assert decode_bytes(text.encode("gbk")) == decode_bytes(text.encode("gb18030"))
+    assert decode_bytes(text.encode("gbk")).text == text
+
+
+def test_a_gb18030_feed_keeps_its_chinese_city_names(tmp_path: Path) -> None:
+    feed = tmp_path / "pilots.csv"
+    feed.write_bytes((
+        "record,program,city,admin_level,role,status,year,reason,published,publisher,title\n"
+        "pilot,知识产权强市建设试点城市,宁波市,city,pilot,selected,2022,,2022-08-11,CNIPA,"
+        "试点城市名单\n"
+    ).encode("gb18030"))
+    log = MemoryEventLog()
+    assert IngestService(log).ingest_paths([feed]).errors == []
+    [designated] = [r.event().payload for r in log.read("pilots")]
+    assert (getattr(designated, "city", None), getattr(designated, "program", None)) == (
+        "宁波市", "知识产权强市建设试点城市")
+
+
 def test_a_page_with_undecodable_bytes_is_a_page_error() -> None:
     with pytest.raises(PageError, match=r"byte 0xff at offset 3 is not valid GB18030.*\(line 1\)"):
         page_text(b"<p>\xff\xfe\xfd</p>", "text/html")

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from events.types import CityPilotDesignated, CityPilotStatusChanged
+from services.ingest.extract import zh
 from services.ingest.extract.base import Document
+from services.ingest.extract.language import CHINESE
 from services.ingest.extract.pilots import extract_pilots
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -166,20 +168,25 @@ def test_programme_stops_where_the_naming_document_begins() -> None:
     ]
 
 
-CASES = Path(__file__).resolve().parents[1] / "cases" / "pilots.toml"
+CASES = [
+    Path(__file__).resolve().parents[1] / "cases" / f for f in ("pilots.toml", "zh_pilots.toml")
+]
 
 
 def _cases() -> list[dict[str, Any]]:
-    with CASES.open("rb") as f:
-        return list(tomllib.load(f)["case"])
+    out: list[dict[str, Any]] = []
+    for path in CASES:
+        with path.open("rb") as f:
+            out += tomllib.load(f)["case"]
+    return out
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: str(c["name"]))
 def test_case(case: dict[str, Any]) -> None:
     doc = Document(text=case["text"], published=date.fromisoformat(case["published"]))
-    found = [
-        (p.city, p.status, p.program_id or "")
-        for p in (f.payload for f in extract_pilots(doc))
-        if isinstance(p, CityPilotDesignated)
-    ]
+    facts = zh.extract_pilots(doc) if doc.language == CHINESE else extract_pilots(doc)
+    pilots = [f.payload for f in facts if isinstance(f.payload, CityPilotDesignated)]
+    found = [(p.city, p.status, p.program_id or "") for p in pilots]
     assert found == [tuple(e) for e in case.get("expect", [])]
+    if "batches" in case:  # batch number and size of each designation, 0 for none
+        assert [[p.batch or 0, p.batch_total or 0] for p in pilots] == case["batches"]

@@ -92,6 +92,10 @@ def test_statistics_case(case: dict[str, Any]) -> None:
     for e in case.get("expect", []):
         if "basis" in e:  # the basis a change is measured against, where the case names it
             assert bases.get(e["value"]) == e["basis"], (e["value"], bases)
+    hedges = {str(p.value): p.qualifier for p in _payloads(doc)}
+    for e in case.get("expect", []):
+        if "qualifier" in e:  # the hedge on the value, where the case names it
+            assert hedges.get(e["value"]) == e["qualifier"], (e["value"], hedges)
     unresolved = [doc.text[span.start : span.end] for span, _ in _unresolved(doc)]
     assert unresolved == case.get("unresolved", [])
 
@@ -124,3 +128,26 @@ def test_a_file_dated_only_by_its_modification_time_gives_no_year(tmp_path: Path
     assert g.dated
     (fact,) = extract_statistics(Document(g.text, g.published, dated=g.dated))
     assert isinstance(fact.payload, StatisticPublished) and fact.payload.period.key == "2023"
+
+
+def test_unresolved_chinese_figures_name_file_line_and_why() -> None:
+    from services.ingest.service import text_problems
+
+    text = "专利统计\n\n上半年，全国授权发明专利43.2万件。\n2017年，我省申请发明专利93527件。"
+    doc = Document(text)
+    year, place = text_problems(doc, "zh.txt")
+    assert (year.line, place.line) == (3, 4)
+    assert "unresolved year" in str(year) and "'43.2万件'" in str(year)
+    assert "unresolved place" in str(place) and "'93527件'" in str(place)
+    assert str(year).startswith("zh.txt")
+
+
+def test_unresolved_chinese_figures_are_recorded_as_events() -> None:
+    from events import StatisticUnresolved
+    from services.ingest.extract.unresolved import unresolved_facts
+
+    doc = Document("上半年，全国授权发明专利43.2万件。")
+    (fact,) = unresolved_facts(doc)
+    assert isinstance(fact.payload, StatisticUnresolved)
+    assert fact.payload.metric == "invention_patents_granted"
+    assert (fact.payload.period_kind, fact.payload.value_text) == ("half", "43.2万件")

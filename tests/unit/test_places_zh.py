@@ -32,6 +32,7 @@ from services.ingest.extract.places import level_of, provinces_of, zh_place, zh_
         ("广州市黄埔区", "Huangpu, Guangzhou", "district", "Guangdong"),
         ("黄浦区", "Huangpu, Shanghai", "district", "Shanghai"),
         ("香港特别行政区", "Hong Kong", "province", "Hong Kong"),
+        ("天津滨海高新区", "Binhai, Tianjin", "district", "Tianjin"),
     ],
 )
 def test_a_chinese_name_is_read_as_its_english_entry(

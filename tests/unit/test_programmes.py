@@ -29,11 +29,29 @@ def test_a_programme_text_resolves_to_its_catalogue_id(text: str, expected: str 
     assert programmes.resolve(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("知识产权运营服务体系建设重点城市", OPS),
+        ("国家知识产权示范城市", "ip_model_city"),
+        ("国家知识产权试点城市", "ip_pilot_city"),
+        ("国家知识产权强市建设试点城市", "ip_strong_city"),
+        ("国家知识产权保护示范区建设城市（地区）", "ip_protection_demonstration_zone"),
+        ("国家知识产权示范园区", "ip_demonstration_park"),
+        ("专利保险试点", "patent_insurance_pilot"),
+        ("知识产权强省建设试点省", "ip_strong_province"),
+        ("新能源汽车推广应用试点", None),
+    ],
+)  # fmt: skip
+def test_a_chinese_programme_text_resolves_to_the_same_id(text: str, expected: str | None) -> None:
+    assert programmes.resolve(text) == expected
+
+
 def test_every_programme_has_a_name_and_aliases() -> None:
     cat = programmes.catalogue()
     assert len(cat) >= 10
     for p in cat.values():
-        assert p.name and p.aliases and p.role in ("pilot", "demonstration")
+        assert p.name and p.aliases and p.aliases_zh and p.role in ("pilot", "demonstration")
 
 
 def test_a_bad_entry_names_the_programme() -> None:

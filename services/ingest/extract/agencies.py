@@ -15,6 +15,7 @@ from services.ingest.extract.places import place_codes
 UNKNOWN = "UNKNOWN"
 _DATA = Path(__file__).with_name("agencies.toml")
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
 _PAREN_ABBR = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{1,9})\s*\)\s*$")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
@@ -151,7 +152,12 @@ def _resolve(name: str, tables: _Tables) -> str:
 def normalise_issuer(name: str) -> Issuer:
     """The issuer for an agency name as written (id UNKNOWN when it is not recognised).
 
-    Memoised: the same few agencies are named again and again, and an Issuer is immutable."""
+    A name written in Chinese is read with the Chinese names (agencies_zh.py). Memoised: the
+    same few agencies are named again and again, and an Issuer is immutable."""
+    if _HAN.search(name):
+        from services.ingest.extract.agencies_zh import normalise_issuer_zh  # imports this one
+
+        return normalise_issuer_zh(name)
     written = _SPACES.sub(" ", _LEADING_THE.sub("", name.strip()))
     return Issuer(id=_resolve(written, _tables()), name=written)
 

@@ -203,9 +203,10 @@ def match_metric(
 # ------------------------------------------------------------------------- Chinese aliases
 # Chinese is written without spaces, so a Chinese alias is matched by substring: its parts
 # (separated by spaces) must all occur in the statistic's text, `!part` must not occur in the
-# value's own clause. The alias with the most characters in the own clause wins, then the
-# one with the most in the clauses before, then the one with fewest characters found only
-# further away, then the longest, then catalogue order.
+# value's own clause (nor in the clauses before when only they name the alias). The alias
+# with the most characters in the own clause wins, then the one with the most in the
+# clauses before, then the one with fewest characters found only further away, then the
+# longest, then catalogue order.
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,8 @@ class _ZhAlias:
     parts: tuple[str, ...]
     negatives: tuple[str, ...]
     order: int
+    part_set: frozenset[str]
+    length: int
 
 
 @cache
@@ -224,8 +227,15 @@ def _zh_aliases() -> tuple[_ZhAlias, ...]:
             words = alias.split()
             parts = tuple(w for w in words if not w.startswith("!"))
             negatives = tuple(w[1:] for w in words if w.startswith("!"))
-            out.append(_ZhAlias(metric, parts, negatives, order))
+            length = sum(len(p) for p in parts)
+            out.append(_ZhAlias(metric, parts, negatives, order, frozenset(parts), length))
     return tuple(out)
+
+
+@cache
+def _zh_words() -> frozenset[str]:
+    """Every part an alias asks for: the only substrings a match ever looks up."""
+    return frozenset(p for a in _zh_aliases() for p in a.parts)
 
 
 @lru_cache(maxsize=16)
@@ -234,23 +244,30 @@ def _zh_aliases_for(unit: str | None) -> tuple[_ZhAlias, ...]:
 
 
 def match_metric_zh(
-    own: str, before: str = "", context: str = "", *, unit: str | None = None
+    own: str, before: str = "", context: str = "", *, unit: str | None = None, whole: str = ""
 ) -> tuple[Metric, float]:
     """Best metric for a Chinese statistic: `own` is the value's own clause (with the words
-    after the number), `before` the clause before it, `context` what precedes that; the
-    score is the number of alias characters found in `own` and `before`."""
-    whole = context + before + own
+    after the number), `before` the clause before it, `context` what precedes that, `whole`
+    what a share is a share of ("占GDP的比重"); the score is the number of alias characters
+    found in `own`, `before` and `whole`."""
+    before += whole
+    text = context + before + own
+    present = frozenset(p for p in _zh_words() if p in text)  # one look-up per word
     best: tuple[tuple[int, int, int, int, int], Metric] | None = None
     for alias in _zh_aliases_for(unit):
-        if any(n in own for n in alias.negatives):
+        if not alias.part_set <= present:
             continue
-        if not all(p in whole for p in alias.parts):
+        if any(n in own or n in whole for n in alias.negatives):
             continue
         in_own = sum(len(p) for p in alias.parts if p in own)
         in_before = sum(len(p) for p in alias.parts if p not in own and p in before)
         if in_own + in_before == 0:
             continue
-        length = sum(len(p) for p in alias.parts)
+        if not in_own and any(n in before for n in alias.negatives):
+            continue  # read from the clauses before only, so their words must not forbid it
+        length = alias.length
+        if 2 * (in_own + in_before) < length:
+            continue  # most of the alias is only in the wider context: too far to tell
         key = (in_own, in_before, in_own + in_before - length, length, -alias.order)
         if best is None or key > best[0]:
             best = (key, alias.metric)

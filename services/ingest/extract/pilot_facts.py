@@ -26,6 +26,7 @@ class Found:
     batch_total: int | None = None
     year: int | None = None
     change: bool = False
+    role: str | None = None  # None: read from the programme's English words
 
 
 def _kept(found: list[Found]) -> list[tuple[Found, str | None]]:
@@ -59,29 +60,32 @@ def _same_place(a: str, b: str) -> bool:
     return wa <= wb or wb <= wa
 
 
+def fact_of(doc: Document, f: Found, program_id: str | None) -> Fact:
+    """The event of one designation or status change found in a document."""
+    value = Span(start=f.place.start, end=f.place.end)
+    payload: CityPilotDesignated | CityPilotStatusChanged
+    if f.change:
+        payload = CityPilotStatusChanged(
+            program=f.program, program_id=program_id, city=f.place.name, status=f.status
+        )
+    else:
+        role = f.role or ("demonstration" if _DEMONSTRATION.search(f.program) else "pilot")
+        payload = CityPilotDesignated.model_validate(
+            {
+                "program": f.program,
+                "program_id": program_id,
+                "city": f.place.name,
+                "admin_level": f.place.level,
+                "role": role,
+                "status": f.status,
+                "batch": f.batch,
+                "batch_total": f.batch_total,
+                "year": f.year,
+            }
+        )
+    return Fact(payload=payload, source=doc.source(f.sentence, value))
+
+
 def facts_of(doc: Document, found: list[Found]) -> list[Fact]:
     """The events of what was found, one per place, programme and status."""
-    facts: list[Fact] = []
-    for f, program_id in _kept(found):
-        value = Span(start=f.place.start, end=f.place.end)
-        payload: CityPilotDesignated | CityPilotStatusChanged
-        if f.change:
-            payload = CityPilotStatusChanged(
-                program=f.program, program_id=program_id, city=f.place.name, status=f.status
-            )
-        else:
-            payload = CityPilotDesignated.model_validate(
-                {
-                    "program": f.program,
-                    "program_id": program_id,
-                    "city": f.place.name,
-                    "admin_level": f.place.level,
-                    "role": "demonstration" if _DEMONSTRATION.search(f.program) else "pilot",
-                    "status": f.status,
-                    "batch": f.batch,
-                    "batch_total": f.batch_total,
-                    "year": f.year,
-                }
-            )
-        facts.append(Fact(payload=payload, source=doc.source(f.sentence, value)))
-    return facts
+    return [fact_of(doc, f, program_id) for f, program_id in _kept(found)]

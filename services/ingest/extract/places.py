@@ -15,6 +15,7 @@ from functools import cache
 
 from services.ingest.extract import lexicon
 from services.ingest.extract.places_zh import ZhPlace as ZhPlace
+from services.ingest.extract.places_zh import next_name as next_name
 from services.ingest.extract.places_zh import zh_place as zh_place
 from services.ingest.extract.places_zh import zh_place_at as zh_place_at
 

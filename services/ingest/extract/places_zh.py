@@ -144,6 +144,19 @@ def _province_of(zh_city: str) -> str | None:
     return _english_of(str(units[0].parent)) if units else None
 
 
+@cache
+def _any_name() -> re.Pattern[str]:
+    g = _gazetteer()
+    names = sorted({*g.provinces, *g.cities, *g.districts}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def next_name(text: str, pos: int, end: int) -> int | None:
+    """Where the next name the gazetteer holds starts in `text[pos:end]`, None if none does."""
+    m = _any_name().search(text, pos, end)
+    return m.start() if m else None
+
+
 def zh_place_at(text: str, pos: int) -> ZhPlace | None:
     """The longest Chinese place chain that starts exactly at `pos`, or None."""
     chains = _chains(text, pos)

@@ -89,17 +89,32 @@ def _build_change(ctx: Sentence, c: Num) -> None:
     kind, amount = _amount(c)
     ch = Change(amount=amount, kind=kind, direction=c.direction, basis=found or "",
                 qualifier=change_qualifier(s[: c.start][-40:]))  # fmt: skip
+    # "... a year-on-year increase of 53.6%. Among them, exports were up 62.1%": a basis
+    # stated once goes on for the rates that follow in the paragraph
+    ch.carry_basis = found == "year_on_year"
     c.change = ch
     nxt = next((v for v in ctx.values if v.start >= c.end), None)
     if nxt is None:
         return
-    gap = s[c.end : nxt.start]
+    gap = _without_periods(ctx, c.end, nxt.start)
     if _TO_VALUE.match(_BASIS_WORDS.sub("", gap)) or _TO_ONLY.fullmatch(gap):
         c.target = nxt
         if not found:
             late = basis(s[nxt.end :])
             if late:  # "... to 600,206 in Q1 versus a year ago": carried on
                 ch.basis, ch.carry_basis = late, True
+
+
+def _without_periods(ctx: Sentence, start: int, end: int) -> str:
+    """The text between two positions without its period phrases ("grew by 10.4% in 2019
+    to 59,000": the rate and its value are joined by "to")."""
+    out, at = [], start
+    for h in ctx.periods:
+        if start <= h.start and h.end <= end and not h.baseline:
+            out.append(ctx.s[at : h.start])
+            at = h.end
+    out.append(ctx.s[at:end])
+    return " ".join(out)
 
 
 def _attach_respectively(ctx: Sentence) -> None:

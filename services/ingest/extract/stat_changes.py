@@ -147,6 +147,8 @@ def mark_ranges(ctx: Sentence) -> None:
     for a, b in pairwise(ctx.nums):
         if a.is_change or b.is_change or not _RANGE_TO.match(s[a.end : b.start]):
             continue
+        if a.unit != "count" and b.unit != a.unit:
+            continue  # "loans of 2 billion yuan to 300 firms": a range's ends share a unit
         opener = s[: a.start].rstrip("$ ")[-8:] + " "
         if "and" in s[a.end : b.start] and not _BETWEEN.search(opener):
             continue  # "471,000 and 229,000 were ...": a list; only "between A and B" spans

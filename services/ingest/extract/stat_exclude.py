@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from events import Period
+from events import MonthsPeriod, Period
 from services.ingest.extract.stat_distractors import FOREIGN, company_cue, funding_cue
 from services.ingest.extract.stat_geography import CLAUSE_END
 from services.ingest.extract.stat_model import Sentence
@@ -32,7 +32,7 @@ def excluded(ctx: Sentence, n: Num, phrase: str, period: Period | None) -> bool:
     companies, milestones followed by the exact value."""
     s = ctx.s
     cues = ctx.cues
-    if _future(ctx, n, period):
+    if _future(ctx, n, period) or campaign_window(period):
         return True
     if cues.funding < n.start or funding_cue().match(lower(s[n.end : n.end + 12])):
         return True
@@ -55,6 +55,15 @@ def excluded(ctx: Sentence, n: Num, phrase: str, period: Period | None) -> bool:
         and bool(_FIRST_TIME.match(s[n.end :]))
         and any(v.start > n.end and v.unit == n.unit for v in ctx.values)
     )
+
+
+def campaign_window(period: Period | None) -> bool:
+    """ "From November to December": a run of months that does not start in January is a
+    campaign's or an event's window; releases report months cumulated from January."""
+    if not isinstance(period, MonthsPeriod):
+        return False
+    first, last = period.months
+    return 1 < first < last
 
 
 def _future(ctx: Sentence, n: Num, period: Period | None) -> bool:

@@ -14,6 +14,8 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.places import place_at
+from services.ingest.extract.stat_text import lower
 
 
 class PlaceContext(Protocol):
@@ -51,6 +53,12 @@ def geography(s: str, pos: int, state: PlaceContext) -> str:
             best = state.place
     if best is None:
         best = _owner_after(s, pos, state)
+    if best is None and state.place:
+        # "59,902 applications were filed by companies in the zone": the place its clause
+        # refers to after the value
+        stop = CLAUSE_END.search(s, pos)
+        if _PLACE_REF.search(s, pos, stop.start() if stop else len(s)):
+            best = state.place
     if best is None:
         return "CN"
     return best
@@ -71,21 +79,47 @@ def _owner_after(s: str, pos: int, state: PlaceContext) -> str | None:
     return state.places.get(m.group("place"), m.group("place"))
 
 
-CLAUSE_END = re.compile(r"[;.]|,\s+(?:and|while|with|up|down)\b")
+# a full stop inside a number ("33.92") ends no clause
+CLAUSE_END = re.compile(r";|\.(?!\d)|,\s+(?:and|while|with|up|down)\b")
 
 
 PLACE_NAMES = frozenset(PLACES.split("|"))
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'an)?(?: Mongolia)?")
 
 
+_WORD_START = re.compile(r"(?<![\w'’])[A-Z]")
+
+
+@lru_cache(maxsize=1)
+def _descriptor() -> re.Pattern[str]:
+    """The last words of the gazetteer's district descriptors ("zone", "district"): a
+    sentence without one names no district by its descriptor."""
+    tails = {w.split()[-1] for w in lexicon.load("places")["descriptors"]["district"]}
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
+
+
 @lru_cache(maxsize=64)
 def places_in(s: str) -> tuple[tuple[int, int, str], ...]:
-    """Named Chinese places in a sentence: (start, end, name); "Guangzhou's" counts."""
+    """Chinese places in a sentence: (start, end, name). A name of the list above counts
+    ("Guangzhou's" too); a district or zone is read with the shared gazetteer and named
+    with its descriptor and city ("Songjiang District", "Pidu District, Chengdu")."""
     out: list[tuple[int, int, str]] = []
-    for m in _CAPITALISED.finditer(s):
-        name, end = m.group(0), m.end()
-        if name in PLACE_NAMES and (s[end : end + 1] != "'" or s[end : end + 2] == "'s"):
-            out.append((m.start(), end, name))
+    end = 0
+    described = bool(_descriptor().search(lower(s)))
+    for m in _WORD_START.finditer(s):
+        if m.start() < end:
+            continue
+        place = place_at(s, m.start()) if described else None
+        if place is not None and place.level == "district":
+            out.append((place.start, place.end, place.name))
+            end = place.end
+            continue
+        word = _CAPITALISED.match(s, m.start())
+        name = word.group(0) if word else ""
+        after = s[m.start() + len(name) : m.start() + len(name) + 2]
+        if name in PLACE_NAMES and (after[:1] != "'" or after == "'s"):
+            out.append((m.start(), m.start() + len(name), name))
+            end = m.start() + len(name)
     return tuple(out)
 
 

@@ -9,6 +9,7 @@ from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import UNCLASSIFIED, Metric
 from services.ingest.extract import lexicon
 from services.ingest.extract.metrics_match import match_metric
+from services.ingest.extract.stat_exclude import campaign_window
 from services.ingest.extract.stat_model import (
     Sentence,
     Stat,
@@ -65,8 +66,10 @@ def _growth_stat(ctx: Sentence, state: State, c: Num, continuation: bool) -> Sta
         normalise_basis(ch, last.period.year)
         last.change = ch
         return None
-    period = nearest_period(ctx.periods, c, s, ctx.values) or ctx.carried
-    if period is None:
+    # a rate is never the baseline's ("up 12% from the same period last year")
+    own = [h for h in ctx.periods if not h.baseline]
+    period = nearest_period(own, c, s, ctx.values) or ctx.carried
+    if period is None or campaign_window(period):
         return None
     # Its subject: the words since the previous number ("with exports up 17%").
     last_end = max((o.end for o in ctx.nums if o.end <= c.start), default=0)

@@ -31,6 +31,17 @@ def _grammar() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def _verb_tail() -> re.Pattern[str]:
+    """The reporting words between a subject list and its values ("... designs reached")."""
+    return re.compile(rf"(?:\s+(?:{_words('subject_list_verbs')}))+\s*$", re.I)
+
+
+_CLAUSE_START = re.compile(r"[;:]")
+_PARTICIPLES = re.compile(r"(?:\s+[a-z]+ed)+$")
+_MAX_SUBJECT_WORDS = 6
+
+
+@cache
 def _continued() -> re.Pattern[str]:
     openers = "|".join(lexicon.words("stat_lists", "continued_list_openers"))  # regexes
     return re.compile(rf"^\s*(?:{openers})\b", re.I)
@@ -59,13 +70,38 @@ def listed_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, str]:
     `spans` (the values' positions in sentence `s`); values of no such list are absent."""
     if not _RESPECTIVELY.search(s):
         return {}
-    opener, ender = _grammar()
     out: dict[int, str] = {}
     for i, j in _runs(s, spans):
-        tail = s[spans[j][1] :]
-        tail = tail[opener.match(tail).end() :]  # type: ignore[union-attr]  # always matches
-        stop = ender.search(tail)
-        pieces = [p.strip() for p in _SPLIT.split(tail[: stop.start() if stop else len(tail)])]
-        if len(pieces) == j - i + 1 and all(pieces):
-            out.update({i + k: piece for k, piece in enumerate(pieces)})
+        k = j - i + 1
+        pieces = _after(s[spans[j][1] :])
+        if len(pieces) != k:
+            pieces = _before(s[: spans[i][0]])[-k:]  # a clause opener may come first
+        if len(pieces) == k and all(pieces):
+            out.update({i + n: piece for n, piece in enumerate(pieces)})
     return out
+
+
+def _after(tail: str) -> list[str]:
+    """ "432,000 and 229,000 for utility models and designs": the subjects after a run."""
+    opener, ender = _grammar()
+    tail = tail[opener.match(tail).end() :]  # type: ignore[union-attr]  # always matches
+    stop = ender.search(tail)
+    return [p.strip() for p in _SPLIT.split(tail[: stop.start() if stop else len(tail)])]
+
+
+def _before(head: str) -> list[str]:
+    """ "invention patents, utility models and designs reached 210,000, 600,000 and 180,000
+    respectively": the subjects before a run, in its clause, without the reporting verb."""
+    cut = [m.end() for m in _CLAUSE_START.finditer(head)]
+    head = head[cut[-1] if cut else 0 :]
+    verb = _verb_tail().search(head)
+    if verb is None:
+        return []
+    pieces = [p.strip() for p in _SPLIT.split(head[: verb.start()])]
+    if any(len(p.split()) > _MAX_SUBJECT_WORDS for p in pieces[1:]):
+        return []
+    # "invention patents, utility models and designs granted": the participle is every item's
+    shared = _PARTICIPLES.search(pieces[-1])
+    if shared is not None:
+        pieces = [p if p.endswith(shared.group(0)) else p + shared.group(0) for p in pieces]
+    return pieces

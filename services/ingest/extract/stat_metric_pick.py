@@ -112,7 +112,7 @@ def _against_previous(
     fits = unit_fits(prev_metric, n.unit)
     weak = metric.id == UNCLASSIFIED or score < 2.0
     subset = fits and bool(SUBSET.search(ph.text) or SUBSET.match(s))
-    if subset and weak and metric.id != prev_metric.id:
+    if subset and weak and metric.id != prev_metric.id and not named_by_head(metric, ph, n):
         return prev_metric  # "of which 10,000 were filed by domestic applicants"
     if subset and metric.as_of and not prev_metric.as_of and not as_of:
         # "453,000 were granted, including 361,000 domestic invention patents": a part of a
@@ -131,6 +131,15 @@ def _against_previous(
         if series is not None and weak:
             return series
     return metric
+
+
+def named_by_head(metric: Metric, ph: Phrase, n: Num) -> bool:
+    """Whether the words right after a value name its series on their own ("of which
+    US$6.01 billion was exported": the exports, not a part of the total before)."""
+    if metric.id == UNCLASSIFIED:
+        return False
+    alone, _ = match_metric("", head=ph.head, unit=n.unit)
+    return alone.id == metric.id
 
 
 def period_for_kind(metric: Metric, period: Period, own_period: bool, text: str) -> Period:

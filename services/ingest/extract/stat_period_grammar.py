@@ -26,6 +26,7 @@ M = month_pattern()
 Y = r"(?:19|20)\d{2}"
 YREF = rf"(?:{Y}|this year|last year|the (?:same|current|previous) year|the year)"
 
+# "first-quarter figures", "first-half results": the adjective names the period too.
 # Every alternative starts a word (or follows "("), so positions inside words are skipped
 # at once, and the lookahead (the first characters of all alternatives) rejects most other
 # word starts before the alternatives are tried: this keeps the scan fast.
@@ -38,10 +39,10 @@ PERIOD = lc(
     rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{Y}))"
     rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{YREF}))?)"
     rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{YREF}))?)"
-    rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+    rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
     rf"(?:\s+(?:of\s+)?(?P<q_y>{YREF}))?)"
     rf"|(?P<qd>\bQ(?P<qd_n>[0-9])(?:\s+(?P<qd_y>{Y}))?\b)"
-    rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)\s+half(?:\s+(?:of\s+)?(?:the\s+)?"
+    rf"|(?P<h>(?:the\s+)?(?P<h_n>first|second)[\s-]+half(?:\s+(?:of\s+)?(?:the\s+)?"
     rf"(?P<h_y>{YREF}))?)"
     rf"|(?P<hd>\bH(?P<hd_n>[0-9])(?:\s+(?P<hd_y>{Y}))?\b)"
     rf"|(?P<op>(?:the\s+)?(?P<op_n>{ORDINAL})\s+(?P<op_u>quarter|half|month)(?![a-z-])"

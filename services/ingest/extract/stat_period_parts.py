@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
-from events import HalfPeriod, MonthsPeriod, Period, QuarterPeriod, YearPeriod
+from events import AsOfPeriod, HalfPeriod, MonthsPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract.stat_period_grammar import (
     MONTHS,
     NOT_PERIOD_BEFORE,
@@ -51,7 +51,9 @@ def year_of(ref: str | None, state: YearContext, default: int | None) -> int | N
     pub = state.published.year if state.published else None
     if low == "last year" or low == "the previous year":
         return (pub - 1) if pub else state.year or UNDATED_YEAR
-    # "this year", "the year", "the same year", "the current year".
+    if low in ("the year", "the same year") and default:
+        return default  # "In 2021, ...; by the end of the year": the year just named
+    # "this year", "the current year".
     return pub if pub else state.year or UNDATED_YEAR
 
 
@@ -72,7 +74,13 @@ def refined(hits: list[PeriodHit], year: int | None, s: str) -> list[PeriodHit]:
     parts = [h for h in hits if h.period is not None and not isinstance(h.period, YearPeriod)]
     if not parts:
         return hits
-    named = [h for h in parts if h.explicit_year is None and h.period and h.period.year == year]
+    # "In 2021, ... granted 696,000, and by the end of the year ... 3.6 million": a level's
+    # date leaves the year a period of its own for the flows
+    named = [
+        h for h in parts
+        if h.explicit_year is None and h.period and h.period.year == year
+        and not isinstance(h.period, AsOfPeriod)
+    ]  # fmt: skip
     for h in named:
         h.explicit_year = year
     # only "this year" is dropped so: "last year" is another clause's period
@@ -98,6 +106,30 @@ def with_dated(hits: list[PeriodHit], s: str, default: int | None) -> list[Perio
 
 
 YEAR_WORD = re.compile(rf"\b{Y}\b")
+# "compared with 100,000 in the same period last year": the sentence's period a year back
+_SAME_PERIOD = re.compile(
+    r"\b(?:in\s+|during\s+|for\s+)?the\s+same\s+(?:period|quarter|month|half|months)\s+"
+    rf"(?:of\s+|in\s+)?(?P<ref>last\s+year|the\s+previous\s+year|a\s+year\s+(?:ago|earlier)|{Y})",
+    re.I,
+)
+
+
+def with_same_period(hits: list[PeriodHit], s: str) -> list[PeriodHit]:
+    """The hits with "the same period last year" read as the sentence's own period in that
+    year: a baseline period, governing only the value right before it."""
+    if "same" not in s:
+        return hits
+    for m in _SAME_PERIOD.finditer(s):
+        own = [h for h in hits if h.period is not None and not h.baseline and h.end <= m.start()]
+        base = own[-1] if own else None
+        if base is None or base.period is None:
+            continue
+        ref = m.group("ref")
+        year = int(ref) if ref[:1].isdigit() else base.period.year - 1
+        hits = [h for h in hits if not (m.start() <= h.start < m.end())]
+        shifted = base.period.shifted(year - base.period.year)
+        hits.append(PeriodHit(m.start(), m.end(), shifted, None, baseline=True))
+    return sorted(hits, key=lambda h: h.start)
 
 
 def sentence_year(s: str, found: list[re.Match[str]]) -> int | None:

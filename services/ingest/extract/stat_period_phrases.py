@@ -28,6 +28,7 @@ from services.ingest.extract.stat_period_parts import (
     refined,
     sentence_year,
     with_dated,
+    with_same_period,
     year_of,
     year_period,
 )
@@ -85,7 +86,7 @@ def find_periods(s: str, state: YearContext) -> list[PeriodHit]:
             period = period if g["rel"] else latest_before(period, pub)
         if period is not None:
             hits.append(PeriodHit(m.start(), m.end(), period, explicit))
-    return refined(with_dated(hits, s, r.default), own_year, s)
+    return with_same_period(refined(with_dated(hits, s, r.default), own_year, s), s)
 
 
 def _resolve(m: re.Match[str], g: dict[str, str | None], r: _Reading) -> _Read | None:

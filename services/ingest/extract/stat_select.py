@@ -23,7 +23,7 @@ _BAD_NOUN = re.compile(
     # "last year" and "this year" after a number name its period, not a duration noun
     r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had|"
     r"last|this|next)\b)"
-    r"[\w-]+\s+){0,3}?(?:cit(?:y|ies)|provinces?|regions?|areas?|locations?|"
+    r"[\w-]+\s+){0,4}?(?:cit(?:y|ies)|provinces?|regions?|areas?|locations?|"
     r"municipalit(?:y|ies)|parks?|zones?|districts?|counties|county|lenders?|banks?|"
     r"funds?|years?|days?|weeks?|decades?|sessions?|articles?|chapters?|measures|"
     r"hotlines?|folds?|members?|persons?|people|centers|centres|incubators|"

@@ -20,6 +20,7 @@ from services.ingest.extract.stat_metric_pick import (
     Phrase,
     Walk,
     metric_for,
+    named_by_head,
     period_for_kind,
     phrase,
 )
@@ -31,9 +32,13 @@ from services.ingest.extract.stat_values import Change, Num
 _NATIONAL = lc(
     words("China", "Chinese", "national", "nationwide", "the country", "mainland") + r"\b"
 )
+# Running totals: present perfect ("has recognized 2,861"), or a count since a start
+# ("Since the launch in 1996, ... 2,359 GI products protected").
 _PRESENT_PERFECT = re.compile(
     r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en)|had|held|won|got|made|kept|"
-    r"built|brought|become)\b",
+    r"built|brought|become)\b"
+    r"|\bsince\s+(?:(?:the|its)\s+)?(?:[\w-]+\s+){0,4}?(?:in\s+)?(?:19|20)\d{2}\b"
+    r"|\bsince\s+(?:the|its)\s+(?:launch|establishment|founding|inception|start)",
     re.I,
 )
 _REPORTED = re.compile(
@@ -118,7 +123,7 @@ def _value_stat(
     if period is None and not (f.perfect and not n.from_to):
         return None
     metric = _refined_metric(ctx, state, w, idx, metric_for(ctx, w, idx, ph, period),
-                             (period, f, stats))  # fmt: skip
+                             (period, f, stats, ph))  # fmt: skip
     if metric is None:
         return None
     pub = ctx.doc.reference_date
@@ -173,16 +178,20 @@ def _refined_metric(
     w: Walk,
     idx: int,
     metric: Metric,
-    at: tuple[Period | None, _Frame, list[Stat]],
+    at: tuple[Period | None, _Frame, list[Stat], Phrase],
 ) -> Metric | None:
     """The metric after lists, elided subjects and rankings; None for a figure outside the
     catalogue that does not read as a reported IP figure."""
-    (period, f, stats), s, n = at, ctx.s, ctx.values[idx]
+    (period, f, stats, ph), s, n = at, ctx.s, ctx.values[idx]
     if idx in f.listed:  # "432,000 and 229,000 for utility models and designs"
         metric = _listed_metric(f.listed[idx], s, n, period) or metric
     elif w.prev_metric is not None and idx and _elided(s, w.prev_end, n):
         metric = w.prev_metric  # "24.1 per 10,000 people, and Beijing's reached 218.3"
-    elif _same_list(s, ctx.values, idx, stats) and unit_fits(stats[-1].metric, n.unit):
+    elif (
+        _same_list(s, ctx.values, idx, stats)
+        and unit_fits(stats[-1].metric, n.unit)
+        and not named_by_head(metric, ph, n)  # "34,000, and 2,500 Madrid applications"
+    ):
         metric = stats[-1].metric  # "with 49,000, 39,000 and 16,000 filings": one series
     if metric.id == UNCLASSIFIED and continues_list(s):
         # "It was followed by ICT services at 4.37 trillion yuan": the ranking goes on

@@ -17,7 +17,9 @@ REASON = "neither the text nor a publication date says which year it is"
 def unresolved_facts(doc: Document) -> list[Fact]:
     """One StatisticUnresolved fact per figure of `doc` whose year is undetermined."""
     if doc.language == CHINESE:
-        return []  # the Chinese stages read no statistics yet, so leave none unresolved
+        from services.ingest.extract.zh.statistics import unresolved_facts as chinese
+
+        return chinese(doc)
     # the statistics stage keeps its per-document reading private and cached; reading it
     # here costs nothing more than the extraction that ran before
     from services.ingest.extract.stat_period_grammar import UNDATED_YEAR

@@ -22,11 +22,21 @@ from services.ingest.extract.agencies_zh import find_agencies_zh
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_verbs import sentence_of
 from services.ingest.extract.sentences import document_sentences
-from services.ingest.extract.zh.notices_parts import date_in, doc_number_near, signature_date
+from services.ingest.extract.zh.notices_parts import (
+    date_in,
+    doc_number_near,
+    page_date,
+    signature_date,
+)
 from services.ingest.extract.zh.notices_titles import Title, titles
+from services.ingest.extract.zh.pilots_lists import number
 
-_CLAUSE_END = re.compile(r"[。；！？\n]")
-_PHRASE_END = re.compile(r"[。；！？\n,，:：]")
+_CLAUSE_END = re.compile(r"[。；！？;!?\n]")
+_PHRASE_END = re.compile(r"[。；！？;!?\n,，:：]")
+# "《X》印发给你们", "《X》于近日发布": a verb within a few characters after the title
+_AFTER = r"^[^\S\n]*(?:[,，][^\S\n]*|[^。；;，,\n《》]{{0,6}}?)(?:{})"
+_DEPARTMENTS = re.compile(r"(?P<n>\d{1,2}|[两二三四五六七八九十]{1,2})\s*个?\s*(?:部门|部委|单位)")
+_CLAUSE_REACH = 400  # a cue further back than this is in another clause in any case
 _CHAIN = re.compile(r"\s*[、和及与,，]?\s*")
 _PAREN_AFTER = re.compile(r"\s*[(（]([^()（）\n]{4,40})[)）]")
 _HEADER_LINES = 4  # a header's document number is printed within this many lines of it
@@ -42,7 +52,7 @@ class _Read:
 def _cues() -> list[tuple[re.Pattern[str], str]]:
     lex = lexicon.load("zh_notices")
     out = []
-    for table, anchor in (("cues", "{}"), ("after", "^\\s*[,，]?\\s*(?:{})")):
+    for table, anchor in (("cues", "{}"), ("after", _AFTER)):
         for mention, ws in lex[table].items():
             alt = "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))
             out.append((re.compile(anchor.format(alt) if table == "after" else alt), mention))
@@ -50,8 +60,9 @@ def _cues() -> list[tuple[re.Pattern[str], str]]:
 
 
 def _clause_start(text: str, pos: int, ends: re.Pattern[str] = _CLAUSE_END) -> int:
-    starts = [m.end() for m in ends.finditer(text, 0, pos)]
-    return starts[-1] if starts else 0
+    floor = max(0, pos - _CLAUSE_REACH)
+    starts = [m.end() for m in ends.finditer(text, floor, pos)]
+    return starts[-1] if starts else floor
 
 
 def _unique(issuers: list[Issuer]) -> tuple[Issuer, ...]:
@@ -120,10 +131,25 @@ def _issuers(
     if mention == "referenced":
         return ()
     if cue is not None:
-        found = find_agencies_zh(text, _clause_start(text, cue, _PHRASE_END), cue)
+        clause = _clause_start(text, cue, _PHRASE_END)
+        found = find_agencies_zh(text, clause, cue)
         if found:
             return _unique([m.issuer for m in found])
+        if counted := _counted_before(text, clause, cue):
+            return counted
     return _header_issuers(text, t) if header else _signature_issuers(text)
+
+
+def _counted_before(text: str, start: int, cue: int) -> tuple[Issuer, ...]:
+    """'两部门联合印发': the last agencies named before, when they are as many as counted."""
+    m = _DEPARTMENTS.search(text, start, cue)
+    n = number(m["n"]) if m else None
+    if n is None:
+        return ()
+    named = _unique(
+        [a.issuer for a in find_agencies_zh(text, max(0, start - _CLAUSE_REACH), start)]
+    )
+    return named[-n:] if len(named) >= n else ()
 
 
 def _doc_number(text: str, t: Title, header: bool) -> str | None:
@@ -154,6 +180,12 @@ def _read(doc: Document, t: Title, previous: tuple[Title, _Read] | None) -> _Rea
     return _Read(mention, _issuers(text, t, mention, cue, header))
 
 
+def _same(a: Title, b: Title) -> bool:
+    """Two titles of one type where one holds the other (agencies before 关于 aside)."""
+    x, y = a.title[a.prefix_end - a.start :], b.title[b.prefix_end - b.start :]
+    return a.type == b.type and (x in b.title or y in a.title)
+
+
 def _enclosing(
     t: Title, facts: list[tuple[Title, PolicyNoticeIssued]]
 ) -> PolicyNoticeIssued | None:
@@ -167,21 +199,21 @@ def _date(doc: Document, t: Title, mention: str, sentence: Span, header: bool) -
     if mention == "referenced":
         return None
     if header or mention == "distributed":
-        return signature_date(doc.text, doc)
+        return signature_date(doc.text, doc) or (page_date(doc.text) if header else None)
     return date_in(doc.text, sentence.start, sentence.end, doc)
 
 
 def _notices(doc: Document, sentences: Sequence[Span]) -> list[tuple[Title, PolicyNoticeIssued]]:
     text = doc.text
     out: list[tuple[Title, PolicyNoticeIssued]] = []
-    seen: set[str] = set()
+    seen: list[Title] = []
     previous: tuple[Title, _Read] | None = None
     for t in titles(text):
         read = _read(doc, t, previous)
         previous = (t, read)
-        if t.title in seen:
-            continue
-        seen.add(t.title)
+        if any(_same(t, other) for other in seen):
+            continue  # "关于X的通知" and "《国家知识产权局关于X的通知》" are one notice
+        seen.append(t)
         header = _own_line(text, t)
         issuers = read.issuers
         if (outer := _enclosing(t, out)) is not None:

@@ -66,6 +66,21 @@ def signature_date(text: str, doc: Document) -> str | None:
     return date_in(text, lines[-1].start(), lines[-1].end(), doc) if lines else None
 
 
+@cache
+def _page_date() -> re.Pattern[str]:
+    labels = "|".join(map(re.escape, lexicon.load("zh_notices")["words"]["date_labels"]))
+    return re.compile(
+        rf"(?:{labels})\s*[:：]?\s*(?P<y>(?:19|20)\d{{2}})\s*[-/.年]\s*(?P<m>\d{{1,2}})"
+        r"\s*[-/.月]\s*(?P<d>\d{1,2})"
+    )
+
+
+def page_date(text: str) -> str | None:
+    """The date a page prints as its own ("发布日期：2013-07-24"), if it prints one."""
+    m = _page_date().search(text)
+    return _iso(int(m["y"]), int(m["m"]), m["d"]) if m else None
+
+
 def doc_number_near(text: str, start: int, end: int) -> str | None:
     """The first document number printed in `text[start:end]`, as printed."""
     m = DOC_NUMBER.search(text, start, end)

@@ -18,6 +18,7 @@ from services.ingest.extract.agencies_zh import find_agencies_zh
 _PARENS = r"(?:\s*[(（][^()（）\n]{1,20}[)）])*"
 _QUOTED = re.compile(r"《(?P<t>[^《》\n]{2,120})》|“(?P<q>[^“”\n]{2,80})”")
 _JOIN = re.compile(r"[、和与及,，]")
+_MIN_TITLE = 3  # "《意见》", "《纲要》": a type word alone points back to a title named before
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,23 @@ def _type_at_end() -> re.Pattern[str]:
     return re.compile(rf"(?P<w>{alt}){_PARENS}$")
 
 
+@cache
+def _types_after() -> dict[str, str]:
+    return {
+        str(w): str(kind)
+        for kind, ws in lexicon.load("zh_notices")["types_after"].items()
+        for w in ws
+    }
+
+
+def _type_after(text: str, pos: int) -> str | None:
+    """The type a word right after a closing 》 gives ("《…》白皮书" is a report)."""
+    for word, kind in sorted(_types_after().items(), key=lambda p: -len(p[0])):
+        if text.startswith(word, pos):
+            return kind
+    return None
+
+
 def type_of(title: str) -> str | None:
     """The notice type a title's last word gives ("…的指导意见" -> opinions), else None."""
     m = _type_at_end().search(title)
@@ -61,6 +79,19 @@ def _unquoted() -> re.Pattern[str]:
         rf"(?P<about>关于{body}{{2,80}}?的(?:{alt}){_PARENS})"
         rf"|(?:{verbs})了?(?P<bare>[^。；！？\n《》“”,，:：关]{{4,50}}?的(?:{alt}))"
     )
+
+
+def _short_name(text: str, start: int, title: str) -> bool:
+    """'(以下简称《纲要》)', '《意见》': a short name pointing back, not a title of its own."""
+    shorts = lexicon.load("zh_notices")["words"]["short_name_cues"]
+    return len(title) < _MIN_TITLE or text[max(0, start - 4) : start].endswith(tuple(shorts))
+
+
+def _asked_for(text: str, start: int) -> bool:
+    """'征求…关于X的意见': opinions asked for or given, not a document's title."""
+    verbs = lexicon.load("zh_notices")["words"]["asked_for"]
+    clause = re.split(r"[。；！？\n,，]", text[max(0, start - 20) : start])[-1]
+    return any(v in clause for v in verbs)
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -84,8 +115,8 @@ def titles(text: str) -> list[Title]:
     for m in _QUOTED.finditer(text):
         group = "t" if m["t"] else "q"
         quoted.append((m.start(), m.end()))
-        kind = type_of(m[group].strip())
-        if kind:
+        kind = type_of(m[group].strip()) or (_type_after(text, m.end()) if m["t"] else None)
+        if kind and not _short_name(text, m.start(), m[group].strip()):
             s, e = m.start(group), m.end(group)
             about = text.find("关于", s, e)  # "《国务院关于…的意见》" names its issuer
             prefix = about if about > s and _prefix_start(text, about) == s else s
@@ -97,6 +128,6 @@ def titles(text: str) -> list[Title]:
             continue
         start = _prefix_start(text, s) if group == "about" else s
         kind = type_of(text[s:e])
-        if kind:
+        if kind and not _asked_for(text, start):
             out.append(Title(text[start:e], kind, start, e, start, e, s))
     return sorted(out, key=lambda t: t.start)

@@ -50,7 +50,7 @@ def _grammar() -> re.Pattern[str]:
         rf"|(?:{years})\s*[“\"]?(?P<plan>{_alt(d['plan_ends'])})[”\"]?\s*(?:末|期末)"
     )
     return re.compile(
-        rf"(?P<not>{_alt(d['not_changes'])})?(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
+        rf"(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
         rf"(?P<resp>分别)?\s*(?P<dir>{_alt(dirs)})\s*(?:{_alt(d['fillers'])})?"
         rf"\s*(?P<hedge>{_alt(hedges)})?\s*$"
     )
@@ -84,7 +84,8 @@ def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
     before = view[max(start, m.start() - 4) : m.start()]
     not_change = bool(m["not"]) or any(w in before for w in d["not_changes"])
     return ChangeCue(
-        m.start(), basis, direction, _qualifier(m["hedge"]), bool(m["resp"]), not_change
+        m.start(), basis, direction, _qualifier(m["hedge"]), bool(m["resp"] or m["resp0"]),
+        not_change,
     )
 
 
@@ -97,3 +98,15 @@ def to_change(n: ZhNumber, cue: ChangeCue) -> Change | None:
     if n.unit == "times":
         return Change(n.value * _HUNDRED, "percent", cue.direction, cue.basis, cue.qualifier)
     return Change(n.value, "absolute", cue.direction, cue.basis, cue.qualifier)
+
+
+_RATE_END = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|个百分点)\s*[,，;；]?\s*$")
+
+
+def is_rate_clause(clause: str) -> bool:
+    """A clause holding only a change ("同比增长19.64%，"): it names no subject."""
+    m = _RATE_END.search(clause)
+    if m is None:
+        return False
+    cue = change_cue(clause, 0, m.start(1))
+    return cue is not None and not clause[: cue.start].strip(" ,，")

@@ -16,9 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from events import AsOfPeriod, Period
+from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import Metric
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
+from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord
 from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve
@@ -32,11 +34,13 @@ class DocState:
     """What a document has established so far: year, period and place carried."""
 
     published: date | None
-    named: list[str]  # the place names the document states anywhere, in text order
+    named: list[tuple[int, str]]  # the place names the document states, with their offsets
+    view: str  # the document's text, width-normalised (same offsets)
     year: int | None = None
     period: Period | None = None
     place: str | None = None
     previous: str = ""  # the sentence before, width-normalised
+    at: int = 0  # where the current sentence starts in the document
 
 
 @dataclass(slots=True)
@@ -62,25 +66,33 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
         period = None if h.kind == "span" else resolve(h, state.year, state.published)
         out.append((h, period))
         stated = h.year is not None or h.relative is not None
-        if h.kind != "span" and period is not None and stated:
+        if h.kind != "span" and period is not None and stated and period.year != UNDATED_YEAR:
             state.year = period.year
     return out
 
 
-def for_kind(metric: Metric, period: Period, text: str) -> Period:
+def for_kind(metric: Metric, period: Period, text: str, before: str = "") -> Period:
     """A level stated for a year (or half, quarter) is the level at its end, unless the text
-    says what the period added ("全年批准"); a flow stated "截至年底" is the year's flow."""
+    says what the period added ("全年批准"); an amount of money stated "截至年底" is what the
+    year brought ("产值", "销售额"), unless the text calls it cumulative."""
     d = lexicon.load("zh_stat_periods")
     if isinstance(period, AsOfPeriod):
-        if metric.as_of:
+        if metric.as_of or not metric.is_money or any(w in text for w in d["stock_cues"]):
             return period
         return months_period(period.year, 1, period.as_of_month)
-    if not metric.as_of:
+    if not metric.as_of or any(w in text for w in d["period_flow_cues"]):
         return period
-    stock = any(w in text for w in d["stock_cues"])
+    stock = any(w in text + before for w in d["stock_cues"])
     if stock or not (metric.is_money or any(w in text for w in d["flow_cues"])):
         return AsOfPeriod(year=period.year, as_of_month=period.months[1])
     return period
+
+
+def is_future(period: Period | None, state: DocState) -> bool:
+    """A period that begins after the publication date: its figures are targets."""
+    if period is None or state.published is None or period.year == UNDATED_YEAR:
+        return False
+    return period_start(period) > state.published
 
 
 def carry(ctx: SentenceContext, state: DocState) -> None:
@@ -94,23 +106,23 @@ def _in_parens(view: str, h: ZhPeriodHit) -> bool:
     return view[max(0, h.start - 1) : h.start] in ("(", "（")
 
 
-def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str | None:
+def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str:
     """The period of the figure at `[start, end)`; MULTI_YEAR for a figure over a span of
-    years, None when nothing determines its year."""
+    years, a period in UNDATED_YEAR when nothing determines its year."""
     for h, p in ctx.hits:
-        if end <= h.start <= end + 2 and _in_parens(ctx.view, h):
+        if p is not None and end <= h.start <= end + 2 and _in_parens(ctx.view, h):
             return p  # "1166件(2023年前11个月)": the period of this value alone
     hits = [(h, p) for h, p in ctx.hits if not _in_parens(ctx.view, h)]
     before = [(h, p) for h, p in hits if h.end <= start]
     if before:
         h, p = before[-1]
-        return MULTI_YEAR if h.kind == "span" else p
-    after = [p for h, p in hits if h.start >= end and h.kind != "span"]
+        return MULTI_YEAR if h.kind == "span" or p is None else p
+    after = [p for h, p in hits if h.start >= end and p is not None]
     if after:
         return after[0]
     if state.period is not None:
         return state.period
-    return ctx.ahead[0] if ctx.ahead else None
+    return ctx.ahead[0] if ctx.ahead else YearPeriod(year=UNDATED_YEAR)
 
 
 def place_at(ctx: SentenceContext, state: DocState, start: int) -> str:
@@ -122,16 +134,23 @@ def place_at(ctx: SentenceContext, state: DocState, start: int) -> str:
     w = words[-1]
     if w.place != LOCAL:
         return w.place
-    return local_place(ctx.view[w.start : w.end], state.named) or UNRESOLVED
+    word = ctx.view[w.start : w.end]
+    return local_place(word, state.named, state.at + w.start) or UNRESOLVED
 
 
-def local_place(word: str, named: list[str]) -> str | None:
-    """The place 我省 / 本市 / 全区 refers to: the first province (city, district) named;
-    a short name ("上海", "安徽") is judged by its full name."""
+def local_place(word: str, named: list[tuple[int, str]], at: int) -> str | None:
+    """The place 我省 / 本市 / 全区 at offset `at` refers to: the last province (city,
+    district) named before it, else the first named after it; a short name ("上海",
+    "安徽") is judged by its full name."""
     level = word[-1]
     provinces: dict[str, str] = lexicon.load("zh_stat_geography")["provinces"]
-    for name in named:
-        full = provinces.get(name, name)
-        if full.endswith(level) or (level == "省" and full.endswith("自治区")):
-            return name
-    return None
+    fits = [
+        (pos, name)
+        for pos, name in named
+        if provinces.get(name, name).endswith(level)
+        or (level == "省" and provinces.get(name, name).endswith("自治区"))
+    ]
+    before = [name for pos, name in fits if pos < at]
+    if before:
+        return before[-1]
+    return fits[0][1] if fits else None

@@ -36,6 +36,8 @@ def _words() -> dict[str, re.Pattern[str]]:
         "funding": re.compile(_alt(d["funding"])),
         "multi": re.compile(_alt(d["multi_year_words"])),
         "ordinal": re.compile(rf"(?:{_alt(d['ordinal_before'])})\s*$"),
+        "since": re.compile(_alt(d["since_words"])),
+        "entity": re.compile(_alt(d["single_entities"])),
     }
 
 
@@ -65,6 +67,10 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
         return True
     if money and w["funding"].search(before + after):
         return True
+    if w["since"].search(view, 0, start) and w["multi"].search(before):
+        return True  # "“十四五”以来，…累计金额超过2万亿元": a total over several years
+    if w["entity"].search(before):
+        return True  # "华为技术有限公司获得授权发明专利…": one entity's figure
     owner = lexicon.load(_NAME)["ratio_owner"]
     return before.endswith(owner) and "每" in before
 

@@ -4,17 +4,35 @@ problem reported for a figure whose year or place nothing determines."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
-from events import ReportedChange, Span, StatisticPublished
+from events import Period, ReportedChange, Span, StatisticPublished, StatisticUnresolved
+from events.metrics import Metric
 from events.types import Unit, bounded_amount
 from services.ingest.extract.base import Document, ExtractionError, Fact
-
-if TYPE_CHECKING:
-    from services.ingest.extract.zh.statistics import ZhStat
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
+from services.ingest.extract.stat_values import Change, Qual
+from services.ingest.extract.unresolved import REASON
 
 _WS = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class ZhStat:
+    """A statistic found, before it becomes a StatisticPublished payload."""
+
+    metric: Metric
+    period: Period  # in UNDATED_YEAR when nothing determines its year
+    geography: str  # "" (UNRESOLVED): 我省 / 本市 naming no place
+    value: Decimal | None
+    unit: str
+    qualifier: Qual
+    change: Change | None
+    sentence: Span
+    value_span: Span | None
+    headline: bool = False
 
 
 def _amount(value: Decimal, doc: Document, at: Span) -> Decimal:
@@ -29,9 +47,13 @@ def _amount(value: Decimal, doc: Document, at: Span) -> Decimal:
     return value.normalize()
 
 
+def resolved(st: ZhStat) -> bool:
+    """Whether a statistic's year and place are known, so that it can be stored."""
+    return st.period.year != UNDATED_YEAR and bool(st.geography)
+
+
 def fact(doc: Document, st: ZhStat) -> Fact:
     """The StatisticPublished fact of a statistic whose period and place are known."""
-    assert st.period is not None and st.geography is not None
     at = st.value_span or st.sentence
     change = None
     if st.change is not None:
@@ -57,15 +79,31 @@ def fact(doc: Document, st: ZhStat) -> Fact:
     return Fact(payload=payload, source=doc.source(st.sentence, st.value_span))
 
 
+def _why(st: ZhStat) -> tuple[str, str]:
+    if st.period.year == UNDATED_YEAR:
+        return "unresolved year", REASON
+    return "unresolved place", "the text refers to its province or city without naming it"
+
+
 def problem(doc: Document, st: ZhStat) -> tuple[Span, str]:
     """(value span, problem) for a statistic that is not stored."""
     at = st.value_span or st.sentence
     value = doc.text[at.start : at.end] if st.value_span else "a change"
     sentence = _WS.sub(" ", doc.text[st.sentence.start : st.sentence.end])[-160:]
-    if st.period is None:
-        what = "unresolved year"
-        why = "neither the text nor a publication date says which year it is"
-    else:
-        what = "unresolved place"
-        why = "the text refers to its province or city without naming it"
+    what, why = _why(st)
     return at, f"{what}: {st.metric.id} {value!r} in {sentence!r}; {why}; not stored"
+
+
+def unresolved_fact(doc: Document, st: ZhStat) -> Fact:
+    """The StatisticUnresolved fact of a statistic that is not stored."""
+    value = st.value_span
+    payload = StatisticUnresolved(
+        document_id=doc.id,
+        metric=st.metric.id,
+        period_kind=st.period.kind,
+        value_text=doc.text[value.start : value.end] if value else None,
+        sentence=doc.text[st.sentence.start : st.sentence.end],
+        sentence_start=st.sentence.start,
+        reason=_why(st)[1],
+    )
+    return Fact(payload, doc.source(st.sentence, value))

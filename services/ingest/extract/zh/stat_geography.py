@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
 
@@ -78,14 +79,34 @@ def place_words(view: str) -> list[PlaceWord]:
             continue
         w = m["w"]
         kind = CN if w in national else LOCAL if w in local else FOREIGN if w in foreign else None
+        if kind == FOREIGN and any(i in view[m.end() : m.end() + 8] for i in d["in_china"]):
+            kind = CN  # "日本在华申请": filings made in China
         if kind is None:
             # a province's short name, unless a descriptor follows and names it in full
             kind = w if not view.startswith(("省", "市", "自治区"), m.end()) else provinces[w]
         out.append(PlaceWord(m.start(), m.end(), kind))
-    return [p for p in out if not _whole_or_rank(view, p.start)]
+    return [p for p in out if not (_whole_or_rank(view, p.start) or _dateline(view, p.end))]
+
+
+_DATELINE = re.compile(r"\s*\d{1,2}\s*[月日]")
+
+
+def _dateline(view: str, end: int) -> bool:
+    """ "新华社北京7月9日电": the place a report was filed from, not the figure's owner."""
+    return bool(_DATELINE.match(view, end))
 
 
 def _whole_or_rank(view: str, start: int) -> bool:
     """ "占全省54.3%", "居全国第5位", "比全国平均": the place is a whole or a yardstick."""
     before = view[max(0, start - 3) : start]
     return any(before.endswith(w) for w in lexicon.load(_NAME)["not_owner_before"])
+
+
+def site_place(url: str | None) -> str | None:
+    """The city a local government site ("scjgj.nantong.gov.cn") publishes for."""
+    host = urlsplit(url).hostname if url else None
+    if not host or not host.endswith(".gov.cn"):
+        return None
+    labels = [x for x in host[: -len(".gov.cn")].split(".") if x not in ("en", "english", "www")]
+    places: dict[str, str] = lexicon.load("zh_stat_sites")["gov_host_places"]
+    return places.get(labels[-1]) if labels else None

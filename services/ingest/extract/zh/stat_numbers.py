@@ -27,7 +27,7 @@ class ZhNumber:
     start: int
     end: int  # end of the unit words (and of "余"/"左右")
     value: Decimal
-    unit: str  # CNY USD count percent pp times
+    unit: str  # CNY USD count percent pp times months
     qualifier: Qual  # from words after the number only ("余", "左右")
     unit_word: str  # the counting word as printed ("件", "家", "笔"), "" for money and rates
 
@@ -43,14 +43,17 @@ def _grammar() -> re.Pattern[str]:
     numeral = _alternation([*data["numerals"], *data["numeral_units"]])
     return re.compile(
         r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>(?:" + numeral + r")+))"
+        r"(?P<more0>" + _alternation(units["more_after"]) + r")?"  # 1000多亿元
         r"\s*(?P<scale>" + _alternation(list(data["scales"])) + r")?"
         r"(?P<more>" + _alternation(units["more_after"]) + r")?"
         r"\s*(?:(?P<pp>" + _alternation(units["points"]) + r")"
         r"|(?P<pct>" + _alternation(units["percent"]) + r")"
         r"|(?P<times>" + _alternation(units["times"]) + r")"
+        r"|(?P<mon>" + _alternation(units["months"]) + r")"
         r"|(?P<cur>(?:人民币)?(?:" + _alternation(list(data["currencies"])) + r"))"
         r"|(?P<cnt>" + _alternation(units["counts"]) + r"))"
-        r"(?P<about>" + _alternation(units["about_after"]) + r")?"
+        r"(?:(?P<about>" + _alternation(units["about_after"]) + r")"
+        r"|(?P<above>" + _alternation(units["above_after"]) + r")(?!的))?"
     )
 
 
@@ -82,6 +85,8 @@ def _unit(m: re.Match[str]) -> tuple[str, str]:
         return "percent", ""
     if m["times"]:
         return "times", ""
+    if m["mon"]:
+        return "months", ""
     if m["cur"]:
         return _currency(m["cur"]), ""
     return "count", m["cnt"]
@@ -109,7 +114,8 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
         unit, word = _unit(m)
         if word and m["w"] is not None and m["cnt"] in ("个", "次") and not m["scale"]:
             continue  # "四个方面", "三次会议": counts in words of a text's own parts
-        qual: Qual = "at_least" if m["more"] else "approx" if m["about"] else "exact"
+        more = m["more"] or m["more0"] or m["above"]
+        qual: Qual = "at_least" if more else "approx" if m["about"] else "exact"
         out.append(ZhNumber(m.start(), m.end(), value, unit, qual, word))
     return out
 

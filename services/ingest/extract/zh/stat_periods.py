@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_end
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_numbers import words_value
@@ -55,22 +57,53 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(rf"(?P<y1>{_Y})\s*年?\s*(?:{join})\s*(?P<y2>{_Y})\s*年"),
         re.compile(
-            rf"(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
-            rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份)?)?"
+            rf"(?=[{_first_chars(d)}])(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
+            rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份|\d{{1,2}}\s*日)?)?"
             rf"(?P<ye>(?<=年)\s*(?:{_alt(d['as_of_ends'])})|年\s*(?:{_alt(d['as_of_ends'])}))?"
         ),
         re.compile(rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?:{join})\s*(?P<m2>\d{{1,2}})\s*月份?"),
         re.compile(rf"{pre}前\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个?月"),
         re.compile(rf"(?:(?P<y>{_Y})\s*年?|(?P<rel>{rel}))?\s*(?P<h>{_alt(d['halves'])})"),
+        re.compile(rf"{pre}第?\s*(?P<q1>[一二三四1-4])\s*(?:{join})\s*第?\s*(?P<q2>[一二三四1-4])\s*季度"),
         re.compile(rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>[一二三四1-4]))\s*个?季度"),
         re.compile(rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
                    rf"|(?P<whole>{_alt(d['whole_year'])})"),
     )  # fmt: skip
 
 
+@cache
+def _needs() -> tuple[tuple[str, ...], ...]:
+    """For each pattern of the grammar, words one of which every match contains."""
+    d = lexicon.load(_NAME)
+    ends = tuple(d["as_of_ends"])
+    return (
+        ("年",),
+        ("月", *ends),
+        ("月",),
+        ("月",),
+        tuple(d["halves"]),
+        ("季度",),
+        ("季度",),
+        ("年", *d["whole_year"]),
+    )
+
+
+def _first_chars(d: dict[str, Any]) -> str:
+    """The characters an as-of phrase can start with (a digit, an opener, a relative year,
+    年 of 年底): the phrase's parts are all optional, so its start is checked first."""
+    words = [*d["as_of_openers"], *d["relative_years"], "年"]
+    return "0-9" + "".join(sorted({re.escape(w[0]) for w in words}))
+
+
 def dates(view: str) -> list[tuple[int, int]]:
-    """Spans of calendar dates ("2024年1月26日", "1月14日", "2023-03-29"): no periods."""
-    return [(m.start(), m.end()) for m in _DATE.finditer(view)]
+    """Spans of calendar dates ("2024年1月26日", "1月14日", "2023-03-29"): no periods,
+    unless an as-of word opens them ("截至2023年6月30日" is the level at the end of June)."""
+    openers = tuple(lexicon.load(_NAME)["as_of_openers"])
+    return [
+        (m.start(), m.end())
+        for m in _DATE.finditer(view)
+        if not view[: m.start()].rstrip().endswith(openers)
+    ]
 
 
 def _year(m: re.Match[str]) -> tuple[int | None, int | None]:
@@ -85,12 +118,14 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     d = lexicon.load(_NAME)
     year, rel = _year(m) if i else (None, None)
     at = (m.start(), m.end())
+    if m.start() and m.string[m.start() - 1] in d["basis_before"]:
+        return None  # "比去年底", "较2012年": the basis of a change
     if i == 0:
         return ZhPeriodHit(*at, "span", 0, 0, int(m["y1"]), None)
     if i == 1:
         if m["ye"] and not m["m"]:
             return ZhPeriodHit(*at, "as_of", 12, 0, year, rel)
-        closed = m["end"] in ("底", "末")
+        closed = bool(m["end"]) and m["end"] != "份"
         if m["m"] and not m["ye"] and (closed or m["open"]) and 1 <= int(m["m"]) <= 12:
             return ZhPeriodHit(*at, "as_of", int(m["m"]), 0, year, rel)
         return None
@@ -103,21 +138,26 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     if i == 4:
         return ZhPeriodHit(*at, "half", int(d["halves"][m["h"]]), 0, year, rel)
     if i == 5:
+        first, last = int(d["quarters"][m["q1"]]), int(d["quarters"][m["q2"]])
+        if first >= last:
+            return None
+        return ZhPeriodHit(*at, "months", 3 * first - 2, 3 * last, year, rel)
+    if i == 6:
         if m["fq"]:
             return ZhPeriodHit(*at, "months", 1, 3 * int(d["first_quarters"][m["fq"]]), year, rel)
         return ZhPeriodHit(*at, "quarter", int(d["quarters"][m["q"]]), 0, year, rel)
-    if m.start() and m.string[m.start() - 1] in d["basis_before"]:
-        return None  # "比去年", "较2012年": the basis of a change
     if m["rel"] and m.string.startswith("同期", m.end()):
         return None  # "去年同期": the basis of a change
     return ZhPeriodHit(*at, "year", 0, 0, year, rel)
 
 
+def _in_title(view: str, hit: ZhPeriodHit) -> bool:
+    """A phrase inside a title's 《》: "《知识产权强国建设纲要(2021-2035年)》"."""
+    return view.rfind("《", 0, hit.start) > view.rfind("》", 0, hit.start)
+
+
 def _is_event(view: str, hit: ZhPeriodHit) -> bool:
-    """A year naming an event or a document: an event noun before the clause ends, or the
-    phrase stands inside a title's 《》."""
-    if view.rfind("《", 0, hit.start) > view.rfind("》", 0, hit.start):
-        return True
+    """A year naming an event or a document: an event noun before the clause ends."""
     stop = _CLAUSE.search(view, hit.end)
     tail = view[hit.end : min(stop.start() if stop else len(view), hit.end + 25)]
     return any(w in tail for w in lexicon.load(_NAME)["event_nouns"])
@@ -128,13 +168,15 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
     found: list[ZhPeriodHit] = []
     taken = list(masked)
     for i, pattern in enumerate(_grammar()):
+        if not any(w in view for w in _needs()[i]):
+            continue  # a cheap test first: the words every match of this pattern holds
         for m in pattern.finditer(view):
             if m.end() == m.start() or any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             hit = _hit(i, m)
             if hit is None:
                 continue
-            if hit.kind != "span" and _is_event(view, hit):
+            if _in_title(view, hit) or (hit.kind != "span" and _is_event(view, hit)):
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
             found.append(hit)
             taken.append((m.start(), m.end()))
@@ -154,16 +196,17 @@ def build(hit: ZhPeriodHit, year: int) -> Period:
     return YearPeriod(year=year)
 
 
-def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Period | None:
+def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Period:
     """The period of a phrase: its stated year, a year relative to the publication date,
-    the carried year, else the latest such period ended by the publication date."""
+    the carried year, else the latest such period ended by the publication date; with
+    none of these its year is UNDATED_YEAR (the figure is unresolved)."""
     if hit.year is not None:
         return build(hit, hit.year)
     if hit.relative is not None:
-        return build(hit, published.year + hit.relative) if published else None
+        return build(hit, published.year + hit.relative if published else UNDATED_YEAR)
     if carried is not None:
         return build(hit, carried)
     if published is None:
-        return None
+        return build(hit, UNDATED_YEAR)
     period = build(hit, published.year)
     return period if period_end(period) <= published else period.shifted(-1)

@@ -18,6 +18,7 @@ from services.ingest.extract.zh.stat_numbers import ZhNumber
 
 # Between a value and its rate only punctuation and a few words ("，占比同比提高").
 _GAP = re.compile(r"^[\s,，、]*[\u4e00-\u9fff]{0,3}[\s,，、]*$")
+_TO_VALUE = re.compile(r"^\s*[,，]?\s*(?:达到|达|为|至|增至|降至|到)\s*(?:约|近|超过|逾)?\s*$")
 _JOIN = re.compile(r"^\s*(?:和|、|及|,|，)\s*$")
 
 
@@ -71,7 +72,10 @@ def _attach(view: str, items: list[Item], i: int) -> None:
         return
     prev = items[i - 1] if i else None
     if prev is None or not _GAP.match(view[prev.n.end : rate.cue.start]):
-        return  # growth-only
+        after = items[i + 1] if i + 1 < len(items) else None
+        if after and not after.is_rate and _TO_VALUE.match(view[rate.n.end : after.n.start]):
+            _own(after, rate)  # "同比下降4.1%，为343.8万件": the rate before its value
+        return  # else growth-only
     if prev.is_rate and prev.owner is not None:
         value = prev.owner
         if value.change is not None and value.change.kind == "absolute":
@@ -86,6 +90,9 @@ def _attach(view: str, items: list[Item], i: int) -> None:
 def _own(value: Item, rate: Item) -> None:
     assert rate.cue is not None
     change = to_change(rate.n, rate.cue)
+    if change is not None and change.kind == "percentage_points" and value.n.unit != "percent":
+        rate.dropped = True  # "92.1万件，增速较上年提高0.6个百分点": the growth rate's change
+        return
     if change is not None:
         value.change, rate.owner = change, value
 

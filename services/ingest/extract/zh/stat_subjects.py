@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from events.metrics import UNCLASSIFIED, Metric
 from services.ingest.extract.metrics_match import match_metric_zh
+from services.ingest.extract.zh.stat_changes import is_rate_clause
 
 _MARK = re.compile(r"[,，;；:：。!！?？]")
 _HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（\d]")
 _PER_10K = ("万人", "每万人口")
+# "其中，国内…": a subset of what the sentence before counted.
+_SUBSET_OPENERS = ("其中", "其", "包括", "在此基础上")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,7 @@ class Layers:
     own: str
     before: str
     context: str
+    whole: str = ""  # what a share is a share of: "占GDP的比重" -> "GDP的比重"
 
 
 def _last_mark(view: str, end: int) -> int:
@@ -45,11 +49,25 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     stop = _HEAD_STOP.search(view, end)
     head = view[end : stop.start() if stop else len(view)]
     own = view[own_start:at] + word + head
+    share = own.find("占")
+    whole = ""
+    if share >= 0:  # "占有效发明专利总量的50.42%": what follows 占 is the whole, not the subject
+        own, whole = own[: share + 1], own[share + 1 :]
     left = _last_mark(view, own_start)
-    for _ in range(2):  # the two clauses before: "国内发明专利授权中，职务发明为…，占95.4%"
+    if share >= 0:  # a share's subject is the figure before it ("职务发明为34.4万件，占95.4%")
+        while left and is_rate_clause(view[_last_mark(view, left - 1) : left]):
+            left = _last_mark(view, left - 1)  # skip "同比增长19.64%，"
         if left:
             left = _last_mark(view, left - 1)
-    return Layers(own, view[left:own_start], previous + view[:left])
+    else:
+        for _ in range(2):  # the two clauses before: "国内发明专利授权中，职务发明为…"
+            if left:
+                left = _last_mark(view, left - 1)
+    # The sentence before speaks of the same subject when this one opens with 其中 … or
+    # continues it after a semicolon.
+    joined = previous.rstrip().endswith(("；", ";"))
+    before_text = previous if joined or view.lstrip().startswith(_SUBSET_OPENERS) else ""
+    return Layers(own, view[left:own_start], before_text + view[:left], whole)
 
 
 def unit_of(unit: str, own: str) -> str:
@@ -61,5 +79,5 @@ def unit_of(unit: str, own: str) -> str:
 
 def metric_of(lay: Layers, unit: str | None) -> Metric | None:
     """The catalogued metric of a figure, None when its subject names none."""
-    metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit)
+    metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit, whole=lay.whole)
     return None if metric.id == UNCLASSIFIED else metric

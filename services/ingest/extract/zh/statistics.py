@@ -11,61 +11,72 @@ determines is reported by `extraction_problems`, never stored with a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from events import Period, Span
-from events.metrics import Metric
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import normalise_width
 from services.ingest.extract.sentences import document_sentences
-from services.ingest.extract.stat_values import Change, Qual
+from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
-from services.ingest.extract.zh.stat_facts import fact, problem
-from services.ingest.extract.zh.stat_geography import FOREIGN, place_words
+from services.ingest.extract.zh.stat_facts import (
+    ZhStat,
+    fact,
+    problem,
+    resolved,
+    unresolved_fact,
+)
+from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
+from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
-from services.ingest.extract.zh.stat_subjects import _last_mark, layers, metric_of, unit_of
-
-
-@dataclass(slots=True)
-class ZhStat:
-    """A statistic found, before it becomes a StatisticPublished payload."""
-
-    metric: Metric
-    period: Period | None  # None: no year determined
-    geography: str  # "" (UNRESOLVED): 我省 / 本市 naming no place
-    value: Decimal | None
-    unit: str
-    qualifier: Qual
-    change: Change | None
-    sentence: Span
-    value_span: Span | None
+from services.ingest.extract.zh.stat_subjects import (
+    Layers,
+    _last_mark,
+    layers,
+    metric_of,
+    unit_of,
+)
+from services.ingest.extract.zh.stat_tables import table_row
 
 
 def extract_statistics(doc: Document) -> list[Fact]:
     """The statistics found in a Chinese document, in text order."""
-    return [fact(doc, st) for st in _statistics(doc) if st.period and st.geography]
+    return [fact(doc, st) for st in _statistics(doc) if resolved(st)]
 
 
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
     """Statistics of a Chinese document whose year or place nothing determines."""
-    return [problem(doc, st) for st in _statistics(doc) if not (st.period and st.geography)]
+    return [problem(doc, st) for st in _statistics(doc) if not resolved(st)]
+
+
+def unresolved_facts(doc: Document) -> list[Fact]:
+    """One StatisticUnresolved fact per figure of a Chinese document whose year or place
+    nothing determines."""
+    return [unresolved_fact(doc, st) for st in _statistics(doc) if not resolved(st)]
 
 
 @lru_cache(maxsize=8)
 def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     view = normalise_width(doc.text)
-    named = [w.place for w in place_words(view) if w.place not in ("CN", FOREIGN, "local")]
-    state = ctxm.DocState(published=doc.reference_date, named=named)
+    named = [(w.start, w.place) for w in place_words(view) if w.place not in (CN, FOREIGN, LOCAL)]
+    site = site_place(doc.url)
+    if site is not None:  # a city's own site: its 全市 is that city if the text names none
+        named.append((len(view), site))
+    state = ctxm.DocState(published=doc.reference_date, named=named, view=view)
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
+        state.at = span.start
+        row = table_row(view, spans, i)
+        if row is not None:
+            out.extend(_table_value(span, state, *row))
+            continue
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
-    return tuple(_drop_thresholds(out))
+    return tuple(_dedupe(_drop_thresholds(out)))
 
 
 def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, list[Item]]:
@@ -79,8 +90,8 @@ def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, lis
 def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Period]:
     """The first period of the next sentences (read on a copy of the state)."""
     for span in spans:
-        view = normalise_width(doc.text[span.start : span.end])
-        probe = ctxm.DocState(state.published, state.named, state.year)
+        view = state.view[span.start : span.end]
+        probe = ctxm.DocState(state.published, state.named, state.view, state.year)
         hits = ctxm.resolve_hits(find_periods(view, dates(view)), probe)
         periods = [p for h, p in hits if p is not None and h.kind != "span"]
         if periods:
@@ -91,19 +102,22 @@ def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Perio
 def _sentence(
     doc: Document, span: Span, state: ctxm.DocState, nxt: tuple[Span, ...]
 ) -> list[ZhStat]:
-    view = normalise_width(doc.text[span.start : span.end])
+    view = state.view[span.start : span.end]  # the width-normalised sentence
     ctx, items = _context(view, state)
     if not ctx.hits and state.period is None and items:
         ctx.ahead = _ahead(doc, list(nxt), state)
     out: list[ZhStat] = []
     prev_end = 0
+    headline = _is_headline(doc.text, span)
+    listed = respectively(view, [i.n for i in items if not i.is_rate and not i.dropped])
     for item in items:
         own_start = max(_last_mark(view, item.n.start), prev_end)
         prev_end = item.n.end
         if item.is_rate or item.dropped:
             continue
-        st = _value(ctx, state, span, item, own_start)
+        st = _value(ctx, state, span, item, own_start, listed.get(item.n.start))
         if st is not None:
+            st.headline = headline
             out.append(st)
             state.place = st.geography
     for rate in growth_only(items):
@@ -116,27 +130,51 @@ def _sentence(
 
 
 def _value(
-    ctx: ctxm.SentenceContext, state: ctxm.DocState, span: Span, item: Item, own_start: int
+    ctx: ctxm.SentenceContext,
+    state: ctxm.DocState,
+    span: Span,
+    item: Item,
+    own_start: int,
+    listed: tuple[str, str] | None,
 ) -> ZhStat | None:
     n, view = item.n, ctx.view
     if is_distractor(view, n.start, n.end, n.unit in ("CNY", "USD")):
         return None
     lay = layers(view, own_start, n.start, n.end, n.unit_word, state.previous)
     unit = unit_of(n.unit, lay.own)
+    if listed is not None:  # a 分别 list names this value's subject (and place)
+        lay = Layers(listed[0] + n.unit_word, listed[1], lay.context + lay.before)
+        unit = unit_of(n.unit, listed[1])
     metric = metric_of(lay, unit)
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
+    own_places = place_words(listed[0]) if listed else []
+    if own_places:
+        place = own_places[0].place
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
+    if ctxm.is_future(period, state):
+        return None  # "到2025年，…达到9万件": a target
     qual = n.qualifier if n.qualifier != "exact" else value_hedge(view[own_start : n.start])
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
-        period = ctxm.for_kind(metric, period, lay.own + lay.before)
+        period = ctxm.for_kind(metric, period, lay.own, lay.before)
+        _normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
         value_span,
     )  # fmt: skip
+
+
+def _table_value(span: Span, state: ctxm.DocState, label: str, value: Decimal) -> list[ZhStat]:
+    """A table row's figure: its label names the metric, the table's title the period."""
+    metric = metric_of(Layers(label, "", ""), "count")
+    if metric is None or state.period is None or "元" in label:
+        return []  # an amount's scale is in a header this row does not repeat
+    period = ctxm.for_kind(metric, state.period, label)
+    place = state.place if state.place is not None else CN
+    return [ZhStat(metric, period, place, value, "count", "exact", None, span, span)]
 
 
 def _growth(
@@ -153,11 +191,13 @@ def _growth(
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
+    if ctxm.is_future(period, state):
+        return None
     from services.ingest.extract.zh.stat_changes import to_change
 
     change = to_change(rate.n, rate.cue)
     if period is not None:
-        period = ctxm.for_kind(metric, period, lay.own + lay.before)
+        period = ctxm.for_kind(metric, period, lay.own, lay.before)
     return ZhStat(
         metric, period, place, None, metric.unit, "exact", change, span,
         None,
@@ -176,3 +216,35 @@ def _drop_thresholds(stats: list[ZhStat]) -> list[ZhStat]:
         )  # fmt: skip
 
     return [s for s in stats if not passed(s)]
+
+
+def _is_headline(text: str, span: Span) -> bool:
+    """A line standing alone without a sentence mark at its end."""
+    alone = (span.start == 0 or text[span.start - 1] == "\n") and (
+        span.end == len(text) or text[span.end] in "\r\n"
+    )
+    return alone and text[span.end - 1] not in "。！？；.!?;"
+
+
+def _dedupe(stats: list[ZhStat]) -> list[ZhStat]:
+    """A figure the body states twice is one statistic (a headline's is its own, as the
+    page shows it twice); the mention with a change wins."""
+    out: list[ZhStat] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    for st in stats:
+        if st.value is None or st.period is None or st.headline:
+            out.append(st)
+            continue
+        key = (st.metric.id, st.geography, st.period.key, str(st.value))
+        if key not in seen:
+            seen[key] = len(out)
+            out.append(st)
+        elif out[seen[key]].change is None and st.change is not None:
+            out[seen[key]] = st
+    return out
+
+
+def _normalise_basis(change: Change | None, period: Period) -> None:
+    """ "较2022年底增长19.9%" of an end-2023 level is a change on the year before."""
+    if change is not None and change.basis == f"vs_{period.year - 1}":
+        change.basis = "vs_previous_year"

@@ -1,0 +1,46 @@
+"""分别 lists in Chinese statistics: "通过PCT、海牙、马德里体系分别提交专利、外观设计、商标
+国际注册申请73812件、1166件、6196件" gives each value the subject at its place in the lists
+before it (PCT … 专利 for the first, 海牙 … 外观设计 for the second, …), and a list of
+places gives each value its place ("北京、上海…分别为…")."""
+
+from __future__ import annotations
+
+import re
+
+from services.ingest.extract.zh.stat_numbers import ZhNumber
+
+_RESPECTIVELY = re.compile(r"分别")
+# Between listed values: a separator, after an optional parenthesis ("1166件(2023年前11个月)、").
+_JOIN = re.compile(r"^\s*(?:[(（][^)）]*[)）])?\s*(?:和|、|及|,|，)\s*$")
+_ITEMS = re.compile(r"、|和|及|与")
+_MARK = re.compile(r"[,，;；:：。]")
+
+
+def _run(view: str, values: list[ZhNumber]) -> list[ZhNumber]:
+    """The values listed one after another from the first one."""
+    run = values[:1]
+    for v in values[1:]:
+        if not _JOIN.match(view[run[-1].end : v.start]):
+            break
+        run.append(v)
+    return run
+
+
+def respectively(view: str, values: list[ZhNumber]) -> dict[int, tuple[str, str]]:
+    """The subject of each value of a 分别 list, by the value's start: its own item, and the
+    whole list (where items share words: "北京、上海的…拥有量分别为112件和40.9件")."""
+    out: dict[int, tuple[str, str]] = {}
+    for m in _RESPECTIVELY.finditer(view):
+        run = _run(view, [v for v in values if v.start >= m.end()])
+        if len(run) < 2 or _MARK.search(view, m.end(), run[0].start):
+            continue
+        marks = [x.end() for x in _MARK.finditer(view, 0, m.start())]
+        whole = view[marks[-1] if marks else 0 : m.start()]
+        names = _ITEMS.split(whole)
+        mids = _ITEMS.split(view[m.end() : run[0].start])
+        if len(names) != len(run):
+            continue
+        for i, v in enumerate(run):
+            mid = mids[i] if len(mids) == len(run) else mids[-1]
+            out[v.start] = (names[i] + mid, whole + mid)
+    return out
