@@ -349,8 +349,13 @@ def rebuild(
     event_log: LogOpt = None,
     database: DbOpt = None,
 ) -> None:
-    """Replay the whole log into fresh projection tables, then swap them in."""
+    """Replay the whole log into fresh projection tables, then swap them in.
+
+    On PostgreSQL the workers keep serving the live tables meanwhile; the swap waits for
+    their current batches and they carry on against the new tables.
+    """
     from services.bootstrap import DataFolderBusy, embedded_lock
+    from services.online_rebuild import RebuildBusy
     from services.rebuild import rebuild_projections
 
     s = _settings(data, event_log, database)
@@ -363,6 +368,9 @@ def rebuild(
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("replaying", total=None)
             totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    except RebuildBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
     finally:
         if lock is not None:
             lock.release()
