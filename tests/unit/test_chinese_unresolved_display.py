@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -45,3 +46,19 @@ def test_a_held_out_value_of_a_chinese_publisher_is_marked_chinese(
     html = client.get("/alerts").text
     assert 'id="held-out"' in html
     assert '<td lang="zh-Hans">某省知识产权简报</td>' in html
+
+
+def test_the_readme_names_every_status_code_the_api_answers_with(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    codes = {
+        code
+        for operations in spec["paths"].values()
+        for op in operations.values()
+        for code in op.get("responses", {})
+        if code[0] in "45"
+    }
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    sentence = r"Every status code an operation can answer with \(([^)]*)\)"
+    listed = re.search(sentence, " ".join(readme.split()))
+    assert listed is not None
+    assert codes - set(re.findall(r"\b[45]\d\d\b", listed.group(1))) == set()
