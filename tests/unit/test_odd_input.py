@@ -4,14 +4,21 @@ user should get; the known gaps are marked and name their cause."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from events import StatisticPublished, StatisticUnresolved
+from events import StatisticPublished, StatisticUnresolved, YearPeriod, make_event
+from events.codec import DecodeError, decode, encode
 from events.log.memory import MemoryEventLog
+from events.log.port import Position, Record
+from projections import queries
+from projections.projector import Projector
 from services.ingest.extract import Document, extract_facts
 from services.ingest.reextract import reextract
 from services.ingest.service import IngestService
@@ -109,3 +116,38 @@ def test_a_long_sentence_of_figures_is_read_in_linear_time() -> None:
     elapsed = time.perf_counter() - started
     assert facts  # the figure is read
     assert elapsed < 3.0, f"{len(text)} characters took {elapsed:.1f} s"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="services/processor/core.py runs batches through projections/projector.py "
+    "decode_records, which reads plain dicts and validates a record only after it fails; "
+    "the worker's full validation is gone, so a record that breaks the schema but has "
+    "every key the row builder reads is projected instead of dead-lettered",
+)
+def test_a_record_that_breaks_the_schema_is_a_dead_letter_not_a_row(tmp_path: Path) -> None:
+    event = make_event(
+        StatisticPublished(
+            metric="ip_pledge_financing_amount",
+            geography="CN",
+            period=YearPeriod(year=2022),
+            value=Decimal("486880000000"),
+            unit="CNY",
+        ),
+        published_at=date(2023, 1, 16),
+    )
+    raw = json.loads(encode(event))
+    raw["payload"]["unit"] = "parsecs"  # no unit of the contract
+    with pytest.raises(DecodeError):
+        decode(json.dumps(raw).encode())  # the contract refuses it
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
+    projector = Projector(engine)
+    projector.create()
+    record = Record(Position("", 1), "statistics", str(event.event_id), event.event_type,
+                    json.dumps(raw).encode())
+    changes = projector.apply([record])
+    with engine.connect() as conn:
+        stored = queries.current(conn)
+    engine.dispose()
+    assert [r.event_id for r, _ in changes.rejected] == [str(event.event_id)]
+    assert stored == []
