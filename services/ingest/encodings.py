@@ -29,6 +29,8 @@ BOMS = (
 )
 # Pages that declare the older, smaller standards use characters only their supersets have.
 SUPERSETS = {"gb2312": GB18030, "gbk": GB18030, "cp936": GB18030, "euc_cn": GB18030}
+# charsets in which every byte is a character: a declaration of one proves nothing
+WESTERN = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
 DECLARATION_BYTES = 4096
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
@@ -125,15 +127,23 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = (), markup: bool 
         raise UndecodableText(f"{utf8_error.problem} (the rest of the text is UTF-8)",
                               utf8_error.offset, utf8_error.line)
     labels = [*(d for d in declared if d), *(declared_charsets(data) if markup else ())]
-    for label in labels:
-        name = codec_name(label)
-        if name is None or name in ("utf-8", GB18030):
-            continue  # unknown, or tried before or after the declarations
+    for name in _candidates(labels):
         try:
-            return Decoded(data.decode(name), name)
+            text = data.decode(name)
         except UnicodeDecodeError:
             continue  # a wrong declaration: go on as if it were not there
+        if name == GB18030 and _western_misread(text):
+            continue
+        return Decoded(text, name)
     return _gb18030(data, utf8_error)
+
+
+def _candidates(labels: Iterable[str]) -> list[str]:
+    """The codecs declared, in order, with the single-byte Western ones last: they read any
+    bytes, so a server's default ISO-8859-1 must not outvote a page's own `gb2312`."""
+    names = [codec_name(label) for label in labels]
+    known = [n for n in dict.fromkeys(names) if n is not None and n != "utf-8"]
+    return sorted(known, key=lambda name: name in WESTERN)
 
 
 def _gb18030(data: bytes, utf8_error: UndecodableText) -> Decoded:

@@ -1,5 +1,6 @@
 """Files marked as UTF-32 are read as UTF-32, not as UTF-16 whose byte-order mark begins
-the same way, and a wide encoding's NUL characters are refused like NUL bytes."""
+the same way; a wide encoding's NUL characters are refused like NUL bytes; a page's own
+Chinese charset is not outvoted by a server's Western default."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from events import DocumentReceived, StatisticPublished
 from events.log.memory import MemoryEventLog
 from services.ingest.encodings import decode_bytes
 from services.ingest.service import IngestService
+from services.ingest.sources.pages import decode_body
 
 RELEASE = "2023年，全国专利商标质押融资金额达8539.9亿元，同比增长75.4%。\n"
 
@@ -43,3 +45,23 @@ def test_nul_characters_from_utf16_are_refused_with_their_line(tmp_path: Path) -
     [err] = IngestService(log).ingest_paths([path], date(2024, 1, 18)).errors
     assert err.line == 2 and "NUL" in err.problem
     assert list(log.read("documents")) == []
+
+
+PAGE = (
+    '<html><head><meta charset="gb2312"><title>质押融资</title></head>'
+    "<body><p>2022年，全国专利商标质押融资金额达4868.8亿元。</p></body></html>"
+)
+
+
+def test_a_server_default_of_iso_8859_1_does_not_outvote_the_page_own_gb2312() -> None:
+    # ISO-8859-1 reads any bytes, so it would turn every Han character into two accents
+    body = decode_body(PAGE.encode("gb2312"), "text/html; charset=ISO-8859-1")
+    assert body == PAGE
+
+
+def test_a_latin1_page_declared_as_such_is_still_read_as_latin1() -> None:
+    page = '<meta charset="gbk"><p>Café Müller: 5 patents</p>'
+    assert decode_body(page.encode("latin-1"), "text/html; charset=ISO-8859-1") == page
+    assert decode_body("<p>Straße</p>".encode("cp1252"), "text/html; charset=windows-1252") == (
+        "<p>Straße</p>"
+    )
