@@ -122,6 +122,22 @@ def _front_matter(text: str, origin: str | Path) -> tuple[dict[str, str], str]:
     return meta, text[end + 5 :]
 
 
+def _sidecar(sidecar: Path) -> dict[str, str]:
+    """The metadata of a `<name>.meta.json` file, empty when there is none."""
+    if not sidecar.exists():
+        return {}
+    try:
+        # read in the encodings a document may use: a GBK title, a BOM from an editor
+        loaded = json.loads(decode_text(sidecar.read_bytes(), sidecar))
+    except IngestError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise IngestError(sidecar, f"metadata is not readable JSON: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise IngestError(sidecar, "metadata must be a JSON object")
+    return {str(k).lower(): str(v) for k, v in loaded.items() if v is not None}
+
+
 def read_document(path: Path, published: date | None = None) -> DocumentFile:
     """Read a text document and its metadata (front matter, or a `<name>.meta.json` beside it).
 
@@ -136,15 +152,7 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
     meta, text = _front_matter(full, path)
     if not text.strip():
         raise IngestError(path, "document has front matter but no text")
-    sidecar = path.with_name(path.name + ".meta.json")
-    if sidecar.exists():
-        try:
-            loaded = json.loads(sidecar.read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IngestError(sidecar, f"metadata is not readable JSON: {exc}") from None
-        if not isinstance(loaded, dict):
-            raise IngestError(sidecar, "metadata must be a JSON object")
-        meta.update({str(k).lower(): str(v) for k, v in loaded.items() if v is not None})
+    meta.update(_sidecar(path.with_name(path.name + ".meta.json")))
     if published is not None:
         when, source = published, "given"
     elif "published" in meta:

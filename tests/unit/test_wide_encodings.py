@@ -65,3 +65,26 @@ def test_a_latin1_page_declared_as_such_is_still_read_as_latin1() -> None:
     assert decode_body("<p>Straße</p>".encode("cp1252"), "text/html; charset=windows-1252") == (
         "<p>Straße</p>"
     )
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_a_metadata_file_is_read_in_the_encodings_of_documents(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "release.txt"
+    path.write_bytes(RELEASE.encode("gbk"))
+    meta = '{"title": "2023年知识产权质押融资情况", "published": "2024-01-18"}'
+    (tmp_path / "release.txt.meta.json").write_bytes(meta.encode(encoding))
+    log = MemoryEventLog()
+    assert IngestService(log).ingest_paths([path]).errors == []
+    [doc] = [r.event().payload for r in log.read("documents")]
+    assert isinstance(doc, DocumentReceived) and doc.title == "2023年知识产权质押融资情况"
+
+
+def test_an_unreadable_metadata_file_is_named_once(tmp_path: Path) -> None:
+    path = tmp_path / "release.txt"
+    path.write_text(RELEASE, encoding="utf-8")
+    sidecar = tmp_path / "release.txt.meta.json"
+    sidecar.write_bytes(b"\xff\xfe\xfd{}")
+    [err] = IngestService(MemoryEventLog()).ingest_paths([path]).errors
+    assert err.origin == str(sidecar) and str(err).count(str(sidecar)) == 1
