@@ -19,11 +19,9 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.metrics_match import match_metric_zh
 from services.ingest.extract.zh.stat_changes import is_rate_clause
 
+_NUMBERS = "zh_stat_numbers"
 _MARK = re.compile(r"[,，;；:：。!！?？]")
 _HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（\d]")
-_PER_10K = ("万人", "每万人口")
-# "其中，国内…": a subset of what the sentence before counted.
-_SUBSET_OPENERS = ("其中", "其", "包括", "在此基础上")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +65,14 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     # The sentence before speaks of the same subject when this one opens with 其中 … or
     # continues it after a semicolon.
     joined = previous.rstrip().endswith(("；", ";"))
-    before_text = previous if joined or view.lstrip().startswith(_SUBSET_OPENERS) else ""
+    opens_subset = view.lstrip().startswith(lexicon.words("zh_stat_lists", "subset_openers"))
+    before_text = previous if joined or opens_subset else ""
     return Layers(own, view[left:own_start], before_text + view[:left], whole)
 
 
 def unit_of(unit: str, own: str) -> str:
     """The unit of a value: a count whose subject is per 10,000 people is a per-10k rate."""
-    if unit == "count" and any(w in own for w in _PER_10K):
+    if unit == "count" and any(w in own for w in lexicon.words(_NUMBERS, "per_10k_subjects")):
         return "per_10k_people"
     return unit
 
@@ -84,7 +83,7 @@ def metric_of(lay: Layers, unit: str | None, word: str = "") -> Metric | None:
     metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit, whole=lay.whole)
     if metric.id == UNCLASSIFIED:
         return None
-    counted: list[str] | None = lexicon.load("zh_stat_numbers")["counters"].get(word)
+    counted: list[str] | None = lexicon.load(_NUMBERS)["counters"].get(word)
     if counted and not any(w in a for a in metric.aliases_zh for w in counted):
         return None
     return metric
