@@ -34,7 +34,7 @@ class Layers:
     whole: str = ""  # what a share is a share of: "占GDP的比重" -> "GDP的比重"
 
 
-def _last_mark(view: str, end: int) -> int:
+def last_mark(view: str, end: int) -> int:
     """The position after the last clause mark before `end` (0 if none)."""
     for i in range(end - 1, -1, -1):
         if _MARK.match(view[i]):
@@ -52,16 +52,16 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     whole = ""
     if share >= 0:  # "占有效发明专利总量的50.42%": what follows 占 is the whole, not the subject
         own, whole = own[: share + 1], own[share + 1 :]
-    left = _last_mark(view, own_start)
+    left = last_mark(view, own_start)
     if share >= 0:  # a share's subject is the figure before it ("职务发明为34.4万件，占95.4%")
-        while left and is_rate_clause(view[_last_mark(view, left - 1) : left]):
-            left = _last_mark(view, left - 1)  # skip "同比增长19.64%，"
+        while left and is_rate_clause(view[last_mark(view, left - 1) : left]):
+            left = last_mark(view, left - 1)  # skip "同比增长19.64%，"
         if left:
-            left = _last_mark(view, left - 1)
+            left = last_mark(view, left - 1)
     else:
         for _ in range(2):  # the two clauses before: "国内发明专利授权中，职务发明为…"
             if left:
-                left = _last_mark(view, left - 1)
+                left = last_mark(view, left - 1)
     # The sentence before speaks of the same subject when this one opens with 其中 … or
     # continues it after a semicolon.
     joined = previous.rstrip().endswith(("；", ";"))

@@ -2,11 +2,14 @@
 the English stages: same metric ids, periods, units and changes.
 
 Stages: numbers and units (`stat_numbers`), periods (`stat_periods`), changes
-(`stat_changes`, `stat_reading`), distractors (`stat_distractors`), subjects and metrics
-(`stat_subjects`, the catalogue's `aliases_zh`), period and place of a figure
-(`stat_context`, `stat_geography`). A number whose subject names no catalogued metric is
-not reported. A figure whose year (or 我省 / 本市 place) nothing in the document
-determines is reported by `extraction_problems`, never stored with a guess.
+(`stat_changes`, `stat_reading`), 分别 lists (`stat_lists`), table rows (`stat_tables`),
+distractors (`stat_distractors`), subjects and metrics (`stat_subjects`, the catalogue's
+`aliases_zh`), period and place of a figure (`stat_context`, `stat_geography`), the
+document's set of figures (`stat_series`) and the events (`stat_facts`); the word lists
+are `lexicon/zh_stat_*.toml`. A number whose subject names no catalogued metric is not
+reported. A figure whose year (or 我省 / 本市 place) nothing in the document determines
+is reported by `extraction_problems` and recorded as unresolved, never stored with a
+guess.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from services.ingest.extract.zh.stat_series import (
 )
 from services.ingest.extract.zh.stat_subjects import (
     Layers,
-    _last_mark,
+    last_mark,
     layers,
     metric_of,
     unit_of,
@@ -119,7 +122,7 @@ def _sentence(
     headline = is_headline(doc.text, span)
     listed = respectively(view, [i.n for i in items if not i.is_rate and not i.dropped])
     for item in items:
-        own_start = max(_last_mark(view, item.n.start), prev_end)
+        own_start = max(last_mark(view, item.n.start), prev_end)
         prev_end = item.n.end
         if item.is_rate or item.dropped:
             continue
@@ -193,7 +196,7 @@ def _growth(
     """A rate with no value before it: the change of a figure whose value is not given."""
     assert rate.cue is not None
     view, at = ctx.view, rate.cue.start
-    own_start = _last_mark(view, at)
+    own_start = last_mark(view, at)
     lay = layers(view, own_start, at, at, "", state.previous)
     metric = metric_of(lay, None)
     period = ctxm.period_at(ctx, state, at, rate.n.end)
