@@ -251,7 +251,7 @@ def extract(
         raise typer.BadParameter("--format is jsonl or table")
     from rich.table import Table
 
-    from events import PolicyNoticeIssued, StatisticPublished
+    from events import PolicyNoticeIssued, StatisticPublished, StatisticUnresolved
     from services.report import human
 
     t = Table("type", "fact", "sentence")
@@ -269,6 +269,8 @@ def extract(
             fact = f"{p.metric} {p.geography} {p.period.key}: {human(p.value, p.unit)}{moved}"
         elif isinstance(p, PolicyNoticeIssued):
             fact = f"{p.type}: {p.title or p.description} [{', '.join(i.id for i in p.issuers)}]"
+        elif isinstance(p, StatisticUnresolved):
+            fact = f"{p.metric} ({p.period_kind}) {p.value_text or ''}: no year; {p.reason}"
         else:
             fact = ", ".join(f"{k}={v}" for k, v in p.model_dump().items() if v is not None)
         t.add_row(e.event_type, fact, e.source.sentence if e.source else "")
@@ -347,8 +349,13 @@ def rebuild(
     event_log: LogOpt = None,
     database: DbOpt = None,
 ) -> None:
-    """Replay the whole log into fresh projection tables, then swap them in."""
+    """Replay the whole log into fresh projection tables, then swap them in.
+
+    On PostgreSQL the workers keep serving the live tables meanwhile; the swap waits for
+    their current batches and they carry on against the new tables.
+    """
     from services.bootstrap import DataFolderBusy, embedded_lock
+    from services.online_rebuild import RebuildBusy
     from services.rebuild import rebuild_projections
 
     s = _settings(data, event_log, database)
@@ -361,6 +368,9 @@ def rebuild(
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("replaying", total=None)
             totals = rebuild_projections(s, progress=lambda n: bar.advance(task, n))
+    except RebuildBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        raise typer.Exit(1) from None
     finally:
         if lock is not None:
             lock.release()

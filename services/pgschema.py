@@ -2,28 +2,19 @@
 
 The live tables sit in the schema named by the URL's ``schema`` query parameter (default
 ``ipmon``), reached through the connection's ``search_path``: the table definitions stay
-schema-less and SQLite is untouched. ``rebuild_in_schema`` replays the log into a fresh
-schema (``<live>_rebuild``, via SQLAlchemy's ``schema_translate_map``) and then renames the
-schemas in one transaction, so readers see either the old tables or the new, never a
-half-built state.
-
-Stop the workers (or expect them to re-seek on their next rebalance) while a rebuild runs:
-the rebuilt positions reflect the log as the replay read it, and a worker that keeps
-consuming writes into the old schema until the swap.
+schema-less and SQLite is untouched. A rebuild (`services.online_rebuild`) replays the
+log into a fresh schema (``<live>_rebuild``, via SQLAlchemy's ``schema_translate_map``)
+while the workers keep committing to the live one, catches up with them, and swaps the
+schemas in one transaction, so readers see the old tables or the new, never a half-built
+state.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
-
-from events.log.port import Record
-from events.sources import Sources
-from projections.projector import Changes
-from projections.rebuild import replay
 
 DEFAULT_SCHEMA = "ipmon"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
@@ -56,29 +47,3 @@ def _create_schema(engine: Engine, schema: str) -> None:
     except sa.exc.IntegrityError:
         # two processes racing on IF NOT EXISTS: the loser fails, the schema exists
         pass
-
-
-def rebuild_in_schema(
-    url: str,
-    batches: Iterable[Sequence[Record]],
-    progress: Callable[[int], None] | None = None,
-    sources: Sources | None = None,
-) -> Changes:
-    """Replay every batch into a fresh schema, then swap it in for the live one atomically."""
-    _, live = split_url(url)
-    fresh, old = f"{live}_rebuild", f"{live}_old"
-    engine = postgres_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{fresh}" CASCADE')
-            conn.exec_driver_sql(f'CREATE SCHEMA "{fresh}"')
-        building = engine.execution_options(schema_translate_map={None: fresh})
-        totals = replay(building, batches, progress=progress, sources=sources)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{old}" CASCADE')
-            conn.exec_driver_sql(f'ALTER SCHEMA "{live}" RENAME TO "{old}"')
-            conn.exec_driver_sql(f'ALTER SCHEMA "{fresh}" RENAME TO "{live}"')
-            conn.exec_driver_sql(f'DROP SCHEMA "{old}" CASCADE')
-        return totals
-    finally:
-        engine.dispose()

@@ -33,9 +33,10 @@ def rebuild_projections(
 ) -> Changes:
     """Replay the whole log into a fresh database and replace the live one with it.
 
-    SQLite: a new file renamed over the old one. PostgreSQL: a fresh schema renamed into
-    place in one transaction. Either way readers see the old tables or the new, never a
-    half-built state.
+    SQLite: a new file renamed over the old one (the data folder's lock keeps the runners
+    out meanwhile). PostgreSQL: a fresh schema built while the workers keep serving the
+    live one, caught up with them and renamed into place in one transaction. Either way
+    readers see the old tables or the new, never a half-built state.
     """
     url = settings.resolved_database_url()
     catalogue = source_catalogue(settings)
@@ -60,8 +61,8 @@ def rebuild_projections(
                 fresh.with_name(fresh.name + suffix).unlink(missing_ok=True)
             os.replace(fresh, live)
             return totals
-        from services.pgschema import rebuild_in_schema
+        from services.online_rebuild import rebuild_in_schema
 
-        return rebuild_in_schema(url, read_all(log), progress, catalogue)
+        return rebuild_in_schema(url, log, progress, catalogue)
     finally:
         log.close()
