@@ -32,6 +32,7 @@ def _words() -> dict[str, re.Pattern[str]]:
         "ordinal": re.compile(rf"(?:{_alt(d['ordinal_before'])})\s*$"),
         "since": re.compile(_alt(d["since_words"])),
         "entity": re.compile(_alt(d["single_entities"])),
+        "requirement": re.compile(_alt(d["requirements"])),
     }
 
 
@@ -67,6 +68,8 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
     before, after = view[left:start], view[end:right]
     if w["future"].search(before) or re.match(r"\s*的?(?:预期)?目标", after):
         return True
+    if w["requirement"].search(view, 0, start):
+        return True  # a condition to meet, not a figure reached
     if w["caps_before"].search(before) or w["caps_after"].search(after):
         return True
     if w["ordinal"].search(before):
