@@ -68,13 +68,14 @@ CORPUS: list[dict[str, Any]] = [
                 "CNY",
                 {"percent": 12, "direction": "up", "basis": "year_on_year"},
             ),
-            # The change basis is labelled differently: a change error.
+            # The change basis is labelled differently (the text's year on year carries to
+            # the bare "up 9%"): a change error.
             _stat(
                 "ip_pledge_financing_amount",
                 {"year": 2019, "half": 1},
                 58200000000,
                 "CNY",
-                {"percent": 9, "direction": "up", "basis": "year_on_year"},
+                {"percent": 9, "direction": "up", "basis": "vs_previous_year"},
             ),
         ],
         "policy_notices": [],
