@@ -76,6 +76,7 @@ def document_events(
             url=doc.url,
             publisher=doc.publisher,
             origin=origin,
+            dated=doc.dated,
         ),
         published_at=doc.published,
         recorded_at=now,

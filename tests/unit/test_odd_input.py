@@ -78,12 +78,6 @@ def test_a_bilingual_release_keeps_the_figures_of_both_languages() -> None:
     assert years == [2022, 2023]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/ingest/reextract.py rebuilds each Document without `dated` (the "
-    "DocumentReceived event does not record it), so a file's modification time becomes "
-    "the year of the figures that ingestion left unresolved",
-)
 def test_reextracting_an_undated_file_with_the_same_rules_changes_nothing(
     tmp_path: Path,
 ) -> None:

@@ -144,3 +144,9 @@ def is_equivalent(view: str, first: ZhNumber, second: ZhNumber) -> bool:
     if first.unit not in money or second.unit not in money or first.unit == second.unit:
         return False
     return bool(_equivalent_gap().match(view[first.end : second.start]))
+
+
+def value_hedges() -> str:
+    """A regex alternation of every hedge word before a value ("约", "近", "超过" …)."""
+    hedges: dict[str, list[str]] = lexicon.load(_NAME)["value_hedges"]
+    return _alternation([w for words in hedges.values() for w in words])
