@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from events.metrics import metric_label
 from projections import queries
+from services.weburl import is_web_url
 
 R = TypeVar("R")
 
@@ -171,12 +172,19 @@ def other_tables(conn: Connection) -> list[Table]:
     return [pt, nt, at]
 
 
+def _document_name(d: queries.DocumentInfo) -> str:
+    """A document's title, else its URL or the name of its file, else its id."""
+    origin = d.origin or ""
+    if d.title or is_web_url(origin):  # a URL's last part ('16/', '?id=3') names nothing
+        return d.title or origin
+    return origin.rsplit("/", 1)[-1] or d.document_id[:12]
+
+
 def documents_table(conn: Connection) -> Table:
     """The documents read, with the language each was read in."""
     t = _text_table("Documents", ("published", "lang", "publisher", "title"))
     for d in _documents(conn):
-        name = d.title or (d.origin or d.document_id).rsplit("/", 1)[-1]
-        t.add_row(str(d.published_at), d.language, d.publisher or "—", name)
+        t.add_row(str(d.published_at), d.language, d.publisher or "—", _document_name(d))
     return t
 
 

@@ -62,3 +62,15 @@ def test_the_readme_names_every_status_code_the_api_answers_with(client: TestCli
     listed = re.search(sentence, " ".join(readme.split()))
     assert listed is not None
     assert codes - set(re.findall(r"\b[45]\d\d\b", listed.group(1))) == set()
+
+
+def test_an_untitled_page_is_named_in_the_report_by_its_url(app: App) -> None:
+    assert app.ingest is not None
+    app.ingest.ingest_text(OFFICIAL, published=date(2023, 1, 16),
+                           origin="https://www.cnipa.gov.cn/art/2023/1/16/")
+    app.ingest.ingest_text(PROVINCE, published=date(2023, 2, 1))
+    app.runner.catch_up()
+    with app.projector.engine.connect() as conn:
+        table = report.documents_table(conn)
+    names = list(table.columns[3].cells)
+    assert names == ["https://www.cnipa.gov.cn/art/2023/1/16/", Document(PROVINCE).id[:12]]
