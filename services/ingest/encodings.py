@@ -110,7 +110,11 @@ def _strict(data: bytes, encoding: str, shift: int = 0) -> str:
     try:
         return data[shift:].decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _bad_byte(data, exc, shift, encoding.upper()) from None
+        bad = _bad_byte(data, exc, shift, encoding.upper())
+    # in UTF-16 and UTF-32 a 0x0a byte is also part of other characters (上 is U+4E0A):
+    # count the newlines of the text before the bad unit instead
+    line = data[shift : bad.offset].decode(encoding, errors="replace").count("\n") + 1
+    raise UndecodableText(bad.problem, bad.offset, line)
 
 
 def decode_bytes(data: bytes, declared: Iterable[str | None] = (), markup: bool = False) -> Decoded:

@@ -12,7 +12,7 @@ import pytest
 
 from events import DocumentReceived, StatisticPublished
 from events.log.memory import MemoryEventLog
-from services.ingest.encodings import decode_bytes
+from services.ingest.encodings import UndecodableText, decode_bytes
 from services.ingest.service import IngestService
 from services.ingest.sources.pages import decode_body
 
@@ -88,3 +88,12 @@ def test_an_unreadable_metadata_file_is_named_once(tmp_path: Path) -> None:
     sidecar.write_bytes(b"\xff\xfe\xfd{}")
     [err] = IngestService(MemoryEventLog()).ingest_paths([path]).errors
     assert err.origin == str(sidecar) and str(err).count(str(sidecar)) == 1
+
+
+def test_a_bad_utf32_unit_is_placed_on_its_line() -> None:
+    # 上 is U+4E0A: its first byte in UTF-32-LE is the newline byte 0x0a
+    text = "上半年\n专利\n"
+    data = codecs.BOM_UTF32_LE + text.encode("utf-32-le") + b"\x00\x00\x11\x00"
+    with pytest.raises(UndecodableText) as caught:
+        decode_bytes(data)
+    assert caught.value.line == 3 and caught.value.offset == len(data) - 4
