@@ -38,12 +38,6 @@ def _statistics(log: MemoryEventLog) -> list[StatisticPublished]:
     return [p for p in payloads if isinstance(p, StatisticPublished)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/ingest/service.py ingest_feed names a non-UTF-8 feed by the hash of "
-    "its bytes read as UTF-8 with replacement, so feeds that differ only in Chinese text "
-    "get one document id and the second one's rows are dropped as duplicates",
-)
 def test_two_gb18030_feeds_from_different_publishers_are_two_sources(tmp_path: Path) -> None:
     # 华东 and 华北 are different bytes in GB18030 but the same replacement characters
     paths = []
