@@ -84,8 +84,17 @@ def _mostly_utf8(data: bytes) -> bool:
     damaged bytes, which GB18030 would turn into plausible-looking nonsense."""
     read = data.decode("utf-8", errors="replace")
     bad = read.count("\ufffd")
-    good = sum(1 for ch in read if not ch.isascii()) - bad
-    return good >= bad
+    good = sum(1 for ch in read if _expected(ch))
+    return good > bad
+
+
+def _expected(ch: str) -> bool:
+    """Whether a non-ASCII character is one a Chinese or English release holds: Latin
+    letters with accents, punctuation, symbols, CJK. GB18030 bytes read as UTF-8 by chance
+    give Hebrew, IPA or Malayalam characters instead (知识产权 gives U+05AA U+02B6 ...)."""
+    o = ord(ch)
+    return (0xA0 <= o <= 0x24F or 0x2000 <= o <= 0x2BFF or 0x2E80 <= o <= 0x9FFF
+            or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFFEF)
 
 
 def _in_gb2312(ch: str) -> bool:

@@ -97,3 +97,28 @@ def test_a_bad_utf32_unit_is_placed_on_its_line() -> None:
     with pytest.raises(UndecodableText) as caught:
         decode_bytes(data)
     assert caught.value.line == 3 and caught.value.offset == len(data) - 4
+
+
+@pytest.mark.parametrize("name", ["知识产权", "青岛", "武汉", "石家庄", "商标法"])
+def test_an_english_gbk_file_quoting_a_short_chinese_name_is_read(name: str) -> None:
+    # some of these bytes read as UTF-8 by chance (Hebrew, IPA, one 人), which looked
+    # like a damaged UTF-8 file and refused it
+    text = f"The office in {name} reported its pledge financing for 2022.\n"
+    assert decode_bytes(text.encode("gbk")).text == text
+
+
+def test_a_damaged_utf8_file_with_accents_is_still_refused_as_utf8() -> None:
+    data = "Café figures — the office’s report".encode() + b"\xff"
+    with pytest.raises(UndecodableText, match="rest of the text is UTF-8"):
+        decode_bytes(data)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="services/ingest/encodings.py takes any valid UTF-8 as UTF-8; about 1.5 % of "
+    "two-character Chinese names in GBK are valid UTF-8 by chance (太原 is CC AB D4 AD, "
+    "U+032B U+052D), so an English GBK file quoting only such a name is misread",
+)
+def test_an_english_gbk_file_whose_chinese_bytes_are_valid_utf8_is_read_as_gbk() -> None:
+    text = "The office in 太原 reported its pledge financing for 2022.\n"
+    assert decode_bytes(text.encode("gbk")).text == text
