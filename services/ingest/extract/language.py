@@ -32,6 +32,8 @@ def _shares(text: str) -> tuple[int, int]:
 
 def detect_language(text: str) -> str:
     """`zh` when Han characters make up at least half the letters of `text`, else `en`."""
+    if not _HAN.search(text):
+        return ENGLISH
     han, letters = _shares(text)
     if letters and han / letters >= HAN_SHARE:
         return CHINESE
