@@ -53,12 +53,6 @@ def test_two_gb18030_feeds_from_different_publishers_are_two_sources(tmp_path: P
     assert publishers == ["华东", "华北"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/ingest/extract/__init__.py picks one language for the whole document "
-    "(detect_language over all its text), so a bilingual release loses the figures of the "
-    "paragraph written in the other language",
-)
 def test_a_bilingual_release_keeps_the_figures_of_both_languages() -> None:
     text = (
         "In 2022, patent and trademark pledge financing reached 486.88 billion yuan, "
