@@ -100,13 +100,6 @@ def test_a_long_sentence_of_figures_is_read_in_linear_time() -> None:
     assert elapsed < 3.0, f"{len(text)} characters took {elapsed:.1f} s"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/processor/core.py runs batches through projections/projector.py "
-    "decode_records, which reads plain dicts and validates a record only after it fails; "
-    "the worker's full validation is gone, so a record that breaks the schema but has "
-    "every key the row builder reads is projected instead of dead-lettered",
-)
 def test_a_record_that_breaks_the_schema_is_a_dead_letter_not_a_row(tmp_path: Path) -> None:
     event = make_event(
         StatisticPublished(
