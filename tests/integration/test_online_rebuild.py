@@ -6,6 +6,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ from projections.projector import Projector
 from services.api import create_app
 from services.api.context import ApiContext
 from services.bootstrap import projection_engine
+from services.rebuild import read_all, rebuild_projections
+from services.settings import Settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -161,7 +164,7 @@ def test_rebuild_swaps_in_while_the_worker_keeps_committing(
         took = time.monotonic() - started
         during = sum(positions(engine).values()) - before
         sent_at_swap = len(producer.sent)
-        wait_until(lambda: len(producer.sent) > sent_at_swap + 100, 60, "events after the swap")
+        wait_until(lambda: len(producer.sent) >= sent_at_swap + 40, 120, "events after the swap")
         producer.stop.set()
         producer.join(60)
         wait_until(lambda: caught_up(engine, kafka_log), 180, "the worker to catch up")
@@ -260,4 +263,71 @@ def test_a_killed_rebuild_leaves_the_live_tables_serving_and_a_rerun_swaps(
         worker.stop()
         engine.dispose()
     assert swapped != live and leftovers == 0
+    assert actual == replayed(kafka_log, tmp_path / "replay.sqlite")
+
+
+def settings_for(bootstrap: str, database: str, prefix: str) -> Settings:
+    return Settings(event_log_url=f"kafka://{bootstrap}", database_url=database,
+                    kafka_topic_prefix=prefix, kafka_partitions=PARTITIONS)
+
+
+def test_the_rebuild_stops_where_the_workers_are_so_their_next_batch_skips_nothing(
+    kafka_bootstrap: str, kafka_log: KafkaEventLog, prefix: str, database: str, tmp_path: Path
+) -> None:
+    kafka_log.append(synthetic_events(n_series=6, years=3))
+    records = list(chain.from_iterable(read_all(kafka_log)))
+    half = len(records) // 2
+    engine = projection_engine(database)
+    live = Projector(engine)
+    live.create()
+    try:
+        # what the workers committed so far; the rest still waits in their streams
+        live.apply(records[:half])
+        reached = positions(engine)
+        rebuild_projections(settings_for(kafka_bootstrap, database, prefix))
+        assert positions(engine) == reached
+        # the workers' next batch applies every record of it, and raises its alerts
+        rest = live.apply(records[half:])
+        actual = dump(engine)
+    finally:
+        engine.dispose()
+    assert rest.skipped == 0
+    assert rest.applied == len(records) - half
+    assert actual == replayed(kafka_log, tmp_path / "replay.sqlite")
+
+
+def test_the_swap_waits_for_a_batch_in_flight_and_keeps_it(
+    kafka_bootstrap: str, kafka_log: KafkaEventLog, prefix: str, database: str, tmp_path: Path
+) -> None:
+    kafka_log.append(synthetic_events(n_series=6, years=3))
+    records = list(chain.from_iterable(read_all(kafka_log)))
+    half = len(records) // 2
+    engine = projection_engine(database)
+    live = Projector(engine)
+    live.create()
+    live.apply(records[:half])
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            rebuild_projections(settings_for(kafka_bootstrap, database, prefix))
+        except BaseException as exc:  # reported by the test below
+            failures.append(exc)
+
+    rebuilding = threading.Thread(target=run)
+    try:
+        # a worker's batch, as run_batch does it: its partitions' locks, then its rows
+        with engine.connect() as batch, batch.begin():
+            labels = sorted({r.position.partition for r in records[half:]})
+            live.store.lock_partitions(batch, live.name, labels)
+            live.apply_in(batch, records[half:])
+            rebuilding.start()
+            wait_until(lambda: lock_waiters(engine) > 0, 120, "the swap to wait for the batch")
+        rebuilding.join(120)
+        actual, stored = dump(engine), positions(engine)
+    finally:
+        engine.dispose()
+    assert not failures and not rebuilding.is_alive(), failures
+    ends = kafka_log.end_offsets()
+    assert stored == {label: end - 1 for label, end in ends.items() if end > 0}
     assert actual == replayed(kafka_log, tmp_path / "replay.sqlite")
