@@ -20,6 +20,7 @@ environment. Measures, in one run, each figure beside its baseline of the same r
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import threading
@@ -53,12 +54,15 @@ from events.log.kafka import KafkaEventLog  # noqa: E402
 from services.bootstrap import projection_engine  # noqa: E402
 
 
-def producer_rate(log: KafkaEventLog, batch: list[Any]) -> float:
-    """Events/s appended by one process in batches of 5,000."""
-    start = time.perf_counter()
+def producer_rate(log: KafkaEventLog, batch: list[Any]) -> tuple[float, int]:
+    """Events/s appended by one process in batches of 5,000, and the records written.
+
+    Events of equal content share an id, so the log may hold fewer records than events.
+    """
+    start, written = time.perf_counter(), 0
     for i in range(0, len(batch), 5000):
-        log.append(batch[i : i + 5000])
-    return len(batch) / (time.perf_counter() - start)
+        written += log.append(batch[i : i + 5000]).new
+    return len(batch) / (time.perf_counter() - start), written
 
 
 def bare_producer_rate(bootstrap: str, batch: list[Any]) -> float:
@@ -66,8 +70,12 @@ def bare_producer_rate(bootstrap: str, batch: list[Any]) -> float:
     from kafka import KafkaProducer
 
     from events.codec import encode
+    from events.log.kafka import ensure_topics
+    from events.streams import topic_name
 
-    topic = f"benchbare{uuid.uuid4().hex[:6]}"
+    prefix = f"benchbare{uuid.uuid4().hex[:6]}"
+    ensure_topics(bootstrap, prefix, PARTITIONS, 1)
+    topic = topic_name("statistics", prefix)
     records = [(e.subject.encode(), encode(e)) for e in batch]
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all")
     start = time.perf_counter()
@@ -151,14 +159,13 @@ def _servers(args: argparse.Namespace) -> tuple[str, str]:
     return bootstrap, admin_url
 
 
-def _topics(bootstrap: str, data: list[Any], partitions: int) -> str:
-    """A fresh topic prefix with `data` appended to it; the prefix."""
+def _topics(bootstrap: str, data: list[Any], partitions: int) -> tuple[str, int]:
+    """A fresh topic prefix with `data` appended to it; the prefix and the records written."""
     prefix = f"bench{uuid.uuid4().hex[:6]}"
     log = KafkaEventLog(bootstrap, prefix=prefix, partitions=partitions)
-    for i in range(0, len(data), 5000):
-        log.append(data[i : i + 5000])
+    written = sum(log.append(data[i : i + 5000]).new for i in range(0, len(data), 5000))
     log.close()
-    return prefix
+    return prefix, written
 
 
 def _workers(
@@ -187,12 +194,12 @@ def main() -> None:
     prefix = f"bench{uuid.uuid4().hex[:6]}"
     data = list(synthetic_events(args.events))
     log = KafkaEventLog(bootstrap, prefix=prefix, partitions=PARTITIONS)
-    produced = producer_rate(log, data)
+    produced, written = producer_rate(log, data)
     log.close()
     bare = bare_producer_rate(bootstrap, data)
     print(f"producer             {produced:>10,.0f} events/s  (target >= 15,000; bare "
           f"kafka-python, same bytes: {bare:,.0f}/s; {len(data):,} events, 1 process)")
-    one, _ = _workers(bootstrap, admin_url, prefix, len(data), WORKER, work)
+    one, _ = _workers(bootstrap, admin_url, prefix, written, WORKER, work)
     naive, _ = _workers(bootstrap, admin_url, prefix, args.naive_sample, NAIVE, work)
     print(f"end to end, 1 worker {one.wall:>10,.0f} input events/s wall, {one.per_cpu:,.0f} per "
           f"worker CPU s (target >= 10,000; {one.every:,.0f}/s with its own alert events)")
@@ -203,8 +210,8 @@ def main() -> None:
     print(f"alert events         {one.alerts / max(one.inputs, 1):>10.3f} per input event "
           f"({one.alerts:,} raised for {one.inputs:,}; naive: "
           f"{naive.alerts / max(naive.inputs, 1):.3f})")
-    scaled_prefix = _topics(bootstrap, data, 4)
-    two, database = _workers(bootstrap, admin_url, scaled_prefix, len(data), WORKER, work,
+    scaled_prefix, scaled = _topics(bootstrap, data, 4)
+    two, database = _workers(bootstrap, admin_url, scaled_prefix, scaled, WORKER, work,
                              workers=2, partitions=4)
     print(f"scale-out, 4 parts   {two.wall:>10,.0f} input events/s wall with 2 workers, "
           f"{two.per_cpu:,.0f} per worker CPU s ({two.per_cpu / one.per_cpu:.0%} of one "
@@ -213,6 +220,7 @@ def main() -> None:
     p50, p99, n = latency(bootstrap, admin_url, args.rate, args.seconds, work)
     print(f"latency @{args.rate:,}/s     p50 {p50:.1f} ms, p99 {p99:.1f} ms ({n:,} events, "
           f"1 worker; target p99 <= 50 ms)")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -125,6 +125,11 @@ class DocumentReceived(Payload):
     publisher: str | None = None
     media_type: str = "text/plain"
     origin: str | None = Field(default=None, description="file path, feed or URL it came from")
+    dated: bool = Field(
+        default=True,
+        description="false when published_at is a stand-in (a file's modification time), "
+        "which then never decides the year of a fact",
+    )
 
     def subject(self) -> str:
         return f"document:{self.document_id}"

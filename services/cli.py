@@ -251,7 +251,7 @@ def extract(
         raise typer.BadParameter("--format is jsonl or table")
     from rich.table import Table
 
-    from events import PolicyNoticeIssued, StatisticPublished
+    from events import PolicyNoticeIssued, StatisticPublished, StatisticUnresolved
     from services.report import human
 
     t = Table("type", "fact", "sentence")
@@ -269,6 +269,8 @@ def extract(
             fact = f"{p.metric} {p.geography} {p.period.key}: {human(p.value, p.unit)}{moved}"
         elif isinstance(p, PolicyNoticeIssued):
             fact = f"{p.type}: {p.title or p.description} [{', '.join(i.id for i in p.issuers)}]"
+        elif isinstance(p, StatisticUnresolved):
+            fact = f"{p.metric} ({p.period_kind}) {p.value_text or ''}: no year; {p.reason}"
         else:
             fact = ", ".join(f"{k}={v}" for k, v in p.model_dump().items() if v is not None)
         t.add_row(e.event_type, fact, e.source.sentence if e.source else "")

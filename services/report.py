@@ -56,7 +56,7 @@ def _documents(conn: Connection) -> list[queries.DocumentInfo]:
 
 
 def unresolved_json(conn: Connection) -> dict[str, Any]:
-    """Figures read without a year: their total and the count of each document."""
+    """Figures read without a year or place: their total and the count of each document."""
     per_document = queries.unresolved_counts(conn)
     return {
         "total": sum(c.count for c in per_document),
@@ -65,14 +65,15 @@ def unresolved_json(conn: Connection) -> dict[str, Any]:
 
 
 def unresolved_table(conn: Connection) -> Table | None:
-    """Documents holding figures whose year nothing in them determines, or None."""
+    """Documents holding figures whose year or place nothing in them determines, or None."""
     per_document = queries.unresolved_counts(conn)
     if not per_document:
         return None
     total = sum(c.count for c in per_document)
     t = _text_table(f"Unresolved figures: {total}", ("document", "title", "figures"))
     t.caption = (
-        "figures whose year nothing in their document says, not stored as statistics; "
+        "figures whose year (or province or city) nothing in their document says, not "
+        "stored as statistics; "
         "`ipmon extract FILE` lists each with its sentence"
     )
     for c in per_document:

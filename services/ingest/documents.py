@@ -16,6 +16,7 @@ MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 FEED_SUFFIXES = frozenset({".csv", ".json"})
 MTIME = "file modification time"
+UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,12 @@ def _bomless_utf16(data: bytes) -> bool:
 
 
 def decode_text(data: bytes, origin: str | Path) -> str:
-    """Text of a document (UTF-8 with or without a BOM, UTF-16 with a BOM, GB18030/GBK),
+    """Text of a document (UTF-8 with or without a BOM, UTF-16 or UTF-32 with a BOM, GB18030),
     refusing empty, binary, undecodable and oversized."""
     if len(data) > MAX_BYTES:
         raise IngestError(origin, f"document is {len(data)} bytes; the limit is {MAX_BYTES}")
+    if data.startswith(UTF32_BOMS):  # before UTF-16: the LE mark begins with UTF-16's
+        return _normalised(_decoded(data, origin), origin)
     text = _utf16(data, origin)
     if text is not None:
         return _normalised(text, origin)
@@ -74,14 +77,20 @@ def decode_text(data: bytes, origin: str | Path) -> str:
                 "UTF-8 or as UTF-16 with a BOM",
             )
         raise IngestError(origin, "document is binary (it contains NUL bytes), not text")
+    return _normalised(_decoded(data, origin), origin)
+
+
+def _decoded(data: bytes, origin: str | Path) -> str:
     try:
-        text = decode_bytes(data).text
+        return decode_bytes(data).text
     except UndecodableText as exc:
         raise IngestError(origin, f"cannot be read as text: {exc.problem}", exc.line) from None
-    return _normalised(text, origin)
 
 
 def _normalised(text: str, origin: str | Path) -> str:
+    if "\x00" in text:  # a NUL character decoded from a wide encoding: binary all the same
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise IngestError(origin, "document is binary (it contains NUL characters), not text", line)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise IngestError(origin, "document is empty")

@@ -18,7 +18,10 @@ from services.ingest.extract.language import CHINESE, detect_language
 
 GB18030 = "gb18030"
 # GB18030's byte-order mark is the four-byte form of U+FEFF
+# UTF-32's little-endian mark begins with UTF-16's, so it is tried first
 BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
     (b"\x84\x31\x95\x33", GB18030),
     (codecs.BOM_UTF16_LE, "utf-16-le"),

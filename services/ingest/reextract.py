@@ -157,7 +157,9 @@ def reextract(
         p = received.payload
         if not isinstance(p, DocumentReceived):
             continue
-        doc = Document(p.text, received.published_at, p.title, p.url, p.publisher)
+        doc = Document(
+            p.text, received.published_at, p.title, p.url, p.publisher, dated=p.dated
+        )
         current = document_events(doc, origin=p.origin, recorded_at=now, extract=extract)[1:]
         _compare(histories.get(p.document_id, {}), current, received, result, now)
         result.documents += 1

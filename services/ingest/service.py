@@ -76,6 +76,7 @@ def document_events(
             url=doc.url,
             publisher=doc.publisher,
             origin=origin,
+            dated=doc.dated,
         ),
         published_at=doc.published,
         recorded_at=now,
@@ -151,9 +152,7 @@ class IngestService:
             data = path.read_bytes()
         except OSError as exc:
             raise IngestError(path, f"cannot read: {exc.strerror}") from None
-        # ids of UTF-8 feeds stay what they always were; UTF-16 ones hash their text
-        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-        doc_id = document_id(decode_text(data, path) if utf16 else data.decode("utf-8", "replace"))
+        doc_id = document_id(_feed_text(data, path))
         _, rows = read_feed(path, doc_id)
         now = self.clock()
         events = [
@@ -198,3 +197,15 @@ def inbox_files(folder: Path) -> list[Path]:
         and not p.name.endswith(".meta.json")
         and not p.name.startswith(".")
     )
+
+
+def _feed_text(data: bytes, path: Path) -> str:
+    """The text a feed's document id hashes: as it always was for UTF-8 feeds (a BOM kept),
+    the decoded text for any other encoding, so two GB18030 feeds differing only in their
+    Chinese words are two documents."""
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return decode_text(data, path)

@@ -77,6 +77,8 @@ def test_second_worker_joining_mid_stream_rebalances_to_the_same_result(
     a = Worker(env, tmp_path / "a.log")
     b: Worker | None = None
     try:
+        # B must join a group A already leads, or there is no rebalance to prove
+        wait_until(a.output_has("assigned ["), 120, "the first worker's assignment")
         for i, chunk in enumerate(chunks):
             kafka_log.append(chunk)
             if i == len(chunks) // 3:

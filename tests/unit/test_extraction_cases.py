@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,12 @@ def test_unresolved_chinese_figures_are_recorded_as_events() -> None:
     assert isinstance(fact.payload, StatisticUnresolved)
     assert fact.payload.metric == "invention_patents_granted"
     assert (fact.payload.period_kind, fact.payload.value_text) == ("half", "43.2万件")
+
+
+def test_a_chinese_amount_keeps_its_conversion_in_parentheses_and_its_rate() -> None:
+    doc = Document("2022年，知识产权使用费进出口总额3872.5亿元（约合562.6亿美元），同比增长2.4%。")
+    (p,) = _payloads(doc)
+    assert (p.metric, p.value, p.unit) == ("ip_royalties_trade_total", 387250000000, "CNY")
+    assert p.equivalent is not None and p.equivalent.unit == "USD"
+    assert (p.equivalent.value, p.equivalent.qualifier) == (56260000000, "approx")
+    assert p.reported_change is not None and p.reported_change.percent == Decimal("2.4")

@@ -3,6 +3,7 @@ the dashboard's document page and retracted once a later extractor resolves them
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -102,3 +103,20 @@ def test_document_page_lists_them_with_their_sentence(client: TestClient, app: A
     html = client.get(f"/documents/{doc.id}").text
     assert "Figures without a year" in html
     assert "476,000" in html and "In the first half, China granted" in html
+
+
+def test_extract_lists_them_with_their_sentence(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "h1.txt"
+    path.write_text(TEXT + "\n")
+    run = [str(Path(sys.executable).with_name("ipmon")), "extract", str(path)]
+    jsonl = subprocess.run(run, capture_output=True, text=True, timeout=120, check=True)
+    events = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    unresolved = [e for e in events if e["event_type"] == "StatisticUnresolved"]
+    assert [e["payload"]["value_text"] for e in unresolved] == ["476,000", "4.99 million"]
+    table = subprocess.run(
+        [*run, "--format", "table"], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "StatisticUnresolved" in table.stdout and "no year" in table.stdout

@@ -4,36 +4,55 @@ from __future__ import annotations
 
 from events import Span
 from services.ingest.extract.base import EXTRACTOR_NAME, Document, Fact
-from services.ingest.extract.language import CHINESE
+from services.ingest.extract.language import CHINESE, language_runs
 from services.ingest.extract.version import extractor_version
 
 
 def extract_facts(doc: Document) -> list[Fact]:
     """Every fact the current extractor finds in a document, in text order."""
+    facts = [f for part in _parts(doc) for f in _facts_of(part)]
+    facts.sort(key=lambda f: f.source.sentence_span.start if f.source.sentence_span else 0)
+    return facts
+
+
+def _parts(doc: Document) -> list[Document]:
+    """The document once per language it is written in (one part for most documents)."""
+    runs = language_runs(doc.text, doc.language)
+    if len(runs) == 1:
+        return [doc]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for start, end, lang in runs:
+        spans.setdefault(lang, []).append((start, end))
+    return [doc.only(parts, lang) for lang, parts in spans.items()]
+
+
+def _facts_of(doc: Document) -> list[Fact]:
     if doc.language == CHINESE:
         from services.ingest.extract import zh
 
-        facts = zh.extract_statistics(doc) + zh.extract_notices(doc) + zh.extract_pilots(doc)
-    else:
-        from services.ingest.extract.notices import extract_notices
-        from services.ingest.extract.pilots import extract_pilots
-        from services.ingest.extract.statistics import extract_statistics
+        return zh.extract_statistics(doc) + zh.extract_notices(doc) + zh.extract_pilots(doc)
+    from services.ingest.extract.notices import extract_notices
+    from services.ingest.extract.pilots import extract_pilots
+    from services.ingest.extract.statistics import extract_statistics
 
-        facts = extract_statistics(doc) + extract_notices(doc) + extract_pilots(doc)
-    facts.sort(key=lambda f: f.source.sentence_span.start if f.source.sentence_span else 0)
-    return facts
+    return extract_statistics(doc) + extract_notices(doc) + extract_pilots(doc)
 
 
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
     """What the extractor refused in a document's text and why: impossible periods, and
     statistics whose year nothing in the document determines."""
+    found = [p for part in _parts(doc) for p in _problems_of(part)]
+    return sorted(found, key=lambda p: p[0].start)
+
+
+def _problems_of(doc: Document) -> list[tuple[Span, str]]:
     if doc.language == CHINESE:
         from services.ingest.extract import zh
 
         return zh.extraction_problems(doc)
     from services.ingest.extract.statistics import period_problems, unresolved_statistics
 
-    return sorted(period_problems(doc) + unresolved_statistics(doc), key=lambda p: p[0].start)
+    return period_problems(doc) + unresolved_statistics(doc)
 
 
 __all__ = [

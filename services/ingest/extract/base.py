@@ -40,6 +40,20 @@ class Document:
         object.__setattr__(self, "id", document_id(self.text))
         object.__setattr__(self, "language", detect_language(self.text))
 
+    def only(self, spans: list[tuple[int, int]], language: str) -> Document:
+        """This document with everything outside `spans` blanked (line breaks kept), read as
+        `language`: offsets, sentences and the document id stay those of the whole text."""
+        keep = bytearray(len(self.text))
+        for start, end in spans:
+            keep[start:end] = b"\x01" * (end - start)
+        text = "".join(
+            ch if keep[i] or ch == "\n" else " " for i, ch in enumerate(self.text)
+        )
+        part = Document(text, self.published, self.title, self.url, self.publisher, self.dated)
+        object.__setattr__(part, "id", self.id)
+        object.__setattr__(part, "language", language)
+        return part
+
     @property
     def reference_date(self) -> date | None:
         """The date relative words ("this year", "last year") are read against, if known."""

@@ -6,6 +6,7 @@ letters of the text: no language model is needed for two languages with disjoint
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -16,22 +17,50 @@ CHINESE = "zh"
 HAN_SHARE = 0.5
 
 
-def _is_han(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_PARAGRAPH = re.compile(r"[^\n]+")
+# A paragraph is read in its own language only when it says something: a line of a few
+# letters ("CNIPA", "2023年") follows the document.
+MIN_LETTERS = 12
+
+
+def _shares(text: str) -> tuple[int, int]:
+    han = len(_HAN.findall(text))
+    return han, han + len(_LATIN.findall(text))
 
 
 def detect_language(text: str) -> str:
     """`zh` when Han characters make up at least half the letters of `text`, else `en`."""
-    han = letters = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            if _is_han(ch):
-                han += 1
+    if not _HAN.search(text):
+        return ENGLISH
+    han, letters = _shares(text)
     if letters and han / letters >= HAN_SHARE:
         return CHINESE
     return ENGLISH
+
+
+def language_runs(text: str, language: str) -> list[tuple[int, int, str]]:
+    """Stretches of `text` (whole lines) and the language each is written in, in order.
+
+    A release printed in both languages is read paragraph by paragraph: lines too short to
+    tell take the language of the document (`language`)."""
+    if not _HAN.search(text) or (language == CHINESE and not _LATIN.search(text)):
+        return [(0, len(text), language)]
+    runs: list[tuple[int, int, str]] = []
+    for m in _PARAGRAPH.finditer(text):
+        han, letters = _shares(m.group())
+        lang = language
+        if letters >= MIN_LETTERS:
+            lang = CHINESE if han / letters >= HAN_SHARE else ENGLISH
+        if runs and runs[-1][2] == lang:
+            runs[-1] = (runs[-1][0], m.end(), lang)
+        else:
+            runs.append((m.start() if runs else 0, m.end(), lang))
+    if not runs:
+        return [(0, len(text), language)]
+    runs[-1] = (runs[-1][0], len(text), runs[-1][2])
+    return runs
 
 
 @lru_cache(maxsize=4096)

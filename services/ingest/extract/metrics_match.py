@@ -163,7 +163,6 @@ def match_metric(
     index = _aliases_for(unit)
     candidates = [a for w in sent if w in index for a in index[w]]
     for alias in candidates:
-        metric = alias.metric
         # Set tests first (they run in C): all words somewhere, no negative nearby.
         if not alias.word_set <= sent:
             continue
@@ -171,33 +170,38 @@ def match_metric(
             continue
         if not (alias.negative_set.isdisjoint(loc) and alias.negative_set.isdisjoint(hd)):
             continue
-        score = 0.0
-        own = heads = 0
-        for word in alias.words:
-            if word in hd:
-                score += HEAD
-                own += 1
-                heads += 1
-            elif word in loc:
-                score += LOCAL
-                own += 1
-            elif word in prev:
-                score += PREVIOUS
-            elif word in sent:
-                score += SENTENCE
-            else:
-                score = -1.0
-                break
-        if alias.as_of and score > 0:
-            score += 0.5  # "by the end of June" is evidence for a stock
-        if score < MIN_SCORE:
-            continue
-        key = (float(heads > 0), float(own), int(own == len(alias.words)), score, -alias.order)
-        if best is None or key > best[0]:
-            best = (key, metric)
+        key = _rank(alias, hd, loc, prev)
+        if key is not None and (best is None or key > best[0]):
+            best = (key, alias.metric)
     if best is None:
         return catalogue()[UNCLASSIFIED], 0.0
     return best[1], best[0][3]
+
+
+def _rank(
+    alias: _Alias, hd: frozenset[str], loc: frozenset[str], prev: frozenset[str]
+) -> tuple[float, float, int, float, int] | None:
+    """How well an alias whose words are all in the sentence fits: words in the value's head,
+    own words, all words own, score, catalogue order; None below the minimum score."""
+    score = 0.0
+    own = heads = 0
+    for word in alias.words:
+        if word in hd:
+            score += HEAD
+            own += 1
+            heads += 1
+        elif word in loc:
+            score += LOCAL
+            own += 1
+        elif word in prev:
+            score += PREVIOUS
+        else:
+            score += SENTENCE
+    if alias.as_of and score > 0:
+        score += 0.5  # "by the end of June" is evidence for a stock
+    if score < MIN_SCORE:
+        return None
+    return (float(heads > 0), float(own), int(own == len(alias.words)), score, -alias.order)
 
 
 # ------------------------------------------------------------------------- Chinese aliases

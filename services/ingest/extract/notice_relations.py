@@ -8,6 +8,7 @@ import re
 from services.ingest.extract.notice_titles import Candidate, clean_title, is_title, title_type
 
 _PARENTHESES = re.compile(r"\s*[(（][^()（）]*[)）]")
+_YEARS = re.compile(r"[(（][^()（）]*\d[^()（）]*[)）]")
 _CARRIES = re.compile(
     r"\son\s+(?:Issuing|Printing\s+and\s+(?:Issuing|Distributing)|Distributing|Publishing)"
     r"\s+(?:the\s+)?(?P<inner>[A-Z].+)$"
@@ -33,6 +34,13 @@ def title_key(title: str) -> str:
     "(2021-2035)" are often left out when it is named again), one apostrophe, no 'the'."""
     key = _PARENTHESES.sub(" ", title.lower().replace("’", "'"))
     return " ".join(w for w in key.split() if w != "the")
+
+
+def editions_differ(a: str, b: str) -> bool:
+    """'Report (2021)' and 'Report (2022)' are two editions; 'Outline' and 'Outline
+    (2021-2035)' one document named twice."""
+    years_a, years_b = _YEARS.findall(a), _YEARS.findall(b)
+    return bool(years_a and years_b and years_a != years_b)
 
 
 def same_notice(a: str, b: str) -> bool:

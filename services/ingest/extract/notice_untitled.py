@@ -18,7 +18,7 @@ from services.ingest.extract.agencies import UNKNOWN
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_dates import date_in
 from services.ingest.extract.notice_issuers import issuers_at, issuers_before
-from services.ingest.extract.notice_titles import Candidate
+from services.ingest.extract.notice_titles import Candidate, clean_title
 from services.ingest.extract.notice_verbs import clause_start, mention_of, sentence_of, verb_alt
 
 # Lower-case modifiers before the noun ("a major plan"), never a determiner or preposition.
@@ -87,7 +87,7 @@ def _patterns() -> _Patterns:
 def _describe(text: str, m: re.Match[str], sentence: Span) -> str:
     np = " ".join(m.group("np").split())
     if m.group("comp"):
-        return np
+        return clean_title(np)  # without a trailing "on Tuesday"
     # A bare 'a notice': describe it by what the sentence says the notice does.
     before = text[sentence.start : m.start()]
     according = _ACCORDING.search(before)

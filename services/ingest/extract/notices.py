@@ -19,10 +19,16 @@ from events import Span
 from events.types import Issuer, PolicyNoticeIssued
 from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.base import Document, Fact
+from services.ingest.extract.notice_candidates import candidates
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
-from services.ingest.extract.notice_relations import embedded, same_notice, title_key
-from services.ingest.extract.notice_titles import Candidate, candidates, head_alt
+from services.ingest.extract.notice_relations import (
+    editions_differ,
+    embedded,
+    same_notice,
+    title_key,
+)
+from services.ingest.extract.notice_titles import Candidate, head_alt
 from services.ingest.extract.notice_untitled import untitled
 from services.ingest.extract.notice_verbs import (
     clause_end,
@@ -62,6 +68,11 @@ _REFERENCED_LIST = re.compile(
 )
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
+)
+_EFFECTIVE = re.compile(
+    r"\b(?:took|takes|take)\s+effect|\b(?:came|comes|come)\s+into\s+(?:force|effect)"
+    r"|\beffective\s+(?:from|on|as\s+of)\b",
+    re.IGNORECASE,
 )
 _OWNER = re.compile(r"['’]s\s+(?:[\"“《]\s*)?$")
 _CHAINED = re.compile(r"^\s*(?:,\s*)?(?:and|as well as|or)?\s*(?:the\s+)?[\"“《‘']?\s*$")
@@ -205,9 +216,10 @@ def _date(doc: Document, cand: Candidate, a: _Around, mention: str) -> str | Non
     if mention == "referenced":
         return None
     text = doc.text
-    date = date_in(text, a.after_pos, a.after_end, doc, cand.title) or date_in(
-        text, a.before_start, cand.start, doc, cand.title
-    )
+    # "... took effect on March 11": the date it came into force, not of its issue
+    effective = _EFFECTIVE.search(text, a.after_pos, a.after_end)
+    after = None if effective else date_in(text, a.after_pos, a.after_end, doc, cand.title)
+    date = after or date_in(text, a.before_start, cand.start, doc, cand.title)
     lines = date_lines(text)
     if date is None and len(lines) == 1 and mention in ("issued", "distributed"):
         date = resolve_date(lines[0], doc, cand.title)
@@ -218,6 +230,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
     text = doc.text
     facts: list[Fact] = []
     kept: list[str] = []
+    titles: list[str] = []
     previous: str | None = None
     for i, cand in enumerate(cands):
         a = _around(text, cands, i)
@@ -225,9 +238,13 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         mention = _mention(text, cand, a, previous if touching else None)
         previous = mention
         key = title_key(cand.title)
-        if any(k == key or same_notice(k, key) for k in kept):
+        if any(
+            (k == key and not editions_differ(t, cand.title)) or same_notice(k, key)
+            for k, t in zip(kept, titles, strict=True)
+        ):
             continue  # "Notice on X" and "Notice from the Office of Y on X" are one notice
         kept.append(key)
+        titles.append(cand.title)
         payload = PolicyNoticeIssued(
             title=cand.title,
             issuers=tuple(_issuers(text, cand, a, mention)),
@@ -244,6 +261,7 @@ def _titled(doc: Document, sentences: Sequence[Span], cands: list[Candidate]) ->
         if inner is not None and inner_key not in kept:
             # the document the notice distributes is a notice of its own, by the same issuers
             kept.append(inner_key)
+            titles.append(inner.title)
             carried = payload.model_copy(
                 update={"title": inner.title, "type": inner.type, "mention": "distributed",
                         "date": None, "doc_number": None}

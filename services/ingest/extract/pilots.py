@@ -20,6 +20,7 @@ from services.ingest.extract.pilot_changes import changes
 from services.ingest.extract.pilot_counts import count_before
 from services.ingest.extract.pilot_cues import alias_at, aliases, anaphor, cue, other_domain
 from services.ingest.extract.pilot_facts import Found, facts_of
+from services.ingest.extract.pilot_hits import Hit
 from services.ingest.extract.pilot_lines import body_start, number_only, opens_list
 from services.ingest.extract.pilot_programmes import (
     Programme,
@@ -28,7 +29,7 @@ from services.ingest.extract.pilot_programmes import (
     same_kind,
 )
 from services.ingest.extract.pilot_programmes import programmes as phrases
-from services.ingest.extract.pilot_triggers import Hit, awarded_in, read, read_subject
+from services.ingest.extract.pilot_triggers import awarded_in, read, read_subject
 from services.ingest.extract.place_lists import place_list, unlisted_list
 from services.ingest.extract.places import Place
 from services.ingest.extract.sentences import document_sentences

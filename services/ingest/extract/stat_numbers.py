@@ -6,7 +6,7 @@ document numbers, article numbers) are masked first."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
@@ -36,6 +36,13 @@ _NUMBER = lc(
 _WORD_NUMBER = re.compile(
     r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?P<half>\s+and\s+a\s+half)?(?=\s+months?\b)",
+    re.I,
+)
+# "three national IP advantage enterprises": a number word before the units a release counts
+_WORD_COUNT = re.compile(
+    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?=(?:[\w-]+\s+){0,4}?(?:" + "|".join(lexicon.words("stat_changes", "counted_nouns"))
+    + r")\b)",
     re.I,
 )
 _HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
@@ -68,8 +75,10 @@ _PER10K_AFTER = re.compile(
     re.I,
 )
 _PER10K_BEFORE = re.compile(
+    # "for every 10,000 Beijing residents": a place may name whose population it is
     r"(?:per|for every|every)\s+(?P<base>10,000|ten thousand|100,000|100 thousand)"
-    r"\s+(?:people|persons?|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
+    r"\s+(?:(?-i:[A-Z][\w'’-]+)\s+)?"
+    r"(?:people|persons?|population|residents|inhabitants|Chinese)\b[^,.;]{0,40}$",
     re.I,
 )
 _PER_BASE = re.compile(
@@ -116,33 +125,47 @@ def read_numbers(
         if masked and is_masked(*m.span("num")):
             continue
         start = m.start("pre") if m.group("pre") else m.start("num")
-        if periods and in_period(start):
-            continue
-        raw = m.group("num")
-        flags: list[str] = []
-        if "," in raw and _MALFORMED_GROUP.fullmatch(raw):
-            flags.append("suspected_typo")  # a malformed thousands group ("8,70")
-        value, scaled = _scaled_value(m, flags)
-        num = Num(start=start, end=m.end(), value=value, unit="count", scaled=scaled,
-                   separated="," in raw, flags=flags)  # fmt: skip
-        pre = (m.group("pre") or "").upper()
-        if pre.replace(" ", "") in ("US$", "$", "USD"):
-            num.unit = "USD"
-        elif pre in ("RMB", "CNY", "¥"):
-            num.unit = "CNY"
-        _read_unit(s, num)
-        if (
-            num.unit == "count"
-            and per_base
-            and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start))
-        ):
-            # "for every 10,000 people there are 9.8 patents".
-            num.unit = "per_10k_people"
-            if "100" in pb.group("base"):
-                num.value = num.value / 10
-                num.flags.append("suspected_unit_error")
-        out.append(num)
-    # Number words are read only before "months", and word pairs only after "from".
+        if not (periods and in_period(start)):
+            out.append(_digits(s, m, start, per_base))
+    out += _word_numbers(s, low, is_masked, in_period)
+    out += _fraction_shares(s, low)
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def _digits(s: str, m: re.Match[str], start: int, per_base: bool) -> Num:
+    """A number written in digits, with its scale, currency and unit."""
+    raw = m.group("num")
+    flags: list[str] = []
+    if "," in raw and _MALFORMED_GROUP.fullmatch(raw):
+        flags.append("suspected_typo")  # a malformed thousands group ("8,70")
+    value, scaled = _scaled_value(m, flags)
+    num = Num(start=start, end=m.end(), value=value, unit="count", scaled=scaled,
+              separated="," in raw, flags=flags)  # fmt: skip
+    pre = (m.group("pre") or "").upper()
+    if pre.replace(" ", "") in ("US$", "$", "USD"):
+        num.unit = "USD"
+    elif pre in ("RMB", "CNY", "¥"):
+        num.unit = "CNY"
+    _read_unit(s, num)
+    if (
+        num.unit == "count"
+        and per_base
+        and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start))
+    ):
+        # "for every 10,000 people there are 9.8 patents".
+        num.unit = "per_10k_people"
+        if "100" in pb.group("base"):
+            num.value = num.value / 10
+            num.flags.append("suspected_unit_error")
+    return num
+
+
+def _word_numbers(
+    s: str, low: str, is_masked: Callable[[int, int], bool], in_period: Callable[[int], bool]
+) -> list[Num]:
+    """Numbers in words: before "months" ("four months"), and in "from nine to 74"."""
+    out: list[Num] = []
     for m in _WORD_NUMBER.finditer(s) if "month" in low else ():
         if is_masked(m.start(), m.end()) or in_period(m.start()):
             continue
@@ -152,14 +175,15 @@ def read_numbers(
         mm = MONTHS_AFTER.match(s, m.end())
         end = mm.end() if mm else m.end()
         out.append(Num(start=m.start(), end=end, value=value, unit="months"))
-    # Words in a "from nine to 74" pair are values too.
+    for m in _WORD_COUNT.finditer(s):
+        if not (is_masked(m.start(), m.end()) or in_period(m.start())):
+            value = Decimal(WORD_NUMBERS[m.group("num").lower()])
+            out.append(Num(start=m.start(), end=m.end("num"), value=value, unit="count"))
     for m in _FROM_WORD_TO.finditer(s) if "from" in low else ():
         if in_period(m.start(1)):
             continue
         value = Decimal(WORD_NUMBERS[m.group(1).lower()])
         out.append(Num(start=m.start(1), end=m.end(1), value=value, unit="count"))
-    out += _fraction_shares(s, low)
-    out.sort(key=lambda n: n.start)
     return out
 
 

@@ -52,7 +52,7 @@ def _grammar() -> re.Pattern[str]:
     return re.compile(
         rf"(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
         rf"(?P<resp>分别)?\s*(?P<dir>{_alt(dirs)})\s*(?:{_alt(d['fillers'])})?"
-        rf"\s*(?P<hedge>{_alt(hedges)})?\s*$"
+        rf"\s*(?P<hedge>{_alt(hedges)})?\s*(?P<neg>[-−－])?\s*$"
     )
 
 
@@ -81,6 +81,8 @@ def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
     else:
         basis = "unspecified_prior_year"
     direction: Direction = "down" if m["dir"] in d["directions"]["down"] else "up"
+    if m["neg"]:  # "同比增长-10.1%": a rise printed with a minus is a fall
+        direction = "down" if direction == "up" else "up"
     before = view[max(start, m.start() - 4) : m.start()]
     not_change = bool(m["not"]) or any(w in before for w in d["not_changes"])
     return ChangeCue(

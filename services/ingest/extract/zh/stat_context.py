@@ -41,6 +41,7 @@ class DocState:
     place: str | None = None
     previous: str = ""  # the sentence before, width-normalised
     at: int = 0  # where the current sentence starts in the document
+    basis: str | None = None  # a change's basis stated before in the paragraph
 
 
 @dataclass(slots=True)

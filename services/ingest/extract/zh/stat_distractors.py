@@ -13,12 +13,6 @@ from functools import cache
 from services.ingest.extract import lexicon
 
 _NAME = "zh_stat_distractors"
-_MASKS = re.compile(
-    r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号"  # 国知发运字〔2021〕15号
-    r"|(?:连续|第|前)\s*\d+(?:\.\d+)?\s*(?:个|次|批|届|位|名|年|周年)"  # 连续10年, 第34位
-    r"|\d+\s*周年"  # 中国专利40周年
-    r"|(?:热线|电话)\s*[“\"]?\d+|[“\"]\d{5}[”\"]"  # 12330 热线
-)
 _CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
 
 
@@ -38,12 +32,25 @@ def _words() -> dict[str, re.Pattern[str]]:
         "ordinal": re.compile(rf"(?:{_alt(d['ordinal_before'])})\s*$"),
         "since": re.compile(_alt(d["since_words"])),
         "entity": re.compile(_alt(d["single_entities"])),
+        "requirement": re.compile(_alt(d["requirements"])),
     }
 
 
+@cache
+def _masks() -> re.Pattern[str]:
+    d = lexicon.load(_NAME)
+    return re.compile(
+        rf"[〔\[［【(（]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]\s*\d+\s*(?:{_alt(d['document_number_ends'])})"
+        rf"|(?:{_alt(d['ordinal_openers'])})\s*\d+(?:\.\d+)?\s*(?:{_alt(d['ordinal_units'])})"
+        rf"|\d+\s*(?:{_alt(d['anniversary_words'])})"
+        rf"|(?:{_alt(d['phone_words'])})\s*[“\"]?\d+|[“\"]\d{{5}}[”\"]"
+    )
+
+
 def masks(view: str) -> list[tuple[int, int]]:
-    """Spans whose numbers are never values: document numbers, ordinals, rankings, hotlines."""
-    return [(m.start(), m.end()) for m in _MASKS.finditer(view)]
+    """Spans whose numbers are never values: document numbers (国知发运字〔2021〕15号),
+    ordinals and rankings (连续10年, 第34位), anniversaries (40周年), hotlines (“12330”)."""
+    return [(m.start(), m.end()) for m in _masks().finditer(view)]
 
 
 def clause_bounds(view: str, start: int, end: int) -> tuple[int, int]:
@@ -61,6 +68,8 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
     before, after = view[left:start], view[end:right]
     if w["future"].search(before) or re.match(r"\s*的?(?:预期)?目标", after):
         return True
+    if w["requirement"].search(view, 0, start):
+        return True  # a condition to meet, not a figure reached
     if w["caps_before"].search(before) or w["caps_after"].search(after):
         return True
     if w["ordinal"].search(before):

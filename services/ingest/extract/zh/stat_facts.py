@@ -10,7 +10,7 @@ from typing import cast
 
 from events import Period, ReportedChange, Span, StatisticPublished, StatisticUnresolved
 from events.metrics import Metric
-from events.types import Unit, bounded_amount
+from events.types import Equivalent, Unit, bounded_amount
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_values import Change, Qual
@@ -33,6 +33,7 @@ class ZhStat:
     sentence: Span
     value_span: Span | None
     headline: bool = False
+    equivalent: Equivalent | None = None
 
 
 def _amount(value: Decimal, doc: Document, at: Span) -> Decimal:
@@ -75,6 +76,7 @@ def fact(doc: Document, st: ZhStat) -> Fact:
         unit=cast(Unit, st.unit),
         qualifier=st.qualifier,
         reported_change=change,
+        equivalent=st.equivalent,
     )
     return Fact(payload=payload, source=doc.source(st.sentence, st.value_span))
 

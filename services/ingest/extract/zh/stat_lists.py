@@ -6,21 +6,35 @@ places gives each value its place ("北京、上海…分别为…")."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from services.ingest.extract import lexicon
 from services.ingest.extract.zh.stat_numbers import ZhNumber
 
-_RESPECTIVELY = re.compile(r"分别")
-# Between listed values: a separator, after an optional parenthesis ("1166件(2023年前11个月)、").
-_JOIN = re.compile(r"^\s*(?:[(（][^)）]*[)）])?\s*(?:和|、|及|,|，)\s*$")
-_ITEMS = re.compile(r"、|和|及|与")
 _MARK = re.compile(r"[,，;；:：。]")
+
+
+def alternation(key: str) -> str:
+    """A regex alternation of a word list of lexicon/zh_stat_lists.toml, longest first."""
+    words = lexicon.words("zh_stat_lists", key)
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _grammar() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(alternation("respectively")),
+        # between listed values: a joiner, after an optional parenthesis ("1166件(…)、")
+        re.compile(rf"^\s*(?:[(（][^)）]*[)）])?\s*(?:{alternation('value_joiners')})\s*$"),
+        re.compile(alternation("item_joiners")),
+    )
 
 
 def _run(view: str, values: list[ZhNumber]) -> list[ZhNumber]:
     """The values listed one after another from the first one."""
     run = values[:1]
     for v in values[1:]:
-        if not _JOIN.match(view[run[-1].end : v.start]):
+        if not _grammar()[1].match(view[run[-1].end : v.start]):
             break
         run.append(v)
     return run
@@ -30,14 +44,15 @@ def respectively(view: str, values: list[ZhNumber]) -> dict[int, tuple[str, str]
     """The subject of each value of a 分别 list, by the value's start: its own item, and the
     whole list (where items share words: "北京、上海的…拥有量分别为112件和40.9件")."""
     out: dict[int, tuple[str, str]] = {}
-    for m in _RESPECTIVELY.finditer(view):
+    respectively_, _, items = _grammar()
+    for m in respectively_.finditer(view):
         run = _run(view, [v for v in values if v.start >= m.end()])
         if len(run) < 2 or _MARK.search(view, m.end(), run[0].start):
             continue
         marks = [x.end() for x in _MARK.finditer(view, 0, m.start())]
         whole = view[marks[-1] if marks else 0 : m.start()]
-        names = _ITEMS.split(whole)
-        mids = _ITEMS.split(view[m.end() : run[0].start])
+        names = items.split(whole)
+        mids = items.split(view[m.end() : run[0].start])
         if len(names) != len(run):
             continue
         for i, v in enumerate(run):

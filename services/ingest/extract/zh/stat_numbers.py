@@ -130,3 +130,23 @@ def value_hedge(before: str) -> Qual:
             if tail.endswith(w) and len(w) > best[0]:
                 best = (len(w), qual)  # type: ignore[assignment]
     return best[1]
+
+
+@cache
+def _equivalent_gap() -> re.Pattern[str]:
+    words = lexicon.load(_NAME)["equivalent_openers"]
+    return re.compile(r"^\s*[(（]\s*(?:" + _alternation(words) + r")?\s*$")
+
+
+def is_equivalent(view: str, first: ZhNumber, second: ZhNumber) -> bool:
+    """Whether `second` converts the amount `first` into another currency in parentheses."""
+    money = ("CNY", "USD")
+    if first.unit not in money or second.unit not in money or first.unit == second.unit:
+        return False
+    return bool(_equivalent_gap().match(view[first.end : second.start]))
+
+
+def value_hedges() -> str:
+    """A regex alternation of every hedge word before a value ("约", "近", "超过" …)."""
+    hedges: dict[str, list[str]] = lexicon.load(_NAME)["value_hedges"]
+    return _alternation([w for words in hedges.values() for w in words])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -36,7 +36,7 @@ class ZhPeriodHit:
 
     start: int
     end: int
-    kind: str  # year half quarter months as_of span
+    kind: str  # year half quarter months as_of span now
     first: int  # half, quarter, first month or as-of month (0 for a year)
     last: int  # last month of a run of months (0 otherwise)
     year: int | None  # the year stated
@@ -180,7 +180,18 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
             found.append(hit)
             taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda h: h.start)
+    return sorted(found + _now_hits(view, taken), key=lambda h: h.start)
+
+
+def _now_hits(view: str, taken: list[tuple[int, int]]) -> list[ZhPeriodHit]:
+    """ "截至目前", "目前": the level when the page was written."""
+    out = []
+    for w in sorted(lexicon.load(_NAME)["now_words"], key=len, reverse=True):
+        at = view.find(w)
+        if at >= 0 and not any(a < at + len(w) and at < b for a, b in taken):
+            out.append(ZhPeriodHit(at, at + len(w), "now", 0, 0, None, None))
+            taken.append((at, at + len(w)))
+    return out
 
 
 def build(hit: ZhPeriodHit, year: int) -> Period:
@@ -200,6 +211,11 @@ def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Pe
     """The period of a phrase: its stated year, a year relative to the publication date,
     the carried year, else the latest such period ended by the publication date; with
     none of these its year is UNDATED_YEAR (the figure is unresolved)."""
+    if hit.kind == "now":  # the end of the month before the page's date
+        if published is None:
+            return AsOfPeriod(year=UNDATED_YEAR, as_of_month=12)
+        last = published.replace(day=1) - timedelta(days=1)
+        return AsOfPeriod(year=last.year, as_of_month=last.month)
     if hit.year is not None:
         return build(hit, hit.year)
     if hit.relative is not None:

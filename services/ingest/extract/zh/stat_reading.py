@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import cast
 
+from events.types import Equivalent, Unit
 from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh.stat_changes import ChangeCue, change_cue, to_change
-from services.ingest.extract.zh.stat_numbers import ZhNumber
+from services.ingest.extract.zh.stat_lists import alternation
+from services.ingest.extract.zh.stat_numbers import ZhNumber, is_equivalent, value_hedges
 
 # Between a value and its rate only punctuation and a few words ("，占比同比提高").
 _GAP = re.compile(r"^[\s,，、]*[\u4e00-\u9fff]{0,3}[\s,，、]*$")
-_TO_VALUE = re.compile(r"^\s*[,，]?\s*(?:达到|达|为|至|增至|降至|到)\s*(?:约|近|超过|逾)?\s*$")
-_JOIN = re.compile(r"^\s*(?:和|、|及|,|，)\s*$")
+
+
+@cache
+def _lists() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    to_value = alternation("to_value")
+    return (
+        re.compile(rf"^\s*[,，]?\s*(?:{to_value})\s*(?:{value_hedges()})?\s*$"),
+        re.compile(rf"^\s*(?:{alternation('value_joiners')})\s*$"),
+    )
 
 
 @dataclass(slots=True)
@@ -31,6 +42,8 @@ class Item:
     change: Change | None = None  # the change of a value
     owner: Item | None = None  # the value a rate belongs to
     dropped: bool = False
+    equivalent: Equivalent | None = None  # "（约合720亿美元）" after an amount
+    conversion: bool = False  # this number is such a conversion
 
     @property
     def is_rate(self) -> bool:
@@ -49,6 +62,13 @@ def read_items(view: str, numbers: list[ZhNumber]) -> list[Item]:
             item.dropped = True
         elif cue is None and n.unit in ("pp", "times"):
             item.dropped = True  # a gap to an average, a multiple: no value of its own
+        if items and cue is None and is_equivalent(view, items[-1].n, n):
+            first = items[-1]
+            about = "约" in view[first.n.end : n.start]
+            first.equivalent = Equivalent(
+                value=n.value, unit=cast(Unit, n.unit), qualifier="approx" if about else "exact"
+            )
+            item.dropped = item.conversion = True  # a conversion, no figure of its own
         items.append(item)
         prev_end = n.end
     for i, item in enumerate(items):
@@ -63,17 +83,21 @@ def _attach(view: str, items: list[Item], i: int) -> None:
     if rate.cue.respectively:
         group = [rate]
         for nxt in items[i + 1 :]:
-            if nxt.is_rate or not _JOIN.match(view[group[-1].n.end : nxt.n.start]):
+            if nxt.is_rate or not _lists()[1].match(view[group[-1].n.end : nxt.n.start]):
                 break
             nxt.cue, group = rate.cue, [*group, nxt]
         free = [v for v in items[:i] if not v.is_rate and not v.dropped and v.change is None]
         for value, r in zip(free[-len(group) :], group, strict=False):
             _own(value, r)
         return
-    prev = items[i - 1] if i else None
-    if prev is None or not _GAP.match(view[prev.n.end : rate.cue.start]):
+    j = i - 1
+    while j >= 0 and items[j].conversion:
+        j -= 1  # "4868.8亿元（约合720亿美元），同比增长57.1%": the rate is the amount's
+    prev = items[j] if j >= 0 else None
+    gap = view[items[i - 1].n.end : rate.cue.start].lstrip(")）") if i else ""
+    if prev is None or not _GAP.match(gap):
         after = items[i + 1] if i + 1 < len(items) else None
-        if after and not after.is_rate and _TO_VALUE.match(view[rate.n.end : after.n.start]):
+        if after and not after.is_rate and _lists()[0].match(view[rate.n.end : after.n.start]):
             _own(after, rate)  # "同比下降4.1%，为343.8万件": the rate before its value
         return  # else growth-only
     if prev.is_rate and prev.owner is not None:

@@ -15,14 +15,13 @@ import re
 from dataclasses import dataclass
 
 from events.metrics import UNCLASSIFIED, Metric
+from services.ingest.extract import lexicon
 from services.ingest.extract.metrics_match import match_metric_zh
 from services.ingest.extract.zh.stat_changes import is_rate_clause
 
+_NUMBERS = "zh_stat_numbers"
 _MARK = re.compile(r"[,，;；:：。!！?？]")
 _HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（\d]")
-_PER_10K = ("万人", "每万人口")
-# "其中，国内…": a subset of what the sentence before counted.
-_SUBSET_OPENERS = ("其中", "其", "包括", "在此基础上")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +34,7 @@ class Layers:
     whole: str = ""  # what a share is a share of: "占GDP的比重" -> "GDP的比重"
 
 
-def _last_mark(view: str, end: int) -> int:
+def last_mark(view: str, end: int) -> int:
     """The position after the last clause mark before `end` (0 if none)."""
     for i in range(end - 1, -1, -1):
         if _MARK.match(view[i]):
@@ -53,31 +52,38 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     whole = ""
     if share >= 0:  # "占有效发明专利总量的50.42%": what follows 占 is the whole, not the subject
         own, whole = own[: share + 1], own[share + 1 :]
-    left = _last_mark(view, own_start)
+    left = last_mark(view, own_start)
     if share >= 0:  # a share's subject is the figure before it ("职务发明为34.4万件，占95.4%")
-        while left and is_rate_clause(view[_last_mark(view, left - 1) : left]):
-            left = _last_mark(view, left - 1)  # skip "同比增长19.64%，"
+        while left and is_rate_clause(view[last_mark(view, left - 1) : left]):
+            left = last_mark(view, left - 1)  # skip "同比增长19.64%，"
         if left:
-            left = _last_mark(view, left - 1)
+            left = last_mark(view, left - 1)
     else:
         for _ in range(2):  # the two clauses before: "国内发明专利授权中，职务发明为…"
             if left:
-                left = _last_mark(view, left - 1)
+                left = last_mark(view, left - 1)
     # The sentence before speaks of the same subject when this one opens with 其中 … or
     # continues it after a semicolon.
     joined = previous.rstrip().endswith(("；", ";"))
-    before_text = previous if joined or view.lstrip().startswith(_SUBSET_OPENERS) else ""
+    opens_subset = view.lstrip().startswith(lexicon.words("zh_stat_lists", "subset_openers"))
+    before_text = previous if joined or opens_subset else ""
     return Layers(own, view[left:own_start], before_text + view[:left], whole)
 
 
 def unit_of(unit: str, own: str) -> str:
     """The unit of a value: a count whose subject is per 10,000 people is a per-10k rate."""
-    if unit == "count" and any(w in own for w in _PER_10K):
+    if unit == "count" and any(w in own for w in lexicon.words(_NUMBERS, "per_10k_subjects")):
         return "per_10k_people"
     return unit
 
 
-def metric_of(lay: Layers, unit: str | None) -> Metric | None:
-    """The catalogued metric of a figure, None when its subject names none."""
+def metric_of(lay: Layers, unit: str | None, word: str = "") -> Metric | None:
+    """The catalogued metric of a figure, None when its subject names none or its counting
+    word (`word`: 家, 人, 笔) counts something else than the metric does."""
     metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit, whole=lay.whole)
-    return None if metric.id == UNCLASSIFIED else metric
+    if metric.id == UNCLASSIFIED:
+        return None
+    counted: list[str] | None = lexicon.load(_NUMBERS)["counters"].get(word)
+    if counted and not any(w in a for a in metric.aliases_zh for w in counted):
+        return None
+    return metric

@@ -2,11 +2,14 @@
 the English stages: same metric ids, periods, units and changes.
 
 Stages: numbers and units (`stat_numbers`), periods (`stat_periods`), changes
-(`stat_changes`, `stat_reading`), distractors (`stat_distractors`), subjects and metrics
-(`stat_subjects`, the catalogue's `aliases_zh`), period and place of a figure
-(`stat_context`, `stat_geography`). A number whose subject names no catalogued metric is
-not reported. A figure whose year (or 我省 / 本市 place) nothing in the document
-determines is reported by `extraction_problems`, never stored with a guess.
+(`stat_changes`, `stat_reading`), 分别 lists (`stat_lists`), table rows (`stat_tables`),
+distractors (`stat_distractors`), subjects and metrics (`stat_subjects`, the catalogue's
+`aliases_zh`), period and place of a figure (`stat_context`, `stat_geography`), the
+document's set of figures (`stat_series`) and the events (`stat_facts`); the word lists
+are `lexicon/zh_stat_*.toml`. A number whose subject names no catalogued metric is not
+reported. A figure whose year (or 我省 / 本市 place) nothing in the document determines
+is reported by `extraction_problems` and recorded as unresolved, never stored with a
+guess.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from events import Period, Span
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import normalise_width
 from services.ingest.extract.sentences import document_sentences
-from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh import stat_context as ctxm
 from services.ingest.extract.zh.stat_distractors import is_distractor, masks
 from services.ingest.extract.zh.stat_facts import (
@@ -33,9 +35,16 @@ from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
+from services.ingest.extract.zh.stat_series import (
+    carry_basis,
+    dedupe,
+    drop_thresholds,
+    is_headline,
+    normalise_basis,
+)
 from services.ingest.extract.zh.stat_subjects import (
     Layers,
-    _last_mark,
+    last_mark,
     layers,
     metric_of,
     unit_of,
@@ -70,13 +79,15 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     spans = document_sentences(doc.text)
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
+        if i and "\n" in doc.text[spans[i - 1].end : span.start]:
+            state.basis = None  # a basis stated once carries within its paragraph
         state.at = span.start
         row = table_row(view, spans, i)
         if row is not None:
             out.extend(_table_value(span, state, *row))
             continue
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
-    return tuple(_dedupe(_drop_thresholds(out)))
+    return tuple(dedupe(drop_thresholds(out)))
 
 
 def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, list[Item]]:
@@ -108,21 +119,23 @@ def _sentence(
         ctx.ahead = _ahead(doc, list(nxt), state)
     out: list[ZhStat] = []
     prev_end = 0
-    headline = _is_headline(doc.text, span)
+    headline = is_headline(doc.text, span)
     listed = respectively(view, [i.n for i in items if not i.is_rate and not i.dropped])
     for item in items:
-        own_start = max(_last_mark(view, item.n.start), prev_end)
+        own_start = max(last_mark(view, item.n.start), prev_end)
         prev_end = item.n.end
         if item.is_rate or item.dropped:
             continue
         st = _value(ctx, state, span, item, own_start, listed.get(item.n.start))
         if st is not None:
             st.headline = headline
+            carry_basis(st, state)
             out.append(st)
             state.place = st.geography
     for rate in growth_only(items):
         growth = _growth(ctx, state, span, rate)
         if growth is not None:
+            carry_basis(growth, state)
             out.append(growth)
     ctxm.carry(ctx, state)
     state.previous = view
@@ -145,7 +158,7 @@ def _value(
     if listed is not None:  # a 分别 list names this value's subject (and place)
         lay = Layers(listed[0] + n.unit_word, listed[1], lay.context + lay.before)
         unit = unit_of(n.unit, listed[1])
-    metric = metric_of(lay, unit)
+    metric = metric_of(lay, unit, n.unit_word)
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
     own_places = place_words(listed[0]) if listed else []
@@ -160,10 +173,10 @@ def _value(
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
         period = ctxm.for_kind(metric, period, lay.own, lay.before)
-        _normalise_basis(item.change, period)
+        normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
-        value_span,
+        value_span, equivalent=item.equivalent,
     )  # fmt: skip
 
 
@@ -183,7 +196,7 @@ def _growth(
     """A rate with no value before it: the change of a figure whose value is not given."""
     assert rate.cue is not None
     view, at = ctx.view, rate.cue.start
-    own_start = _last_mark(view, at)
+    own_start = last_mark(view, at)
     lay = layers(view, own_start, at, at, "", state.previous)
     metric = metric_of(lay, None)
     period = ctxm.period_at(ctx, state, at, rate.n.end)
@@ -202,49 +215,3 @@ def _growth(
         metric, period, place, None, metric.unit, "exact", change, span,
         None,
     )  # fmt: skip
-
-
-def _drop_thresholds(stats: list[ZhStat]) -> list[ZhStat]:
-    """ "突破1500亿元" beside the exact "1515亿元" of the same series is a milestone passed."""
-    exact = [s for s in stats if s.qualifier == "exact" and s.value is not None]
-
-    def passed(s: ZhStat) -> bool:
-        return s.qualifier == "at_least" and s.value is not None and any(
-            e.metric.id == s.metric.id and e.period == s.period and e.geography == s.geography
-            and s.value <= e.value < s.value * Decimal("1.5")  # type: ignore[operator]
-            for e in exact
-        )  # fmt: skip
-
-    return [s for s in stats if not passed(s)]
-
-
-def _is_headline(text: str, span: Span) -> bool:
-    """A line standing alone without a sentence mark at its end."""
-    alone = (span.start == 0 or text[span.start - 1] == "\n") and (
-        span.end == len(text) or text[span.end] in "\r\n"
-    )
-    return alone and text[span.end - 1] not in "。！？；.!?;"
-
-
-def _dedupe(stats: list[ZhStat]) -> list[ZhStat]:
-    """A figure the body states twice is one statistic (a headline's is its own, as the
-    page shows it twice); the mention with a change wins."""
-    out: list[ZhStat] = []
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for st in stats:
-        if st.value is None or st.period is None or st.headline:
-            out.append(st)
-            continue
-        key = (st.metric.id, st.geography, st.period.key, str(st.value))
-        if key not in seen:
-            seen[key] = len(out)
-            out.append(st)
-        elif out[seen[key]].change is None and st.change is not None:
-            out[seen[key]] = st
-    return out
-
-
-def _normalise_basis(change: Change | None, period: Period) -> None:
-    """ "较2022年底增长19.9%" of an end-2023 level is a change on the year before."""
-    if change is not None and change.basis == f"vs_{period.year - 1}":
-        change.basis = "vs_previous_year"

@@ -1,0 +1,93 @@
+"""Input a demanding user sends: feeds in GB18030, bilingual releases, files without a
+date run through re-extraction, and one very long sentence. Each test states what the
+user should get; the known gaps are marked and name their cause."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from events import StatisticPublished, StatisticUnresolved
+from events.log.memory import MemoryEventLog
+from services.ingest.extract import Document, extract_facts
+from services.ingest.reextract import reextract
+from services.ingest.service import IngestService
+
+FEED_HEADER = (
+    "record,metric,geography,period,value,unit,change,change_basis,published,publisher,"
+    "description\n"
+)
+FEED_ROW = (
+    "statistic,ip_pledge_financing_amount,CN,2022,486880000000,CNY,+57.1%,year_on_year,"
+    "2023-01-16,{publisher},质押融资金额\n"
+)
+
+
+def _statistics(log: MemoryEventLog) -> list[StatisticPublished]:
+    payloads = [r.event().payload for r in log.read("statistics")]
+    return [p for p in payloads if isinstance(p, StatisticPublished)]
+
+
+def test_two_gb18030_feeds_from_different_publishers_are_two_sources(tmp_path: Path) -> None:
+    # 华东 and 华北 are different bytes in GB18030 but the same replacement characters
+    paths = []
+    for name, publisher in (("east.csv", "华东"), ("north.csv", "华北")):
+        path = tmp_path / name
+        path.write_bytes((FEED_HEADER + FEED_ROW.format(publisher=publisher)).encode("gb18030"))
+        paths.append(path)
+    log = MemoryEventLog()
+    assert IngestService(log).ingest_paths(paths).errors == []
+    publishers = sorted(
+        r.event().source.publisher or "" for r in log.read("statistics")  # type: ignore[union-attr]
+    )
+    assert publishers == ["华东", "华北"]
+
+
+def test_a_bilingual_release_keeps_the_figures_of_both_languages() -> None:
+    text = (
+        "In 2022, patent and trademark pledge financing reached 486.88 billion yuan, "
+        "up 57.1% on the year before.\n\n"
+        "2023年，全国专利商标质押融资金额达8539.9亿元，同比增长75.4%。\n"
+    )
+    facts = extract_facts(Document(text, published=date(2024, 1, 18)))
+    years = sorted(
+        f.payload.period.year for f in facts if isinstance(f.payload, StatisticPublished)
+    )
+    assert years == [2022, 2023]
+
+
+def test_reextracting_an_undated_file_with_the_same_rules_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "half-year.txt"  # no front matter: the file's mtime is a stand-in
+    path.write_text(
+        "In the first half, China granted 476,000 invention patents.\n", encoding="utf-8"
+    )
+    log = MemoryEventLog()
+    IngestService(log).ingest_file(path)
+    unresolved = [
+        r for r in log.read("statistics") if isinstance(r.event().payload, StatisticUnresolved)
+    ]
+    assert len(unresolved) == 1 and _statistics(log) == []
+    result = reextract(log)
+    assert (result.added, result.retracted) == ([], [])
+    assert _statistics(log) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the statistics stages re-read the whole sentence for every figure in it "
+    "(metric aliases, period hits, parentheses), so time grows with the square of the "
+    "figures in one sentence: 38,000 characters without a full stop take about 10 s",
+)
+def test_a_long_sentence_of_figures_is_read_in_linear_time() -> None:
+    clause = "2022年，全国专利商标质押融资金额达4868.8亿元，同比增长57.1%，"
+    text = clause * 1000 + "。"  # one sentence: a page whose list was flattened into a line
+    started = time.perf_counter()
+    facts = extract_facts(Document(text, published=date(2023, 1, 16)))
+    elapsed = time.perf_counter() - started
+    assert facts  # the figure is read
+    assert elapsed < 3.0, f"{len(text)} characters took {elapsed:.1f} s"
