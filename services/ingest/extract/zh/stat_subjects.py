@@ -77,6 +77,8 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
 
 # Longer than any alias word: a word ending in the context's tail is found there.
 _TAIL = 16
+# A context up to this long is searched as it is; a longer one through `_first_ends`.
+_SHORT = 400
 
 
 @lru_cache(maxsize=8)
@@ -91,7 +93,9 @@ def _context(before_text: str, view: str, left: int) -> tuple[str, frozenset[str
     """The context `before_text + view[:left]` as its short tail and the alias words wholly
     before that tail."""
     end = len(before_text) + left
-    cut = max(0, end - _TAIL)
+    if end <= _SHORT:
+        return before_text + view[:left], frozenset()  # searching it whole costs less
+    cut = end - _TAIL
     words = frozenset(w for w, e in _first_ends(before_text, view) if e <= cut)
     if cut < len(before_text):
         return before_text[cut:] + view[:left], words
