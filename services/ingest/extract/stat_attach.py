@@ -89,7 +89,7 @@ def _build_change(ctx: Sentence, c: Num) -> None:
     kind, amount = _amount(c)
     ch = Change(amount=amount, kind=kind, direction=c.direction, basis=found or "",
                 qualifier=change_qualifier(s[: c.start][-40:]))  # fmt: skip
-    # "... a year-on-year increase of 53.6%. Among them, exports were up 62.1%": a basis
+    # "... a rise of 75.4% over the previous year; within that, bank loans grew 40.3%": a basis
     # stated once goes on for the rates that follow in the paragraph
     ch.carry_basis = found == "year_on_year"
     c.change = ch

@@ -128,7 +128,7 @@ def _rate(n: Num, before: str, after: str) -> None:
 def _absolute(n: Num, before: str, after: str) -> None:
     """A count or amount that is the change itself ("2,200 more than a year ago")."""
     if am := _ABSOLUTE_AFTER.match(after):
-        # "5.585 billion US dollars more than that of the same period of 2017".
+        # "3.12 billion yuan more than in the first half of 2022".
         n.is_change = True
         n.direction = "down" if am.group("dir").lower() in ("less", "fewer", "lower") else "up"
     elif _UP_BY.search(before[-12:]) and basis(after):

@@ -141,7 +141,7 @@ _DISTRICT_DEF = re.compile(
 _DISTRICT_IN = re.compile(
     rf"\b(?P<name>[A-Z][a-z]+)\s+(?:district|District)\s+(?:in|of)\s+(?P<city>{PLACES})\b"
 )
-# "the Zhangjiang National Innovation Demonstration Zone in Shanghai": a zone of a city
+# "the Zhongguancun Science Park in Beijing": a zone of a city
 _ZONE_IN = re.compile(
     rf"\b(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){{0,5}}\s+(?:Zone|Park|New Area))\s+(?:in|of)\s+"
     rf"(?P<city>{PLACES})\b"

@@ -113,7 +113,7 @@ def _against_previous(
     weak = metric.id == UNCLASSIFIED or score < 2.0
     subset = fits and bool(SUBSET.search(ph.text) or SUBSET.match(s))
     if subset and weak and metric.id != prev_metric.id and not named_by_head(metric, ph, n):
-        return prev_metric  # "of which 10,000 were filed by domestic applicants"
+        return prev_metric  # "of which 6,800 came from domestic applicants"
     if subset and metric.as_of and not prev_metric.as_of and not as_of:
         # "453,000 were granted, including 361,000 domestic invention patents": a part of a
         # flow is a flow of the same activity, not the stock its bare noun would suggest;

@@ -153,7 +153,7 @@ def _digits(s: str, m: re.Match[str], start: int, per_base: bool) -> Num:
         and per_base
         and (pb := _PER10K_BEFORE.search(s, max(0, start - 100), start))
     ):
-        # "for every 10,000 people there are 9.8 patents".
+        # "for every 10,000 people there were 11.8 high-value patents".
         num.unit = "per_10k_people"
         if "100" in pb.group("base"):
             num.value = num.value / 10

@@ -77,7 +77,7 @@ def is_year(s: str, n: Num) -> bool:
 
 def multi_year_start(s: str) -> int:
     """Where multi-year totals and averages begin: their own clause, and the clause before
-    when attached to it ("reached 2.53 million, with an average annual growth ...")."""
+    when attached to it ("stood at 4.99 million, with average annual growth of ...")."""
     multi = MULTI_YEAR.search(lower(s))
     if not multi:
         return len(s) + 1
@@ -103,7 +103,7 @@ def _value(s: str, n: Num) -> bool:
         return False
     if is_event_figure(before, after, n.unit in ("CNY", "USD")):
         return False
-    # "1 registered trademark per 4.9 market entities": one side of a ratio
+    # "1 valid trademark for every 4.0 business entities": one side of a ratio
     return not (
         n.value == 1
         and n.unit == "count"

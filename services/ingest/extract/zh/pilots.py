@@ -88,7 +88,7 @@ def _designation(doc: Document, sentence: Span, places: list[Place]) -> list[Fou
     program, batch, batch_total = read
     running = any(w in program for w in lex()["words"]["running"])
     if status == "implementing" and not running and before != "implementing":
-        return []  # "厦门建设知识产权强市…": building toward a goal is no pilot
+        return []  # "杭州建设知识产权强市…": building toward a goal is no pilot
     year = _YEAR.search(text, sentence.start, sentence.end)
     role = (
         "demonstration" if any(w in program for w in lex()["words"]["demonstration"]) else "pilot"

@@ -30,7 +30,7 @@ class ChangeCue:
     basis: str
     direction: Direction
     qualifier: Qual
-    respectively: bool  # "分别较上一年度增长140%和98.5%"
+    respectively: bool  # "分别比上年增长57.1%和75.4%"
     not_change: bool  # 年均, 环比: a rate that is no change of the value
 
 

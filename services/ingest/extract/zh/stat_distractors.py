@@ -1,7 +1,7 @@
 """Numbers of Chinese releases that are no statistics: document numbers (〔2021〕15号),
 rankings and ordinals (居全国第5位, 第二批), streaks (连续10年), targets and forecasts
 (到2025年…, 力争, 预计, 预期目标), caps and thresholds (不超过, 以下), funds per city, the
-second term of a ratio (每5.2个市场主体拥有一件) and figures over several years. The words
+second term of a ratio (每4.0个经营主体拥有1件) and figures over several years. The words
 come from `lexicon/zh_stat_distractors.toml`.
 """
 

@@ -92,7 +92,7 @@ _DATELINE = re.compile(r"\s*\d{1,2}\s*[月日]")
 
 
 def _dateline(view: str, end: int) -> bool:
-    """ "新华社北京7月9日电": the place a report was filed from, not the figure's owner."""
+    """ "新华社上海3月12日电": the place a report was filed from, not the figure's owner."""
     return bool(_DATELINE.match(view, end))
 
 

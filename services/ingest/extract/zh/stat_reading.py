@@ -4,7 +4,7 @@ rates of change, and which value each rate belongs to.
 A rate belongs to the value right before it ("92.1万件，同比增长15.3%"); a second rate of the
 same value replaces an absolute one ("增长4710件，增幅12.41%": one change per statistic, the
 percent kept); 分别 maps rates to the values before them in order; a rate with no value
-before it is a growth-only statistic ("发明专利授权量同比增长4.8%").
+before it is a growth-only statistic ("质押融资金额同比增长75.4%").
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _own(value: Item, rate: Item) -> None:
     assert rate.cue is not None
     change = to_change(rate.n, rate.cue)
     if change is not None and change.kind == "percentage_points" and value.n.unit != "percent":
-        rate.dropped = True  # "92.1万件，增速较上年提高0.6个百分点": the growth rate's change
+        rate.dropped = True  # "8539.9亿元，增幅比上年高出18.3个百分点": the growth rate's change
         return
     if change is not None:
         value.change, rate.owner = change, value

@@ -1,9 +1,9 @@
 """What a Chinese figure is a figure of: the text layers its metric is read from and the
 unit its subject implies.
 
-Chinese puts the subject before the number ("全年授权发明专利92.1万件"), so a value's own
+Chinese puts the subject before the number ("2023年授予发明专利权92.1万件"), so a value's own
 clause runs from the clause mark (or the number) before it to the number, plus the counting
-word and the words right after it ("5.2个市场主体拥有一件有效商标"). Lists elide the verb
+word and the words right after it ("4.0个经营主体拥有1件有效商标"). Lists elide the verb
 ("授权发明专利45.3万件，实用新型158.2万件"), so the clause before is a second layer, and
 the rest of the sentence and the sentence before (for 其中 …) a third. Per-person rates
 (每万人口 …) are told by their subject.
@@ -54,7 +54,7 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     own = view[own_start:at] + word + head
     share = own.find("占")
     whole = ""
-    if share >= 0:  # "占有效发明专利总量的50.42%": what follows 占 is the whole, not the subject
+    if share >= 0:  # "占国内有效量的72.5%": what follows 占 is the whole, not the subject
         own, whole = own[: share + 1], own[share + 1 :]
     left = last_mark(view, own_start)
     if share >= 0:  # a share's subject is the figure before it ("职务发明为34.4万件，占95.4%")
