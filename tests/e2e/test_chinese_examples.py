@@ -15,6 +15,7 @@ from services.alerts.sinks import MemorySink
 from services.bootstrap import App, bootstrap
 from services.ingest.service import inbox_files
 from services.report import collect
+from services.reviews import suspects
 from services.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "inbox"
@@ -120,9 +121,15 @@ def test_chinese_copies_arriving_later_raise_no_alert_a_second_time(tmp_path: Pa
         app.ingest.ingest_paths([p for p in files if p.stem.endswith("-zh")])
         app.runner.catch_up()
         after = {(a["rule"], a["key"]): a["times_raised"] for a in _report(app)["alerts"]}
+        with app.engine.connect() as conn:
+            basis = {x for s in suspects(conn) for x in (s.event_id, s.basis_event_id) if x}
+        alert = next(a for a in _report(app)["alerts"] if a["rule"] == "suspected_scale_error")
     finally:
         app.close()
     # the held-out reprint's alert now names the Chinese copy as its basis, yet it is
     # still the same condition: raised once, as before
     assert after == before
     assert any(rule == "suspected_scale_error" for rule, _ in after)
+    # and it names the values the projections now hold it against, not those of before
+    assert set(alert["evidence"]) == basis
+
