@@ -93,28 +93,7 @@ def evaluate(
         for a in lookup.alerts_for(conn, candidates)
         if a.state != "resolved" and (a.rule, a.key) not in live
     ]
-    return _changed(conn, firing), cleared
-
-
-def _changed(conn: Connection, firing: list[Condition]) -> list[Condition]:
-    """The conditions that are not already firing on the same evidence.
-
-    A condition told in other words (a new release names metrics differently) is still the
-    same condition: raising it again would notify everybody of nothing new."""
-    if not firing:
-        return firing
-    open_alerts = {
-        (a.rule, a.key): a
-        for a in lookup.alerts_for(conn, [(c.rule, c.key) for c in firing])
-        if a.state != "resolved"
-    }
-    return [
-        c
-        for c in firing
-        if (a := open_alerts.get((c.rule, c.key))) is None
-        or a.severity != c.severity
-        or sorted(a.evidence) != sorted(c.evidence)
-    ]
+    return firing, cleared
 
 
 def alert_events(

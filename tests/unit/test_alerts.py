@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from factories import notice, pilot, statistic
 
@@ -207,24 +206,3 @@ def test_unreadable_records_are_dead_lettered_and_processing_goes_on(
         assert queries.counts(conn)["deadletters"] == 2
     # the bad records are behind the cursor: a second pass neither retries nor re-rejects them
     assert runner.catch_up().rejected == []
-
-
-def test_an_alert_told_in_new_words_is_not_raised_again(
-    runner: EmbeddedRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # what an upgrade does when alert messages are worded anew: reconcile finds the same
-    # conditions on the same evidence, and must not notify them a second time
-    runner.log.append(
-        [
-            statistic(period="2019-Q1", value="100", doc=1, published=date(2019, 4, 20)),
-            statistic(period="2020-Q1", value="120", change="+10%", doc=2),
-        ]
-    )
-    runner.catch_up()
-    before = alert_events(runner)
-    assert ("growth_mismatch", "ip_pledge_financing_amount|CN|2020-Q1") in firing(runner)
-    monkeypatch.setattr(
-        "services.alerts.rules.series_label", lambda m, g, p: f"{m} in {g} for {p}"
-    )
-    assert runner.reconcile_alerts() == 0
-    assert alert_events(runner) == before
