@@ -8,7 +8,9 @@ same documents, the baseline of only splitting them into sentences, with the rat
 the two. English releases are made from the English examples, Chinese ones from the Chinese
 examples and bench/releases-zh.txt; both are 3-10 KB of UTF-8 (a Han character is 3 bytes,
 so a Chinese release has fewer characters than an English one of the same size).
-Target: >= 200 documents/s in each language, Chinese at least as fast as English.
+Times are the CPU time of this process (one core), so other work on a shared machine
+weighs on them less than on wall-clock time; `--wall` measures wall-clock time instead.
+Target: >= 250 documents/s in each language, Chinese at least as fast as English.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -46,17 +49,17 @@ def chinese_corpus(n: int, seed: int = 3) -> list[str]:
     return out
 
 
-def measure(texts: list[str]) -> dict[str, float]:
+def measure(texts: list[str], clock: Callable[[], float]) -> dict[str, float]:
     """Sentence-splitting and extraction times of the texts, with their size and facts."""
     docs = [Document(t, date(2024, 1, 1)) for t in texts]
     extract_facts(docs[0])  # compile patterns and load catalogues outside the timing
-    start = time.perf_counter()
+    start = clock()
     for d in docs:
         split_sentences(d.text)
-    base = time.perf_counter() - start
-    start = time.perf_counter()
+    base = clock() - start
+    start = clock()
     facts = sum(len(extract_facts(d)) for d in docs)
-    took = time.perf_counter() - start
+    took = clock() - start
     kb = sum(len(d.text.encode()) for d in docs) / 1e3
     return {"n": len(docs), "kb": kb, "facts": facts, "base": base, "took": took}
 
@@ -65,8 +68,13 @@ def main() -> None:
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--documents", type=int, default=1000)
+    ap.add_argument("--wall", action="store_true", help="wall-clock instead of CPU time")
     args = ap.parse_args()
-    runs = {"en": measure(corpus(args.documents)), "zh": measure(chinese_corpus(args.documents))}
+    clock = time.perf_counter if args.wall else time.process_time
+    runs = {
+        "en": measure(corpus(args.documents), clock),
+        "zh": measure(chinese_corpus(args.documents), clock),
+    }
     print(f"{'':10}{'documents':>10}{'KB':>9}{'facts':>8}{'baseline doc/s':>16}"
           f"{'doc/s':>9}{'KB/s':>9}{'facts/s':>9}{'ratio':>7}")
     for lang, r in runs.items():
@@ -75,7 +83,7 @@ def main() -> None:
               f"{n / took:>9,.0f}{r['kb'] / took:>9,.0f}{r['facts'] / took:>9,.0f}"
               f"{took / r['base']:>6.1f}x")
     en, zh = (runs[k]["n"] / runs[k]["took"] for k in ("en", "zh"))
-    print("target: >= 200 documents/s in each language; Chinese / English documents/s = "
+    print("target: >= 250 documents/s in each language; Chinese / English documents/s = "
           f"{zh / en:.2f} (>= 1 wanted)")
 
 

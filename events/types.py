@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
@@ -350,7 +351,11 @@ class AlertRaised(_AlertPayload):
     fingerprint: str = Field(description="identifies the condition; same condition, same alert")
 
     def identity(self) -> str:
-        return self.fingerprint
+        # one condition told with other evidence or words (a further source of the right
+        # value) is a new event that updates the alert, not a new alert: the fingerprint
+        # decides that, so the alert's final words depend only on the final projections
+        told = "\x1f".join((self.message, *(str(e) for e in self.evidence)))
+        return f"{self.fingerprint}|{hashlib.sha256(told.encode()).hexdigest()[:16]}"
 
 
 class AlertResolved(_AlertPayload):

@@ -63,6 +63,9 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
     if version != cls.SCHEMA_VERSION:
         raw["payload"] = upcast(raw["event_type"], version, raw["payload"], cls.SCHEMA_VERSION)
         raw["schema_version"] = cls.SCHEMA_VERSION
+    # the payload is held to its contract (a unit, period or direction it does not allow
+    # makes the record a dead letter, never a row); the rows read the plain dict
+    cls.model_validate(raw["payload"])
     return raw
 
 

@@ -6,13 +6,16 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from factories import statistic
 from fastapi.testclient import TestClient
+from infra import free_ports
 from pipeline_support import (
     IPMON,
     PARTITIONS,
@@ -28,6 +31,7 @@ from pipeline_support import (
     wait_until,
     worker_env,
 )
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
 from events.log.kafka import KafkaEventLog
@@ -35,6 +39,8 @@ from projections.projector import Projector
 from services.api import create_app
 from services.api.context import ApiContext
 from services.bootstrap import projection_engine
+from services.rebuild import read_all, rebuild_projections
+from services.settings import Settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -64,7 +70,7 @@ def more_statistics() -> Iterator[Any]:
 
 
 class Producer(threading.Thread):
-    """Appends a few events every few hundredths of a second until stopped."""
+    """Appends a few events at a time, back to back, until stopped: the log never rests."""
 
     def __init__(self, bootstrap: str, prefix: str) -> None:
         super().__init__(daemon=True)
@@ -80,7 +86,6 @@ class Producer(threading.Thread):
                 chunk = [next(source) for _ in range(8)]
                 self.log.append(chunk)
                 self.sent += chunk
-                time.sleep(0.03)
         except BaseException as exc:  # reported by the test, not lost in the thread
             self.error = exc
         finally:
@@ -106,10 +111,32 @@ class Reader(threading.Thread):
             time.sleep(0.02)
 
 
+class TrailingWorker(Worker):
+    """`ipmon worker` taking a batch a second, so that it trails the head of the log."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        self._out = log_path.open("ab")
+        options = {"IPMON_BATCH_SIZE": "2000", "IPMON_WORKER_WITHIN_S": "1.0",
+                   "IPMON_WORKER_SESSION_TIMEOUT_S": "6"}
+        self.proc = subprocess.Popen(
+            [str(IPMON), "worker"], env={**env, **options}, cwd=REPO, stdout=self._out,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+
+
+def worker_records(port: int) -> dict[str, float]:
+    """The worker's own count of records by outcome (applied, skipped, rejected)."""
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    (family,) = (f for f in text_string_to_metric_families(text)
+                 if f.name == "ipmon_worker_records")
+    return {s.labels["outcome"]: s.value for s in family.samples if s.name.endswith("_total")}
+
+
 def rebuild(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`ipmon rebuild` as an operator runs it, its settings from the environment."""
     return subprocess.run([str(IPMON), "rebuild"], env=env, cwd=REPO, capture_output=True,
-                          text=True, timeout=300, stdin=subprocess.DEVNULL)
+                          text=True, timeout=150, stdin=subprocess.DEVNULL)
 
 
 def test_rebuild_swaps_in_while_the_worker_keeps_committing(
@@ -117,10 +144,12 @@ def test_rebuild_swaps_in_while_the_worker_keeps_committing(
 ) -> None:
     events = synthetic_events(n_series=24, years=6)
     kafka_log.append(events)
+    (port,) = free_ports(1)
     env = worker_env(kafka_bootstrap, database, prefix, unique("g"))
     engine = projection_engine(database)
     Projector(engine).create()
-    worker = Worker(env, tmp_path / "worker.log")
+    worker = TrailingWorker({**env, "IPMON_WORKER_METRICS_PORT": str(port)},
+                            tmp_path / "worker.log")
     producer = Producer(kafka_bootstrap, prefix)
     reader = Reader(engine, kafka_log)
     try:
@@ -134,14 +163,19 @@ def test_rebuild_swaps_in_while_the_worker_keeps_committing(
         rebuilt = rebuild(env)
         took = time.monotonic() - started
         during = sum(positions(engine).values()) - before
-        sent_at_swap = len(producer.sent)
-        wait_until(lambda: len(producer.sent) > sent_at_swap + 100, 60, "events after the swap")
         producer.stop.set()
-        producer.join(60)
+        producer.join(120)
+        assert not producer.is_alive(), "an append never returned"
+        # and more after the swap, into the tables the worker now writes
+        after = [statistic("pct_applications", f"{2040 + i}", str(81000 + 13 * i),
+                           unit="count", doc=f"swapped{i}") for i in range(40)]
+        kafka_log.append(after)
         wait_until(lambda: caught_up(engine, kafka_log), 180, "the worker to catch up")
         reader.stop.set()
         reader.join(60)
         assert worker.alive(), worker.output()
+        counted = worker_records(port)
+        records = sum(kafka_log.end_offsets().values())
         actual = dump(engine)
         live_after = schema_oid(engine)
         leftovers = tables_in(engine, "ipmon_rebuild") + tables_in(engine, "ipmon_old")
@@ -154,13 +188,17 @@ def test_rebuild_swaps_in_while_the_worker_keeps_committing(
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert live_after != live_before, "the rebuilt schema was not swapped in"
     assert leftovers == 0
-    # the worker kept committing while the rebuild ran, events came before and after the swap
+    # the worker kept committing while the rebuild ran
     assert during > 0, f"no commits during the {took:.1f}s rebuild"
     # every event applied exactly once: the tables equal a replay of the whole log
     expected = replayed(kafka_log, tmp_path / "replay.sqlite")
     assert actual == expected
-    statistics = sum(1 for e in events if e.stream == "statistics") + len(producer.sent)
+    statistics = sum(1 for e in events if e.stream == "statistics") + len(producer.sent) + 40
     assert len(actual["observations"]) == statistics
+    # and the worker itself met each record once: the rebuild never got ahead of it, so it
+    # skipped none (a record it skips would raise no alert), and applied the whole log
+    assert counted["skipped"] == 0, counted
+    assert counted["applied"] == records, (counted, records)
     # the API answered throughout, never with an empty or failed page
     assert len(reader.answers) > 20
     assert {status for status, _ in reader.answers} == {200}
@@ -228,4 +266,71 @@ def test_a_killed_rebuild_leaves_the_live_tables_serving_and_a_rerun_swaps(
         worker.stop()
         engine.dispose()
     assert swapped != live and leftovers == 0
+    assert actual == replayed(kafka_log, tmp_path / "replay.sqlite")
+
+
+def settings_for(bootstrap: str, database: str, prefix: str) -> Settings:
+    return Settings(event_log_url=f"kafka://{bootstrap}", database_url=database,
+                    kafka_topic_prefix=prefix, kafka_partitions=PARTITIONS)
+
+
+def test_the_rebuild_stops_where_the_workers_are_so_their_next_batch_skips_nothing(
+    kafka_bootstrap: str, kafka_log: KafkaEventLog, prefix: str, database: str, tmp_path: Path
+) -> None:
+    kafka_log.append(synthetic_events(n_series=6, years=3))
+    records = list(chain.from_iterable(read_all(kafka_log)))
+    half = len(records) // 2
+    engine = projection_engine(database)
+    live = Projector(engine)
+    live.create()
+    try:
+        # what the workers committed so far; the rest still waits in their streams
+        live.apply(records[:half])
+        reached = positions(engine)
+        rebuild_projections(settings_for(kafka_bootstrap, database, prefix))
+        assert positions(engine) == reached
+        # the workers' next batch applies every record of it, and raises its alerts
+        rest = live.apply(records[half:])
+        actual = dump(engine)
+    finally:
+        engine.dispose()
+    assert rest.skipped == 0
+    assert rest.applied == len(records) - half
+    assert actual == replayed(kafka_log, tmp_path / "replay.sqlite")
+
+
+def test_the_swap_waits_for_a_batch_in_flight_and_keeps_it(
+    kafka_bootstrap: str, kafka_log: KafkaEventLog, prefix: str, database: str, tmp_path: Path
+) -> None:
+    kafka_log.append(synthetic_events(n_series=6, years=3))
+    records = list(chain.from_iterable(read_all(kafka_log)))
+    half = len(records) // 2
+    engine = projection_engine(database)
+    live = Projector(engine)
+    live.create()
+    live.apply(records[:half])
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            rebuild_projections(settings_for(kafka_bootstrap, database, prefix))
+        except BaseException as exc:  # reported by the test below
+            failures.append(exc)
+
+    rebuilding = threading.Thread(target=run)
+    try:
+        # a worker's batch, as run_batch does it: its partitions' locks, then its rows
+        with engine.connect() as batch, batch.begin():
+            labels = sorted({r.position.partition for r in records[half:]})
+            live.store.lock_partitions(batch, live.name, labels)
+            live.apply_in(batch, records[half:])
+            rebuilding.start()
+            wait_until(lambda: lock_waiters(engine) > 0, 120, "the swap to wait for the batch")
+        rebuilding.join(120)
+        actual, stored = dump(engine), positions(engine)
+    finally:
+        engine.dispose()
+    assert not failures and not rebuilding.is_alive(), failures
+    ends = kafka_log.end_offsets()
+    assert stored == {label: end - 1 for label, end in ends.items() if end > 0}
     assert actual == replayed(kafka_log, tmp_path / "replay.sqlite")

@@ -242,21 +242,33 @@ def _zh_words() -> frozenset[str]:
     return frozenset(p for a in _zh_aliases() for p in a.parts)
 
 
+def zh_alias_words() -> frozenset[str]:
+    """Every substring a Chinese alias asks for (the words worth looking up in a text)."""
+    return _zh_words()
+
+
 @lru_cache(maxsize=16)
 def _zh_aliases_for(unit: str | None) -> tuple[_ZhAlias, ...]:
     return tuple(a for a in _zh_aliases() if unit_fits(a.metric, unit))
 
 
 def match_metric_zh(
-    own: str, before: str = "", context: str = "", *, unit: str | None = None, whole: str = ""
+    own: str,
+    before: str = "",
+    context: str = "",
+    *,
+    unit: str | None = None,
+    whole: str = "",
+    context_words: frozenset[str] = frozenset(),
 ) -> tuple[Metric, float]:
     """Best metric for a Chinese statistic: `own` is the value's own clause (with the words
     after the number), `before` the clause before it, `context` what precedes that, `whole`
-    what a share is a share of ("占GDP的比重"); the score is the number of alias characters
-    found in `own`, `before` and `whole`."""
+    what a share is a share of ("占GDP的比重"), `context_words` the alias words found in
+    text before `context`; the score is the number of alias characters found in `own`,
+    `before` and `whole`."""
     before += whole
     text = context + before + own
-    present = frozenset(p for p in _zh_words() if p in text)  # one look-up per word
+    present = context_words | frozenset(p for p in _zh_words() if p in text)
     best: tuple[tuple[int, int, int, int, int], Metric] | None = None
     for alias in _zh_aliases_for(unit):
         if not alias.part_set <= present:

@@ -40,10 +40,13 @@ _TITLE = re.compile(
     rf"(?:,(?:[ ]+and)?[ ]+(?:the[ ]+)?{_RUN})+[ ]+on[ ]+{_RUN}|{_RUN})"
 )
 
+# One opening mark first, then what it opens: a pattern that starts with a character set
+# is scanned for that set at C speed, one that starts with a lookbehind tries every position.
 _QUOTED = re.compile(
-    r"[“\"《]([^“”\"《》\n]{4,300}?)\s*[”\"’》]"
-    # single quotes close only where no letter follows: "People’s" stays inside
-    r"|(?<![\w’'])[‘']([^‘\n]{4,300}?)\s*[’'](?![\w’'])"
+    r"[“\"《‘'](?:(?<=[“\"《])([^“”\"《》\n]{4,300}?)\s*[”\"’》]"
+    # single quotes open after no letter and close only where no letter follows: "People’s"
+    # stays inside
+    r"|(?<![\w’'].)(?<=[‘'])([^‘\n]{4,300}?)\s*[’'](?![\w’']))"
 )
 
 _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
@@ -87,6 +90,8 @@ def _named_by_noun(text: str) -> list[Candidate]:
     """'a Notice titled “Blue Sky” campaign ... has achieved results (...)': the title a
     head noun announces runs to a parenthesis or the end of the sentence."""
     out: list[Candidate] = []
+    if "titled" not in text:
+        return out  # "titled" and "entitled" both hold it: a cheap test first
     for m in _TITLED.finditer(text):
         head = " ".join(m.group("head").lower().split())
         title = clean_title(m.group("title")).strip("“”\"")

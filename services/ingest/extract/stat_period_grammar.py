@@ -26,12 +26,21 @@ M = month_pattern()
 Y = r"(?:19|20)\d{2}"
 YREF = rf"(?:{Y}|this year|last year|the (?:same|current|previous) year|the year)"
 
+# The words a period phrase can open with ("as of", "the first half", "Q3", "in 2021"),
+# besides ordinals, month names, digits and "(".
+_OPENERS = (
+    "as", "at", "between", "by", "during", "for", "from", "h[0-9]", "in", "last", "next",
+    "of", "over", "q[0-9]", "the", "this", "through", "throughout", "till", "to", "until",
+    "up",
+)  # fmt: skip
+_OPENING = "|".join([*_OPENERS, *map(re.escape, ORDINALS), *map(re.escape, MONTHS)])
+
 # "first-quarter figures", "first-half results": the adjective names the period too.
 # Every alternative starts a word (or follows "("), so positions inside words are skipped
-# at once, and the lookahead (the first characters of all alternatives) rejects most other
+# at once, and the lookahead (the words all alternatives open with) rejects most other
 # word starts before the alternatives are tried: this keeps the scan fast.
 PERIOD = lc(
-    rf"(?<![A-Za-z0-9])(?=[abdefhijlmnoqstuz(0-9])"
+    rf"(?<![A-Za-z0-9])(?={_OPENING}|[(0-9])"
     rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
     rf"(?:(?P<ao_m>{M})(?:,?\s+(?:of\s+)?(?P<ao_my>{YREF}))?|(?P<ao_y>{YREF})))"
     rf"|(?P<asof2>(?:as of|by|through|up to)\s+(?P<a2_m>{M})"

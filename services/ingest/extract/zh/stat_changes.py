@@ -81,8 +81,10 @@ def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
     else:
         basis = "unspecified_prior_year"
     direction: Direction = "down" if m["dir"] in d["directions"]["down"] else "up"
-    if m["neg"]:  # "同比增长-10.1%": a rise printed with a minus is a fall
-        direction = "down" if direction == "up" else "up"
+    if m["neg"]:
+        # "同比增长-10.1%" is a fall; "下降-2.2%" is a fall written with a redundant minus,
+        # not a rise: a double negative is not how releases report growth
+        direction = "down"
     before = view[max(start, m.start() - 4) : m.start()]
     not_change = bool(m["not"]) or any(w in before for w in d["not_changes"])
     return ChangeCue(

@@ -13,6 +13,7 @@ names none the place is unresolved.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,6 +53,7 @@ class SentenceContext:
     hits: Resolved
     places: list[PlaceWord]
     ahead: list[Period] = field(default_factory=list)  # periods of the next sentences
+    index: _HitIndex | None = None  # built by the first `period_at`
 
 
 Resolved = list[tuple[ZhPeriodHit, Period | None]]
@@ -107,20 +109,50 @@ def _in_parens(view: str, h: ZhPeriodHit) -> bool:
     return view[max(0, h.start - 1) : h.start] in ("(", "（")
 
 
+@dataclass(slots=True)
+class _HitIndex:
+    """A sentence's period phrases for look-up by position; they never overlap, so in text
+    order both their starts and their ends ascend."""
+
+    starts: list[int]
+    bare: Resolved  # the phrases not in parentheses
+    bare_starts: list[int]
+    bare_ends: list[int]
+    next_dated: list[int]  # per bare phrase, the index of the first from it with a period
+    place_ends: list[int]  # the ends of the place words, ascending as they are in text order
+
+
+def _index(ctx: SentenceContext) -> _HitIndex:
+    if ctx.index is None:
+        bare = [(h, p) for h, p in ctx.hits if not _in_parens(ctx.view, h)]
+        # past the last dated phrase, the index of the last phrase (whose period is None)
+        nxt, following = [0] * len(bare), len(bare) - 1
+        for i in range(len(bare) - 1, -1, -1):
+            following = i if bare[i][1] is not None else following
+            nxt[i] = following
+        ctx.index = _HitIndex(
+            [h.start for h, _ in ctx.hits], bare,
+            [h.start for h, _ in bare], [h.end for h, _ in bare], nxt,
+            [w.end for w in ctx.places],
+        )  # fmt: skip
+    return ctx.index
+
+
 def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str:
     """The period of the figure at `[start, end)`; MULTI_YEAR for a figure over a span of
     years, a period in UNDATED_YEAR when nothing determines its year."""
-    for h, p in ctx.hits:
-        if p is not None and end <= h.start <= end + 2 and _in_parens(ctx.view, h):
+    ix = _index(ctx)
+    for h, p in ctx.hits[bisect_left(ix.starts, end) : bisect_right(ix.starts, end + 2)]:
+        if p is not None and _in_parens(ctx.view, h):
             return p  # "1166件(2023年前11个月)": the period of this value alone
-    hits = [(h, p) for h, p in ctx.hits if not _in_parens(ctx.view, h)]
-    before = [(h, p) for h, p in hits if h.end <= start]
-    if before:
-        h, p = before[-1]
+    last = bisect_right(ix.bare_ends, start) - 1  # the nearest phrase ending before it
+    if last >= 0:
+        h, p = ix.bare[last]
         return MULTI_YEAR if h.kind == "span" or p is None else p
-    after = [p for h, p in hits if h.start >= end and p is not None]
-    if after:
-        return after[0]
+    first = bisect_left(ix.bare_starts, end)
+    after = ix.bare[ix.next_dated[first]][1] if first < len(ix.bare) else None
+    if after is not None:
+        return after
     if state.period is not None:
         return state.period
     return ctx.ahead[0] if ctx.ahead else YearPeriod(year=UNDATED_YEAR)
@@ -129,10 +161,10 @@ def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Pe
 def place_at(ctx: SentenceContext, state: DocState, start: int) -> str:
     """The place of the figure at `start`; UNRESOLVED when it is 我省 / 本市 and the
     document names no such place."""
-    words = [w for w in ctx.places if w.end <= start]
-    if not words:
+    last = bisect_right(_index(ctx).place_ends, start) - 1
+    if last < 0:
         return state.place if state.place is not None else CN
-    w = words[-1]
+    w = ctx.places[last]
     if w.place != LOCAL:
         return w.place
     word = ctx.view[w.start : w.end]

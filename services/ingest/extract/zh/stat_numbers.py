@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.span_index import Covered
 from services.ingest.extract.stat_values import Qual
 
 _NAME = "zh_stat_numbers"
@@ -97,8 +98,9 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
     (periods, dates, document numbers), in text order."""
     scales: dict[str, str] = lexicon.load(_NAME)["scales"]
     out: list[ZhNumber] = []
+    covered = Covered(masked)
     for m in _grammar().finditer(view):
-        if any(a <= m.start() < b for a, b in masked):
+        if m.start() in covered:
             continue
         if m["d"] is not None:
             value = Decimal(m["d"].replace(",", ""))

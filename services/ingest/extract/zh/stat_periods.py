@@ -19,6 +19,7 @@ from typing import Any
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
+from services.ingest.extract.span_index import Taken
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_end
 from services.ingest.extract.stat_periods import months_period
@@ -166,12 +167,12 @@ def _is_event(view: str, hit: ZhPeriodHit) -> bool:
 def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
     """The period phrases of a width-normalised sentence in text order (dates masked)."""
     found: list[ZhPeriodHit] = []
-    taken = list(masked)
+    taken = Taken(masked)
     for i, pattern in enumerate(_grammar()):
         if not any(w in view for w in _needs()[i]):
             continue  # a cheap test first: the words every match of this pattern holds
         for m in pattern.finditer(view):
-            if m.end() == m.start() or any(a < m.end() and m.start() < b for a, b in taken):
+            if m.end() == m.start() or taken.overlaps(m.start(), m.end()):
                 continue
             hit = _hit(i, m)
             if hit is None:
@@ -179,18 +180,18 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
             if _in_title(view, hit) or (hit.kind != "span" and _is_event(view, hit)):
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
             found.append(hit)
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
     return sorted(found + _now_hits(view, taken), key=lambda h: h.start)
 
 
-def _now_hits(view: str, taken: list[tuple[int, int]]) -> list[ZhPeriodHit]:
+def _now_hits(view: str, taken: Taken) -> list[ZhPeriodHit]:
     """ "截至目前", "目前": the level when the page was written."""
     out = []
     for w in sorted(lexicon.load(_NAME)["now_words"], key=len, reverse=True):
         at = view.find(w)
-        if at >= 0 and not any(a < at + len(w) and at < b for a, b in taken):
+        if at >= 0 and not taken.overlaps(at, at + len(w)):
             out.append(ZhPeriodHit(at, at + len(w), "now", 0, 0, None, None))
-            taken.append((at, at + len(w)))
+            taken.add(at, at + len(w))
     return out
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from events.metrics import UNCLASSIFIED, Metric
 from services.ingest.extract import lexicon
-from services.ingest.extract.metrics_match import match_metric_zh
+from services.ingest.extract.metrics_match import match_metric_zh, zh_alias_words
 from services.ingest.extract.zh.stat_changes import is_rate_clause
 
 _NUMBERS = "zh_stat_numbers"
@@ -32,6 +33,9 @@ class Layers:
     before: str
     context: str
     whole: str = ""  # what a share is a share of: "占GDP的比重" -> "GDP的比重"
+    # Alias words wholly inside the text before `context`: a long sentence is searched for
+    # them once, not once per figure, so `context` itself stays short.
+    context_words: frozenset[str] = frozenset()
 
 
 def last_mark(view: str, end: int) -> int:
@@ -67,7 +71,35 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     joined = previous.rstrip().endswith(("；", ";"))
     opens_subset = view.lstrip().startswith(lexicon.words("zh_stat_lists", "subset_openers"))
     before_text = previous if joined or opens_subset else ""
-    return Layers(own, view[left:own_start], before_text + view[:left], whole)
+    context, words = _context(before_text, view, left)
+    return Layers(own, view[left:own_start], context, whole, words)
+
+
+# Longer than any alias word: a word ending in the context's tail is found there.
+_TAIL = 16
+# A context up to this long is searched as it is; a longer one through `_first_ends`.
+_SHORT = 400
+
+
+@lru_cache(maxsize=8)
+def _first_ends(before_text: str, view: str) -> tuple[tuple[str, int], ...]:
+    """Where each alias word first ends in `before_text + view` (read once per sentence)."""
+    text = before_text + view
+    found = ((w, text.find(w)) for w in zh_alias_words())
+    return tuple((w, at + len(w)) for w, at in found if at >= 0)
+
+
+def _context(before_text: str, view: str, left: int) -> tuple[str, frozenset[str]]:
+    """The context `before_text + view[:left]` as its short tail and the alias words wholly
+    before that tail."""
+    end = len(before_text) + left
+    if end <= _SHORT:
+        return before_text + view[:left], frozenset()  # searching it whole costs less
+    cut = end - _TAIL
+    words = frozenset(w for w, e in _first_ends(before_text, view) if e <= cut)
+    if cut < len(before_text):
+        return before_text[cut:] + view[:left], words
+    return view[cut - len(before_text) : left], words
 
 
 def unit_of(unit: str, own: str) -> str:
@@ -80,7 +112,10 @@ def unit_of(unit: str, own: str) -> str:
 def metric_of(lay: Layers, unit: str | None, word: str = "") -> Metric | None:
     """The catalogued metric of a figure, None when its subject names none or its counting
     word (`word`: 家, 人, 笔) counts something else than the metric does."""
-    metric, _ = match_metric_zh(lay.own, lay.before, lay.context, unit=unit, whole=lay.whole)
+    metric, _ = match_metric_zh(
+        lay.own, lay.before, lay.context, unit=unit, whole=lay.whole,
+        context_words=lay.context_words,
+    )  # fmt: skip
     if metric.id == UNCLASSIFIED:
         return None
     counted: list[str] | None = lexicon.load(_NUMBERS)["counters"].get(word)

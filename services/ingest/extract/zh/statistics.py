@@ -156,7 +156,8 @@ def _value(
     lay = layers(view, own_start, n.start, n.end, n.unit_word, state.previous)
     unit = unit_of(n.unit, lay.own)
     if listed is not None:  # a 分别 list names this value's subject (and place)
-        lay = Layers(listed[0] + n.unit_word, listed[1], lay.context + lay.before)
+        lay = Layers(listed[0] + n.unit_word, listed[1], lay.context + lay.before,
+                     context_words=lay.context_words)  # fmt: skip
         unit = unit_of(n.unit, listed[1])
     metric = metric_of(lay, unit, n.unit_word)
     period = ctxm.period_at(ctx, state, n.start, n.end)
