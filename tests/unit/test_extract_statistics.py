@@ -173,12 +173,12 @@ def test_chinese_yi_and_wan_units() -> None:
 
 def test_per_10k_people_and_months_units() -> None:
     text = (
-        "By the end of 2022, there were 11.8 high-value invention patents per 10,000 people. "
+        "At the end of 2022, China had 9.4 high-value invention patents per 10,000 people. "
         "In 2022, the average examination period for invention patents was 16.5 months."
     )
     got = {(s.metric, s.unit, s.value) for s in stats(text)}
     assert got == {
-        ("high_value_invention_patents_per_10k_people", "per_10k_people", Decimal("11.8")),
+        ("high_value_invention_patents_per_10k_people", "per_10k_people", Decimal("9.4")),
         ("invention_patent_examination_period", "months", Decimal("16.5")),
     }
 
@@ -249,7 +249,7 @@ def test_percentage_points_change() -> None:
 def test_absolute_change_in_base_units() -> None:
     text = (
         "In the first half of 2019, the deficit in IP royalties reached 14.2 billion US dollars, "
-        "1.3 billion US dollars more than that of the same period of 2018."
+        "1.3 billion US dollars more than in the same period of 2018."
     )
     s = one(text)
     assert s.reported_change is not None
@@ -317,7 +317,7 @@ def test_headline_rate_restating_the_body_is_not_a_second_fact() -> None:
 
 def test_growth_rate_without_a_value() -> None:
     text = (
-        "In 2022, the total import and export of IP royalties reached 380 billion yuan, "
+        "IP royalty imports and exports totalled 380 billion yuan in 2022, "
         "up 3 percent, with exports of royalties up 14 percent year on year."
     )
     found = stats(text)
@@ -465,7 +465,7 @@ def test_catalogue_has_the_design_ids_units_and_kinds() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "The plan says valid invention patents per 10,000 people will reach 15 by 2025.",
+        "Under the plan, valid invention patents per 10,000 people will climb to 15 by 2025.",
         "Trademark applications are expected to reach 9 million at the end of the year.",
         "The province aims to raise pledge financing to 50 billion yuan.",
         "In its 14th Five-Year Plan, the state set a target of 90,000 PCT applications.",
@@ -498,7 +498,7 @@ def test_milestone_followed_by_exact_value_keeps_only_the_value() -> None:
 
 
 def test_milestone_alone_is_a_hedged_value() -> None:
-    s = one("In 2021, pledge financing exceeded 300 billion yuan for the first time.")
+    s = one("For the first time, pledge financing exceeded 300 billion yuan in 2021.")
     assert (s.value, s.qualifier) == (Decimal("300000000000"), "at_least")
 
 
@@ -687,7 +687,7 @@ def test_registrations_of_a_stock_series_in_a_year_are_that_years_additions() ->
 
 
 def test_effective_trademark_registrations_are_the_valid_stock() -> None:
-    s = one("In 2020, there were 30 million effective trademark registrations accumulated.")
+    s = one("In 2020, effective trademark registrations accumulated to 30 million.")
     assert (s.metric, s.period.key) == ("valid_trademarks", "2020-E12")
 
 

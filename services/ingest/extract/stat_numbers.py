@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from services.ingest.extract import lexicon
-from services.ingest.extract.stat_period_grammar import WORD_NUMBERS, M, Y
+from services.ingest.extract.stat_period_grammar import MONTHS, WORD_NUMBERS, M, Y
 from services.ingest.extract.stat_period_parts import PeriodHit
 from services.ingest.extract.stat_text import lc, lower
 from services.ingest.extract.stat_values import CHANGE_AFTER, CHANGE_BEFORE, Num
@@ -85,10 +85,15 @@ _PER_BASE = re.compile(
     r"(?:per|every|for every|out of every)\s+(?:10,000|100,000|100 thousand|10 000)", re.I
 )
 
-# Spans that never hold a value. Every alternative starts with a digit, "[", "No" or a word
-# followed by a number; the lookahead checks that once before the alternatives are tried.
+# The words a masked span can open with: month names and these.
+_MASK_WORDS = "|".join(
+    ["no", "art", "chapter", "clause", "section", "item", "top", "first", "second", "third",
+     "last", *map(re.escape, MONTHS)]
+)  # fmt: skip
+# Spans that never hold a value. Every alternative starts with a digit, "[" or one of those
+# words; the lookahead checks that once before the alternatives are tried.
 _MASKS = lc(
-    rf"(?<![A-Za-z0-9])(?=\d|\[|no|[a-z]+\.?\s+\d)(?:\b{M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{Y})?(?!\d)"
+    rf"(?<![A-Za-z0-9])(?=\d|\[|{_MASK_WORDS})(?:\b{M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{Y})?(?!\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{M}(?:,?\s+{Y})?"
     r"|\b\d{1,2}:\d{2}\b"
     r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"
