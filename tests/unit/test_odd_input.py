@@ -102,9 +102,11 @@ def _read_time(clauses: int) -> tuple[float, int]:
 
 
 def test_a_long_sentence_of_figures_is_read_in_linear_time() -> None:
-    _read_time(5)  # patterns compiled and catalogues loaded outside the measurement
-    short, found = _read_time(250)
-    long, found_long = _read_time(1000)
+    # patterns compiled and catalogues loaded outside the measurement, then the best of
+    # three runs of each size, so one pause of the machine decides nothing
+    _read_time(250), _read_time(1000)
+    short, found = min(_read_time(250) for _ in range(3))
+    long, found_long = min(_read_time(1000) for _ in range(3))
     assert found == found_long == 1  # the figure is read (repeats of it are one fact)
     # four times the figures: about four times the work when linear, sixteen when every
     # figure re-reads the sentence
