@@ -7,7 +7,7 @@ retract them once a later extractor resolves their year.
 
 from __future__ import annotations
 
-from events import StatisticUnresolved
+from events import Span, StatisticUnresolved
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import CHINESE
 
@@ -29,15 +29,24 @@ def unresolved_facts(doc: Document) -> list[Fact]:
     for st in _statistics(doc):
         if st.period.year != UNDATED_YEAR:
             continue
-        value = st.value_span
-        payload = StatisticUnresolved(
-            document_id=doc.id,
-            metric=st.metric.id,
-            period_kind=st.period.kind,
-            value_text=doc.text[value.start : value.end] if value else None,
-            sentence=doc.text[st.sentence.start : st.sentence.end],
-            sentence_start=st.sentence.start,
-            reason=REASON,
+        out.append(
+            unresolved_fact(doc, st.metric.id, st.period.kind, st.value_span, st.sentence, REASON)
         )
-        out.append(Fact(payload, doc.source(st.sentence, value)))
     return out
+
+
+def unresolved_fact(
+    doc: Document, metric: str, period_kind: str, value: Span | None, sentence: Span,
+    reason: str,
+) -> Fact:
+    """The StatisticUnresolved fact of one figure of `doc` that is not stored, and why."""
+    payload = StatisticUnresolved(
+        document_id=doc.id,
+        metric=metric,
+        period_kind=period_kind,
+        value_text=doc.text[value.start : value.end] if value else None,
+        sentence=doc.text[sentence.start : sentence.end],
+        sentence_start=sentence.start,
+        reason=reason,
+    )
+    return Fact(payload, doc.source(sentence, value))

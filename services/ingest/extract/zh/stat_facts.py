@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from events import Period, ReportedChange, Span, StatisticPublished, StatisticUnresolved
+from events import Period, ReportedChange, Span, StatisticPublished
 from events.metrics import Metric
 from events.types import Equivalent, Unit, bounded_amount
+from services.ingest.extract import unresolved
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_values import Change, Qual
-from services.ingest.extract.unresolved import REASON
 
 _WS = re.compile(r"\s+")
 
@@ -83,7 +83,7 @@ def fact(doc: Document, st: ZhStat) -> Fact:
 
 def _why(st: ZhStat) -> tuple[str, str]:
     if st.period.year == UNDATED_YEAR:
-        return "unresolved year", REASON
+        return "unresolved year", unresolved.REASON
     return "unresolved place", "the text refers to its province or city without naming it"
 
 
@@ -98,14 +98,6 @@ def problem(doc: Document, st: ZhStat) -> tuple[Span, str]:
 
 def unresolved_fact(doc: Document, st: ZhStat) -> Fact:
     """The StatisticUnresolved fact of a statistic that is not stored."""
-    value = st.value_span
-    payload = StatisticUnresolved(
-        document_id=doc.id,
-        metric=st.metric.id,
-        period_kind=st.period.kind,
-        value_text=doc.text[value.start : value.end] if value else None,
-        sentence=doc.text[st.sentence.start : st.sentence.end],
-        sentence_start=st.sentence.start,
-        reason=_why(st)[1],
+    return unresolved.unresolved_fact(
+        doc, st.metric.id, st.period.kind, st.value_span, st.sentence, _why(st)[1]
     )
-    return Fact(payload, doc.source(st.sentence, value))
