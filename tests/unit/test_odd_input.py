@@ -21,6 +21,7 @@ from events.log.port import Position, Record
 from projections import queries
 from projections.projector import Projector
 from services.ingest.extract import Document, extract_facts
+from services.ingest.extract.unresolved import unresolved_facts
 from services.ingest.reextract import reextract
 from services.ingest.service import IngestService
 
@@ -65,6 +66,22 @@ def test_a_bilingual_release_keeps_the_figures_of_both_languages() -> None:
         f.payload.period.year for f in facts if isinstance(f.payload, StatisticPublished)
     )
     assert years == [2022, 2023]
+
+
+def test_a_bilingual_release_reports_an_undated_figure_of_either_language() -> None:
+    # the English paragraph decides the document's language; the Chinese one's half-year
+    # figure names no year and the document has no date
+    text = (
+        "In 2022, patent and trademark pledge financing in China reached 486.88 billion "
+        "yuan, up 57.1% on the year before, the national IP office said.\n\n"
+        "上半年，全国专利商标质押融资金额达2000亿元。\n"
+    )
+    doc = Document(text)
+    assert doc.language == "en"
+    found = [f.payload for f in unresolved_facts(doc)]
+    assert [(p.metric, p.period_kind) for p in found if isinstance(p, StatisticUnresolved)] == [
+        ("ip_pledge_financing_amount", "half")
+    ]
 
 
 def test_reextracting_an_undated_file_with_the_same_rules_changes_nothing(

@@ -10,12 +10,12 @@ from services.ingest.extract.version import extractor_version
 
 def extract_facts(doc: Document) -> list[Fact]:
     """Every fact the current extractor finds in a document, in text order."""
-    facts = [f for part in _parts(doc) for f in _facts_of(part)]
+    facts = [f for part in language_parts(doc) for f in _facts_of(part)]
     facts.sort(key=lambda f: f.source.sentence_span.start if f.source.sentence_span else 0)
     return facts
 
 
-def _parts(doc: Document) -> list[Document]:
+def language_parts(doc: Document) -> list[Document]:
     """The document once per language it is written in (one part for most documents)."""
     runs = language_runs(doc.text, doc.language)
     if len(runs) == 1:
@@ -41,7 +41,7 @@ def _facts_of(doc: Document) -> list[Fact]:
 def extraction_problems(doc: Document) -> list[tuple[Span, str]]:
     """What the extractor refused in a document's text and why: impossible periods, and
     statistics whose year nothing in the document determines."""
-    found = [p for part in _parts(doc) for p in _problems_of(part)]
+    found = [p for part in language_parts(doc) for p in _problems_of(part)]
     return sorted(found, key=lambda p: p[0].start)
 
 
@@ -62,4 +62,5 @@ __all__ = [
     "extract_facts",
     "extraction_problems",
     "extractor_version",
+    "language_parts",
 ]

@@ -16,6 +16,13 @@ REASON = "neither the text nor a publication date says which year it is"
 
 def unresolved_facts(doc: Document) -> list[Fact]:
     """One StatisticUnresolved fact per figure of `doc` whose year is undetermined."""
+    from services.ingest.extract import language_parts
+
+    # read per language as the facts are, so a bilingual release loses neither part's
+    return [f for part in language_parts(doc) for f in _unresolved_of(part)]
+
+
+def _unresolved_of(doc: Document) -> list[Fact]:
     if doc.language == CHINESE:
         from services.ingest.extract.zh.statistics import unresolved_facts as chinese
 
