@@ -59,6 +59,8 @@ from services.ingest.extract.stat_select import (
     multi_year_start,
     select_values,
 )
+from services.ingest.extract.stat_table_grid import grids
+from services.ingest.extract.stat_tables import table_stats
 from services.ingest.extract.stat_text import lc, lower, words
 from services.ingest.extract.stat_value_stats import value_stats
 
@@ -108,7 +110,14 @@ def _statistics(doc: Document) -> tuple[Stat, ...]:
     spans = document_sentences(text)
     state = State(published=doc.reference_date, year=title_year(doc.title))
     stats: list[Stat] = []
+    tables = list(grids(text))
     for i, span in enumerate(spans):
+        while tables and span.start > tables[0].end:
+            tables.pop(0)
+        if tables and span.start >= tables[0].start:  # a table's lines are cells, not sentences
+            if i == 0 or spans[i - 1].start < tables[0].start:
+                stats.extend(table_stats(doc, tables[0], state, _caption(text, spans, i), stats))
+            continue
         headline = _is_headline(text, span)
         if i and "\n" in text[spans[i - 1].end : span.start]:
             state.basis = None  # a carried basis stays within its paragraph
@@ -128,6 +137,11 @@ def _statistics(doc: Document) -> tuple[Stat, ...]:
     stats = dedupe(stats)
     flag_transpositions(stats)
     return tuple(stats)
+
+
+def _caption(text: str, spans: tuple[Span, ...], i: int) -> str:
+    """The two sentences before a table: what it lists."""
+    return " ".join(text[sp.start : sp.end] for sp in spans[max(0, i - 2) : i])
 
 
 def _is_headline(text: str, span: Span) -> bool:
