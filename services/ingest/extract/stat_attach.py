@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 from typing import Literal
 
+from services.ingest.extract import lexicon
 from services.ingest.extract.stat_changes import RATE_LIST, basis
 from services.ingest.extract.stat_hedges import change_qualifier
 from services.ingest.extract.stat_model import Sentence
@@ -146,11 +148,20 @@ def _attach_before(ctx: Sentence, c: Num) -> None:
         c.target = cand
 
 
+@cache
+def _directed_gap() -> re.Pattern[str]:
+    """ "... and down ": a list gap that opens the next rate with its own direction."""
+    alts = "|".join(lexicon.words("stat_lists", "rate_list_directions"))
+    return re.compile(rf"\s*(?:,|and|,\s*and)\s*(?:{alts})\s+(?:by\s+)?", re.I)
+
+
 def _listed_before(nums: list[Num], s: str) -> list[Num]:
-    """The last run of numbers written as one list ("28.5% and 6.4%", "3%, 5% and 9%")."""
+    """The last run of numbers written as one list ("28.5% and 6.4%", "3%, 5% and 9%",
+    "up 14.7% and down 20.2%")."""
     run = nums[-1:]
     for a in reversed(nums[:-1]):
-        if not RATE_LIST.fullmatch(s[a.end : run[0].start]):
+        gap = s[a.end : run[0].start]
+        if not (RATE_LIST.fullmatch(gap) or _directed_gap().fullmatch(gap)):
             break
         run.insert(0, a)
     return run

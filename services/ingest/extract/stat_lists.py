@@ -77,8 +77,21 @@ def listed_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, str]:
         if len(pieces) != k:
             pieces = _before(s[: spans[i][0]])[-k:]  # a clause opener may come first
         if len(pieces) == k and all(pieces):
-            out.update({i + n: piece for n, piece in enumerate(pieces)})
+            out.update({i + n: piece for n, piece in enumerate(_share_modifier(pieces))})
     return out
+
+
+def _share_modifier(pieces: list[str]) -> list[str]:
+    """ "trademark applications and registrations": a bare activity head after a modified
+    one takes its modifier (lexicon/stat_lists.toml, shared_modifier_heads)."""
+    heads = frozenset(lexicon.words("stat_lists", "shared_modifier_heads"))
+    first = pieces[0].split()
+    if len(first) < 2 or first[-1].lower() not in heads:
+        return pieces
+    shared = " ".join(first[:-1])
+    return [pieces[0]] + [
+        f"{shared} {p}" if " " not in p and p.lower() in heads else p for p in pieces[1:]
+    ]
 
 
 def _after(tail: str) -> list[str]:

@@ -5,9 +5,11 @@ equivalents, and big currency-less amounts take the context's currency."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 from events.types import Equivalent
+from services.ingest.extract import lexicon
 from services.ingest.extract.stat_distractors import is_event_figure, is_limit_or_leverage
 from services.ingest.extract.stat_facts import carried
 from services.ingest.extract.stat_model import Sentence, State
@@ -47,7 +49,11 @@ _SMALL_NUMBER_VERB = re.compile(
     re.I,
 )
 _APPROX_WORD = re.compile(r"\b(?:about|approximately|around|roughly|some|nearly|almost)\b", re.I)
-_LOWER_WORD = re.compile(r"\s+[a-z]")
+# A word after an amount that may be what it counts ("11 billion items"), not a phrase
+# going on after it ("11 billion in 2022", "11 billion, up 5%").
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:in|by|during|for|over|as|at|with|from|up|down|and|or|last|this|year)\b)[a-z]"
+)
 MULTI_YEAR = lc(
     r"average annual|annual average|average (?:growth )?rate|annual growth rate|"
     r"cumulative (?:value|amount|total)|compound annual|"
@@ -149,14 +155,21 @@ def _money(unit: str) -> Literal["CNY", "USD"]:
     return "USD" if unit == "USD" else "CNY"
 
 
+@cache
+def _money_cue() -> re.Pattern[str]:
+    """A word of a money figure (lexicon/stat_domain.toml, money_cues) on `lower()` text."""
+    return lc(words(*(re.escape(w) for w in lexicon.words("stat_domain", "money_cues"))))
+
+
 def assign_currency(ctx: Sentence, state: State) -> None:
     """Currency-less big amounts ("exports stood at 11 billion") take the context's currency."""
     ctx.currency = next((n.unit for n in ctx.values if n.unit in ("CNY", "USD")), None)
     for n in ctx.values:
         if n.unit in ("CNY", "USD"):
             state.currency = n.unit
+    fallback = "CNY" if _money_cue().search(lower(ctx.s)) else None
     for n in ctx.values:
-        no_noun = not _LOWER_WORD.match(ctx.s[n.end : n.end + 20])
-        cur = ctx.currency or state.currency
+        no_noun = not _NOUN_AFTER.match(ctx.s[n.end : n.end + 20])
+        cur = ctx.currency or state.currency or fallback
         if n.unit == "count" and n.scaled and n.value >= 10**9 and no_noun and cur:
             n.unit = cur
