@@ -41,7 +41,8 @@ _OPENING = "|".join([*_OPENERS, *map(re.escape, ORDINALS), *map(re.escape, MONTH
 # word starts before the alternatives are tried: this keeps the scan fast.
 PERIOD = lc(
     rf"(?<![A-Za-z0-9])(?={_OPENING}|[(0-9])"
-    rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end\s+of\s+"
+    # "by the end of June", and as headlines shorten it, "by end-June", "as of end-2023"
+    rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end(?:\s+of\s+|-)"
     rf"(?:(?P<ao_m>{M})(?:,?\s+(?:of\s+)?(?P<ao_my>{YREF}))?|(?P<ao_y>{YREF})))"
     rf"|(?P<asof2>(?:as of|by|through|up to)\s+(?P<a2_m>{M})"
     rf"(?:\s+(?:of\s+)?(?P<a2_y>{YREF}))?)(?!\s*\d)"
@@ -77,7 +78,7 @@ DIGIT = re.compile(r"\d")
 YEAR_BEFORE = re.compile(r"\b(?:19|20)\d{2}[\s-]?$")
 # Without digits a period needs one of these words ("the first half", "this year").
 PERIOD_HINT = lc(
-    r"quarter|half|month|year|end of|January|February|March|April|June|July|August|"
+    r"quarter|half|month|year|end of|end-|January|February|March|April|June|July|August|"
     r"September|October|November|December|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|"
     r"Dec)\.",
 )
