@@ -10,12 +10,14 @@ from pathlib import Path
 
 from services.ingest.encodings import UndecodableText, decode_bytes
 from services.ingest.errors import IngestError
+from services.ingest.extract.notice_dates import header_date
 from services.weburl import is_web_url
 
 MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 FEED_SUFFIXES = frozenset({".csv", ".json"})
 MTIME = "file modification time"
+STATED = "date stated in the text"
 UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
@@ -141,8 +143,9 @@ def _sidecar(sidecar: Path) -> dict[str, str]:
 def read_document(path: Path, published: date | None = None) -> DocumentFile:
     """Read a text document and its metadata (front matter, or a `<name>.meta.json` beside it).
 
-    The publication date comes from `published` if given, else the metadata, else the
-    file's modification date, which is recorded as such.
+    The publication date comes from `published` if given, else the metadata, else the date
+    the text states in its first lines, else the file's modification date, which is
+    recorded as such.
     """
     try:
         data = path.read_bytes()
@@ -157,6 +160,8 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
         when, source = published, "given"
     elif "published" in meta:
         when, source = _parse_date(meta["published"], path, "published"), "metadata"
+    elif (stated := header_date(text)) is not None:
+        when, source = stated, STATED
     else:
         mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         when, source = mtime.date(), MTIME

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document
+from services.ingest.extract.places import place_at
 
 _TITLE_YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
 
@@ -84,3 +86,65 @@ def date_in(text: str, start: int, end: int, doc: Document, title: str | None) -
             continue
         return resolve_date(m, doc, title)
     return None
+
+
+_HEADER_LINES = 6
+_NUMERIC_DATE = re.compile(
+    r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})"
+)
+# "BEIJING, July 12, 2023 (Xinhua) --": a dateline opens the story with its place and date.
+_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z .'’-]{1,30}),\s+")
+
+
+@cache
+def _label() -> re.Pattern[str]:
+    labels = "|".join(re.escape(w) for w in lexicon.words("notices", "date_labels"))
+    return re.compile(rf"^\s*(?:{labels})\s*[:：]\s*", re.IGNORECASE)
+
+
+def _dateline(line: str) -> re.Match[str] | None:
+    """ "BEIJING, " or "Beijing, " opening a story: a place (in capitals, or one the
+    gazetteer knows) and a comma."""
+    m = _DATELINE.match(line)
+    if m is None:
+        return None
+    place = m.group("place")
+    if place.isupper():
+        return m
+    found = place_at(line, 0)
+    return m if found is not None and found.end == len(place) else None
+
+
+def header_date(text: str) -> date | None:
+    """The date a document states for itself in its first lines: a line holding only a
+    date, a labelled date ("Release date: …") or a dateline ("BEIJING, July 12, 2023 —").
+    Only a full date (year, month and day) counts."""
+    lines = [line for line in text.splitlines() if line.strip()][:_HEADER_LINES]
+    for line in lines:
+        label = _label().match(line) or _dateline(line)
+        head = line[label.end() :] if label else line
+        found = _full_date(head.strip(), whole=label is None)
+        if found is not None:
+            return found
+    return None
+
+
+def _full_date(text: str, *, whole: bool) -> date | None:
+    """A full date at the start of `text` (and the whole of it when `whole`)."""
+    m = _NUMERIC_DATE.match(text)
+    if m:
+        parts = (int(m[1]), int(m[2]), int(m[3]))
+    else:
+        m = _dates().date.match(text)
+        if m is None or m.group("iso") or m.group("month3"):
+            return None
+        month, day, year = _parts(m)
+        if not (day and year and year[0].isdigit()):
+            return None
+        parts = (int(year), _dates().months[month.lower().rstrip(".")], int(day))
+    if whole and text[m.end() :].strip(" .,;日"):
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
