@@ -30,6 +30,7 @@ _PARENT = re.compile(
 )
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
+_AND = re.compile(r"(?P<before>[\w-]+)\s+and\s+")
 _APOS = str.maketrans({"’": "'"})
 
 
@@ -52,6 +53,8 @@ class _Gazetteer:
     parents: dict[str, str]  # lower-case district -> its city
     descriptors: dict[str, AdminLevel]  # lower-case descriptor -> level
     phrase: re.Pattern[str]
+    headed: re.Pattern[str]
+    ends: frozenset[str]  # last words of descriptors and heads: a place phrase ends there
 
 
 @cache
@@ -70,7 +73,9 @@ def _gazetteer() -> _Gazetteer:
     levels.update({d.lower(): "district" for d in data["districts"]})
     for d in parents:
         levels.setdefault(d, "district")
-    descriptors = {w: kind for kind, ws in data["descriptors"].items() for w in ws}
+    descriptors = {
+        w: kind for kind, ws in data["descriptors"].items() if kind != "heads" for w in ws
+    }
     alt = "|".join(
         r"\s+".join(map(re.escape, d.split())) for d in sorted(descriptors, key=len, reverse=True)
     )
@@ -84,6 +89,11 @@ def _gazetteer() -> _Gazetteer:
         rf"|(?:(?P<owner>{_NAME})['’]s\s+)?(?:(?P<name>{_NAME_LAZY})\s+(?P<desc>(?i:{alt}))\b"
         rf"|(?P<bare>{_NAME}))"
     )
+    heads = "|".join(map(re.escape, data["descriptors"]["heads"]))
+    # the descriptor's own words may join with "and" ("Science and Education Town")
+    headed = re.compile(
+        rf"(?P<name>{WORD}(?:\s+(?:and\s+)?{WORD}){{1,5}}?)\s+(?:{heads})\b(?![-'’])"
+    )
     return _Gazetteer(
         levels,
         {c: frozenset(p) for c, p in provinces.items()},
@@ -91,6 +101,8 @@ def _gazetteer() -> _Gazetteer:
         parents,
         descriptors,
         phrase,
+        headed,
+        frozenset(d.split()[-1] for d in descriptors) | {h.lower() for h in heads.split("|")},
     )
 
 
@@ -121,8 +133,11 @@ def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
     m = _PARENT.match(text, end)
     if not m:
         return None, end
-    parent = _longest_known(m.group("p"))
     comma = m.group("sep").lstrip().startswith(",")
+    inner = _place_at(text, m.start("p")) if district and not comma else None
+    if inner is not None and inner.level == "district":  # "X Park in Beijing's Haidian district"
+        return inner.name, inner.end
+    parent = _longest_known(m.group("p"))
     if parent is None or (comma and (not district or level_of(parent) == "province")):
         return None, end  # ", Fuzhou" after a city starts the next item of a list
     stop = m.start("p") + len(parent)
@@ -132,8 +147,29 @@ def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
     return parent, tail.end() if tail else stop
 
 
+def _headed(text: str, pos: int, found: Place | None) -> Place | None:
+    """A known place, words of its own and a zone's head noun ("Zhengzhou Airport Economy
+    Zone"), when it runs past what the descriptors read; else None."""
+    m = _gazetteer().headed.match(text, pos)
+    if not m or (found is not None and found.end >= m.end()):
+        return None
+    if _longest_known(m.group("name")) is None:
+        return None  # "National Demonstration Zone": no place starts it
+    for joint in _AND.finditer(text, pos, m.end()):
+        if _place_at(text, joint.end()) or joint.group("before").lower() in _gazetteer().ends:
+            return None  # "Jinjiang City and Pudong New Area": two places of a list
+    parent, end = _parent(text, m.end(), district=True)
+    name = " ".join(m.group(0).split())
+    return Place(f"{name}, {parent}" if parent else name, "district", pos, end)
+
+
 def place_at(text: str, pos: int) -> Place | None:
     """The place phrase that starts exactly at `pos`, or None when none does."""
+    found = _place_at(text, pos)
+    return _headed(text, pos, found) or found
+
+
+def _place_at(text: str, pos: int) -> Place | None:
     g = _gazetteer()
     m = g.phrase.match(text, pos)
     if not m:
