@@ -17,8 +17,11 @@ _ABBR = re.compile(r"[A-Z]{2,6}\b")
 
 @cache
 def anaphor() -> re.Pattern[str]:
-    """Subjects that point back to a place named before ("it", "the city")."""
-    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "anaphors"))
+    """Subjects that point back to a place named before ("it", "the city", and "the" with
+    any descriptor of a zone: "the high-tech zone", "the new area")."""
+    zones = [f"the {d}" for d in lexicon.load("places")["descriptors"]["district"]]
+    found = sorted({*lexicon.words("pilots", "anaphors"), *zones}, key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in found)
     return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
 
 

@@ -28,6 +28,7 @@ _NAME_LAZY = rf"{WORD}(?:\s+{WORD}){{0,3}}?"
 _PARENT = re.compile(
     rf"(?P<sep>\s+(?:of|in)\s+|,\s*)(?:the\s+)?(?P<p>{_NAME})(?:\s+(?i:province|city))?"
 )
+_PAREN_PARENT = re.compile(rf"\s*\(\s*(?P<p>{_NAME})\s*\)")
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
 _AND = re.compile(r"(?P<before>[\w-]+)\s+and\s+")
@@ -130,6 +131,10 @@ def _longest_known(name: str) -> str | None:
 
 def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
     """A parent after a place: 'of Y', 'in Y [province]', and for districts ', Y'."""
+    if district and (paren := _PAREN_PARENT.match(text, end)):
+        known = _longest_known(paren.group("p"))
+        if known and known == paren.group("p"):  # "Jiangning District (Nanjing)"
+            return known, paren.end()
     m = _PARENT.match(text, end)
     if not m:
         return None, end
@@ -138,8 +143,11 @@ def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
     if inner is not None and inner.level == "district":  # "X Park in Beijing's Haidian district"
         return inner.name, inner.end
     parent = _longest_known(m.group("p"))
-    if parent is None or (comma and (not district or level_of(parent) == "province")):
-        return None, end  # ", Fuzhou" after a city starts the next item of a list
+    above = level_of(parent) in ("city", "municipality") if parent else False
+    if parent is None or (comma and not (district and above)):
+        # ", Fuzhou" after a city starts the next item of a list, and so does
+        # ", Zhongguancun" after a district: a district's parent after a comma is a city
+        return None, end
     stop = m.start("p") + len(parent)
     if comma and _CAPITAL_NEXT.match(text, stop):
         return None, end  # ", Suzhou Industrial Park": the next item, not a parent
