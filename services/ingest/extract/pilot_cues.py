@@ -38,7 +38,11 @@ def cue() -> re.Pattern[str]:
     lex = lexicon.load("pilots")
     words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
     alt = "|".join(sorted((r"\s+".join(map(re.escape, w.lower().split())) for w in words), key=len))
-    return re.compile(rf"\b(?:{alt})")  # searched in lower-cased text: cheaper than IGNORECASE
+    # "The nine parks are A and B", "The six are ...": a counted group points back
+    nums = "|".join([r"\d{1,3}", *lex["numbers"]])
+    units = "|".join(lex["counted"]["units"])
+    counted = rf"the\s+(?:{nums})\s+(?:(?:{units})\s+)?(?:are|were|include)\b|(?:{nums})\s+(?:{units})\b"
+    return re.compile(rf"\b(?:{alt}|{counted})")  # in lower-cased text: cheaper than IGNORECASE
 
 
 def aliases(text: str) -> dict[str, Place]:

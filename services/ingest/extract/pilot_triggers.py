@@ -194,6 +194,8 @@ def _read_intro(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     found = programmes(text, s, s + len(left), generic=True)
     # "similar projects in cities including A": the unit noun only says where
     named = [p for p in found if not is_unit(p.text)]
+    if not named and _BACK.search(left):  # "Four of them are districts: A, B": the one before
+        return Hit(None, "selected")
     prog = named[-1] if named else (found[-1] if found else None)
     if prog is not None and _PURPOSE.search(text, prog.end, s + len(left)):
         return None  # "the pilot program aims to help cities such as A": a description
