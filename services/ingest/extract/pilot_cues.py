@@ -41,7 +41,10 @@ def cue() -> re.Pattern[str]:
     # "The nine parks are A and B", "The six are ...": a counted group points back
     nums = "|".join([r"\d{1,3}", *lex["numbers"]])
     units = "|".join(lex["counted"]["units"])
-    counted = rf"the\s+(?:{nums})\s+(?:(?:{units})\s+)?(?:are|were|include)\b|(?:{nums})\s+(?:{units})\b"
+    counted = (
+        rf"the\s+(?:{nums})\s+(?:(?:{units})\s+)?(?:are|were|include)\b"
+        rf"|(?:{nums})\s+(?:{units})\b"
+    )
     return re.compile(rf"\b(?:{alt}|{counted})")  # in lower-cased text: cheaper than IGNORECASE
 
 
