@@ -28,7 +28,8 @@ def _list_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
     dirs = "|".join(sorted(map(re.escape, lead["directions"]), key=len, reverse=True))
     prefix = re.compile(
         rf"(?:(?:the|its)\s+)?(?:(?i:{nouns})\s+of\s+(?:the\s+)?)?"
-        rf"(?:(?i:{dirs})\s+)?(?:China\s*['’]\s*s\s+)?"
+        # a direction only before "China's": "East Lake" is a name, "east China's" no part
+        rf"(?:(?:(?i:{dirs})\s+)?China\s*['’]\s*s\s+)?"
     )
     seps = sorted(lead["separators"], key=len, reverse=True)
     sep = re.compile(
