@@ -35,7 +35,10 @@ _CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(
-    r"\s*,\s+(?:an?|the|one\s+of|together\s+with|along\s+with|as\s+well\s+as)\s+[^,;]{2,80}?,"
+    r"\s*,\s+(?:an?|the|one\s+of|together\s+with|along\s+with|as\s+well\s+as"
+    # "X, which hosts a ... center, is ...": a relative clause of another verb
+    r"|(?:which|that)\s+(?!(?:was|were|is|are|has|have|had|became|becomes)\b)[a-z]+)"
+    r"\s+[^,;]{2,80}?,"
     r"(?=\s+(?:was|were|has|have|had|is|are|became|become|as)\b)"
 )
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
