@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.place_plurals import plural_list
 from services.ingest.extract.places import (
     WORD,
     Place,
@@ -73,6 +74,8 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
     A word the gazetteer does not know counts as a city only in a list with known places."""
     prefix, sep = _list_words()
     stop = len(text) if limit is None else limit
+    if shared := plural_list(text, pos, stop):
+        return shared  # "the Jiangning and Pukou districts of Nanjing"
     out: list[Place] = []
     known = 0
     at, comma = pos, False

@@ -193,3 +193,14 @@ def place_codes() -> dict[str, str]:
     data = lexicon.load("places")
     codes = {**data["provinces"], **data["municipalities"], **data["codes"]}
     return {str(k).lower().translate(_APOS): str(v) for k, v in codes.items()}
+
+
+def district_parent(text: str, end: int) -> tuple[str | None, int]:
+    """The city (or district) a district phrase ending at `end` names after it, and the
+    end of that parent ('of Nanjing', 'in Hangzhou', ', Shenzhen'); None when none."""
+    return _parent(text, end, district=True)
+
+
+def descriptor_title(desc: str) -> str:
+    """A descriptor as a name writes it ("high-tech zone" -> "High-tech Zone")."""
+    return " ".join(_title(w) for w in desc.split())
