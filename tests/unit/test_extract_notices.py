@@ -179,7 +179,7 @@ def test_trailing_date_is_not_part_of_the_title() -> None:
 
 CASES = [
     Path(__file__).resolve().parents[1] / "cases" / f for f in ("notices.toml", "zh_notices.toml")
-]
+] + sorted((Path(__file__).with_name("extraction_cases") / "notices").glob("*.toml"))
 
 
 def _cases() -> list[dict[str, Any]]:

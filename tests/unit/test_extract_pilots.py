@@ -170,7 +170,7 @@ def test_programme_stops_where_the_naming_document_begins() -> None:
 
 CASES = [
     Path(__file__).resolve().parents[1] / "cases" / f for f in ("pilots.toml", "zh_pilots.toml")
-]
+] + sorted((Path(__file__).with_name("extraction_cases") / "pilots").glob("*.toml"))
 
 
 def _cases() -> list[dict[str, Any]]:

@@ -52,7 +52,8 @@ _QUOTED = re.compile(
 _ALIAS_BEFORE = re.compile(r"(?:\(\s*(?:the\s+)?|referred to as\s+(?:the\s+)?|called\s+)$")
 
 _TITLED = re.compile(
-    r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin)"
+    r"\b(?P<head>[Nn]otice|[Cc]ircular|[Rr]eport|[Pp]lan|[Oo]pinions|[Mm]easures|[Bb]ulletin"
+    r"|[Ww]hite\s+[Pp]aper|[Gg]uidelines?|[Oo]utline|[Yy]earbook)"
     r"\s+(?:titled|entitled)\s+(?P<title>[“\"]?[A-Z][^(\n]{5,250}?)(?=\s*[(（]|\.\s|\.?$|\n)",
     re.MULTILINE,
 )
@@ -63,7 +64,7 @@ _POSSESSIVE = re.compile(r"['’]s\s+")
 
 _REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
 
-_CAMPAIGN_NOUN = re.compile(r"\s+(?:special\s+)?(?:campaign|crackdown)\b")
+_CAMPAIGN_NOUN = re.compile(r"\s+(?:special\s+)?(?:campaign|crackdown)\b|\s+special\s+action\b")
 
 _REPORT_NOUN = re.compile(r"\s+(?:white\s+paper|annual\s+report|report|bulletin)\b")
 
@@ -94,7 +95,13 @@ def _named_by_noun(text: str) -> list[Candidate]:
         return out  # "titled" and "entitled" both hold it: a cheap test first
     for m in _TITLED.finditer(text):
         head = " ".join(m.group("head").lower().split())
-        title = clean_title(m.group("title")).strip("“”\"")
+        raw = m.group("title")
+        close = re.search(r"[”\"]", raw[1:]) if raw[0] in "“\"" else None
+        if close and len(raw[1 : close.start() + 1].split()) >= 3:
+            # a quoted title ends at its closing mark; a quoted name of a word or two
+            # ("“Blue Sky” special rectification campaign ...") only starts one
+            raw = raw[: close.end() + 1]
+        title = clean_title(raw).strip("“”\"")
         if len(title.split()) >= 3 and head in words().types:
             start = m.start("title") + m.group("title").find(title[:8])
             out.append(Candidate(start, start + len(title), m.end(), title, words().types[head]))
@@ -115,7 +122,7 @@ def candidates(text: str) -> list[Candidate]:
         start = m.start(g) + m.group(g).index(title)
         found.append(Candidate(start, start + len(title), m.end(), title, kind))
     for m in _TITLE.finditer(text):
-        if m.group(0).startswith("Operation ") and len(m.group(0).split()) >= 3:
+        if m.group(0).startswith("Operation ") and len(m.group(0).split()) >= 2:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation

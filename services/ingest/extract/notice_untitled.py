@@ -25,7 +25,10 @@ from services.ingest.extract.notice_verbs import clause_start, mention_of, sente
 _MODIFIERS = (
     r"(?:(?!(?:a|an|the|this|that|to|of|by|in|on|according|some|its)\b)[a-z][\w-]*\s+){0,3}?"
 )
-_LINK = r"(?:on|for|of|about|to|regarding|proposing|requiring|calling\s+for|aimed\s+at)"
+_LINK = (
+    r"(?:on|for|of|about|to|regarding|proposing|requiring|calling\s+(?:for|on)|aimed\s+at"
+    r"|asking|urging|ordering|directing)"
+)
 _ANAPHORIC = re.compile(
     r"\s(?:on|about|of)\s+(?:the|this|that|these|those|such)\s+"
     r"(?:issues?|matters?|subjects?|topics?|questions?|work)$",
@@ -41,6 +44,10 @@ _NATIONAL_SUBJECT = re.compile(
 _DESCRIBED_ISSUER = re.compile(
     r"(?:the\s+)?(?:[\w'’-]+\s+){0,6}?"
     r"(?:authority|authorities|bureau|department|administration|commission|ministry|office)\b",
+)
+_DESCRIBED_SUBJECT = re.compile(
+    r"(?:^|(?<=\s))(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:authority|authorities|bureau|department"
+    r"|administration|commission|ministry|office|government)\s*(?:on\s+\w+day\s*)?$"
 )
 _ACTIVE_SUBJECT_TAIL = re.compile(
     r"\s+(?:(?:has|have|had|also|recently|jointly|newly|officially|just)\s+)*$", re.IGNORECASE
@@ -139,9 +146,14 @@ def _issuers(text: str, m: re.Match[str], sentence: Span, passive: bool) -> list
         return [Issuer(id=UNKNOWN, name=described.group(0).removeprefix("the ").strip())]
     issuers = issuers_before(text, sentence.start, m.start())
     subject = _ACTIVE_SUBJECT_TAIL.sub("", text[sentence.start : m.start()])
-    if not issuers and not _NATIONAL_SUBJECT.search(subject):
-        return None
-    return issuers
+    if issuers or _NATIONAL_SUBJECT.search(subject):
+        return issuers
+    # "China's IP authority announced new rules", "Shanghai unveiled measures": an
+    # authority named by what it is, or a province or city acting as its government
+    described = _DESCRIBED_SUBJECT.search(subject)
+    if described:
+        return [Issuer(id=UNKNOWN, name=described.group(0).removeprefix("the ").strip())]
+    return None
 
 
 def untitled(doc: Document, sentences: Sequence[Span], titled: list[Candidate]) -> list[Fact]:

@@ -17,8 +17,11 @@ _ABBR = re.compile(r"[A-Z]{2,6}\b")
 
 @cache
 def anaphor() -> re.Pattern[str]:
-    """Subjects that point back to a place named before ("it", "the city")."""
-    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "anaphors"))
+    """Subjects that point back to a place named before ("it", "the city", and "the" with
+    any descriptor of a zone: "the high-tech zone", "the new area")."""
+    zones = [f"the {d}" for d in lexicon.load("places")["descriptors"]["district"]]
+    found = sorted({*lexicon.words("pilots", "anaphors"), *zones}, key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in found)
     return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
 
 
@@ -35,7 +38,14 @@ def cue() -> re.Pattern[str]:
     lex = lexicon.load("pilots")
     words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
     alt = "|".join(sorted((r"\s+".join(map(re.escape, w.lower().split())) for w in words), key=len))
-    return re.compile(rf"\b(?:{alt})")  # searched in lower-cased text: cheaper than IGNORECASE
+    # "The nine parks are A and B", "The six are ...": a counted group points back
+    nums = "|".join([r"\d{1,3}", *lex["numbers"]])
+    units = "|".join(lex["counted"]["units"])
+    counted = (
+        rf"the\s+(?:{nums})\s+(?:(?:{units})\s+)?(?:are|were|include)\b"
+        rf"|(?:{nums})\s+(?:{units})\b"
+    )
+    return re.compile(rf"\b(?:{alt}|{counted})")  # in lower-cased text: cheaper than IGNORECASE
 
 
 def aliases(text: str) -> dict[str, Place]:

@@ -1,6 +1,6 @@
 """Lines that list the members of a programme: numbered or bulleted lines under a line
 ending in a colon ("... are as follows:" / "1. Quanzhou, Fujian Province"), or bulleted
-lines under a heading that names a programme."""
+or numbered lines under a heading that names a programme."""
 
 from __future__ import annotations
 
@@ -23,11 +23,13 @@ def opens_list(text: str, start: int) -> bool:
 def _under_heading(text: str, start: int) -> bool:
     """A bulleted line right under a heading that names a programme ("National IP model
     cities announced in 2016" / "- Wuxi"): the first member of a list without a colon."""
-    if not _BULLET.match(text, start):
-        return False
-    above = text[max(0, start - 300) : start].rstrip()
-    heading = above[above.rfind("\n") + 1 :].strip() if "\n" in text[:start] else ""
-    if not heading or heading[-1] in ".;:!?" or _BULLET.match(heading):
+    line = text.rfind("\n", 0, start) + 1
+    numbered = line < start and bool(_NUMBER_ONLY.fullmatch(text, line, start))
+    if not (numbered or _BULLET.match(text, start)):
+        return False  # "- Wuxi", or "1. Wuxi" with its number read as a sentence of its own
+    above = text[max(0, line - 300) : line].rstrip()
+    heading = above[above.rfind("\n") + 1 :].strip() if line > 0 else ""
+    if not heading or heading[-1] in ".;:!?" or _NUMBERING.match(heading):
         return False
     return any(not is_generic(p.text) for p in programmes(heading, 0, len(heading)))
 

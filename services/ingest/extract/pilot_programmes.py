@@ -69,7 +69,9 @@ class _Words:
 def _words() -> _Words:
     lex = lexicon.load("pilots")
     marks = "|".join(r"\s+".join(map(re.escape, m.split())) for m in lex["marks"])
-    stop_list = [*lex["stops"], *lex["selected"], *lex["awarded"], *lex["launched"]]
+    stop_list = [
+        *lex["stops"], *lex["selected"], *lex["selecting"], *lex["awarded"], *lex["launched"]
+    ]
     stops = "|".join(
         r"\s+".join(map(re.escape, s.split())) for s in sorted(stop_list, key=len, reverse=True)
     )

@@ -50,7 +50,7 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     sel, award = alt(lex["selected"]), alt(lex["awarded"])
     tail = alt(lex["agency_tail"])
     be = r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)"
-    adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+)*"
+    adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+|later\s+|then\s+|again\s+)*"
     agency = rf"(?:\s*(?i:{tail}))?"
     return dict(
         passive=re.compile(
@@ -74,7 +74,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"{agency}\s+(?:have\s+|has\s+|also\s+)*(?:{alt(lex['on_list'])})\b", re.I
         ),
         became=re.compile(
-            rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}"
+            # "Zhongguancun, which became ...": a relative clause says the same
+            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?(?:has\s+|have\s+|had\s+)?{adv}"
             # "have passed the evaluation and become ..."
             r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
             r"(?:became|become|becomes|joined|joins)\b",
@@ -92,7 +93,7 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         into_after=re.compile(r"\s+into\s+"),
         as_after=re.compile(
-            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out|to\s+pilot"
+            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out"
             r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop|to\s+establish|to\s+set\s+up)"
             r"\s+)?",
             re.I,

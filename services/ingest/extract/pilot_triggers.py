@@ -35,7 +35,10 @@ _CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(
-    r"\s*,\s+(?:an?|the|one\s+of|together\s+with|along\s+with|as\s+well\s+as)\s+[^,;]{2,80}?,"
+    r"\s*,\s+(?:an?|the|one\s+of|together\s+with|along\s+with|as\s+well\s+as"
+    # "X, which hosts a ... center, is ...": a relative clause of another verb
+    r"|(?:which|that)\s+(?!(?:was|were|is|are|has|have|had|became|becomes)\b)[a-z]+)"
+    r"\s+[^,;]{2,80}?,"
     r"(?=\s+(?:was|were|has|have|had|is|are|became|become|as)\b)"
 )
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
@@ -194,6 +197,8 @@ def _read_intro(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     found = programmes(text, s, s + len(left), generic=True)
     # "similar projects in cities including A": the unit noun only says where
     named = [p for p in found if not is_unit(p.text)]
+    if not named and _BACK.search(left):  # "Four of them are districts: A, B": the one before
+        return Hit(None, "selected")
     prog = named[-1] if named else (found[-1] if found else None)
     if prog is not None and _PURPOSE.search(text, prog.end, s + len(left)):
         return None  # "the pilot program aims to help cities such as A": a description

@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.place_plurals import plural_list
 from services.ingest.extract.places import (
     WORD,
     Place,
@@ -28,7 +29,8 @@ def _list_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
     dirs = "|".join(sorted(map(re.escape, lead["directions"]), key=len, reverse=True))
     prefix = re.compile(
         rf"(?:(?:the|its)\s+)?(?:(?i:{nouns})\s+of\s+(?:the\s+)?)?"
-        rf"(?:(?i:{dirs})\s+)?(?:China\s*['’]\s*s\s+)?"
+        # a direction only before "China's": "East Lake" is a name, "east China's" no part
+        rf"(?:(?:(?i:{dirs})\s+)?China\s*['’]\s*s\s+)?"
     )
     seps = sorted(lead["separators"], key=len, reverse=True)
     sep = re.compile(
@@ -72,6 +74,8 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
     A word the gazetteer does not know counts as a city only in a list with known places."""
     prefix, sep = _list_words()
     stop = len(text) if limit is None else limit
+    if shared := plural_list(text, pos, stop):
+        return shared  # "the Jiangning and Pukou districts of Nanjing"
     out: list[Place] = []
     known = 0
     at, comma = pos, False

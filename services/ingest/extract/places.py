@@ -11,26 +11,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.place_gazetteer import APOS as _APOS
+from services.ingest.extract.place_gazetteer import NAME as _NAME
+from services.ingest.extract.place_gazetteer import WORD as WORD
+from services.ingest.extract.place_gazetteer import AdminLevel as AdminLevel
+from services.ingest.extract.place_gazetteer import gazetteer as _gazetteer
+from services.ingest.extract.place_gazetteer import level_of as level_of
 from services.ingest.extract.places_zh import ZhPlace as ZhPlace
 from services.ingest.extract.places_zh import next_name as next_name
 from services.ingest.extract.places_zh import zh_place as zh_place
 from services.ingest.extract.places_zh import zh_place_at as zh_place_at
 
-AdminLevel = str  # "city", "district", "province" or "municipality"
-
-# "Xi'an", never a possessive "'s"; a determiner is never the first word of a name
-WORD = r"(?!(?:The|This|That|These|Those|Its|Their)\b)[A-Z][a-z]+(?:['’-](?!s\b)[A-Za-z]+)*"
-_NAME = rf"{WORD}(?:\s+{WORD}){{0,3}}"
-_NAME_LAZY = rf"{WORD}(?:\s+{WORD}){{0,3}}?"
 _PARENT = re.compile(
     rf"(?P<sep>\s+(?:of|in)\s+|,\s*)(?:the\s+)?(?P<p>{_NAME})(?:\s+(?i:province|city))?"
 )
+_PAREN_PARENT = re.compile(rf"\s*\(\s*(?P<p>{_NAME})\s*\)")
+_DISTRICT_NEXT = re.compile(rf"\s+({_NAME})")
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
-_APOS = str.maketrans({"’": "'"})
+_AND = re.compile(r"(?P<before>[\w-]+)\s+and\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,67 +45,12 @@ class Place:
     known: bool = True  # False: a name the gazetteer does not list
 
 
-@dataclass(frozen=True, slots=True)
-class _Gazetteer:
-    levels: dict[str, AdminLevel]  # lower-case name -> level
-    provinces: dict[str, frozenset[str]]  # lower-case city -> lower-case provinces
-    not_places: frozenset[str]
-    parents: dict[str, str]  # lower-case district -> its city
-    descriptors: dict[str, AdminLevel]  # lower-case descriptor -> level
-    phrase: re.Pattern[str]
-
-
-@cache
-def _gazetteer() -> _Gazetteer:
-    data = lexicon.load("places")
-    levels: dict[str, AdminLevel] = {}
-    provinces: dict[str, set[str]] = {}
-    for province, cities in data["cities"].items():
-        levels.update({c.lower(): "city" for c in cities})
-        levels[province.lower()] = "province"
-        for c in cities:
-            provinces.setdefault(c.lower(), set()).add(province.lower())
-    levels.update({p.lower(): "province" for p in data["provinces"]})
-    levels.update({m.lower(): "municipality" for m in data["municipalities"]})
-    parents = {d.lower(): str(c) for d, c in data["districts"].items() if c}
-    levels.update({d.lower(): "district" for d in data["districts"]})
-    for d in parents:
-        levels.setdefault(d, "district")
-    descriptors = {w: kind for kind, ws in data["descriptors"].items() for w in ws}
-    alt = "|".join(
-        r"\s+".join(map(re.escape, d.split())) for d in sorted(descriptors, key=len, reverse=True)
-    )
-    # First a name with a descriptor (the name as short as it can be: "Caohejing" +
-    # "Development Zone"), else a bare name as long as it can be ("Inner Mongolia").
-    phrase = re.compile(
-        r"China\s*\(\s*(?P<inner>" + _NAME + r")\s*\)"
-        # "Wuxi's national high-tech zone": the owner's zone, named by its descriptor only
-        rf"|(?P<owner2>{_NAME})['’]s\s+(?:(?i:national|state-level|provincial)\s+)?"
-        rf"(?P<desc2>(?i:{alt}))\b"
-        rf"|(?:(?P<owner>{_NAME})['’]s\s+)?(?:(?P<name>{_NAME_LAZY})\s+(?P<desc>(?i:{alt}))\b"
-        rf"|(?P<bare>{_NAME}))"
-    )
-    return _Gazetteer(
-        levels,
-        {c: frozenset(p) for c, p in provinces.items()},
-        frozenset(w.lower() for w in data["lead"]["not_places"]),
-        parents,
-        descriptors,
-        phrase,
-    )
-
-
 def _strip_kind(name: str) -> str:
     return re.sub(r"\s+(?:Province|Municipality|City)$", "", name)
 
 
 def _title(word: str) -> str:
     return word if word in ("and", "of") else word[:1].upper() + word[1:]
-
-
-def level_of(name: str) -> AdminLevel | None:
-    """The admin level of a gazetteer name ("Gansu" -> province), None when not listed."""
-    return _gazetteer().levels.get(" ".join(name.split()).lower().translate(_APOS))
 
 
 def _longest_known(name: str) -> str | None:
@@ -118,22 +64,57 @@ def _longest_known(name: str) -> str | None:
 
 def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
     """A parent after a place: 'of Y', 'in Y [province]', and for districts ', Y'."""
+    if district and (paren := _PAREN_PARENT.match(text, end)):
+        known = _longest_known(paren.group("p"))
+        if known and known == paren.group("p"):  # "Jiangning District (Nanjing)"
+            return known, paren.end()
     m = _PARENT.match(text, end)
     if not m:
         return None, end
-    parent = _longest_known(m.group("p"))
     comma = m.group("sep").lstrip().startswith(",")
-    if parent is None or (comma and (not district or level_of(parent) == "province")):
-        return None, end  # ", Fuzhou" after a city starts the next item of a list
+    inner = _place_at(text, m.start("p")) if district and not comma else None
+    if inner is not None and inner.level == "district":  # "X Park in Beijing's Haidian district"
+        return inner.name, inner.end
+    parent = _longest_known(m.group("p"))
+    if parent is None:
+        return None, end
     stop = m.start("p") + len(parent)
-    if comma and _CAPITAL_NEXT.match(text, stop):
-        return None, end  # ", Suzhou Industrial Park": the next item, not a parent
     tail = _PARENT_TAIL.match(text, stop)
+    # ", Fuzhou" after a city starts the next item of a list, and so does ", Zhongguancun"
+    # after a district: after a comma a district's parent is a city or "Y Province"
+    above = level_of(parent) in ("city", "municipality") or (
+        tail is not None and level_of(parent) == "province"
+    )
+    if comma and not (district and above):
+        return None, end
+    if comma and tail is None and _CAPITAL_NEXT.match(text, stop):
+        return None, end  # ", Suzhou Industrial Park": the next item, not a parent
     return parent, tail.end() if tail else stop
+
+
+def _headed(text: str, pos: int, found: Place | None) -> Place | None:
+    """A known place, words of its own and a zone's head noun ("Zhengzhou Airport Economy
+    Zone"), when it runs past what the descriptors read; else None."""
+    m = _gazetteer().headed.match(text, pos)
+    if not m or (found is not None and found.end >= m.end()):
+        return None
+    if _longest_known(m.group("name")) is None:
+        return None  # "National Demonstration Zone": no place starts it
+    for joint in _AND.finditer(text, pos, m.end()):
+        if _place_at(text, joint.end()) or joint.group("before").lower() in _gazetteer().ends:
+            return None  # "Jinjiang City and Pudong New Area": two places of a list
+    parent, end = _parent(text, m.end(), district=True)
+    name = " ".join(m.group(0).split())
+    return Place(f"{name}, {parent}" if parent else name, "district", pos, end)
 
 
 def place_at(text: str, pos: int) -> Place | None:
     """The place phrase that starts exactly at `pos`, or None when none does."""
+    found = _place_at(text, pos)
+    return _headed(text, pos, found) or found
+
+
+def _place_at(text: str, pos: int) -> Place | None:
     g = _gazetteer()
     m = g.phrase.match(text, pos)
     if not m:
@@ -188,6 +169,11 @@ def _named(text: str, m: re.Match[str], kind: str | None) -> Place | None:
         parent, end = (_strip_kind(owner), end) if owner else _parent(text, end, district=True)
         parent = parent or g.parents.get(known.lower().translate(_APOS))
         return Place(f"{known}, {parent}" if parent else known, "district", m.start(), end)
+    if level != "province" and (part := _DISTRICT_NEXT.match(text, end)):
+        district = _longest_known(part.group(1))
+        if district and level_of(district) == "district":  # "Shanghai Pudong"
+            stop = part.start(1) + len(district)
+            return Place(f"{district}, {known}", "district", m.start(), stop)
     _, end = _parent(text, end, district=False)  # "Taizhou in Zhejiang province" is Taizhou
     return Place(known, level, m.start(), end)
 
@@ -207,3 +193,14 @@ def place_codes() -> dict[str, str]:
     data = lexicon.load("places")
     codes = {**data["provinces"], **data["municipalities"], **data["codes"]}
     return {str(k).lower().translate(_APOS): str(v) for k, v in codes.items()}
+
+
+def district_parent(text: str, end: int) -> tuple[str | None, int]:
+    """The city (or district) a district phrase ending at `end` names after it, and the
+    end of that parent ('of Nanjing', 'in Hangzhou', ', Shenzhen'); None when none."""
+    return _parent(text, end, district=True)
+
+
+def descriptor_title(desc: str) -> str:
+    """A descriptor as a name writes it ("high-tech zone" -> "High-tech Zone")."""
+    return " ".join(_title(w) for w in desc.split())

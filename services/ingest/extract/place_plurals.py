@@ -1,0 +1,58 @@
+"""Lists that share one plural descriptor: "Beijing's Haidian, Chaoyang and Fengtai
+districts", "the Jiangning and Pukou districts of Nanjing", "Deqing and Changxing counties
+in Huzhou". The descriptor after the last name makes every name of the list a place below
+city level, whether or not the gazetteer knows it, and the owner before the list or the
+parent after it is the city of each.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from services.ingest.extract import lexicon
+from services.ingest.extract.place_gazetteer import NAME, WORD, level_of
+from services.ingest.extract.places import Place, descriptor_title, district_parent
+
+
+def _plural(desc: str) -> str:
+    head, _, last = desc.rpartition(" ")
+    many = last[:-1] + "ies" if last.endswith("y") else last + "s"
+    return f"{head} {many}".strip()
+
+
+@cache
+def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    descs = lexicon.load("places")["descriptors"]["district"]
+    singular = {_plural(d): d for d in descs}
+    alt = "|".join(
+        r"\s+".join(map(re.escape, p.split())) for p in sorted(singular, key=len, reverse=True)
+    )
+    names = rf"{WORD}(?:\s*,\s*{WORD})*\s*,?\s+and\s+{WORD}"
+    return (
+        re.compile(
+            rf"(?:(?P<owner>{NAME})['’]s\s+)?(?:the\s+)?(?P<names>{names})\s+(?P<desc>(?i:{alt}))\b"
+        ),
+        singular,
+    )
+
+
+def plural_list(text: str, pos: int, limit: int) -> list[Place]:
+    """The places of a list at `pos` that ends in a plural descriptor, or none."""
+    pattern, singular = _pattern()
+    m = pattern.match(text, pos, limit)
+    if not m:
+        return []
+    owner = m.group("owner")
+    if owner and level_of(owner) not in ("city", "municipality"):
+        return []
+    desc = descriptor_title(singular[" ".join(m.group("desc").lower().split())])
+    parent, end = (owner, m.end()) if owner else district_parent(text, m.end())
+    words = list(re.finditer(WORD, m.group("names")))
+    out = []
+    for i, w in enumerate(words):
+        name = f"{w.group(0)} {desc}"
+        start = m.start("names") + w.start()
+        stop = end if i == len(words) - 1 else m.start("names") + w.end()
+        out.append(Place(f"{name}, {parent}" if parent else name, "district", start, stop))
+    return out
