@@ -64,8 +64,8 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
     the document's carried year and period move on to the sentence's last ones."""
     out: list[tuple[ZhPeriodHit, Period | None]] = []
     for h in hits:
-        if h.event:
-            continue
+        if h.event or (h.context and state.period is not None):
+            continue  # "当年累计" under a table's title: the title's period goes on
         period = None if h.kind == "span" else resolve(h, state.year, state.published)
         out.append((h, period))
         stated = h.year is not None or h.relative is not None
