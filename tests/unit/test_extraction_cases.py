@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from events import Span, StatisticPublished
-from services.ingest.extract import zh
+from services.ingest.extract import language_parts, zh
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import CHINESE
 from services.ingest.extract.statistics import extract_statistics, unresolved_statistics
@@ -55,15 +55,19 @@ def _change(p: StatisticPublished) -> str:
 
 
 def _statistics(doc: Document) -> list[Fact]:
-    if doc.language == CHINESE:
-        return zh.extract_statistics(doc)
-    return extract_statistics(doc)
+    """Each language part of the document read by its own stages, as `extract_facts` does."""
+    out: list[Fact] = []
+    for part in language_parts(doc):
+        out += zh.extract_statistics(part) if part.language == CHINESE else extract_statistics(part)
+    return out
 
 
 def _unresolved(doc: Document) -> list[tuple[Span, str]]:
-    if doc.language == CHINESE:
-        return zh.extraction_problems(doc)
-    return unresolved_statistics(doc)
+    out: list[tuple[Span, str]] = []
+    for part in language_parts(doc):
+        chinese = part.language == CHINESE
+        out += zh.extraction_problems(part) if chinese else unresolved_statistics(part)
+    return out
 
 
 def _payloads(doc: Document) -> list[StatisticPublished]:

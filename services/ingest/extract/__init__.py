@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from events import Span
 from services.ingest.extract.base import EXTRACTOR_NAME, Document, Fact
-from services.ingest.extract.language import CHINESE, language_runs
+from services.ingest.extract.language import CHINESE, figure_lines, language_runs
 from services.ingest.extract.version import extractor_version
 
 
@@ -23,6 +23,8 @@ def language_parts(doc: Document) -> list[Document]:
     spans: dict[str, list[tuple[int, int]]] = {}
     for start, end, lang in runs:
         spans.setdefault(lang, []).append((start, end))
+    for parts in spans.values():
+        parts.extend(figure_lines(doc.text))
     return [doc.only(parts, lang) for lang, parts in spans.items()]
 
 

@@ -20,9 +20,13 @@ HAN_SHARE = 0.5
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_DIGIT = re.compile(r"\d")
 # A paragraph is read in its own language only when it says something: a line of a few
 # letters ("CNIPA", "2023年") follows the document.
 MIN_LETTERS = 12
+# A Han character says about as much as three Latin letters (a word is one or two of them),
+# so a Chinese table label of four characters ("当年累计") tells its language.
+HAN_WEIGHT = 3
 
 
 def _shares(text: str) -> tuple[int, int]:
@@ -51,7 +55,7 @@ def language_runs(text: str, language: str) -> list[tuple[int, int, str]]:
     for m in _PARAGRAPH.finditer(text):
         han, letters = _shares(m.group())
         lang = language
-        if letters >= MIN_LETTERS:
+        if letters + (HAN_WEIGHT - 1) * han >= MIN_LETTERS:
             lang = CHINESE if han / letters >= HAN_SHARE else ENGLISH
         if runs and runs[-1][2] == lang:
             runs[-1] = (runs[-1][0], m.end(), lang)
@@ -61,6 +65,16 @@ def language_runs(text: str, language: str) -> list[tuple[int, int, str]]:
         return [(0, len(text), language)]
     runs[-1] = (runs[-1][0], len(text), runs[-1][2])
     return runs
+
+
+def figure_lines(text: str) -> list[tuple[int, int]]:
+    """The lines that hold figures and no letters ("4744"): the cells of a table printed in
+    both languages belong to the labels of either."""
+    return [
+        (m.start(), m.end())
+        for m in _PARAGRAPH.finditer(text)
+        if _DIGIT.search(m.group()) and not _HAN.search(m.group()) and not _LATIN.search(m.group())
+    ]
 
 
 @lru_cache(maxsize=4096)

@@ -23,7 +23,7 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
-from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord
+from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord, full_name, province_of
 from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve
 
 MULTI_YEAR = "multi-year"
@@ -64,8 +64,8 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
     the document's carried year and period move on to the sentence's last ones."""
     out: list[tuple[ZhPeriodHit, Period | None]] = []
     for h in hits:
-        if h.event:
-            continue
+        if h.event or (h.context and state.period is not None):
+            continue  # "当年累计" under a table's title: the title's period goes on
         period = None if h.kind == "span" else resolve(h, state.year, state.published)
         out.append((h, period))
         stated = h.year is not None or h.relative is not None
@@ -176,13 +176,13 @@ def local_place(word: str, named: list[tuple[int, str]], at: int) -> str | None:
     district) named before it, else the first named after it; a short name ("上海",
     "安徽") is judged by its full name."""
     level = word[-1]
-    provinces: dict[str, str] = lexicon.load("zh_stat_geography")["provinces"]
-    fits = [
-        (pos, name)
-        for pos, name in named
-        if provinces.get(name, name).endswith(level)
-        or (level == "省" and provinces.get(name, name).endswith("自治区"))
-    ]
+    fits: list[tuple[int, str]] = []
+    for pos, name in named:
+        full = full_name(name)
+        if full.endswith(level) or (level == "省" and full.endswith("自治区")):
+            fits.append((pos, name))
+        elif level == "省" and (province := province_of(name)) is not None:
+            fits.append((pos, province))  # "我省" in a text that names one of its cities
     before = [name for pos, name in fits if pos < at]
     if before:
         return before[-1]

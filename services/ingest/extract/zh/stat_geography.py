@@ -40,8 +40,37 @@ def _alt(words: list[str]) -> str:
 def _grammar() -> tuple[re.Pattern[str], frozenset[str], str, dict[str, str]]:
     d = lexicon.load(_NAME)
     words = [*d["national"], *d["local_references"], *d["foreign"], *d["provinces"]]
+    words += [c for c in _cities() if c not in words]
     pattern = re.compile(rf"(?P<w>{_alt(words)})|(?P<desc>{_alt(d['descriptors'])})")
     return pattern, frozenset(d["not_places"]), str(d["stop_characters"]), d["provinces"]
+
+
+@cache
+def _cities() -> dict[str, str]:
+    """The gazetteer's cities by their short names ("深圳"), with their province's full name
+    ("广东省"): a city is often written without its 市."""
+    provinces: dict[str, str] = lexicon.load(_NAME)["provinces"]
+    tables: dict[str, dict[str, str]] = lexicon.load("places")["zh"]["cities"]
+    return {
+        city: provinces.get(province, province)
+        for province, table in tables.items()
+        for city in table
+        if len(city) >= 2 and city not in provinces
+    }
+
+
+def full_name(name: str) -> str:
+    """A province's or city's name with its descriptor ("安徽" -> "安徽省", "深圳" -> "深圳市")."""
+    provinces: dict[str, str] = lexicon.load(_NAME)["provinces"]
+    if name in provinces:
+        return provinces[name]
+    return name + "市" if name in _cities() else name
+
+
+def province_of(name: str) -> str | None:
+    """The full name of the province that holds a city ("深圳市" -> "广东省"), if known."""
+    short = name.removesuffix("市")
+    return _cities().get(short)
 
 
 def _named(view: str, m: re.Match[str]) -> str | None:
@@ -65,7 +94,7 @@ def _named(view: str, m: re.Match[str]) -> str | None:
 
 def place_words(view: str) -> list[PlaceWord]:
     """The place words of a width-normalised sentence, in text order."""
-    pattern, _, _, provinces = _grammar()
+    pattern = _grammar()[0]
     d = lexicon.load(_NAME)
     national, local, foreign = set(d["national"]), set(d["local_references"]), set(d["foreign"])
     out: list[PlaceWord] = []
@@ -83,7 +112,7 @@ def place_words(view: str) -> list[PlaceWord]:
             kind = CN  # "日本在华申请": filings made in China
         if kind is None:
             # a province's short name, unless a descriptor follows and names it in full
-            kind = w if not view.startswith(("省", "市", "自治区"), m.end()) else provinces[w]
+            kind = w if not view.startswith(("省", "市", "自治区"), m.end()) else full_name(w)
         out.append(PlaceWord(m.start(), m.end(), kind))
     return [p for p in out if not (_whole_or_rank(view, p.start) or _dateline(view, p.end))]
 

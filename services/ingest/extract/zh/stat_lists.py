@@ -53,9 +53,28 @@ def respectively(view: str, values: list[ZhNumber]) -> dict[int, tuple[str, str]
         whole = view[marks[-1] if marks else 0 : m.start()]
         names = items.split(whole)
         mids = items.split(view[m.end() : run[0].start])
+        if not whole.strip():  # "A 74.8万件，B 17.3万件，分别占81.2%和18.8%"
+            out.update(_of_values_before(view, values, m.start(), run, mids[-1]))
+            continue
         if len(names) != len(run):
             continue
         for i, v in enumerate(run):
             mid = mids[i] if len(mids) == len(run) else mids[-1]
             out[v.start] = (names[i] + mid, whole + mid)
+    return out
+
+
+def _of_values_before(
+    view: str, values: list[ZhNumber], at: int, run: list[ZhNumber], mid: str
+) -> dict[int, tuple[str, str]]:
+    """A 分别 clause that names no items: its values map in order to the values of the
+    clauses before it, each taking the subject of its clause."""
+    prior = [v for v in values if v.end <= at][-len(run) :]
+    if len(prior) != len(run):
+        return {}
+    out: dict[int, tuple[str, str]] = {}
+    for v, p in zip(run, prior, strict=True):
+        marks = [x.end() for x in _MARK.finditer(view, 0, p.start)]
+        clause = view[marks[-1] if marks else 0 : p.start] + mid
+        out[v.start] = (clause, clause)
     return out

@@ -42,8 +42,11 @@ def _grammar() -> re.Pattern[str]:
     data = lexicon.load(_NAME)
     units = data["units"]
     numeral = _alternation([*data["numerals"], *data["numeral_units"]])
+    section = _alternation(list(data["numeral_sections"]))
+    # "一万二千": a section word inside a numeral only where more numerals follow it
+    words = rf"(?:{numeral})+(?:(?:{section})(?:{numeral})+)*"
     return re.compile(
-        r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>(?:" + numeral + r")+))"
+        r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>" + words + r"))"
         r"(?P<more0>" + _alternation(units["more_after"]) + r")?"  # 1000多亿元
         r"\s*(?P<scale>" + _alternation(list(data["scales"])) + r")?"
         r"(?P<more>" + _alternation(units["more_after"]) + r")?"
@@ -61,17 +64,20 @@ def _grammar() -> re.Pattern[str]:
 def words_value(text: str) -> Decimal | None:
     """The value of a Chinese numeral ("十三" = 13, "两千" = 2000), None if it is not one."""
     data = lexicon.load(_NAME)
-    digits, units = data["numerals"], data["numeral_units"]
-    total, current = 0, None
+    digits, units, sections = data["numerals"], data["numeral_units"], data["numeral_sections"]
+    big, total, current = 0, 0, None
     for ch in text:
         if ch in digits:
             current = int(digits[ch]) if current is None else current * 10 + int(digits[ch])
         elif ch in units:
             total += (1 if current is None else current) * int(units[ch])
             current = None
+        elif ch in sections:  # "一万二千" = 1 × 10^4 + 2000
+            big += (total + (current or 0)) * int(sections[ch])
+            total, current = 0, None
         else:
             return None
-    return Decimal(total + (current or 0))
+    return Decimal(big + total + (current or 0))
 
 
 def _currency(word: str) -> str:
@@ -97,6 +103,7 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
     """Every number with a unit in a width-normalised sentence, outside the masked spans
     (periods, dates, document numbers), in text order."""
     scales: dict[str, str] = lexicon.load(_NAME)["scales"]
+    sections: dict[str, int] = lexicon.load(_NAME)["numeral_sections"]
     out: list[ZhNumber] = []
     covered = Covered(masked)
     for m in _grammar().finditer(view):
@@ -111,7 +118,9 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
             if parsed <= 1:
                 continue  # "一项重要指标", "一件": "one" is an article here, no figure
             value = parsed
-        if m["scale"]:
+        if m["scale"] and m["w"] is not None and any(c in sections for c in m["w"]):
+            value = words_value(m["w"] + m["scale"]) or value  # "一亿二千万": one numeral
+        elif m["scale"]:
             value *= Decimal(scales[m["scale"]])
         unit, word = _unit(m)
         if word and m["w"] is not None and m["cnt"] in ("个", "次") and not m["scale"]:

@@ -12,7 +12,7 @@ from `lexicon/zh_stat_periods.toml`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -43,6 +43,7 @@ class ZhPeriodHit:
     year: int | None  # the year stated
     relative: int | None  # 今年 = 0, 去年 = -1
     event: bool = False  # the year of an event or a document's name, no period of a figure
+    context: bool = False  # "当年": the period the text speaks of, when it has one
 
 
 def _alt(words: list[str] | dict[str, object]) -> str:
@@ -107,10 +108,18 @@ def dates(view: str) -> list[tuple[int, int]]:
     ]
 
 
+def _context_words() -> list[str]:
+    words: list[str] = lexicon.load(_NAME)["context_years"]
+    return words
+
+
 def _year(m: re.Match[str]) -> tuple[int | None, int | None]:
     y = m.groupdict().get("y")
     r = m.groupdict().get("rel")
-    offsets: dict[str, int] = lexicon.load(_NAME)["relative_years"]
+    d = lexicon.load(_NAME)
+    if r in d["context_years"]:
+        r = None  # "当年": the year the text speaks of, not the publication year
+    offsets: dict[str, int] = d["relative_years"]
     return (int(y) if y else None), (int(offsets[r]) if r else None)
 
 
@@ -179,6 +188,8 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
                 continue
             if _in_title(view, hit) or (hit.kind != "span" and _is_event(view, hit)):
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
+            elif m.groupdict().get("rel") in _context_words():
+                hit = replace(hit, context=True)
             found.append(hit)
             taken.add(m.start(), m.end())
     return sorted(found + _now_hits(view, taken), key=lambda h: h.start)

@@ -10,7 +10,7 @@ before it is a growth-only statistic ("质押融资金额同比增长75.4%").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import cast
 
@@ -29,7 +29,8 @@ def _lists() -> tuple[re.Pattern[str], re.Pattern[str]]:
     to_value = alternation("to_value")
     return (
         re.compile(rf"^\s*[,，]?\s*(?:{to_value})\s*(?:{value_hedges()})?\s*$"),
-        re.compile(rf"^\s*(?:{alternation('value_joiners')})\s*$"),
+        # "15.3%和-6.8%": a listed rate may carry its own minus
+        re.compile(rf"^\s*(?:{alternation('value_joiners')})\s*(?P<neg>[-−－])?\s*$"),
     )
 
 
@@ -83,9 +84,11 @@ def _attach(view: str, items: list[Item], i: int) -> None:
     if rate.cue.respectively:
         group = [rate]
         for nxt in items[i + 1 :]:
-            if nxt.is_rate or not _lists()[1].match(view[group[-1].n.end : nxt.n.start]):
+            joint = _lists()[1].match(view[group[-1].n.end : nxt.n.start])
+            if nxt.is_rate or joint is None:
                 break
-            nxt.cue, group = rate.cue, [*group, nxt]
+            nxt.cue = replace(rate.cue, direction="down") if joint["neg"] else rate.cue
+            group = [*group, nxt]
         free = [v for v in items[:i] if not v.is_rate and not v.dropped and v.change is None]
         for value, r in zip(free[-len(group) :], group, strict=False):
             _own(value, r)

@@ -12,7 +12,7 @@ the rest of the sentence and the sentence before (for 其中 …) a third. Per-p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from events.metrics import UNCLASSIFIED, Metric
@@ -109,9 +109,24 @@ def unit_of(unit: str, own: str) -> str:
     return unit
 
 
+def _blind(lay: Layers) -> Layers:
+    """The layers with the words for who files ("申请人") blanked to their length: they name
+    no application, so neither an alias's 申请 nor its !申请 may read them."""
+    words: list[str] = lexicon.load(_NUMBERS)["filer_words"]
+    if not any(w in t for w in words for t in (lay.own, lay.before, lay.context, lay.whole)):
+        return lay
+    def blank(t: str) -> str:
+        for w in words:
+            t = t.replace(w, "\u3000" * len(w))
+        return t
+    return replace(lay, own=blank(lay.own), before=blank(lay.before),
+                   context=blank(lay.context), whole=blank(lay.whole))  # fmt: skip
+
+
 def metric_of(lay: Layers, unit: str | None, word: str = "") -> Metric | None:
     """The catalogued metric of a figure, None when its subject names none or its counting
     word (`word`: 家, 人, 笔) counts something else than the metric does."""
+    lay = _blind(lay)
     metric, _ = match_metric_zh(
         lay.own, lay.before, lay.context, unit=unit, whole=lay.whole,
         context_words=lay.context_words,

@@ -14,7 +14,6 @@ guess.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 
 from events import Period, Span
@@ -49,7 +48,7 @@ from services.ingest.extract.zh.stat_subjects import (
     metric_of,
     unit_of,
 )
-from services.ingest.extract.zh.stat_tables import table_row
+from services.ingest.extract.zh.stat_tables import Row, table_row
 
 
 def extract_statistics(doc: Document) -> list[Fact]:
@@ -84,7 +83,7 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
         state.at = span.start
         row = table_row(view, spans, i)
         if row is not None:
-            out.extend(_table_value(span, state, *row))
+            out.extend(_table_value(span, state, row))
             continue
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
     return tuple(dedupe(drop_thresholds(out)))
@@ -181,14 +180,16 @@ def _value(
     )  # fmt: skip
 
 
-def _table_value(span: Span, state: ctxm.DocState, label: str, value: Decimal) -> list[ZhStat]:
+def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
     """A table row's figure: its label names the metric, the table's title the period."""
-    metric = metric_of(Layers(label, "", ""), "count")
-    if metric is None or state.period is None or "元" in label:
+    metric = metric_of(Layers(row.label, "", ""), "count")
+    if metric is None or state.period is None or "元" in row.label:
         return []  # an amount's scale is in a header this row does not repeat
-    period = ctxm.for_kind(metric, state.period, label)
+    period = ctxm.for_kind(metric, state.period, row.label)
     place = state.place if state.place is not None else CN
-    return [ZhStat(metric, period, place, value, "count", "exact", None, span, span)]
+    value_span = Span(start=span.start + row.start, end=span.start + row.end)
+    return [ZhStat(metric, period, place, row.value, "count", "exact", row.change, span,
+                   value_span)]  # fmt: skip
 
 
 def _growth(
