@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 ENGLISH = "en"
 CHINESE = "zh"
@@ -77,7 +76,12 @@ def figure_lines(text: str) -> list[tuple[int, int]]:
     ]
 
 
-@lru_cache(maxsize=4096)
+# Non-ASCII characters whose one-to-one folding differs from themselves, by code point,
+# for str.translate; filled with each character the first time a text holds it.
+_FOLDS: dict[int, str] = {}
+_SEEN: set[str] = set()
+
+
 def _narrow(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
     # Only one-to-one foldings keep offsets into the original text valid; "①" -> "1" is
@@ -90,4 +94,9 @@ def normalise_width(text: str) -> str:
     letters and punctuation become ASCII), so offsets into the result are offsets into `text`."""
     if text.isascii():
         return text
-    return "".join(_narrow(ch) if not ch.isascii() else ch for ch in text)
+    for ch in set(text).difference(_SEEN):
+        folded = _narrow(ch)
+        if folded != ch:
+            _FOLDS[ord(ch)] = folded
+        _SEEN.add(ch)
+    return text.translate(_FOLDS)

@@ -242,6 +242,22 @@ def _zh_words() -> frozenset[str]:
     return frozenset(p for a in _zh_aliases() for p in a.parts)
 
 
+@cache
+def _zh_words_by_first() -> dict[str, tuple[str, ...]]:
+    """The alias parts by their first character: a text is only checked for the parts
+    whose first character it holds."""
+    out: dict[str, list[str]] = {}
+    for p in sorted(_zh_words()):
+        out.setdefault(p[0], []).append(p)
+    return {ch: tuple(words) for ch, words in out.items()}
+
+
+def _zh_words_in(text: str) -> frozenset[str]:
+    """The alias parts that occur in `text`."""
+    by_first = _zh_words_by_first()
+    return frozenset(p for ch in by_first.keys() & set(text) for p in by_first[ch] if p in text)
+
+
 def zh_alias_words() -> frozenset[str]:
     """Every substring a Chinese alias asks for (the words worth looking up in a text)."""
     return _zh_words()
@@ -268,7 +284,7 @@ def match_metric_zh(
     `before` and `whole`."""
     before += whole
     text = context + before + own
-    present = context_words | frozenset(p for p in _zh_words() if p in text)
+    present = context_words | _zh_words_in(text)
     best: tuple[tuple[int, int, int, int, int], Metric] | None = None
     for alias in _zh_aliases_for(unit):
         if not alias.part_set <= present:

@@ -126,10 +126,11 @@ def candidates(text: str) -> list[Candidate]:
             end = m.start() + len(m.group(0))
             found.append(Candidate(m.start(), end, end, m.group(0), "campaign"))
             continue  # "Operation Blue Sky": a campaign named as an operation
-        if not words().head.search(m.group(0)) and (named := _named_before_noun(text, m)):
+        headed = words().head.search(m.group(0)) is not None
+        if not headed and (named := _named_before_noun(text, m)):
             found.append(named)
             continue
-        if not words().head.search(m.group(0)) or _after_label(text, m.start()):
+        if not headed or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
         if any(c.start <= m.start() < c.outer_end for c in found):
             continue
@@ -143,6 +144,8 @@ def _named_before_noun(text: str, m: re.Match[str]) -> Candidate | None:
     """A name the lower-case noun after it types: 'the Judicial Protection of IP in China
     (2022) white paper' (a report: a name with a topic, not 'the Xinhua News Agency
     report'), 'the Jianwang 2022 campaign' (a campaign: two words or more, no 'and')."""
+    if not (_REPORT_NOUN.match(text, m.end()) or _CAMPAIGN_NOUN.match(text, m.end())):
+        return None  # the commonest case, told before the run is cleaned
     title = clean_title(m.group(0))
     if HEADLINE_VERB.search(title):
         return None

@@ -92,23 +92,34 @@ def _named(view: str, m: re.Match[str]) -> str | None:
     return name
 
 
+@cache
+def _kinds() -> dict[str, str]:
+    """The kind of each national, local and foreign word (the first list holding it wins)."""
+    d = lexicon.load(_NAME)
+    kinds: dict[str, str] = {}
+    for key, kind in (("foreign", FOREIGN), ("local_references", LOCAL), ("national", CN)):
+        kinds.update(dict.fromkeys(d[key], kind))
+    return kinds
+
+
 def place_words(view: str) -> list[PlaceWord]:
     """The place words of a width-normalised sentence, in text order."""
     pattern = _grammar()[0]
-    d = lexicon.load(_NAME)
-    national, local, foreign = set(d["national"]), set(d["local_references"]), set(d["foreign"])
+    kinds, in_china = _kinds(), lexicon.load(_NAME)["in_china"]
     out: list[PlaceWord] = []
     for m in pattern.finditer(view):
         if m["desc"]:
             name = _named(view, m)
             if name is not None:
-                # "上海市徐汇区": the district written with its city is one place
-                out = [p for p in out if not (p.start >= m.end() - len(name) and p.end <= m.end())]
+                # "上海市徐汇区": the district written with its city is one place; the words
+                # before end before this match and start in ascending order
+                while out and out[-1].start >= m.end() - len(name):
+                    out.pop()
                 out.append(PlaceWord(m.end() - len(name), m.end(), name))
             continue
         w = m["w"]
-        kind = CN if w in national else LOCAL if w in local else FOREIGN if w in foreign else None
-        if kind == FOREIGN and any(i in view[m.end() : m.end() + 8] for i in d["in_china"]):
+        kind = kinds.get(w)
+        if kind == FOREIGN and any(i in view[m.end() : m.end() + 8] for i in in_china):
             kind = CN  # "日本在华申请": filings made in China
         if kind is None:
             # a province's short name, unless a descriptor follows and names it in full

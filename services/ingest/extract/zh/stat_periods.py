@@ -12,9 +12,11 @@ from `lexicon/zh_stat_periods.toml`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
@@ -74,11 +76,12 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
 
 
 @cache
-def _needs() -> tuple[tuple[str, ...], ...]:
-    """For each pattern of the grammar, words one of which every match contains."""
+def _needs() -> tuple[re.Pattern[str], ...]:
+    """For each pattern of the grammar, words one of which every match contains (as one
+    alternation each, tested in a single search)."""
     d = lexicon.load(_NAME)
     ends = tuple(d["as_of_ends"])
-    return (
+    needs: tuple[tuple[str, ...], ...] = (
         ("年",),
         ("月", *ends),
         ("月",),
@@ -88,6 +91,7 @@ def _needs() -> tuple[tuple[str, ...], ...]:
         ("季度",),
         ("年", *d["whole_year"]),
     )
+    return tuple(re.compile(_alt(list(words))) for words in needs)
 
 
 def _first_chars(d: dict[str, Any]) -> str:
@@ -161,9 +165,19 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
     return ZhPeriodHit(*at, "year", 0, 0, year, rel)
 
 
-def _in_title(view: str, hit: ZhPeriodHit) -> bool:
-    """A phrase inside a title's 《》: "《知识产权强国建设纲要(2021-2035年)》"."""
-    return view.rfind("《", 0, hit.start) > view.rfind("》", 0, hit.start)
+def _title_test(view: str) -> Callable[[int], bool]:
+    """Whether a phrase starting at a position is inside a title's 《》 ("《知识产权强国建设
+    纲要(2021-2035年)》"): the marks are found once per sentence, not once per phrase."""
+    if "《" not in view:
+        return lambda at: False
+    opens = [i for i, ch in enumerate(view) if ch == "《"]
+    closes = [i for i, ch in enumerate(view) if ch == "》"]
+
+    def inside(at: int) -> bool:
+        i, j = bisect_left(opens, at), bisect_left(closes, at)
+        return (opens[i - 1] if i else -1) > (closes[j - 1] if j else -1)
+
+    return inside
 
 
 def _is_event(view: str, hit: ZhPeriodHit) -> bool:
@@ -177,8 +191,9 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
     """The period phrases of a width-normalised sentence in text order (dates masked)."""
     found: list[ZhPeriodHit] = []
     taken = Taken(masked)
+    in_title = _title_test(view)
     for i, pattern in enumerate(_grammar()):
-        if not any(w in view for w in _needs()[i]):
+        if not _needs()[i].search(view):
             continue  # a cheap test first: the words every match of this pattern holds
         for m in pattern.finditer(view):
             if m.end() == m.start() or taken.overlaps(m.start(), m.end()):
@@ -186,7 +201,7 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
             hit = _hit(i, m)
             if hit is None:
                 continue
-            if _in_title(view, hit) or (hit.kind != "span" and _is_event(view, hit)):
+            if in_title(hit.start) or (hit.kind != "span" and _is_event(view, hit)):
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
             elif m.groupdict().get("rel") in _context_words():
                 hit = replace(hit, context=True)
@@ -208,14 +223,20 @@ def _now_hits(view: str, taken: Taken) -> list[ZhPeriodHit]:
 
 def build(hit: ZhPeriodHit, year: int) -> Period:
     """The period a phrase names in `year`."""
-    if hit.kind == "as_of":
-        return AsOfPeriod(year=year, as_of_month=hit.first)
-    if hit.kind == "half":
-        return HalfPeriod(year=year, half=hit.first)
-    if hit.kind == "quarter":
-        return QuarterPeriod(year=year, quarter=hit.first)
-    if hit.kind == "months":
-        return months_period(year, hit.first, hit.last)
+    return _period(hit.kind, hit.first, hit.last, year)
+
+
+@lru_cache(maxsize=1024)
+def _period(kind: str, first: int, last: int, year: int) -> Period:
+    # Periods are frozen values, so one object per period serves every phrase naming it.
+    if kind == "as_of":
+        return AsOfPeriod(year=year, as_of_month=first)
+    if kind == "half":
+        return HalfPeriod(year=year, half=first)
+    if kind == "quarter":
+        return QuarterPeriod(year=year, quarter=first)
+    if kind == "months":
+        return months_period(year, first, last)
     return YearPeriod(year=year)
 
 
