@@ -25,6 +25,7 @@ from services.ingest.extract.stat_metric_pick import (
     phrase,
 )
 from services.ingest.extract.stat_model import Sentence, Stat, State, describe, normalise_basis
+from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_pick import nearest_period
 from services.ingest.extract.stat_text import lc, lower, words
 from services.ingest.extract.stat_values import Change, Num
@@ -121,7 +122,11 @@ def _value_stat(
     if excluded(ctx, n, ph.text, period) or n.unit in ("pp", "times"):
         return None
     if period is None and not (f.perfect and not n.from_to):
-        return None
+        if state.period is not None or state.year is not None or not ctx.ip_cue:
+            return None
+        # Nothing in the text names a period: the figure is reported as unresolved, not
+        # dropped unseen and never given a guessed year.
+        period = YearPeriod(year=UNDATED_YEAR)
     metric = _refined_metric(ctx, state, w, idx, metric_for(ctx, w, idx, ph, period),
                              (period, f, stats, ph))  # fmt: skip
     if metric is None:
