@@ -39,6 +39,28 @@ def test_title_with_joint_issuers_after_by() -> None:
     assert (n.type, n.mention, n.date) == ("plan", "released", "2021-03-03")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Opinions on Improving IP Pledge Financing Services were jointly issued by nine "
+        "departments including the CNIPA and the China Banking and Insurance Regulatory "
+        "Commission.",
+        "Jointly issued by nine departments including the CNIPA and the China Banking and "
+        "Insurance Regulatory Commission, the Opinions on Improving IP Pledge Financing "
+        "Services took effect at once.",
+    ],
+)
+def test_counted_issuers_past_eight_and_a_fronted_by_phrase(text: str) -> None:
+    [n] = notices(text)
+    assert n.title == "Opinions on Improving IP Pledge Financing Services"
+    assert [i.id for i in n.issuers] == ["CNIPA", "CBIRC"]
+
+
+def test_a_single_issuer_in_a_fronted_by_phrase() -> None:
+    [n] = notices("Issued by the CNIPA, the Notice on Patent Pledge Registration took effect.")
+    assert [i.id for i in n.issuers] == ["CNIPA"]
+
+
 def test_active_issuer_and_date_in_sentence() -> None:
     text = (
         "On June 2, 2022, the Ministry of Science and Technology issued the Measures for the "

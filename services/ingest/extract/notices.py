@@ -88,6 +88,15 @@ def _verb_after() -> re.Pattern[str]:
 
 
 @cache
+def _fronted() -> re.Pattern[str]:
+    """A clause opening with the issuing verb and its agents ("Issued by A and B, the ...")."""
+    return re.compile(
+        rf"\s*(?:[a-z]+ly\s+)?(?:{verb_alt()})\s+by\s+(?=[^,;.]{{1,200}},\s+(?:the\s+)?\S*$)",
+        re.IGNORECASE,
+    )
+
+
+@cache
 def _verb_before() -> re.Pattern[str]:
     return re.compile(
         rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
@@ -203,6 +212,9 @@ def _issuers(text: str, cand: Candidate, a: _Around, mention: str) -> list[Issue
         return owner
     if a.verb_after and a.verb_after.group("by"):
         return issuers_at(text, a.verb_after.end(), a.after_end)
+    if by := _fronted().match(text, a.before_start, cand.start):
+        # "Jointly issued by A and B, the Opinions ...": the agents follow the verb
+        return issuers_at(text, by.end(), cand.start)
     if a.verb_before:
         verb_pos = a.before_start + a.verb_before.start()
         return issuers_before(text, a.before_start, verb_pos, strict=False)
