@@ -230,3 +230,36 @@ def test_case(case: dict[str, Any]) -> None:
     found = [_seen(f.payload) for f in facts if isinstance(f.payload, PolicyNoticeIssued)]
     expected = [{"date": None, "doc_number": None, **n} for n in case.get("notice", [])]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        (
+            "The Notice on Strengthening Patent Agency Supervision (CNIPA Office Letter No. 15 "
+            "[2021]) was released on July 5, 2021.",
+            "CNIPA Office Letter No. 15 [2021]",
+        ),
+        (
+            "The CNIPA issued the Notice on Strengthening Patent Agency Supervision, "
+            "Guozhibanfa [2021] No. 15, on July 5, 2021.",
+            "Guozhibanfa [2021] No. 15",
+        ),
+    ],
+)
+def test_document_numbers_as_pages_print_them(text: str, number: str) -> None:
+    [n] = notices(text)
+    assert (n.title, n.doc_number, n.date) == (
+        "Notice on Strengthening Patent Agency Supervision", number, "2021-07-05"
+    )
+
+
+def test_an_unquoted_title_cited_after_under_is_referenced() -> None:
+    found = notices(
+        "Under the Patent Law and the Measures for Patent Pledge Registration, the CNIPA "
+        "issued the Notice on Strengthening Patent Agency Supervision."
+    )
+    assert [(n.title, n.mention) for n in found] == [
+        ("Measures for Patent Pledge Registration", "referenced"),
+        ("Notice on Strengthening Patent Agency Supervision", "issued"),
+    ]

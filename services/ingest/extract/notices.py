@@ -44,7 +44,11 @@ _DOCNO = re.compile(
     r"(?:No\.?\s*)?\d+(?:\s*(?:Hao|号))?"
     r"|[\u4e00-\u9fff]{1,12}[〔【\[]\s*(?:19|20)\d{2}\s*[〕】\]]\s*\d+\s*号"
     r"|(?:[A-Z][A-Za-z]*[ ]+){0,3}(?:Announcement|Order|Decree|Circular)[ ]+No\.?[ ]*\d+"
+    # "CNIPA Office Letter No. 15 [2021]": the number before the bracketed year
+    r"|(?:[A-Z][A-Za-z]*\.?[ ]+){1,6}?No\.?\s*\d+\s*[\[〔【(（]\s*(?:19|20)\d{2}\s*[\]〕】)）]"
 )
+# ", Guozhibanfa [2021] No. 15,": a number set off by commas right after the title
+_COMMA_DOCNO = re.compile(rf"\s*,\s*({_DOCNO.pattern})\s*(?=[,.;]|$)")
 _PAREN = re.compile(r"\s*[(（]([^()（）]{1,120})[)）]")
 _DISTRIBUTED = re.compile(
     r"printed and (?:issued|distributed)|hereby (?:printed and )?(?:issued|distributed)"
@@ -65,6 +69,12 @@ _REFERENCED_LIST = re.compile(
     r"(?:\s*(?:,|and|as well as)\s*(?:the\s+)?[\"“《][^\"”》]{3,200}[\"”》])*"
     r"\s*(?:,\s*)?(?:and|as well as)?\s*(?:the\s+)?[\"“《‘']?\s*$",
     re.IGNORECASE,
+)
+# "Under the Patent Law and the Measures ...": the cue covers an unquoted list too.
+_REFERENCED_PLAIN = re.compile(
+    r"\b(?i:pursuant to|in accordance with|according to|based on|in line with|under"
+    r"|provisions of|on the basis of)\s+(?:the\s+)?[A-Z][^,;.\"“”《》]{2,150}?"
+    r"\s*(?:,\s*and|,|and|as well as)\s*(?:the\s+)?$"
 )
 _IMPLEMENTING_BEFORE = re.compile(
     r"\b(?:is|are|been|began|started|start)\s+implementing\s+(?:the\s+)?[\"“]?\s*$", re.IGNORECASE
@@ -133,6 +143,8 @@ def _after_title(text: str, cand: Candidate, limit: int) -> tuple[int, str | Non
     while True:
         m = _PAREN.match(text, pos, limit)
         if not m:
+            if number is None and (c := _COMMA_DOCNO.match(text, pos, limit)):
+                return c.end(), c.group(1).strip()
             return pos, number
         docno = _DOCNO.search(m.group(1))
         if docno and number is None:
@@ -180,7 +192,7 @@ def _mention(text: str, cand: Candidate, a: _Around, chained: str | None) -> str
         return "distributed"
     if a.verb_after:
         return mention_of(a.verb_after.group("verb"))
-    if _REFERENCED_BEFORE.search(before) or _REFERENCED_LIST.search(before):
+    if any(p.search(before) for p in (_REFERENCED_BEFORE, _REFERENCED_LIST, _REFERENCED_PLAIN)):
         return "referenced"
     if _IMPLEMENTING_BEFORE.search(before):
         return "implementing"
