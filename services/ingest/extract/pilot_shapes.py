@@ -30,6 +30,7 @@ class Shapes:
     won: re.Pattern[str]
     launch_after: re.Pattern[str]
     launched_passive: re.Pattern[str]
+    headline: re.Pattern[str]
     intro_before: re.Pattern[str]
     active_before: re.Pattern[str]
     build_before: re.Pattern[str]
@@ -59,6 +60,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             r"(?:\s+by\s+[^,;]{3,90}?(?=\s+(?:as|to\s+be|to\s+become|among|into|in|for)\s))?",
             re.I,
         ),
+        # a headline drops the verb "to be": "Suzhou Industrial Park named national IP ..."
+        headline=re.compile(rf"{agency}\s+(?P<verb>{sel}|{award})\s+(?:as\s+|to\s+be\s+)?", re.I),
         again=re.compile(
             rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
             rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"

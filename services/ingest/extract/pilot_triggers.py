@@ -41,6 +41,8 @@ _BETWEEN = re.compile(
     r"\s+[^,;]{2,80}?,"
     r"(?=\s+(?:was|were|has|have|had|is|are|became|become|as)\b)"
 )
+# a sentence that ends in no stop is a headline or a heading
+_HEADLINE_END = re.compile(r"[^.!?;:,\s]")
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
 # "As a national IP pilot city, Lishui ...": the programme frames the place after it
@@ -99,6 +101,11 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         if prog is None and _CLAUSE_END.match(text, m.end(), e):
             # "Tianjin and Chongqing were also included.": the programme named before
             return Hit(None, "awarded" if awarded else "selected")
+        return Hit(prog, "awarded" if awarded else "selected") if prog else None
+    if _HEADLINE_END.match(text, e - 1) and (m := sh.headline.match(text, end, e)):
+        verb = m.group("verb").lower()
+        awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
+        prog = first_after(text, m.end(), e, slack=2)
         return Hit(prog, "awarded" if awarded else "selected") if prog else None
     for rx in (sh.became, sh.among):
         if m := rx.match(text, end, e):
