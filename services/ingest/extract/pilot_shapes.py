@@ -56,7 +56,10 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     return dict(
         passive=re.compile(
             # "X, which was approved as ...": a relative clause says the same
-            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?{be}\s+{adv}(?P<verb>{sel}|{award})\b"
+            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?"
+            # "passed the acceptance inspection and was named ..."
+            r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
+            rf"{be}\s+{adv}(?P<verb>{sel}|{award})\b"
             r"(?:\s+by\s+[^,;]{3,90}?(?=\s+(?:as|to\s+be|to\s+become|among|into|in|for)\s))?",
             re.I,
         ),

@@ -66,9 +66,9 @@ def gazetteer() -> Gazetteer:
         rf"|(?P<bare>{NAME}))"
     )
     heads = "|".join(map(re.escape, data["descriptors"]["heads"]))
-    # the descriptor's own words may join with "and" ("Science and Education Town")
+    # the descriptor's own words may join with "and" or "&" ("Science and Education Town")
     headed = re.compile(
-        rf"(?P<name>{WORD}(?:\s+(?:and\s+)?{WORD}){{1,5}}?)\s+(?:{heads})\b(?![-'’])"
+        rf"(?P<name>{WORD}(?:\s+(?:(?:and|&)\s+)?{WORD}){{1,5}}?)\s+(?:{heads})\b(?![-'’])"
     )
     return Gazetteer(
         levels,
