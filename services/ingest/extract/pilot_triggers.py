@@ -66,7 +66,8 @@ _PURPOSE = re.compile(
 # words of an intro that point back to the programme named before ("Among them are A",
 # "The first batch includes A and B", "Others on the list are A")
 _BACK = re.compile(
-    r"\b(?:them|they|these|those|which|list|others|batch|batches|group|round)\b", re.IGNORECASE
+    r"\b(?:them|they|these|those|which|list|others|rest|remaining|batch|batches|group|round)\b",
+    re.IGNORECASE,
 )
 
 
