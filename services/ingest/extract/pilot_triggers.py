@@ -66,7 +66,9 @@ _PURPOSE = re.compile(
 # words of an intro that point back to the programme named before ("Among them are A",
 # "The first batch includes A and B", "Others on the list are A")
 _BACK = re.compile(
-    r"\b(?:them|they|these|those|which|list|others|rest|remaining|batch|batches|group|round)\b",
+    r"\b(?:them|they|these|those|which|list|others|rest|remaining|batch|batches|group|round)\b"
+    # "So was X.", "Also chosen were A and B": the designation of the sentence before
+    r"|^\s*(?:so|also|likewise)\b",
     re.IGNORECASE,
 )
 
