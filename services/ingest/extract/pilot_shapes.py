@@ -31,6 +31,7 @@ class Shapes:
     launch_after: re.Pattern[str]
     launched_passive: re.Pattern[str]
     headline: re.Pattern[str]
+    as_frame: re.Pattern[str]
     intro_before: re.Pattern[str]
     active_before: re.Pattern[str]
     build_before: re.Pattern[str]
@@ -67,6 +68,13 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"(?:\s+by\s+[^,;]{{3,90}}?(?=(?:\s+{when})?\s+(?:as|to|among|into|in|for)\s))?"
             rf"(?:\s+{when}\b)?",
             re.I,
+        ),
+        # "As a national IP pilot city, Lishui ...", "Since becoming ...", "After being named
+        # ...", "Having been selected as ...": the programme frames the place after it
+        as_frame=re.compile(
+            r"^\s*(?:As|Being|(?:Since|After)\s+(?:becoming|being)|Having\s+(?:been|become))"
+            rf"\s+(?:(?:{sel}|{award})\s+)?(?:as\s+)?"
+            r"(?=(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)"
         ),
         # a headline drops the verb "to be": "Suzhou Industrial Park named national IP ..."
         headline=re.compile(rf"{agency}\s+(?P<verb>{sel}|{award})\s+(?:as\s+|to\s+be\s+)?", re.I),

@@ -45,10 +45,6 @@ _BETWEEN = re.compile(
 _HEADLINE_END = re.compile(r"[^.!?;:,\s]")
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
-# "As a national IP pilot city, Lishui ...": the programme frames the place after it
-_AS_FRAME = re.compile(
-    r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
-)
 # "the first X in Jiangxi": one place singled out within another
 _SUPERLATIVE = re.compile(r"\bthe\s+(?:first|only|second|third|largest|biggest|latest)\b")
 _EACH_FOR = re.compile(r"\s+(?:each\s+)?for\s+(?:the\s+(?:cities\s+of\s+)?)?$")
@@ -140,7 +136,7 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     prog = first_after(text, m.end(), e) if m else None
     if prog and not prog.text.lower().startswith("construction"):
         return Hit(prog, "implementing")
-    if (frame := _AS_FRAME.match(left)) and (prog := first_after(text, s + frame.end(), e, 3)):
+    if (frame := sh.as_frame.match(left)) and (prog := first_after(text, s + frame.end(), e, 3)):
         return Hit(prog, "selected")  # "As a national IP pilot city, Lishui has ..."
     if sh.into_before.search(left) and (m := sh.into_after.match(text, end, e)):
         prog = first_after(text, m.end(), e)
