@@ -158,6 +158,10 @@ def _named(text: str, m: re.Match[str], kind: str | None) -> Place | None:
     name = " ".join((m.group("name") or m.group("bare")).split())
     known = _longest_known(name)
     owner = m.group("owner")
+    if known is None and kind == "city" and m.group("desc").istitle() and " " not in name:
+        # "Xinzheng City of Henan Province": a one-word name that "City" follows is a city
+        _, end = _parent(text, m.end(), district=False)
+        return Place(name, "city", m.start(), end, known=False)
     if known is None or (owner and level_of(_strip_kind(owner)) is None):
         return None  # "Zhejiang Province's Ningbo" is Ningbo; "Tom's Bakery" no place
     level = level_of(known) or "city"
