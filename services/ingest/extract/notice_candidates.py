@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from events.types import NoticeType
+from services.ingest.extract.agencies import find_agencies
 from services.ingest.extract.notice_titles import (
     HEADLINE_VERB,
     TOPIC_WORD,
@@ -16,6 +17,7 @@ from services.ingest.extract.notice_titles import (
     title_type,
     words,
 )
+from services.ingest.extract.places import level_of
 
 _AFTER_VERB = re.compile(rf"{HEADLINE_VERB.pattern}(?:\s+(?:out|up))?\s+")
 
@@ -61,6 +63,7 @@ _TITLED = re.compile(
 _AND_THE = re.compile(r" (?:and|with|or|than) the ")
 
 _POSSESSIVE = re.compile(r"['’]s\s+")
+_OWNER_END = re.compile(r"['’]s\s*$")
 
 _REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
 
@@ -187,6 +190,14 @@ def _titled_object(rest: str) -> bool:
     return topic.group(0).strip() != "to"
 
 
+def _public_owner(owner: str) -> bool:
+    """Whether the owner a possessive names ("CNIPA's", "Shenzhen's") is an agency, a
+    place or the country, whose documents are policy acts."""
+    name = _OWNER_END.sub("", owner)
+    last = name.split()[-1] if name.split() else ""
+    return bool(find_agencies(name)) or level_of(last) is not None or last == "China"
+
+
 def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     # "According to the Notice of ...": the title starts at the first 'the' with a head.
     # "Hunan Rolls out Measures on ...": a headline's object starts after its verb
@@ -196,6 +207,8 @@ def _run_candidate(run_start: int, raw: str) -> list[Candidate]:
     head = words().head.search(raw)
     owners = [o.end() for o in _POSSESSIVE.finditer(raw, 0, head.start() if head else 0)]
     if owners:  # "The Supreme People's Court's Opinions on ...": the owner is no part of it
+        if not _public_owner(raw[: owners[-1]]):
+            return []  # "Huawei's 2022 Annual Report": a company's document, no policy act
         starts = [owners[-1], *starts]
     for offset in starts:
         title = clean_title(raw[offset:])

@@ -30,6 +30,8 @@ class Shapes:
     won: re.Pattern[str]
     launch_after: re.Pattern[str]
     launched_passive: re.Pattern[str]
+    headline: re.Pattern[str]
+    as_frame: re.Pattern[str]
     intro_before: re.Pattern[str]
     active_before: re.Pattern[str]
     build_before: re.Pattern[str]
@@ -52,13 +54,30 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     be = r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)"
     adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+|later\s+|then\s+|again\s+)*"
     agency = rf"(?:\s*(?i:{tail}))?"
+    # a time or an aside that interrupts a clause: "was in 2013 approved", "were,
+    # respectively, named", "in 2012 was approved"
+    when = r"(?:in\s+(?:(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)|on\s+[A-Z][a-z]+(?:\s+\d{1,2})?)"
+    aside = rf"(?:\s+{when}|\s*,\s*[^,;]{{2,60}}?\s*,)?"
     return dict(
         passive=re.compile(
             # "X, which was approved as ...": a relative clause says the same
-            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?{be}\s+{adv}(?P<verb>{sel}|{award})\b"
-            r"(?:\s+by\s+[^,;]{3,90}?(?=\s+(?:as|to\s+be|to\s+become|among|into|in|for)\s))?",
+            rf"{agency}{aside}\s*,?\s+(?:(?:which|that)\s+)?"
+            # "passed the acceptance inspection and was named ..."
+            r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
+            rf"{be}{aside}\s+{adv}(?P<verb>{sel}|{award})\b"
+            rf"(?:\s+by\s+[^,;]{{3,90}}?(?=(?:\s+{when})?\s+(?:as|to|among|into|in|for)\s))?"
+            rf"(?:\s+{when}\b)?",
             re.I,
         ),
+        # "As a national IP pilot city, Lishui ...", "Since becoming ...", "After being named
+        # ...", "Having been selected as ...": the programme frames the place after it
+        as_frame=re.compile(
+            r"^\s*(?:As|Being|(?:Since|After)\s+(?:becoming|being)|Having\s+(?:been|become))"
+            rf"\s+(?:(?:{sel}|{award})\s+)?(?:as\s+)?"
+            r"(?=(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)"
+        ),
+        # a headline drops the verb "to be": "Suzhou Industrial Park named national IP ..."
+        headline=re.compile(rf"{agency}\s+(?P<verb>{sel}|{award})\s+(?:as\s+|to\s+be\s+)?", re.I),
         again=re.compile(
             rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
             rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"
@@ -93,7 +112,7 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         into_after=re.compile(r"\s+into\s+"),
         as_after=re.compile(
-            rf"{agency}\s+(?:(?:as|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out"
+            rf"{agency}\s+(?:(?:as(?:\s+one\s+of(?:\s+the)?)?|to\s+be|to\s+become|to\s+serve\s+as|to\s+carry\s+out"
             r"|to\s+launch|to\s+conduct|to\s+build|to\s+develop|to\s+establish|to\s+set\s+up)"
             r"\s+)?",
             re.I,

@@ -41,12 +41,10 @@ _BETWEEN = re.compile(
     r"\s+[^,;]{2,80}?,"
     r"(?=\s+(?:was|were|has|have|had|is|are|became|become|as)\b)"
 )
+# a sentence that ends in no stop is a headline or a heading
+_HEADLINE_END = re.compile(r"[^.!?;:,\s]")
 _DASH = re.compile(r"\s*[-–—]+(?=\s)")
 _ASIDE = re.compile(r"\s*\([^()]{1,40}\)")
-# "As a national IP pilot city, Lishui ...": the programme frames the place after it
-_AS_FRAME = re.compile(
-    r"^\s*(?=(?:As|Being)\s+(?:an?|the|one\s+of\s+the)\s+[^,]{3,120},\s*$)(?:As|Being)\s+"
-)
 # "the first X in Jiangxi": one place singled out within another
 _SUPERLATIVE = re.compile(r"\bthe\s+(?:first|only|second|third|largest|biggest|latest)\b")
 _EACH_FOR = re.compile(r"\s+(?:each\s+)?for\s+(?:the\s+(?:cities\s+of\s+)?)?$")
@@ -64,7 +62,10 @@ _PURPOSE = re.compile(
 # words of an intro that point back to the programme named before ("Among them are A",
 # "The first batch includes A and B", "Others on the list are A")
 _BACK = re.compile(
-    r"\b(?:them|they|these|those|which|list|others|batch|batches|group|round)\b", re.IGNORECASE
+    r"\b(?:them|they|these|those|which|list|others|rest|remaining|batch|batches|group|round)\b"
+    # "So was X.", "Also chosen were A and B": the designation of the sentence before
+    r"|^\s*(?:so|also|likewise)\b",
+    re.IGNORECASE,
 )
 
 
@@ -100,6 +101,11 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
             # "Tianjin and Chongqing were also included.": the programme named before
             return Hit(None, "awarded" if awarded else "selected")
         return Hit(prog, "awarded" if awarded else "selected") if prog else None
+    if _HEADLINE_END.match(text, e - 1) and (m := sh.headline.match(text, end, e)):
+        verb = m.group("verb").lower()
+        awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
+        prog = first_after(text, m.end(), e, slack=2)
+        return Hit(prog, "awarded" if awarded else "selected") if prog else None
     for rx in (sh.became, sh.among):
         if m := rx.match(text, end, e):
             prog = first_after(text, m.end(), e, slack=4, generic=True)
@@ -130,7 +136,7 @@ def read(text: str, s: int, e: int, start: int, end: int) -> Hit | None:
     prog = first_after(text, m.end(), e) if m else None
     if prog and not prog.text.lower().startswith("construction"):
         return Hit(prog, "implementing")
-    if (frame := _AS_FRAME.match(left)) and (prog := first_after(text, s + frame.end(), e, 3)):
+    if (frame := sh.as_frame.match(left)) and (prog := first_after(text, s + frame.end(), e, 3)):
         return Hit(prog, "selected")  # "As a national IP pilot city, Lishui has ..."
     if sh.into_before.search(left) and (m := sh.into_after.match(text, end, e)):
         prog = first_after(text, m.end(), e)

@@ -143,7 +143,7 @@ def _designate(
             continue  # "Pilot Free Trade Zone": a programme of another field
         named = designations(prog.text) or [(prog.text, None, None)]
         respectively = len(named) == len(places) > 1 and bool(
-            _RESPECTIVELY.search(text, prog.end, sentence.end)
+            _RESPECTIVELY.search(text, sentence.start, sentence.end)
         )
         for i, (program, total, batch) in enumerate(named):
             status = _status(text, sentence, hit, program)

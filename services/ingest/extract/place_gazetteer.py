@@ -65,11 +65,7 @@ def gazetteer() -> Gazetteer:
         rf"|(?:(?P<owner>{NAME})['’]s\s+)?(?:(?P<name>{NAME_LAZY})\s+(?P<desc>(?i:{alt}))\b"
         rf"|(?P<bare>{NAME}))"
     )
-    heads = "|".join(map(re.escape, data["descriptors"]["heads"]))
-    # the descriptor's own words may join with "and" ("Science and Education Town")
-    headed = re.compile(
-        rf"(?P<name>{WORD}(?:\s+(?:and\s+)?{WORD}){{1,5}}?)\s+(?:{heads})\b(?![-'’])"
-    )
+    heads: list[str] = data["descriptors"]["heads"]
     return Gazetteer(
         levels,
         {c: frozenset(p) for c, p in provinces.items()},
@@ -77,8 +73,17 @@ def gazetteer() -> Gazetteer:
         parents,
         descriptors,
         phrase,
-        headed,
-        frozenset(d.split()[-1] for d in descriptors) | {h.lower() for h in heads.split("|")},
+        _headed(heads),
+        frozenset(d.split()[-1] for d in descriptors) | {h.lower() for h in heads},
+    )
+
+
+def _headed(heads: list[str]) -> re.Pattern[str]:
+    """A name, words of its own and a capitalised head noun ("Zhengzhou Airport Economy
+    Zone"); the words may join with "and" or "&" ("Science and Education Town")."""
+    alt = "|".join(map(re.escape, heads))
+    return re.compile(
+        rf"(?P<name>{WORD}(?:\s+(?:(?:and|&)\s+)?{WORD}){{1,5}}?)\s+(?:{alt})\b(?![-'’])"
     )
 
 

@@ -14,6 +14,8 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.place_gazetteer import NAME, WORD, level_of
 from services.ingest.extract.places import Place, descriptor_title, district_parent
 
+_ITEM = re.compile(rf"(?!and\b){WORD}(?:\s+(?!and\b){WORD}){{0,2}}")
+
 
 def _plural(desc: str) -> str:
     head, _, last = desc.rpartition(" ")
@@ -28,7 +30,8 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     alt = "|".join(
         r"\s+".join(map(re.escape, p.split())) for p in sorted(singular, key=len, reverse=True)
     )
-    names = rf"{WORD}(?:\s*,\s*{WORD})*\s*,?\s+and\s+{WORD}"
+    item = rf"{WORD}(?:\s+{WORD}){{0,2}}"
+    names = rf"{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}"
     return (
         re.compile(
             rf"(?:(?P<owner>{NAME})['’]s\s+)?(?:the\s+)?(?P<names>{names})\s+(?P<desc>(?i:{alt}))\b"
@@ -48,11 +51,11 @@ def plural_list(text: str, pos: int, limit: int) -> list[Place]:
         return []
     desc = descriptor_title(singular[" ".join(m.group("desc").lower().split())])
     parent, end = (owner, m.end()) if owner else district_parent(text, m.end())
-    words = list(re.finditer(WORD, m.group("names")))
+    items = list(_ITEM.finditer(m.group("names")))
     out = []
-    for i, w in enumerate(words):
+    for i, w in enumerate(items):
         name = f"{w.group(0)} {desc}"
         start = m.start("names") + w.start()
-        stop = end if i == len(words) - 1 else m.start("names") + w.end()
+        stop = end if i == len(items) - 1 else m.start("names") + w.end()
         out.append(Place(f"{name}, {parent}" if parent else name, "district", start, stop))
     return out

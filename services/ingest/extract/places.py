@@ -31,7 +31,7 @@ _PAREN_PARENT = re.compile(rf"\s*\(\s*(?P<p>{_NAME})\s*\)")
 _DISTRICT_NEXT = re.compile(rf"\s+({_NAME})")
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
-_AND = re.compile(r"(?P<before>[\w-]+)\s+and\s+")
+_AND = re.compile(r"(?P<before>[\w-]+)\s+(?:and|&)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +100,9 @@ def _headed(text: str, pos: int, found: Place | None) -> Place | None:
         return None
     if _longest_known(m.group("name")) is None:
         return None  # "National Demonstration Zone": no place starts it
+    ends = _gazetteer().ends
     for joint in _AND.finditer(text, pos, m.end()):
-        if _place_at(text, joint.end()) or joint.group("before").lower() in _gazetteer().ends:
+        if _longest_known(text[joint.end() : m.end()]) or joint.group("before").lower() in ends:
             return None  # "Jinjiang City and Pudong New Area": two places of a list
     parent, end = _parent(text, m.end(), district=True)
     name = " ".join(m.group(0).split())
@@ -157,6 +158,10 @@ def _named(text: str, m: re.Match[str], kind: str | None) -> Place | None:
     name = " ".join((m.group("name") or m.group("bare")).split())
     known = _longest_known(name)
     owner = m.group("owner")
+    if known is None and kind == "city" and m.group("desc").istitle() and " " not in name:
+        # "Xinzheng City of Henan Province": a one-word name that "City" follows is a city
+        _, end = _parent(text, m.end(), district=False)
+        return Place(name, "city", m.start(), end, known=False)
     if known is None or (owner and level_of(_strip_kind(owner)) is None):
         return None  # "Zhejiang Province's Ningbo" is Ningbo; "Tom's Bakery" no place
     level = level_of(known) or "city"
