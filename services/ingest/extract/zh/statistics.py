@@ -35,6 +35,7 @@ from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
 from services.ingest.extract.zh.stat_series import (
+    baseline_shift,
     carry_basis,
     dedupe,
     drop_thresholds,
@@ -173,6 +174,8 @@ def _value(
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
         period = ctxm.for_kind(metric, period, lay.own, lay.before)
+        if item.baseline is not None:  # "较上年的4868.8亿元": the level of the basis period
+            period = period.shifted(baseline_shift(item.baseline, period.year))
         normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
@@ -213,6 +216,7 @@ def _growth(
     change = to_change(rate.n, rate.cue)
     if period is not None:
         period = ctxm.for_kind(metric, period, lay.own, lay.before)
+        normalise_basis(change, period)
     return ZhStat(
         metric, period, place, None, metric.unit, "exact", change, span,
         None,
