@@ -22,7 +22,9 @@ from services.ingest.extract.zh.stat_changes import is_rate_clause
 
 _NUMBERS = "zh_stat_numbers"
 _MARK = re.compile(r"[,，;；:：。!！?？]")
-_HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（\d]")
+# the words after a value run to the next mark or number, but "…个市场主体拥有1件有效商标"
+# names what the ratio counts after its second term
+_HEAD_STOP = re.compile(r"[,，;；:：。!！?？(（]|(?<!拥有)\d")
 
 
 @dataclass(frozen=True, slots=True)
