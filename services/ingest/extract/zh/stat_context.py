@@ -43,6 +43,7 @@ class DocState:
     previous: str = ""  # the sentence before, width-normalised
     at: int = 0  # where the current sentence starts in the document
     basis: str | None = None  # a change's basis stated before in the paragraph
+    last: Metric | None = None  # the metric of the figure before in the paragraph
 
 
 @dataclass(slots=True)

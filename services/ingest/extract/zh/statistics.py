@@ -14,9 +14,10 @@ guess.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from events import Period, Span
+from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import normalise_width
 from services.ingest.extract.sentences import document_sentences
@@ -80,7 +81,7 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
         if i and "\n" in doc.text[spans[i - 1].end : span.start]:
-            state.basis = None  # a basis stated once carries within its paragraph
+            state.basis = state.last = None  # a basis stated once carries within its paragraph
         state.at = span.start
         row = table_row(view, spans, i)
         if row is not None:
@@ -131,7 +132,7 @@ def _sentence(
             st.headline = headline
             carry_basis(st, state)
             out.append(st)
-            state.place = st.geography
+            state.place, state.last = st.geography, st.metric
     for rate in growth_only(items):
         growth = _growth(ctx, state, span, rate)
         if growth is not None:
@@ -160,6 +161,8 @@ def _value(
                      context_words=lay.context_words)  # fmt: skip
         unit = unit_of(n.unit, listed[1])
     metric = metric_of(lay, unit, n.unit_word)
+    if metric is None and state.last is not None and state.last.unit == unit:
+        metric = state.last if _elided(ctx, own_start, n.start) else None
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
     own_places = place_words(listed[0]) if listed else []
@@ -181,6 +184,23 @@ def _value(
         metric, period, place, n.value, unit, qual, item.change, span,
         value_span, equivalent=item.equivalent,
     )  # fmt: skip
+
+
+def _elided(ctx: ctxm.SentenceContext, start: int, end: int) -> bool:
+    """Whether the clause before a value names only its period or place ("下半年为48.6万件",
+    "上海为4.4万件"): the subject is the one of the figure before."""
+    keep = [True] * (end - start)
+    spans = [(h.start, h.end) for h, _ in ctx.hits] + [(w.start, w.end) for w in ctx.places]
+    for a, b in spans:
+        for i in range(max(a, start), min(b, end)):
+            keep[i - start] = False
+    rest = "".join(ch for i, ch in enumerate(ctx.view[start:end]) if keep[i]).strip(" ,，;；")
+    return rest != ctx.view[start:end].strip(" ,，;；") and rest in _copulas()
+
+
+@cache
+def _copulas() -> frozenset[str]:
+    return frozenset(["", *lexicon.words("zh_stat_lists", "to_value")])
 
 
 def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
