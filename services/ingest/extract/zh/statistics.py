@@ -14,10 +14,9 @@ guess.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from events import Period, Span
-from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import normalise_width
 from services.ingest.extract.sentences import document_sentences
@@ -133,8 +132,10 @@ def _sentence(
             carry_basis(st, state)
             out.append(st)
             state.place, state.last = st.geography, st.metric
-    for rate in growth_only(items):
-        growth = _growth(ctx, state, span, rate)
+    rates = growth_only(items)
+    listed_rates = respectively(view, [r.n for r in rates])  # "A、B分别增长…%和…%"
+    for rate in rates:
+        growth = _growth(ctx, state, span, rate, listed_rates.get(rate.n.start))
         if growth is not None:
             carry_basis(growth, state)
             out.append(growth)
@@ -162,7 +163,7 @@ def _value(
         unit = unit_of(n.unit, listed[1])
     metric = metric_of(lay, unit, n.unit_word)
     if metric is None and state.last is not None and state.last.unit == unit:
-        metric = state.last if _elided(ctx, own_start, n.start) else None
+        metric = state.last if ctxm.elided(ctx, own_start, n.start) else None
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
     own_places = place_words(listed[0]) if listed else []
@@ -186,23 +187,6 @@ def _value(
     )  # fmt: skip
 
 
-def _elided(ctx: ctxm.SentenceContext, start: int, end: int) -> bool:
-    """Whether the clause before a value names only its period or place ("下半年为48.6万件",
-    "上海为4.4万件"): the subject is the one of the figure before."""
-    keep = [True] * (end - start)
-    spans = [(h.start, h.end) for h, _ in ctx.hits] + [(w.start, w.end) for w in ctx.places]
-    for a, b in spans:
-        for i in range(max(a, start), min(b, end)):
-            keep[i - start] = False
-    rest = "".join(ch for i, ch in enumerate(ctx.view[start:end]) if keep[i]).strip(" ,，;；")
-    return rest != ctx.view[start:end].strip(" ,，;；") and rest in _copulas()
-
-
-@cache
-def _copulas() -> frozenset[str]:
-    return frozenset(["", *lexicon.words("zh_stat_lists", "to_value")])
-
-
 def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
     """A table row's figure: its label names the metric, the table's title the period."""
     metric = metric_of(Layers(row.label, "", ""), "count")
@@ -216,16 +200,26 @@ def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
 
 
 def _growth(
-    ctx: ctxm.SentenceContext, state: ctxm.DocState, span: Span, rate: Item
+    ctx: ctxm.SentenceContext,
+    state: ctxm.DocState,
+    span: Span,
+    rate: Item,
+    listed: tuple[str, str] | None,
 ) -> ZhStat | None:
     """A rate with no value before it: the change of a figure whose value is not given."""
     assert rate.cue is not None
     view, at = ctx.view, rate.cue.start
     own_start = last_mark(view, at)
     lay = layers(view, own_start, at, at, "", state.previous)
+    if listed is not None:  # a 分别 list names this rate's subject
+        lay = Layers(listed[0], listed[1], lay.context + lay.before,
+                     context_words=lay.context_words)  # fmt: skip
     metric = metric_of(lay, None)
     period = ctxm.period_at(ctx, state, at, rate.n.end)
     place = ctxm.place_at(ctx, state, at)
+    own_places = place_words(listed[0]) if listed else []
+    if own_places:
+        place = own_places[0].place
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
