@@ -69,6 +69,9 @@ def _baseline() -> re.Pattern[str]:
 def baseline_basis(view: str, start: int, end: int) -> str | None:
     """The basis a value right after it is the level of ("较上年的4868.8亿元": the value of
     the year before, which the rate after it compares with), None if it is no baseline."""
+    markers = tuple(lexicon.load(_NAME)["baseline_markers"])
+    if not view[start:end].rstrip().endswith(markers):
+        return None  # most values: the search below need not run
     m = _baseline().search(view, start, end)
     if m is None:
         return None
