@@ -56,6 +56,30 @@ def _grammar() -> re.Pattern[str]:
     )
 
 
+@cache
+def _baseline() -> re.Pattern[str]:
+    d = lexicon.load(_NAME)
+    years = _alt(d["year_basis_openers"])
+    return re.compile(
+        rf"(?:(?P<basis>{_alt(d['bases'])})|(?:{years})\s*(?P<year>(?:19|20)\d{{2}})\s*年)"
+        rf"\s*(?:{_alt(d['baseline_markers'])})\s*$"
+    )
+
+
+def baseline_basis(view: str, start: int, end: int) -> str | None:
+    """The basis a value right after it is the level of ("较上年的4868.8亿元": the value of
+    the year before, which the rate after it compares with), None if it is no baseline."""
+    markers = tuple(lexicon.load(_NAME)["baseline_markers"])
+    if not view[start:end].rstrip().endswith(markers):
+        return None  # most values: the search below need not run
+    m = _baseline().search(view, start, end)
+    if m is None:
+        return None
+    if m["basis"]:
+        return str(lexicon.load(_NAME)["bases"][m["basis"]])
+    return f"vs_{m['year']}"
+
+
 def _qualifier(word: str | None) -> Qual:
     if not word:
         return "exact"

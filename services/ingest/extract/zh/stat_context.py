@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import Metric
@@ -43,6 +44,7 @@ class DocState:
     previous: str = ""  # the sentence before, width-normalised
     at: int = 0  # where the current sentence starts in the document
     basis: str | None = None  # a change's basis stated before in the paragraph
+    last: Metric | None = None  # the metric of the figure before in the paragraph
 
 
 @dataclass(slots=True)
@@ -187,3 +189,20 @@ def local_place(word: str, named: list[tuple[int, str]], at: int) -> str | None:
     if before:
         return before[-1]
     return fits[0][1] if fits else None
+
+
+def elided(ctx: SentenceContext, start: int, end: int) -> bool:
+    """Whether the clause before a value names only its period or place ("下半年为48.6万件",
+    "上海为4.4万件"): the subject is the one of the figure before."""
+    keep = [True] * (end - start)
+    spans = [(h.start, h.end) for h, _ in ctx.hits] + [(w.start, w.end) for w in ctx.places]
+    for a, b in spans:
+        for i in range(max(a, start), min(b, end)):
+            keep[i - start] = False
+    rest = "".join(ch for i, ch in enumerate(ctx.view[start:end]) if keep[i]).strip(" ,，;；")
+    return rest != ctx.view[start:end].strip(" ,，;；") and rest in _copulas()
+
+
+@cache
+def _copulas() -> frozenset[str]:
+    return frozenset(["", *lexicon.words("zh_stat_lists", "to_value")])

@@ -33,6 +33,12 @@ def _words() -> dict[str, re.Pattern[str]]:
         "since": re.compile(_alt(d["since_words"])),
         "entity": re.compile(_alt(d["single_entities"])),
         "requirement": re.compile(_alt(d["requirements"])),
+        # "个市场主体" counts entities, not places
+        "units": re.compile(
+            rf"[\d一二三四五六七八九十百两]+\s*(?:{_alt(d['unit_counters'])})"
+            rf"\s*(?:{_alt(d['unit_nouns'])})(?!场)"
+        ),
+        "average": re.compile(_alt(d["per_item_averages"])),
     }
 
 
@@ -80,8 +86,23 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
         return True  # "“十四五”以来，…累计金额超过2万亿元": a total over several years
     if w["entity"].search(before):
         return True  # "华为技术有限公司获得授权发明专利…": one entity's figure
+    if w["average"].search(before):
+        return True  # "平均每笔金额2300万元": an average, not the series' total
     owner = lexicon.load(_NAME)["ratio_owner"]
-    return before.endswith(owner) and "每" in before
+    if before.endswith(owner) and "每" in before:
+        return True
+    return _units(view, left, start, end)
+
+
+def _units(view: str, left: int, start: int, end: int) -> bool:
+    """ "26个城市", and "12个省份的…超过1万件": a count of covered units, or a threshold each
+    of them passed (a 分别 list gives each its own value instead)."""
+    units = _words()["units"]
+    count = units.match(view, start)
+    if count is not None and count.end() > end:
+        return True
+    before = view[left:start]
+    return bool(units.search(before)) and "分别" not in before
 
 
 def multi_year_after(view: str, span_end: int, start: int) -> bool:

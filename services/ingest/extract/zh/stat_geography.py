@@ -40,7 +40,6 @@ def _alt(words: list[str]) -> str:
 def _grammar() -> tuple[re.Pattern[str], frozenset[str], str, dict[str, str]]:
     d = lexicon.load(_NAME)
     words = [*d["national"], *d["local_references"], *d["foreign"], *d["provinces"]]
-    words += [c for c in _cities() if c not in words]
     pattern = re.compile(rf"(?P<w>{_alt(words)})|(?P<desc>{_alt(d['descriptors'])})")
     return pattern, frozenset(d["not_places"]), str(d["stop_characters"]), d["provinces"]
 
@@ -125,7 +124,38 @@ def place_words(view: str) -> list[PlaceWord]:
             # a province's short name, unless a descriptor follows and names it in full
             kind = w if not view.startswith(("省", "市", "自治区"), m.end()) else full_name(w)
         out.append(PlaceWord(m.start(), m.end(), kind))
+    out = sorted(out + _city_words(view, out), key=lambda p: p.start)
     return [p for p in out if not (_whole_or_rank(view, p.start) or _dateline(view, p.end))]
+
+
+@cache
+def _city_index() -> tuple[re.Pattern[str], tuple[int, ...]]:
+    """The first characters of the gazetteer's short city names, and their lengths."""
+    cities = _cities()
+    firsts = "".join(sorted({re.escape(c[0]) for c in cities}))
+    return re.compile(f"[{firsts}]"), tuple(sorted({len(c) for c in cities}, reverse=True))
+
+
+def _city_words(view: str, found: list[PlaceWord]) -> list[PlaceWord]:
+    """Cities written without their 市 ("深圳"), outside the place words already found: a
+    look-up where a city's first character stands, as an alternation of every city name
+    is slow to search."""
+    cities = _cities()
+    firsts, lengths = _city_index()
+    out: list[PlaceWord] = []
+    free = 0
+    for m in firsts.finditer(view):
+        i = m.start()
+        if i < free:
+            continue
+        name = next((view[i : i + n] for n in lengths if view[i : i + n] in cities), None)
+        if name is None:
+            continue
+        free = i + len(name)
+        if not any(p.start < free and i < p.end for p in found):
+            full = view.startswith("市", free)  # "深圳市" that no descriptor read
+            out.append(PlaceWord(i, free, full_name(name) if full else name))
+    return out
 
 
 _DATELINE = re.compile(r"\s*\d{1,2}\s*[月日]")

@@ -51,7 +51,7 @@ def respectively(view: str, values: list[ZhNumber]) -> dict[int, tuple[str, str]
             continue
         marks = [x.end() for x in _MARK.finditer(view, 0, m.start())]
         whole = view[marks[-1] if marks else 0 : m.start()]
-        names = items.split(whole)
+        names = _names(whole, len(run))
         mids = items.split(view[m.end() : run[0].start])
         if not whole.strip():  # "A 74.8万件，B 17.3万件，分别占81.2%和18.8%"
             out.update(_of_values_before(view, values, m.start(), run, mids[-1]))
@@ -62,6 +62,17 @@ def respectively(view: str, values: list[ZhNumber]) -> dict[int, tuple[str, str]
             mid = mids[i] if len(mids) == len(run) else mids[-1]
             out[v.start] = (names[i] + mid, whole + mid)
     return out
+
+
+def _names(whole: str, count: int) -> list[str]:
+    """The items of a list before 分别, split on the joiners; where that gives too many
+    ("惠及企业数" holds 及), on fewer of them, the commonest first."""
+    joiners = lexicon.words("zh_stat_lists", "item_joiners")
+    for k in range(len(joiners), 0, -1):
+        names = re.split("|".join(map(re.escape, joiners[:k])), whole)
+        if len(names) <= count:
+            return names
+    return [whole]
 
 
 def _of_values_before(

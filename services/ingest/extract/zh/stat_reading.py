@@ -16,7 +16,12 @@ from typing import cast
 
 from events.types import Equivalent, Unit
 from services.ingest.extract.stat_values import Change
-from services.ingest.extract.zh.stat_changes import ChangeCue, change_cue, to_change
+from services.ingest.extract.zh.stat_changes import (
+    ChangeCue,
+    baseline_basis,
+    change_cue,
+    to_change,
+)
 from services.ingest.extract.zh.stat_lists import alternation
 from services.ingest.extract.zh.stat_numbers import ZhNumber, is_equivalent, value_hedges
 
@@ -45,6 +50,7 @@ class Item:
     dropped: bool = False
     equivalent: Equivalent | None = None  # "（约合720亿美元）" after an amount
     conversion: bool = False  # this number is such a conversion
+    baseline: str | None = None  # "较上年的4868.8亿元": the level the basis names
 
     @property
     def is_rate(self) -> bool:
@@ -59,6 +65,8 @@ def read_items(view: str, numbers: list[ZhNumber]) -> list[Item]:
     for n in numbers:
         cue = change_cue(view, prev_end, n.start)
         item = Item(n, cue)
+        if cue is None:
+            item.baseline = baseline_basis(view, prev_end, n.start)
         if cue is not None and cue.not_change:
             item.dropped = True
         elif cue is None and n.unit in ("pp", "times"):
@@ -78,24 +86,35 @@ def read_items(view: str, numbers: list[ZhNumber]) -> list[Item]:
     return items
 
 
+def _attach_listed(view: str, items: list[Item], i: int) -> None:
+    """ "分别增长15.3%和-6.8%": the rates map in order to the values before them."""
+    rate = items[i]
+    assert rate.cue is not None
+    group = [rate]
+    for nxt in items[i + 1 :]:
+        joint = _lists()[1].match(view[group[-1].n.end : nxt.n.start])
+        if nxt.is_rate or joint is None:
+            break
+        nxt.cue = replace(rate.cue, direction="down") if joint["neg"] else rate.cue
+        group = [*group, nxt]
+    free = [v for v in items[:i] if not v.is_rate and not v.dropped and v.change is None]
+    for value, r in zip(free[-len(group) :], group, strict=False):
+        _own(value, r)
+
+
 def _attach(view: str, items: list[Item], i: int) -> None:
     rate = items[i]
     assert rate.cue is not None
     if rate.cue.respectively:
-        group = [rate]
-        for nxt in items[i + 1 :]:
-            joint = _lists()[1].match(view[group[-1].n.end : nxt.n.start])
-            if nxt.is_rate or joint is None:
-                break
-            nxt.cue = replace(rate.cue, direction="down") if joint["neg"] else rate.cue
-            group = [*group, nxt]
-        free = [v for v in items[:i] if not v.is_rate and not v.dropped and v.change is None]
-        for value, r in zip(free[-len(group) :], group, strict=False):
-            _own(value, r)
+        _attach_listed(view, items, i)
         return
     j = i - 1
     while j >= 0 and items[j].conversion:
         j -= 1  # "4868.8亿元（约合720亿美元），同比增长57.1%": the rate is the amount's
+    if j >= 1 and items[j].baseline and not items[j].is_rate:
+        # "8539.9亿元，较上年的4868.8亿元增长75.4%": the rate compares the value before
+        _with_basis(rate, str(items[j].baseline))
+        j -= 1
     prev = items[j] if j >= 0 else None
     gap = view[items[i - 1].n.end : rate.cue.start].lstrip(")）") if i else ""
     if prev is None or not _GAP.match(gap):
@@ -106,12 +125,29 @@ def _attach(view: str, items: list[Item], i: int) -> None:
     if prev.is_rate and prev.owner is not None:
         value = prev.owner
         if value.change is not None and value.change.kind == "absolute":
-            _own(value, rate)  # the percent replaces an absolute change
+            _own(value, _with_basis(rate, value.change.basis))  # the percent replaces it
         else:
             rate.dropped = True
         return
+    if prev.is_rate and not prev.dropped and prev.cue and _absolute(prev) and not _absolute(rate):
+        # "比2022年增加12.3万件，增长15.3%" with no value: one growth, the percent
+        prev.dropped = True
+        _with_basis(rate, prev.cue.basis)
+        return
     if not prev.is_rate and not prev.dropped and prev.change is None:
         _own(prev, rate)
+
+
+def _absolute(rate: Item) -> bool:
+    return rate.n.unit not in ("percent", "pp", "times")
+
+
+def _with_basis(rate: Item, basis: str) -> Item:
+    """The rate measured against `basis` where it names none of its own ("增长15.3%" after
+    "比2022年增加12.3万件")."""
+    if rate.cue is not None and rate.cue.basis == "unspecified_prior_year":
+        rate.cue = replace(rate.cue, basis=basis)
+    return rate
 
 
 def _own(value: Item, rate: Item) -> None:

@@ -67,3 +67,11 @@ def carry_basis(st: ZhStat, state: ctxm.DocState) -> None:
         state.basis = "year_on_year"
     elif st.change.basis == "unspecified_prior_year" and state.basis:
         st.change.basis = state.basis
+
+
+def baseline_shift(basis: str, year: int) -> int:
+    """How many years before a figure's the baseline a basis names lies: "vs_2022" of a 2023
+    figure is one, the year before and the same period of it are one."""
+    if basis.startswith("vs_") and basis[3:].isdigit():
+        return int(basis[3:]) - year
+    return -1

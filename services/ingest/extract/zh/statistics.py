@@ -35,6 +35,7 @@ from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_periods import dates, find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
 from services.ingest.extract.zh.stat_series import (
+    baseline_shift,
     carry_basis,
     dedupe,
     drop_thresholds,
@@ -79,7 +80,7 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     out: list[ZhStat] = []
     for i, span in enumerate(spans):
         if i and "\n" in doc.text[spans[i - 1].end : span.start]:
-            state.basis = None  # a basis stated once carries within its paragraph
+            state.basis = state.last = None  # a basis stated once carries within its paragraph
         state.at = span.start
         row = table_row(view, spans, i)
         if row is not None:
@@ -130,9 +131,11 @@ def _sentence(
             st.headline = headline
             carry_basis(st, state)
             out.append(st)
-            state.place = st.geography
-    for rate in growth_only(items):
-        growth = _growth(ctx, state, span, rate)
+            state.place, state.last = st.geography, st.metric
+    rates = growth_only(items)
+    listed_rates = respectively(view, [r.n for r in rates])  # "A、B分别增长…%和…%"
+    for rate in rates:
+        growth = _growth(ctx, state, span, rate, listed_rates.get(rate.n.start))
         if growth is not None:
             carry_basis(growth, state)
             out.append(growth)
@@ -159,6 +162,8 @@ def _value(
                      context_words=lay.context_words)  # fmt: skip
         unit = unit_of(n.unit, listed[1])
     metric = metric_of(lay, unit, n.unit_word)
+    if metric is None and state.last is not None and state.last.unit == unit:
+        metric = state.last if ctxm.elided(ctx, own_start, n.start) else None
     period = ctxm.period_at(ctx, state, n.start, n.end)
     place = ctxm.place_at(ctx, state, n.start)
     own_places = place_words(listed[0]) if listed else []
@@ -173,6 +178,8 @@ def _value(
     value_span = Span(start=span.start + n.start, end=span.start + n.end)
     if period is not None:
         period = ctxm.for_kind(metric, period, lay.own, lay.before)
+        if item.baseline is not None:  # "较上年的4868.8亿元": the level of the basis period
+            period = period.shifted(baseline_shift(item.baseline, period.year))
         normalise_basis(item.change, period)
     return ZhStat(
         metric, period, place, n.value, unit, qual, item.change, span,
@@ -193,16 +200,26 @@ def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
 
 
 def _growth(
-    ctx: ctxm.SentenceContext, state: ctxm.DocState, span: Span, rate: Item
+    ctx: ctxm.SentenceContext,
+    state: ctxm.DocState,
+    span: Span,
+    rate: Item,
+    listed: tuple[str, str] | None,
 ) -> ZhStat | None:
     """A rate with no value before it: the change of a figure whose value is not given."""
     assert rate.cue is not None
     view, at = ctx.view, rate.cue.start
     own_start = last_mark(view, at)
     lay = layers(view, own_start, at, at, "", state.previous)
+    if listed is not None:  # a 分别 list names this rate's subject
+        lay = Layers(listed[0], listed[1], lay.context + lay.before,
+                     context_words=lay.context_words)  # fmt: skip
     metric = metric_of(lay, None)
     period = ctxm.period_at(ctx, state, at, rate.n.end)
     place = ctxm.place_at(ctx, state, at)
+    own_places = place_words(listed[0]) if listed else []
+    if own_places:
+        place = own_places[0].place
     if metric is None or period == ctxm.MULTI_YEAR or place == FOREIGN:
         return None
     assert not isinstance(period, str)
@@ -213,6 +230,7 @@ def _growth(
     change = to_change(rate.n, rate.cue)
     if period is not None:
         period = ctxm.for_kind(metric, period, lay.own, lay.before)
+        normalise_basis(change, period)
     return ZhStat(
         metric, period, place, None, metric.unit, "exact", change, span,
         None,
