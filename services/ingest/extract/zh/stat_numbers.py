@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.span_index import Covered
 from services.ingest.extract.stat_values import Qual
 
@@ -42,8 +43,9 @@ def _grammar() -> re.Pattern[str]:
     data = lexicon.load(_NAME)
     units = data["units"]
     numeral = _alternation([*data["numerals"], *data["numeral_units"]])
+    gate = starts_with([*data["numerals"], *data["numeral_units"]], r"\d")
     return re.compile(
-        r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>(?:" + numeral + r")+))"
+        gate + r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>(?:" + numeral + r")+))"
         r"(?P<more0>" + _alternation(units["more_after"]) + r")?"  # 1000多亿元
         r"\s*(?P<scale>" + _alternation(list(data["scales"])) + r")?"
         r"(?P<more>" + _alternation(units["more_after"]) + r")?"

@@ -21,6 +21,7 @@ from typing import Any
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.span_index import Taken
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_end
@@ -52,11 +53,9 @@ def _alt(words: list[str] | dict[str, object]) -> str:
 
 
 def _gate(d: dict[str, Any], *words: str) -> str:
-    """A lookahead for the characters a match can start with: a year's digit, a space, a
-    relative year or one of `words`. The patterns open with optional parts, so without it
-    each is tried in full at every position of the sentence."""
-    firsts = {w[0] for w in [*d["relative_years"], *words]}
-    return rf"(?=[\d\s{''.join(re.escape(c) for c in sorted(firsts))}])"
+    """Positions where a year's digit, a space, a relative year or one of `words` starts:
+    these patterns open with optional parts, so ungated each is tried at every position."""
+    return starts_with([*d["relative_years"], *words], r"\d\s")
 
 
 @cache
