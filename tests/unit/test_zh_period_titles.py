@@ -33,3 +33,16 @@ def test_last_mark_is_the_position_after_the_nearest_clause_mark() -> None:
     assert last_mark(view, len(view)) == view.index("；") + 1
     assert last_mark(view, 2) == 0
     assert last_mark(view, 0) == 0
+
+
+def test_each_kind_of_phrase_is_found_where_it_starts() -> None:
+    view = "去年上半年，1-6月，今年前5个月，2023年第一至三季度，前三季度和第四季度"
+    kinds = [(view[h.start : h.end].strip(), h.kind) for h in find_periods(view, dates(view))]
+    assert kinds == [
+        ("去年上半年", "half"),
+        ("1-6月", "months"),
+        ("今年前5个月", "months"),
+        ("2023年第一至三季度", "months"),
+        ("前三季度", "months"),
+        ("第四季度", "quarter"),
+    ]

@@ -76,9 +76,9 @@ def figure_lines(text: str) -> list[tuple[int, int]]:
     ]
 
 
-# Non-ASCII characters whose one-to-one folding differs from themselves, by code point,
-# for str.translate; filled with each character the first time a text holds it.
-_FOLDS: dict[int, str] = {}
+# Characters whose one-to-one folding differs from themselves, with their folding; filled
+# with each character the first time a text holds it.
+_FOLDS: dict[str, str] = {}
 _SEEN: set[str] = set()
 
 
@@ -94,9 +94,14 @@ def normalise_width(text: str) -> str:
     letters and punctuation become ASCII), so offsets into the result are offsets into `text`."""
     if text.isascii():
         return text
-    for ch in set(text).difference(_SEEN):
+    chars = set(text)
+    for ch in chars.difference(_SEEN):
         folded = _narrow(ch)
         if folded != ch:
-            _FOLDS[ord(ch)] = folded
+            _FOLDS[ch] = folded
         _SEEN.add(ch)
-    return text.translate(_FOLDS)
+    # One pass of str.replace per character to fold: a text holds few of them, and a fold is
+    # already in NFKC, so no replacement makes another character to fold.
+    for ch in chars.intersection(_FOLDS):
+        text = text.replace(ch, _FOLDS[ch])
+    return text

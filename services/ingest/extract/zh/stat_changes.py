@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_values import Change, Direction, Qual
 from services.ingest.extract.zh.stat_numbers import ZhNumber
 
@@ -49,8 +50,12 @@ def _grammar() -> re.Pattern[str]:
         rf"|(?:{years})\s*(?P<year>(?:19|20)\d{{2}})\s*年(?:底|末)?"
         rf"|(?:{years})\s*[“\"]?(?P<plan>{_alt(d['plan_ends'])})[”\"]?\s*(?:末|期末)"
     )
+    # every part before the direction word is optional: a match starts with one of these
+    gate = starts_with(
+        [*d["not_changes"], "分别", *d["bases"], *d["year_basis_openers"], *dirs], r"\s"
+    )
     return re.compile(
-        rf"(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
+        rf"{gate}(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
         rf"(?P<resp>分别)?\s*(?P<dir>{_alt(dirs)})\s*(?:{_alt(d['fillers'])})?"
         rf"\s*(?P<hedge>{_alt(hedges)})?\s*(?P<neg>[-−－])?\s*$"
     )

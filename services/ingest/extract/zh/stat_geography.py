@@ -16,6 +16,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 
 _NAME = "zh_stat_geography"
 CN = "CN"
@@ -40,7 +41,8 @@ def _alt(words: list[str]) -> str:
 def _grammar() -> tuple[re.Pattern[str], frozenset[str], str, dict[str, str]]:
     d = lexicon.load(_NAME)
     words = [*d["national"], *d["local_references"], *d["foreign"], *d["provinces"]]
-    pattern = re.compile(rf"(?P<w>{_alt(words)})|(?P<desc>{_alt(d['descriptors'])})")
+    gate = starts_with([*words, *d["descriptors"]])
+    pattern = re.compile(rf"{gate}(?:(?P<w>{_alt(words)})|(?P<desc>{_alt(d['descriptors'])}))")
     return pattern, frozenset(d["not_places"]), str(d["stop_characters"]), d["provinces"]
 
 

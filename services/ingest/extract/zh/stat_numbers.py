@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.span_index import Covered
 from services.ingest.extract.stat_values import Qual
 
@@ -45,8 +46,9 @@ def _grammar() -> re.Pattern[str]:
     section = _alternation(list(data["numeral_sections"]))
     # "一万二千": a section word inside a numeral only where more numerals follow it
     words = rf"(?:{numeral})+(?:(?:{section})(?:{numeral})+)*"
+    gate = starts_with([*data["numerals"], *data["numeral_units"]], r"\d")
     return re.compile(
-        r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>" + words + r"))"
+        gate + r"(?<![\d.,])(?:(?P<d>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<w>" + words + r"))"
         r"(?P<more0>" + _alternation(units["more_after"]) + r")?"  # 1000多亿元
         r"\s*(?P<scale>" + _alternation(list(data["scales"])) + r")?"
         r"(?P<more>" + _alternation(units["more_after"]) + r")?"

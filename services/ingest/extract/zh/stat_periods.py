@@ -21,6 +21,7 @@ from typing import Any
 
 from events import AsOfPeriod, HalfPeriod, Period, QuarterPeriod, YearPeriod
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.span_index import Taken
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_end
@@ -52,27 +53,37 @@ def _alt(words: list[str] | dict[str, object]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _gate(d: dict[str, Any], *words: str) -> str:
+    """Positions where a year's digit, a space, a relative year or one of `words` starts:
+    these patterns open with optional parts, so ungated each is tried at every position."""
+    return starts_with([*d["relative_years"], *words], r"\d\s")
+
+
 @cache
 def _grammar() -> tuple[re.Pattern[str], ...]:
     d = lexicon.load(_NAME)
     rel = _alt(d["relative_years"])
     pre = rf"(?:(?P<y>{_Y})\s*年|(?P<rel>{rel}))?\s*"
     join = _alt(d["month_joiners"])
-    return (
-        re.compile(rf"(?P<y1>{_Y})\s*年?\s*(?:{join})\s*(?P<y2>{_Y})\s*年"),
-        re.compile(
+    bodies = (
+        rf"(?P<y1>{_Y})\s*年?\s*(?:{join})\s*(?P<y2>{_Y})\s*年",
+        (
             rf"(?=[{_first_chars(d)}])(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
             rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份|\d{{1,2}}\s*日)?)?"
             rf"(?P<ye>(?<=年)\s*(?:{_alt(d['as_of_ends'])})|年\s*(?:{_alt(d['as_of_ends'])}))?"
         ),
-        re.compile(rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?:{join})\s*(?P<m2>\d{{1,2}})\s*月份?"),
-        re.compile(rf"{pre}前\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个?月"),
-        re.compile(rf"(?:(?P<y>{_Y})\s*年?|(?P<rel>{rel}))?\s*(?P<h>{_alt(d['halves'])})"),
-        re.compile(rf"{pre}第?\s*(?P<q1>[一二三四1-4])\s*(?:{join})\s*第?\s*(?P<q2>[一二三四1-4])\s*季度"),
-        re.compile(rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>[一二三四1-4]))\s*个?季度"),
-        re.compile(rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
-                   rf"|(?P<whole>{_alt(d['whole_year'])})"),
+        rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?:{join})\s*(?P<m2>\d{{1,2}})\s*月份?",
+        rf"{pre}前\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个?月",
+        rf"(?:(?P<y>{_Y})\s*年?|(?P<rel>{rel}))?\s*(?P<h>{_alt(d['halves'])})",
+        rf"{pre}第?\s*(?P<q1>[一二三四1-4])\s*(?:{join})\s*第?\s*(?P<q2>[一二三四1-4])\s*季度",
+        rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>[一二三四1-4]))\s*个?季度",
+        rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
+        rf"|(?P<whole>{_alt(d['whole_year'])})",
     )  # fmt: skip
+    quarter = ("第", "一", "二", "三", "四")
+    gates = ("", "", _gate(d), _gate(d, "前"), _gate(d, *d["halves"]), _gate(d, *quarter),
+             _gate(d, "前", *quarter), "")  # fmt: skip
+    return tuple(re.compile(g + b) for g, b in zip(gates, bodies, strict=True))
 
 
 @cache
