@@ -1,45 +1,147 @@
-"""Keyed lookups of derived rows: exactly the periods, years or alerts a batch touched."""
+"""Queries over the keys a batch touched, one statement each, for the alert rules.
+
+Each reads through the touched keys (`Keys`, one JSON parameter) and narrows in SQL to
+the rows a rule could fire on; the rule's exact test stays in Python, so a filter here
+only has to keep every row that test could pass (a float comparison of exact decimals
+keeps every row the exact one does).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from projections import tables
-from projections.bulk import keyed_rows
-from projections.queries.base import M, to_models
+from projections.queries.base import to_models
+from projections.queries.keys import Keys
 from projections.queries.models import Alert, CurrentValue, GrowthRate, YearlyTotal
 
-Triples = Iterable[tuple[str, str, str]]
+OPEN = "resolved"  # the one state an alert is not open in
 
 
-def _models(
-    model: type[M], conn: Connection, table: sa.Table, cols: Sequence[str], keys: Iterable[Any]
-) -> list[M]:
-    return to_models(model, keyed_rows(conn, table, cols, sorted(set(keys))), trusted=True)
+def _keyed(conn: Connection, keys: Keys, table: sa.Table) -> sa.Select[Any]:
+    k = keys.source(conn)
+    return sa.select(table).select_from(k.join(table, keys.on(k, table)))
 
 
-def growth_for(conn: Connection, periods: Triples) -> list[GrowthRate]:
-    """Growth rows of the given (metric, geography, period key) triples."""
-    cols = ("metric", "geography", "period_key")
-    return _models(GrowthRate, conn, tables.growth_rates, cols, periods)
+def _real(col: sa.ColumnElement[Any]) -> sa.ColumnElement[float]:
+    return sa.cast(col, sa.Float)
 
 
-def current_for(conn: Connection, periods: Triples) -> list[CurrentValue]:
-    """Current values of the given (metric, geography, period key) triples."""
-    cols = ("metric", "geography", "period_key")
-    return _models(CurrentValue, conn, tables.current_values, cols, periods)
+def revised_values(conn: Connection, periods: Keys) -> list[CurrentValue]:
+    """Current values of the periods whose latest vintage changed an earlier value."""
+    cv = tables.current_values
+    # equal values agree whatever their rounding: only a change can be a revision
+    changed = sa.or_(
+        cv.c.previous_value.is_(None), cv.c.value.is_(None), cv.c.previous_value != cv.c.value
+    )
+    stmt = _keyed(conn, periods, cv).where(cv.c.previous_event_id.is_not(None), changed)
+    found = to_models(CurrentValue, conn.execute(stmt.order_by(*cv.primary_key)), trusted=True)
+    return [c for c in found if c.revised]
 
 
-def yearly_for(conn: Connection, years: Iterable[tuple[str, str, int]]) -> list[YearlyTotal]:
-    """Yearly totals of the given (metric, geography, year) triples."""
-    cols = ("metric", "geography", "year")
-    return _models(YearlyTotal, conn, tables.yearly_totals, cols, years)
+def mismatched_growth(conn: Connection, periods: Keys, tolerance: float) -> list[GrowthRate]:
+    """Growth rows of the periods whose reported change is off by more than `tolerance`."""
+    g = tables.growth_rates
+    stmt = _keyed(conn, periods, g).where(
+        g.c.change_kind.in_(("percent", "percentage_points")),
+        sa.func.abs(_real(g.c.difference)) >= tolerance,
+    )
+    found = to_models(GrowthRate, conn.execute(stmt.order_by(*g.primary_key)), trusted=True)
+    return [r for r in found if r.mismatch(tolerance)]
 
 
-def alerts_for(conn: Connection, keys: Iterable[tuple[str, str]]) -> list[Alert]:
-    """Alert states of the given (rule, key) pairs."""
-    return _models(Alert, conn, tables.alerts, ("rule", "key"), keys)
+def exceeded_years(conn: Connection, years: Keys) -> list[YearlyTotal]:
+    """Yearly totals of the years whose year-to-date total exceeds the official figure."""
+    y = tables.yearly_totals
+    stmt = _keyed(conn, years, y).where(_real(y.c.ytd_value) >= _real(y.c.official_value))
+    found = to_models(YearlyTotal, conn.execute(stmt.order_by(*y.primary_key)), trusted=True)
+    return [
+        r for r in found
+        if r.ytd_value is not None and r.official_value is not None
+        and r.ytd_value > r.official_value
+    ]
+
+
+class GrowthPoint(NamedTuple):
+    """What the history of a series' growth needs of one growth row."""
+
+    metric: str
+    geography: str
+    period_key: str
+    year: int
+    change_kind: str | None
+    reported_change: Decimal | None
+    computed_change: Decimal | None
+    event_id: str
+    prior_event_id: str | None
+
+
+def growth_of_kinds(conn: Connection, kinds: Keys) -> list[GrowthPoint]:
+    """Growth rows of (metric, geography, kind) series, the kind being what follows the
+    year in a period key ("" for the year itself), by series and period."""
+    g = tables.growth_rates
+    k = kinds.source(conn)
+    on = sa.and_(
+        g.c.metric == k.c.metric,
+        g.c.geography == k.c.geography,
+        sa.func.substr(g.c.period_key, 5) == k.c.kind,
+    )
+    cols = [g.c[f] for f in GrowthPoint._fields]
+    stmt = sa.select(*cols).select_from(k.join(g, on)).order_by(*g.primary_key)
+    return [GrowthPoint(*row) for row in conn.execute(stmt)]
+
+
+def open_alerts(conn: Connection, rule: str) -> list[Alert]:
+    """Alerts of one rule that are not resolved."""
+    t = tables.alerts
+    stmt = sa.select(t).where(t.c.rule == rule, t.c.state != OPEN).order_by(t.c.key)
+    return to_models(Alert, conn.execute(stmt), trusted=True)
+
+
+def open_alerts_of_periods(conn: Connection, rules: Iterable[str], periods: Keys) -> list[Alert]:
+    """Open alerts of these rules whose key is one of the periods (metric|geography|period)."""
+    t = tables.alerts
+    k = periods.source(conn)
+    key = k.c.metric.concat("|").concat(k.c.geography).concat("|").concat(k.c.period_key)
+    on = sa.and_(t.c.rule.in_(sorted(rules)), t.c.key == key)
+    stmt = sa.select(t).select_from(k.join(t, on)).where(t.c.state != OPEN)
+    return to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
+
+
+def open_alerts_of(conn: Connection, keys: Keys) -> list[Alert]:
+    """Open alerts of the given (rule, key) pairs."""
+    t = tables.alerts
+    stmt = _keyed(conn, keys, t).where(t.c.state != OPEN)
+    return to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
+
+
+def revised_events(conn: Connection, event_ids: Keys) -> list[tuple[str, str, str, str]]:
+    """(event id, metric, geography, period key) of the events that are the current,
+    revised vintage of their period."""
+    o, cv = tables.observations, tables.current_values
+    k = event_ids.source(conn)
+    on = sa.and_(
+        cv.c.metric == o.c.metric,
+        cv.c.geography == o.c.geography,
+        cv.c.period_key == o.c.period_key,
+        cv.c.event_id == o.c.event_id,
+    )
+    stmt = (
+        sa.select(cv)
+        .select_from(k.join(o, o.c.event_id == k.c.event_id).join(cv, on))
+        .where(cv.c.previous_event_id.is_not(None))
+    )
+    found = to_models(CurrentValue, conn.execute(stmt), trusted=True)
+    return [(c.event_id, c.metric, c.geography, c.period_key) for c in found if c.revised]
+
+
+def growth_rows(conn: Connection, periods: Keys) -> list[GrowthRate]:
+    """Growth rows of the given periods."""
+    g = tables.growth_rates
+    stmt = _keyed(conn, periods, g).order_by(*g.primary_key)
+    return to_models(GrowthRate, conn.execute(stmt), trusted=True)
