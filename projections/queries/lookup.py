@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from projections import tables
 from projections.queries.base import to_models
-from projections.queries.keys import Keys
+from projections.queries.keys import PERIOD, Keys
 from projections.queries.models import Alert, CurrentValue, GrowthRate, YearlyTotal
 
 OPEN = "resolved"  # the one state an alert is not open in
@@ -32,27 +32,40 @@ def _real(col: sa.ColumnElement[Any]) -> sa.ColumnElement[float]:
     return sa.cast(col, sa.Float)
 
 
-def revised_values(conn: Connection, periods: Keys) -> list[CurrentValue]:
-    """Current values of the periods whose latest vintage changed an earlier value."""
+class Flagged(NamedTuple):
+    """The current values of some periods that a rule could fire on."""
+
+    revised: list[CurrentValue]
+    disputed: Keys  # periods another source contradicts
+    suspect: Keys  # periods with a value held out as a suspected scale error
+
+
+def _period(c: CurrentValue) -> tuple[str, str, str]:
+    return (c.metric, c.geography, c.period_key)
+
+
+def flagged_values(conn: Connection, periods: Keys) -> Flagged:
+    """Of the periods' current values, the revised ones and the periods of those another
+    source contradicts or that hold out a suspect value: one pass over the periods."""
     cv = tables.current_values
     # equal values agree whatever their rounding: only a change can be a revision
-    changed = sa.or_(
-        cv.c.previous_value.is_(None), cv.c.value.is_(None), cv.c.previous_value != cv.c.value
+    changed = sa.and_(
+        cv.c.previous_event_id.is_not(None),
+        sa.or_(
+            cv.c.previous_value.is_(None), cv.c.value.is_(None),
+            cv.c.previous_value != cv.c.value,
+        ),
     )
-    stmt = _keyed(conn, periods, cv).where(cv.c.previous_event_id.is_not(None), changed)
-    found = to_models(CurrentValue, conn.execute(stmt.order_by(*cv.primary_key)), trusted=True)
-    return [c for c in found if c.revised]
-
-
-def mismatched_growth(conn: Connection, periods: Keys, tolerance: float) -> list[GrowthRate]:
-    """Growth rows of the periods whose reported change is off by more than `tolerance`."""
-    g = tables.growth_rates
-    stmt = _keyed(conn, periods, g).where(
-        g.c.change_kind.in_(("percent", "percentage_points")),
-        sa.func.abs(_real(g.c.difference)) >= tolerance,
+    flags = sa.or_(
+        changed, cv.c.dissent_event_id.is_not(None), cv.c.suspect_event_id.is_not(None)
     )
-    found = to_models(GrowthRate, conn.execute(stmt.order_by(*g.primary_key)), trusted=True)
-    return [r for r in found if r.mismatch(tolerance)]
+    stmt = _keyed(conn, periods, cv).where(flags).order_by(*cv.primary_key)
+    found = to_models(CurrentValue, conn.execute(stmt), trusted=True)
+    return Flagged(
+        [c for c in found if c.revised],
+        Keys.of(PERIOD, [_period(c) for c in found if c.dissent_event_id is not None]),
+        Keys.of(PERIOD, [_period(c) for c in found if c.suspect_event_id is not None]),
+    )
 
 
 def exceeded_years(conn: Connection, years: Keys) -> list[YearlyTotal]:
@@ -79,6 +92,7 @@ class GrowthPoint(NamedTuple):
     computed_change: Decimal | None
     event_id: str
     prior_event_id: str | None
+    difference: Decimal | None
 
 
 def growth_of_kinds(conn: Connection, kinds: Keys) -> list[GrowthPoint]:

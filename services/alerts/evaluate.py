@@ -13,6 +13,7 @@ from projections import queries
 from projections.projector import Changes, shift_key
 from projections.queries import lookup
 from projections.queries.keys import ALERT, PERIOD, YEAR, Keys
+from projections.queries.models import mismatch
 from services.alerts import quality
 from services.alerts.rules import (
     AlertConfig,
@@ -61,13 +62,13 @@ def _unusual_judged(
     }
     kinds = set(first) | {(m, g, quality.period_kind(pk)) for m, g, pk in still_open}
     rows = lookup.growth_of_kinds(conn, Keys.of(("metric", "geography", "kind"), kinds))
-    touched = {(g.metric, g.geography) for g in rows if (*g[:3],) in changes.periods}
+    touched = {(g.metric, g.geography) for g in rows if g[:3] in changes.periods}
     rows = [g for g in rows if (g.metric, g.geography) in touched]
     judged = {
         g
         for g in rows
         if g.year >= first.get((g.metric, g.geography, quality.period_kind(g.period_key)), 10**6)
-        or (*g[:3],) in still_open
+        or g[:3] in still_open
     }
     return rows, judged, touched
 
@@ -93,26 +94,31 @@ def _revised(
 
 
 def _period_conditions(
-    conn: Connection, periods: Keys, changes: Changes, cfg: AlertConfig
+    conn: Connection, flagged: lookup.Flagged, changes: Changes, cfg: AlertConfig
 ) -> tuple[list[Condition], list[Condition], list[tuple[str, str]], set[tuple[str, str]]]:
     """Conditions of the touched periods, the revisions among them, the growth_unusual
     keys judged and the series they lie in."""
     rows, judged, series = _unusual_judged(conn, changes)
     tolerance = cfg.rule("growth_mismatch").threshold or 0.0
-    revisions = revision_conditions(lookup.revised_values(conn, periods), cfg)
-    firing = growth_conditions(lookup.mismatched_growth(conn, periods, tolerance), cfg)
+    revisions = revision_conditions(flagged.revised, cfg)
+    # every touched period's growth row is among `rows`: the few off by more than the
+    # tolerance are read whole
+    off = [g[:3] for g in rows if mismatch(g.change_kind, g.difference, tolerance)]
+    off = [p for p in off if p in changes.periods]
+    mismatched = lookup.growth_rows(conn, Keys.of(PERIOD, off)) if off else []
+    firing = growth_conditions(mismatched, cfg)
     firing += quality.unusual_conditions(rows, judged, cfg)
     firing += revisions + quality.disagreement_conditions(
-        queries.disagreements(conn, periods), cfg
+        queries.disagreements(conn, flagged.disputed), cfg
     )
     keys = [(UNUSUAL, series_key(g.metric, g.geography, g.period_key)) for g in judged]
     return firing, revisions, keys, series
 
 
 def _scale_conditions(
-    conn: Connection, periods: Keys, open_slips: Sequence[queries.Alert], cfg: AlertConfig
+    conn: Connection, suspect: Keys, open_slips: Sequence[queries.Alert], cfg: AlertConfig
 ) -> list[Condition]:
-    documents = queries.suspect_documents(conn, periods)
+    documents = queries.suspect_documents(conn, suspect) if suspect.count else set()
     documents |= {a.key.removeprefix("document:") for a in open_slips}
     if not documents:
         return []
@@ -132,9 +138,10 @@ def evaluate(
     series: set[tuple[str, str]] = set()
     if changes.periods:
         periods = Keys.of(PERIOD, changes.periods)
-        firing, revisions, judged, series = _period_conditions(conn, periods, changes, cfg)
+        flagged = lookup.flagged_values(conn, periods)
+        firing, revisions, judged, series = _period_conditions(conn, flagged, changes, cfg)
         open_alerts = lookup.open_alerts(conn, "suspected_scale_error")
-        firing += _scale_conditions(conn, periods, open_alerts, cfg)
+        firing += _scale_conditions(conn, flagged.suspect, open_alerts, cfg)
         open_alerts += lookup.open_alerts_of_periods(conn, PERIOD_RULES, periods)
         candidates += judged
     if changes.years:
