@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from projections import tables
 from projections.queries.base import to_models
-from projections.queries.keys import PERIOD, Keys
+from projections.queries.keys import Keys
 from projections.queries.models import DTO
 
 
@@ -89,7 +89,7 @@ Periods = Keys | Iterable[tuple[str, str, str]]
 
 
 def _keys(periods: Periods) -> Keys:
-    return periods if isinstance(periods, Keys) else Keys.of(PERIOD, periods)
+    return periods if isinstance(periods, Keys) else Keys.of_periods(periods)
 
 
 def suspect_documents(conn: Connection, periods: Periods) -> set[str]:

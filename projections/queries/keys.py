@@ -17,7 +17,10 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-PERIOD = ("metric", "geography", "period_key")
+# a period's key carries its year too (the four digits every period key begins with):
+# with statistics that lag a growing table PostgreSQL reached each period through the
+# (metric, geography, year) index on the first two columns alone, reading its whole series
+PERIOD = ("metric", "geography", "period_key", "year")
 YEAR = ("metric", "geography", "year")
 SERIES = ("metric", "geography")
 ALERT = ("rule", "key")
@@ -37,6 +40,11 @@ class Keys:
         """The distinct `keys`, each a tuple of values of `cols`."""
         rows = list({tuple(k) for k in keys})
         return cls(tuple(cols), orjson.dumps(rows).decode(), len(rows))
+
+    @classmethod
+    def of_periods(cls, periods: Iterable[tuple[str, str, str]]) -> Keys:
+        """(metric, geography, period key) triples, each with its year."""
+        return cls.of(PERIOD, ((m, g, pk, int(pk[:4])) for m, g, pk in periods))
 
     def source(self, conn: Connection, name: str = "k") -> sa.Subquery:
         """The keys as a subquery of columns `cols` to join tables with."""

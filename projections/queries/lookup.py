@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from projections import tables
 from projections.queries.base import to_models
-from projections.queries.keys import PERIOD, Keys
+from projections.queries.keys import Keys
 from projections.queries.models import Alert, CurrentValue, GrowthRate, YearlyTotal
 
 OPEN = "resolved"  # the one state an alert is not open in
@@ -63,8 +63,8 @@ def flagged_values(conn: Connection, periods: Keys) -> Flagged:
     found = to_models(CurrentValue, conn.execute(stmt), trusted=True)
     return Flagged(
         [c for c in found if c.revised],
-        Keys.of(PERIOD, [_period(c) for c in found if c.dissent_event_id is not None]),
-        Keys.of(PERIOD, [_period(c) for c in found if c.suspect_event_id is not None]),
+        Keys.of_periods([_period(c) for c in found if c.dissent_event_id is not None]),
+        Keys.of_periods([_period(c) for c in found if c.suspect_event_id is not None]),
     )
 
 
@@ -95,18 +95,20 @@ class GrowthPoint(NamedTuple):
     difference: Decimal | None
 
 
-def growth_of_kinds(conn: Connection, kinds: Keys) -> list[GrowthPoint]:
-    """Growth rows of (metric, geography, kind) series, the kind being what follows the
-    year in a period key ("" for the year itself), by series and period."""
+def growth_of_series(
+    conn: Connection, series: Keys, kinds: Iterable[str]
+) -> list[GrowthPoint]:
+    """Growth rows of (metric, geography) series whose period kind, what follows the year
+    in a period key ("" for the year itself), is one of `kinds`, by series and period."""
     g = tables.growth_rates
-    k = kinds.source(conn)
-    on = sa.and_(
-        g.c.metric == k.c.metric,
-        g.c.geography == k.c.geography,
-        sa.func.substr(g.c.period_key, 5) == k.c.kind,
-    )
+    k = series.source(conn)
     cols = [g.c[f] for f in GrowthPoint._fields]
-    stmt = sa.select(*cols).select_from(k.join(g, on)).order_by(*g.primary_key)
+    stmt = (
+        sa.select(*cols)
+        .select_from(k.join(g, series.on(k, g)))
+        .where(sa.func.substr(g.c.period_key, 5).in_(sorted(set(kinds))))
+        .order_by(*g.primary_key)
+    )
     return [GrowthPoint(*row) for row in conn.execute(stmt)]
 
 

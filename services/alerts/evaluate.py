@@ -12,7 +12,7 @@ from events import AlertRaised, AlertResolved, Event, make_event
 from projections import queries
 from projections.projector import Changes, shift_key
 from projections.queries import lookup
-from projections.queries.keys import ALERT, PERIOD, YEAR, Keys
+from projections.queries.keys import ALERT, SERIES, YEAR, Keys
 from projections.queries.models import mismatch
 from services.alerts import quality
 from services.alerts.rules import (
@@ -61,9 +61,16 @@ def _unusual_judged(
         p for p in _open_periods(lookup.open_alerts(conn, UNUSUAL)) if p[:2] in series
     }
     kinds = set(first) | {(m, g, quality.period_kind(pk)) for m, g, pk in still_open}
-    rows = lookup.growth_of_kinds(conn, Keys.of(("metric", "geography", "kind"), kinds))
-    touched = {(g.metric, g.geography) for g in rows if g[:3] in changes.periods}
-    rows = [g for g in rows if (g.metric, g.geography) in touched]
+    # a series is read once for all its kinds; the kinds it did not touch are left out here
+    found = lookup.growth_of_series(
+        conn, Keys.of(SERIES, {k[:2] for k in kinds}), {k[2] for k in kinds}
+    )
+    touched = {(g.metric, g.geography) for g in found if g[:3] in changes.periods}
+    rows = [
+        g for g in found
+        if (g.metric, g.geography) in touched
+        and (g.metric, g.geography, quality.period_kind(g.period_key)) in kinds
+    ]
     judged = {
         g
         for g in rows
@@ -87,7 +94,7 @@ def _revised(
     periods |= {(m, g, shift_key(pk, 1)) for m, g, pk in periods}
     citing = {
         x
-        for g in lookup.growth_rows(conn, Keys.of(PERIOD, periods))
+        for g in lookup.growth_rows(conn, Keys.of_periods(periods))
         for x in (g.event_id, g.prior_event_id)
     }
     return {e for e, *_ in found if e in citing}
@@ -105,7 +112,7 @@ def _period_conditions(
     # tolerance are read whole
     off = [g[:3] for g in rows if mismatch(g.change_kind, g.difference, tolerance)]
     off = [p for p in off if p in changes.periods]
-    mismatched = lookup.growth_rows(conn, Keys.of(PERIOD, off)) if off else []
+    mismatched = lookup.growth_rows(conn, Keys.of_periods(off)) if off else []
     firing = growth_conditions(mismatched, cfg)
     firing += quality.unusual_conditions(rows, judged, cfg)
     firing += revisions + quality.disagreement_conditions(
@@ -137,7 +144,7 @@ def evaluate(
     open_alerts: list[queries.Alert] = []
     series: set[tuple[str, str]] = set()
     if changes.periods:
-        periods = Keys.of(PERIOD, changes.periods)
+        periods = Keys.of_periods(changes.periods)
         flagged = lookup.flagged_values(conn, periods)
         firing, revisions, judged, series = _period_conditions(conn, flagged, changes, cfg)
         open_alerts = lookup.open_alerts(conn, "suspected_scale_error")
