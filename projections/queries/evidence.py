@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from projections import tables
-from projections.bulk import keyed_rows
 from projections.queries.base import to_models
+from projections.queries.keys import Keys
 from projections.queries.models import DTO
 
 
@@ -54,11 +54,19 @@ class Disagreement(DTO):
     dissent_sentence: str | None
 
 
-def _pair(first: str, second: str) -> tuple[sa.Select[Any], Any, Any]:
-    """current_values joined to the observation behind two of its event-id columns."""
+def _pair(
+    first: str, second: str, keyed: tuple[Connection, Keys] | None = None
+) -> tuple[sa.Select[Any], Any, Any]:
+    """current_values (of some keys only, if given) joined to the observation behind two
+    of its event-id columns."""
     cv = tables.current_values
     a, b = tables.observations.alias("a"), tables.observations.alias("b")
-    joined = cv.join(a, a.c.event_id == cv.c[first]).join(b, b.c.event_id == cv.c[second])
+    source: sa.FromClause = cv
+    if keyed is not None:
+        conn, keys = keyed
+        k = keys.source(conn)
+        source = k.join(cv, keys.on(k, cv))
+    joined = source.join(a, a.c.event_id == cv.c[first]).join(b, b.c.event_id == cv.c[second])
     stmt = sa.select(cv.c.metric, cv.c.geography, cv.c.period_key, cv.c.unit).select_from(joined)
     return stmt, a, b
 
@@ -77,52 +85,33 @@ def suspects_of_documents(conn: Connection, document_ids: Iterable[str]) -> list
     return to_models(SuspectValue, conn.execute(stmt.order_by(cv.c.metric, cv.c.period_key)))
 
 
-_PERIOD = ("metric", "geography", "period_key")
-_CHUNK = 2000  # event ids per statement
+Periods = Keys | Iterable[tuple[str, str, str]]
 
 
-def _current_of(conn: Connection, periods: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """The current_values rows of these periods, read through the store's keyed lookup.
-
-    A batch touches thousands of periods: a row-value IN list of them is one expression
-    nested thousands deep, which PostgreSQL refuses ("stack depth limit exceeded").
-    """
-    keys = sorted(set(periods))
-    return keyed_rows(conn, tables.current_values, _PERIOD, keys) if keys else []
+def _keys(periods: Periods) -> Keys:
+    return periods if isinstance(periods, Keys) else Keys.of_periods(periods)
 
 
-def _chunks(ids: Iterable[str]) -> list[list[str]]:
-    ordered = sorted(set(ids))
-    return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
-
-
-def suspect_documents(conn: Connection, periods: Iterable[tuple[str, str, str]]) -> set[str]:
+def suspect_documents(conn: Connection, periods: Periods) -> set[str]:
     """The documents of the suspect values of these (metric, geography, period) keys."""
-    o = tables.observations
-    suspects = [r["suspect_event_id"] for r in _current_of(conn, periods) if r["suspect_event_id"]]
-    found: set[str] = set()
-    for ids in _chunks(suspects):
-        stmt = sa.select(o.c.document_id).where(o.c.event_id.in_(ids))
-        found |= {d for d in conn.execute(stmt).scalars() if d}
-    return found
+    cv, o = tables.current_values, tables.observations
+    keys = _keys(periods)
+    k = keys.source(conn)
+    joined = k.join(cv, keys.on(k, cv)).join(o, o.c.event_id == cv.c.suspect_event_id)
+    stmt = sa.select(o.c.document_id).distinct().select_from(joined)
+    return {d for d in conn.execute(stmt).scalars() if d}
 
 
-def disagreements(
-    conn: Connection, periods: Iterable[tuple[str, str, str]]
-) -> list[Disagreement]:
+def disagreements(conn: Connection, periods: Periods) -> list[Disagreement]:
     """Current values of these periods that a later, less authoritative source contradicts."""
     cv = tables.current_values
-    current = [r["event_id"] for r in _current_of(conn, periods) if r["dissent_event_id"]]
-    out: list[Disagreement] = []
-    for ids in _chunks(current):
-        stmt, a, b = _pair("event_id", "dissent_event_id")
-        stmt = stmt.add_columns(
-            a.c.event_id, a.c.value, a.c.publisher, a.c.sentence,
-            b.c.event_id.label("dissent_event_id"), b.c.value.label("dissent_value"),
-            b.c.publisher.label("dissent_publisher"), b.c.sentence.label("dissent_sentence"),
-        ).where(cv.c.event_id.in_(ids))
-        out += to_models(Disagreement, conn.execute(stmt))
-    return out
+    stmt, a, b = _pair("event_id", "dissent_event_id", (conn, _keys(periods)))
+    stmt = stmt.add_columns(
+        a.c.event_id, a.c.value, a.c.publisher, a.c.sentence,
+        b.c.event_id.label("dissent_event_id"), b.c.value.label("dissent_value"),
+        b.c.publisher.label("dissent_publisher"), b.c.sentence.label("dissent_sentence"),
+    )
+    return to_models(Disagreement, conn.execute(stmt.order_by(*cv.primary_key)))
 
 
 def suspect_document_ids(conn: Connection) -> set[str]:

@@ -113,11 +113,16 @@ class GrowthRate(DTO):
 
     def mismatch(self, tolerance: float) -> bool:
         """Whether reported and computed change differ by more than `tolerance` points."""
-        return (
-            self.difference is not None
-            and self.change_kind in ("percent", "percentage_points")
-            and abs(self.difference) > Decimal(str(tolerance))
-        )
+        return mismatch(self.change_kind, self.difference, tolerance)
+
+
+def mismatch(change_kind: str | None, difference: Decimal | None, tolerance: float) -> bool:
+    """Whether a reported change of this kind is more than `tolerance` points off."""
+    return (
+        difference is not None
+        and change_kind in ("percent", "percentage_points")
+        and abs(difference) > Decimal(str(tolerance))
+    )
 
 
 class PolicyNotice(DTO):

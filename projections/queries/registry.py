@@ -146,6 +146,17 @@ def document(conn: Connection, document_id: str) -> DocumentInfo | None:
     return first_model(DocumentInfo, conn, stmt)
 
 
+def documents_of(conn: Connection, document_ids: Iterable[str]) -> dict[str, DocumentInfo]:
+    """Received documents by id (the earliest receipt of one that arrived twice)."""
+    t = tables.documents
+    stmt = sa.select(t).where(t.c.document_id.in_(sorted(set(document_ids))))
+    found = to_models(DocumentInfo, conn.execute(stmt.order_by(t.c.recorded_at, t.c.event_id)))
+    out: dict[str, DocumentInfo] = {}
+    for d in found:
+        out.setdefault(d.document_id, d)
+    return out
+
+
 def document_facts(
     conn: Connection, document_id: str
 ) -> tuple[list[Observation], list[NoticeMention], list[PilotEvent]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -10,8 +10,10 @@ from sqlalchemy.engine import Connection
 
 from events import AlertRaised, AlertResolved, Event, make_event
 from projections import queries
-from projections.projector import Changes
+from projections.projector import Changes, shift_key
 from projections.queries import lookup
+from projections.queries.keys import ALERT, SERIES, YEAR, Keys
+from projections.queries.models import mismatch
 from services.alerts import quality
 from services.alerts.rules import (
     AlertConfig,
@@ -25,40 +27,110 @@ from services.alerts.rules import (
 )
 
 PERIOD_RULES = ("growth_mismatch", "growth_unusual", "value_revised", "source_disagreement")
+UNUSUAL = "growth_unusual"
+
+
+def _open_periods(alerts: Iterable[queries.Alert]) -> set[tuple[str, str, str]]:
+    """The (metric, geography, period key) each period alert is about."""
+    out = set()
+    for a in alerts:
+        metric, _, rest = a.key.partition("|")
+        geography, _, period = rest.rpartition("|")
+        out.add((metric, geography, period))
+    return out
+
+
+def _unusual_judged(
+    conn: Connection, changes: Changes
+) -> tuple[list[lookup.GrowthPoint], set[lookup.GrowthPoint], set[tuple[str, str]]]:
+    """The growth rows of the series kinds growth_unusual must judge again, those it
+    judges, and the series judged.
+
+    A growth is judged against the earlier growths of its period kind, so a batch changes
+    the verdict of its touched periods and of the later periods of their kinds, and no
+    other; open alerts of a touched series are judged too, so that one raised before a
+    change of its period was projected still clears. Only series with a touched growth
+    row are judged at all.
+    """
+    first: dict[tuple[str, str, str], int] = {}
+    for m, g, pk in changes.periods:
+        kind = (m, g, quality.period_kind(pk))
+        first[kind] = min(first.get(kind, int(pk[:4])), int(pk[:4]))
+    series = {(m, g) for m, g, _ in changes.periods}
+    still_open = {
+        p for p in _open_periods(lookup.open_alerts(conn, UNUSUAL)) if p[:2] in series
+    }
+    kinds = set(first) | {(m, g, quality.period_kind(pk)) for m, g, pk in still_open}
+    # a series is read once for all its kinds; the kinds it did not touch are left out here
+    found = lookup.growth_of_series(
+        conn, Keys.of(SERIES, {k[:2] for k in kinds}), {k[2] for k in kinds}
+    )
+    touched = {(g.metric, g.geography) for g in found if g[:3] in changes.periods}
+    rows = [
+        g for g in found
+        if (g.metric, g.geography) in touched
+        and (g.metric, g.geography, quality.period_kind(g.period_key)) in kinds
+    ]
+    judged = {
+        g
+        for g in rows
+        if g.year >= first.get((g.metric, g.geography, quality.period_kind(g.period_key)), 10**6)
+        or g[:3] in still_open
+    }
+    return rows, judged, touched
+
+
+def _revised(
+    conn: Connection, firing: Sequence[Condition], series: set[tuple[str, str]]
+) -> set[str]:
+    """Of the events firing conditions cite, those that are the current, revised value of
+    a period that a growth row of one of `series` cites (the revisions behind them)."""
+    cited = {x for c in firing if c.rule in quality.CAUSED for x in c.evidence}
+    if not cited:
+        return set()
+    found = lookup.revised_events(conn, Keys.of(("event_id",), [(x,) for x in cited]))
+    found = [f for f in found if f[1:3] in series]
+    periods = {(m, g, pk) for _, m, g, pk in found}
+    periods |= {(m, g, shift_key(pk, 1)) for m, g, pk in periods}
+    citing = {
+        x
+        for g in lookup.growth_rows(conn, Keys.of_periods(periods))
+        for x in (g.event_id, g.prior_event_id)
+    }
+    return {e for e, *_ in found if e in citing}
 
 
 def _period_conditions(
-    conn: Connection, changes: Changes, cfg: AlertConfig
-) -> tuple[list[Condition], set[str], list[tuple[str, str]]]:
-    """Conditions of the touched periods, the current events that are revisions, and the
-    growth_unusual keys judged (every period of a touched series: each growth is judged
-    against the series' whole earlier history, which the batch may have changed)."""
-    growth = lookup.growth_for(conn, changes.periods)
-    current = lookup.current_for(conn, changes.periods)
-    history: dict[tuple[str, str], list[queries.GrowthRate]] = {}
-    for g in queries.growth_rates(conn, sorted({(g.metric, g.geography) for g in growth})):
-        history.setdefault((g.metric, g.geography), []).append(g)
-    whole = [g for rows in history.values() for g in rows]
-    revisions = revision_conditions(current, cfg)
-    firing = growth_conditions(growth, cfg) + quality.unusual_conditions(whole, history, cfg)
+    conn: Connection, flagged: lookup.Flagged, changes: Changes, cfg: AlertConfig
+) -> tuple[list[Condition], list[Condition], list[tuple[str, str]], set[tuple[str, str]]]:
+    """Conditions of the touched periods, the revisions among them, the growth_unusual
+    keys judged and the series they lie in."""
+    rows, judged, series = _unusual_judged(conn, changes)
+    tolerance = cfg.rule("growth_mismatch").threshold or 0.0
+    revisions = revision_conditions(flagged.revised, cfg)
+    # every touched period's growth row is among `rows`: the few off by more than the
+    # tolerance are read whole
+    off = [g[:3] for g in rows if mismatch(g.change_kind, g.difference, tolerance)]
+    off = [p for p in off if p in changes.periods]
+    mismatched = lookup.growth_rows(conn, Keys.of_periods(off)) if off else []
+    firing = growth_conditions(mismatched, cfg)
+    firing += quality.unusual_conditions(rows, judged, cfg)
     firing += revisions + quality.disagreement_conditions(
-        queries.disagreements(conn, changes.periods), cfg
+        queries.disagreements(conn, flagged.disputed), cfg
     )
-    revised = {c.evidence[0] for c in revisions}
-    cited = {x for g in whole for x in (g.event_id, g.prior_event_id) if x}
-    revised |= {c.event_id for c in queries.current_of_events(conn, cited) if c.revised}
-    judged = [("growth_unusual", series_key(g.metric, g.geography, g.period_key)) for g in whole]
-    return firing, revised, judged
+    keys = [(UNUSUAL, series_key(g.metric, g.geography, g.period_key)) for g in judged]
+    return firing, revisions, keys, series
 
 
-def _scale_conditions(conn: Connection, changes: Changes, cfg: AlertConfig) -> list[Condition]:
-    documents = queries.suspect_documents(conn, changes.periods)
-    firing = queries.alerts_page(conn, rule="suspected_scale_error")[0]
-    documents |= {a.key.removeprefix("document:") for a in firing if a.state != "resolved"}
+def _scale_conditions(
+    conn: Connection, suspect: Keys, open_slips: Sequence[queries.Alert], cfg: AlertConfig
+) -> list[Condition]:
+    documents = queries.suspect_documents(conn, suspect) if suspect.count else set()
+    documents |= {a.key.removeprefix("document:") for a in open_slips}
     if not documents:
         return []
-    titles = {d: queries.document(conn, d) for d in documents}
-    named = {d: (info.title or info.publisher or "") for d, info in titles.items() if info}
+    titles = queries.documents_of(conn, documents)
+    named = {d: (info.title or info.publisher or "") for d, info in titles.items()}
     return quality.scale_conditions(queries.suspects_of_documents(conn, documents), named, cfg)
 
 
@@ -67,33 +139,32 @@ def evaluate(
 ) -> tuple[list[Condition], list[queries.Alert]]:
     """Conditions firing among the keys a batch touched, and open alerts that cleared."""
     firing: list[Condition] = []
-    revised: set[str] = set()
-    judged: list[tuple[str, str]] = []
+    revisions: list[Condition] = []
+    candidates = [("ytd_exceeds_official", series_key(m, g, y)) for m, g, y in changes.years]
+    open_alerts: list[queries.Alert] = []
+    series: set[tuple[str, str]] = set()
     if changes.periods:
-        firing, revised, judged = _period_conditions(conn, changes, cfg)
-        firing += _scale_conditions(conn, changes, cfg)
+        periods = Keys.of_periods(changes.periods)
+        flagged = lookup.flagged_values(conn, periods)
+        firing, revisions, judged, series = _period_conditions(conn, flagged, changes, cfg)
+        open_alerts = lookup.open_alerts(conn, "suspected_scale_error")
+        firing += _scale_conditions(conn, flagged.suspect, open_alerts, cfg)
+        open_alerts += lookup.open_alerts_of_periods(conn, PERIOD_RULES, periods)
+        candidates += judged
     if changes.years:
-        firing += ytd_conditions(lookup.yearly_for(conn, changes.years), cfg)
+        firing += ytd_conditions(lookup.exceeded_years(conn, Keys.of(YEAR, changes.years)), cfg)
     if changes.notices:
         firing += notice_conditions(queries.notices(conn, sorted(changes.notices)), cfg)
     if changes.pilots:
         firing += pilot_conditions(queries.pilots(conn, sorted(changes.pilots)), cfg)
+    revised = {c.evidence[0] for c in revisions} | _revised(conn, firing, series)
     firing = quality.inhibit(firing, revised)
     # Only keys this batch touched (and open scale alerts) can have cleared.
-    candidates = [
-        (rule, series_key(m, g, pk)) for m, g, pk in changes.periods for rule in PERIOD_RULES
-    ] + [("ytd_exceeds_official", series_key(m, g, y)) for m, g, y in changes.years] + judged
-    if changes.periods:
-        candidates += [
-            (a.rule, a.key) for a in queries.alerts_page(conn, rule="suspected_scale_error")[0]
-        ]
+    if candidates:
+        open_alerts += lookup.open_alerts_of(conn, Keys.of(ALERT, candidates))
     live = {(c.rule, c.key) for c in firing}
-    cleared = [
-        a
-        for a in lookup.alerts_for(conn, candidates)
-        if a.state != "resolved" and (a.rule, a.key) not in live
-    ]
-    return firing, cleared
+    found = {(a.rule, a.key): a for a in open_alerts if (a.rule, a.key) not in live}
+    return firing, [found[k] for k in sorted(found)]
 
 
 def alert_events(

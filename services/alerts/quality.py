@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from events.types import Severity
 from projections import queries
+from projections.queries.lookup import GrowthPoint
 from services.alerts.rules import AlertConfig, Condition, series_key, series_label, signed_pct
 
 # the spread of a short history understates how much growth rates move: never judge a
@@ -24,7 +26,7 @@ def period_kind(period_key: str) -> str:
     return period_key[4:]
 
 
-def growth_of(g: queries.GrowthRate) -> Decimal | None:
+def growth_of(g: queries.GrowthRate | GrowthPoint) -> Decimal | None:
     """The growth in percent a row stands for: reported if reported, else computed."""
     if g.change_kind == "percent":
         return g.reported_change
@@ -54,40 +56,43 @@ def unusual(
 
 
 def unusual_conditions(
-    rows: Iterable[queries.GrowthRate],
-    history: Mapping[tuple[str, str], Sequence[queries.GrowthRate]],
-    cfg: AlertConfig,
+    rows: Iterable[GrowthPoint], judged: Container[GrowthPoint], cfg: AlertConfig
 ) -> list[Condition]:
-    """Growth rates far outside the series' own earlier growths of the same period kind."""
+    """Growth rates of the `judged` rows far outside the earlier growths of the same period
+    kind of their series, which `rows` must hold."""
     rule = cfg.rule("growth_unusual")
     if not rule.enabled:
         return []
-    out: list[Condition] = []
+    kinds: dict[tuple[str, str, str], list[GrowthPoint]] = defaultdict(list)
     for g in rows:
-        growth = growth_of(g)
-        if growth is None:
-            continue
-        earlier = [
-            float(v)
-            for h in history.get((g.metric, g.geography), ())
-            if h.year < g.year
-            and period_kind(h.period_key) == period_kind(g.period_key)
-            and (v := growth_of(h)) is not None
-        ]
-        limit = rule.thresholds.get(g.metric, rule.threshold or 0.0)
-        why = unusual(float(growth), earlier, limit, rule.z, rule.min_history)
-        if why is not None:
-            out.append(
-                Condition(
-                    "growth_unusual",
-                    series_key(g.metric, g.geography, g.period_key),
-                    rule.severity,
-                    f"{series_label(g.metric, g.geography, g.period_key)}: "
-                    f"growth {signed_pct(growth)}% is {why}",
-                    tuple(x for x in (g.event_id, g.prior_event_id) if x),
-                )
-            )
-    return out
+        kinds[(g.metric, g.geography, period_kind(g.period_key))].append(g)
+    out: list[Condition] = []
+    for series in kinds.values():
+        earlier: list[float] = []
+        # a kind holds one period a year, so the rows before one in year order are the
+        # earlier periods its growth is judged against
+        for g in sorted(series, key=lambda g: g.year):
+            growth = growth_of(g)
+            if growth is None:
+                continue
+            if g in judged:
+                limit = rule.thresholds.get(g.metric, rule.threshold or 0.0)
+                why = unusual(float(growth), earlier, limit, rule.z, rule.min_history)
+                if why is not None:
+                    out.append(_unusual_condition(g, growth, why, rule.severity))
+            earlier.append(float(growth))
+    return sorted(out, key=lambda c: c.key)
+
+
+def _unusual_condition(g: GrowthPoint, growth: Decimal, why: str, severity: Severity) -> Condition:
+    return Condition(
+        "growth_unusual",
+        series_key(g.metric, g.geography, g.period_key),
+        severity,
+        f"{series_label(g.metric, g.geography, g.period_key)}: "
+        f"growth {signed_pct(growth)}% is {why}",
+        tuple(x for x in (g.event_id, g.prior_event_id) if x),
+    )
 
 
 def _figure(value: Decimal | None, unit: str) -> str:
