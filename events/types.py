@@ -37,6 +37,9 @@ def bounded_amount(value: Decimal) -> Decimal:
         raise ValueError(
             f"{value} has more than {MAX_INTEGER_DIGITS} digits before the decimal point"
         )
+    if exponent >= -MAX_FRACTION_DIGITS:
+        # trailing zeros only raise the exponent: the usual amount needs no digit count
+        return value
     significant = "".join(map(str, digits)).rstrip("0")
     if significant and exponent + (len(digits) - len(significant)) < -MAX_FRACTION_DIGITS:
         raise ValueError(f"{value} has more than {MAX_FRACTION_DIGITS} digits after the point")
