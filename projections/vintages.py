@@ -99,19 +99,21 @@ class Suspect:
 def suspects(valued: Sequence[Row]) -> list[Suspect]:
     """Vintages that look like scale slips of a more authoritative (or earlier) vintage."""
     out: list[Suspect] = []
-    trusted: list[Row] = []  # vintages not suspected, most authoritative and earliest first
+    # vintages not suspected, most authoritative and earliest first: only the first of
+    # each value is kept, as a slip is judged by values alone and the first of equals is
+    # the basis it names (most periods print one figure many times)
+    trusted: dict[Decimal, Row] = {}
     for row in sorted(valued, key=lambda r: (-_authority(r), vintage_key(r))):
-        own = conversion_factor(row)
-        slip = own if own is not None else None
+        slip = conversion_factor(row)
         basis = row
         if slip is None:
-            for other in trusted:
+            for other in trusted.values():
                 slip = scale_factor(row["value"], other["value"])
                 if slip is not None:
                     basis = other
                     break
         if slip is None:
-            trusted.append(row)
+            trusted.setdefault(row["value"], row)
         else:
             out.append(Suspect(row, slip, basis))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -63,18 +64,48 @@ def _insert_sql(table: sa.Table, ignore: bool) -> str:
 
 
 @lru_cache(maxsize=256)
-def _keyed_text(table: sa.Table, cols: tuple[str, ...], n: int) -> sa.TextualSelect:
+def _keyed_sql(table: sa.Table, cols: tuple[str, ...], n: int) -> str:
     names = ", ".join(f'"{c}"' for c in cols)
-    values = ", ".join(
-        "(" + ", ".join(f":k{i}_{j}" for j in range(len(cols))) + ")" for i in range(n)
-    )
+    row = "(" + ", ".join("?" for _ in cols) + ")"
     on = " AND ".join(f't."{c}" = k."{c}"' for c in cols)
     select = ", ".join(f't."{c.name}"' for c in table.columns)
-    sql = (
-        f"WITH k({names}) AS (VALUES {values}) "
+    return (
+        f"WITH k({names}) AS (VALUES {', '.join([row] * n)}) "
         f"SELECT {select} FROM {table.name} AS t JOIN k ON {on}"
     )
-    return sa.text(sql).columns(*(sa.column(c.name, c.type) for c in table.columns))
+
+
+def _decimal(v: str | None) -> Decimal | None:
+    return None if v is None else Decimal(v)
+
+
+def _date(v: str | None) -> date | None:
+    return None if v is None else date.fromisoformat(v)
+
+
+def _bool(v: int | None) -> bool | None:
+    return None if v is None else bool(v)
+
+
+def _json(v: str | bytes | None) -> Any:
+    return None if v is None else orjson.loads(v)
+
+
+@lru_cache(maxsize=256)
+def _result_converters(table: sa.Table) -> tuple[tuple[int, Convert], ...]:
+    """Columns whose stored text is read back as SQLAlchemy's types would give it."""
+    out: list[tuple[int, Convert]] = []
+    for i, col in enumerate(table.columns):
+        t = col.type
+        if isinstance(t, DecimalText):
+            out.append((i, _decimal))
+        elif isinstance(t, sa.JSON):
+            out.append((i, _json))
+        elif isinstance(t, sa.Date):
+            out.append((i, _date))
+        elif isinstance(t, sa.Boolean):
+            out.append((i, _bool))
+    return tuple(out)
 
 
 def _executemany(conn: Connection, sql: str, values: Sequence[Sequence[Any]]) -> None:
@@ -115,15 +146,23 @@ class SqliteStore:
         """The rows of `keys`, joined against a VALUES list so each key uses the index.
 
         A row-value `IN` list makes SQLite scan the whole table. The statement is plain
-        text cached per shape: compiling thousands of literal tuples costs more than the
-        query.
+        text cached per shape, run on the driver's cursor with the columns converted here:
+        compiling literal tuples or SQLAlchemy's row processing cost more than the query.
         """
+        names = [c.name for c in table.columns]
+        convert = _result_converters(table)
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
         out: list[Row] = []
         for i in range(0, len(keys), 200):
             chunk = as_tuples(keys[i : i + 200])
-            bound = {f"k{n}_{j}": v for n, key in enumerate(chunk) for j, v in enumerate(key)}
-            stmt = _keyed_text(table, tuple(cols), len(chunk))
-            out.extend(dict(m) for m in conn.execute(stmt, bound).mappings())
+            flat = [v for key in chunk for v in key]
+            for values in dbapi.execute(_keyed_sql(table, tuple(cols), len(chunk)), flat):
+                if convert:
+                    values = list(values)
+                    for j, f in convert:
+                        values[j] = f(values[j])
+                out.append(dict(zip(names, values, strict=True)))
         return out
 
     def present(

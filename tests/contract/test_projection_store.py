@@ -292,3 +292,51 @@ def test_the_evidence_of_alerts_is_found_among_thousands_of_touched_periods(
     assert [(d.period_key, d.dissent_event_id) for d in found] == [
         ("2021", str(dissent.event_id))
     ]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=histories(), limit=st.integers(1, 12))
+def test_a_replay_derived_a_few_keys_at_a_time_equals_incremental(
+    stores: Stores, history: list[Event], limit: int
+) -> None:
+    try:
+        reference = project(stores.fresh(), history, [3])
+        rebuilt = stores.fresh()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("projections.rebuild.CHUNK_ROWS", limit)
+            replay(rebuilt, [records(history)])
+        assert dump(rebuilt.engine) == reference
+    finally:
+        stores.close()
+
+
+def test_decisions_on_values_reach_their_series_when_derived_one_key_at_a_time(
+    stores: Stores,
+) -> None:
+    from events import ValueReviewed, make_event
+
+    slipped = statistic(period="2021", value="4868800000000", doc=2, published=date(2022, 3, 1))
+    events = [
+        statistic(period="2021", value="486880000000", published=date(2022, 2, 1)),
+        slipped,
+        statistic(period="2021", value="9000", geography="Wuhan", unit="count"),
+        make_event(
+            ValueReviewed(reviewed_event_id=slipped.event_id, reviewed_subject=slipped.subject,
+                          decision="accepted", by="analyst", at="2022-03-02T00:00:00Z"),
+            published_at=date(2022, 3, 2), document_id="review",
+        ),
+    ]
+    reference = project(stores.fresh(), events, [1])
+    rebuilt = stores.fresh()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("projections.rebuild.CHUNK_ROWS", 1)
+        replay(rebuilt, [records(events)])
+    assert dump(rebuilt.engine) == reference
+    value = [c.name for c in tables.current_values.columns].index("value")
+    current = {r[1]: r[value] for r in reference["current_values"]}
+    # the accepted vintage is current: the decision was read with its series
+    assert plain_decimal(Decimal(str(current["CN"]))) == "4868800000000"
