@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events import Span
+from events import Span, StatisticPublished
 from services.ingest.extract.base import EXTRACTOR_NAME, Document, Fact
 from services.ingest.extract.language import CHINESE, figure_lines, language_runs
 from services.ingest.extract.version import extractor_version
@@ -10,9 +10,28 @@ from services.ingest.extract.version import extractor_version
 
 def extract_facts(doc: Document) -> list[Fact]:
     """Every fact the current extractor finds in a document, in text order."""
-    facts = [f for part in language_parts(doc) for f in _facts_of(part)]
+    parts = language_parts(doc)
+    facts = [f for part in parts for f in _facts_of(part)]
+    if len(parts) > 1:
+        facts = _once(facts)
     facts.sort(key=lambda f: f.source.sentence_span.start if f.source.sentence_span else 0)
     return facts
+
+
+def _once(facts: list[Fact]) -> list[Fact]:
+    """A figure a bilingual document states in both languages (a table with labels in both)
+    is one statement: the first language's fact is kept."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in facts:
+        p = f.payload
+        if isinstance(p, StatisticPublished):
+            key = (p.metric, p.period, p.value, p.unit, p.geography)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(f)
+    return out
 
 
 def language_parts(doc: Document) -> list[Document]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SPLIT = re.compile(r"\s*(?:\||\t)\s*")
+_SPLIT = re.compile(r"\s*(?:\||\t)\s*|\s{2,}")
+# Cells set apart by runs of spaces, as tables come out of a page's layout.
+_SPACED = re.compile(r"\S {2,}\S")
 _NUMERIC = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -44,7 +46,7 @@ def grids(text: str) -> tuple[Grid, ...]:
     block: list[list[Cell]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        cells = _cells(line, pos) if ("|" in line or "\t" in line) else None
+        cells = _cells(line, pos) if _tabular(line) else None
         if cells:
             block.append(cells)
         else:
@@ -52,7 +54,16 @@ def grids(text: str) -> tuple[Grid, ...]:
             block = []
         pos += len(line)
     out.extend(_grid(block))
-    return tuple(out)
+    out.extend(_labelled(text))
+    return tuple(sorted(out, key=lambda g: g.start))
+
+
+def _tabular(line: str) -> bool:
+    """A line of cells: split by "|" or tabs, or a short line of cells set apart by runs of
+    spaces (a sentence with a double space after its full stop is no row)."""
+    if "|" in line or "\t" in line:
+        return True
+    return len(line) <= 120 and _SPACED.search(line) is not None and ". " not in line
 
 
 def _cells(line: str, pos: int) -> list[Cell]:
@@ -76,8 +87,11 @@ def _grid(block: list[list[Cell]]) -> list[Grid]:
     if all(len(cells) == 1 for cells in block):
         return _flattened([cells[0] for cells in block])
     header, *rows = block
-    if any(c.numeric for c in header) or len(header) < 2:
+    if len(header) < 2:
         return []
+    if any(c.numeric for c in header):
+        # a table without a header row: its columns are named by nothing but their cells
+        header, rows = [Cell("", c.start, c.start) for c in header], block
     kept = tuple(tuple(r) for r in rows if len(r) == len(header))
     return [Grid(block[0][0].start, block[-1][-1].end, tuple(header), kept)] if kept else []
 
@@ -94,3 +108,35 @@ def _flattened(cells: list[Cell]) -> list[Grid]:
         if any(shape) and all([c.numeric for c in r] == shape for r in rows):
             return [Grid(cells[0].start, rows[-1][-1].end, tuple(header), tuple(rows))]
     return []
+
+
+_LABEL = re.compile(r"[A-Za-z][^.!?:;|\t]{2,80}")
+
+
+def _labelled(text: str) -> list[Grid]:
+    """A table printed as a label line over a number line, pair after pair (at least two):
+    "Invention patents granted" / "432,000". Blank lines between them do not matter."""
+    lines: list[Cell] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.strip()
+        if body:
+            start = pos + line.index(body)
+            lines.append(Cell(body, start, start + len(body)))
+        pos += len(line)
+    out: list[Grid] = []
+    i = 0
+    while i + 1 < len(lines):
+        rows = []
+        while i + 1 < len(lines) and _pair(lines[i], lines[i + 1]):
+            rows.append((lines[i], lines[i + 1]))
+            i += 2
+        if len(rows) >= 2:
+            empty = Cell("", rows[0][0].start, rows[0][0].start)
+            out.append(Grid(rows[0][0].start, rows[-1][1].end, (empty, empty), tuple(rows)))
+        i += 0 if rows else 1
+    return out
+
+
+def _pair(label: Cell, value: Cell) -> bool:
+    return value.numeric and not label.numeric and _LABEL.fullmatch(label.text) is not None
