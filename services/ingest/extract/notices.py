@@ -22,6 +22,7 @@ from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_candidates import candidates
 from services.ingest.extract.notice_dates import date_in, date_lines, resolve_date
 from services.ingest.extract.notice_issuers import agency_groups, issuers_at, issuers_before
+from services.ingest.extract.notice_numbers import after_title, header_docno
 from services.ingest.extract.notice_relations import (
     editions_differ,
     embedded,
@@ -39,17 +40,6 @@ from services.ingest.extract.notice_verbs import (
 )
 from services.ingest.extract.sentences import document_sentences
 
-_DOCNO = re.compile(
-    r"(?:[A-Z][A-Za-z]*\.?[ ]+){1,6}?[\[〔【(（]\s*(?:19|20)\d{2}\s*[\]〕】)）]\s*"
-    r"(?:No\.?\s*)?\d+(?:\s*(?:Hao|号))?"
-    r"|[\u4e00-\u9fff]{1,12}[〔【\[]\s*(?:19|20)\d{2}\s*[〕】\]]\s*\d+\s*号"
-    r"|(?:[A-Z][A-Za-z]*[ ]+){0,3}(?:Announcement|Order|Decree|Circular)[ ]+No\.?[ ]*\d+"
-    # "CNIPA Office Letter No. 15 [2021]": the number before the bracketed year
-    r"|(?:[A-Z][A-Za-z]*\.?[ ]+){1,6}?No\.?\s*\d+\s*[\[〔【(（]\s*(?:19|20)\d{2}\s*[\]〕】)）]"
-)
-# ", Guozhibanfa [2021] No. 15,": a number set off by commas right after the title
-_COMMA_DOCNO = re.compile(rf"\s*,\s*({_DOCNO.pattern})\s*(?=[,.;]|$)")
-_PAREN = re.compile(r"\s*[(（]([^()（）]{1,120})[)）]")
 _DISTRIBUTED = re.compile(
     r"printed and (?:issued|distributed)|hereby (?:printed and )?(?:issued|distributed)"
     r"|(?:issued|distributed) to you",
@@ -137,49 +127,18 @@ class _Around:
     verb_before: re.Match[str] | None
 
 
-def _after_title(text: str, cand: Candidate, limit: int) -> tuple[int, str | None]:
-    """Skip parentheses after a title; return the position after them and a document number."""
-    pos, number = cand.outer_end, None
-    while True:
-        m = _PAREN.match(text, pos, limit)
-        if not m:
-            if number is None and (c := _COMMA_DOCNO.match(text, pos, limit)):
-                return c.end(), c.group(1).strip()
-            return pos, number
-        docno = _DOCNO.search(m.group(1))
-        if docno and number is None:
-            number = docno.group(0).strip()
-        pos = m.end()
-
-
-def _header_docno(text: str, cand: Candidate) -> str | None:
-    """A document number on one of the lines that follow a title standing on its own line."""
-    line_start = text.rfind("\n", 0, cand.start) + 1
-    line_end = text.find("\n", cand.outer_end)
-    if text[line_start : cand.start].strip() or (
-        line_end != -1 and text[cand.outer_end : line_end].strip()
-    ):
-        return None
-    following = text[cand.outer_end :].lstrip("\n").split("\n", 4)[:4]
-    for line in following:
-        m = _DOCNO.fullmatch(line.strip())
-        if m:
-            return m.group(0)
-    return None
-
-
 def _around(text: str, cands: list[Candidate], i: int) -> _Around:
     cand = cands[i]
     prev_end = cands[i - 1].outer_end if i else 0
     next_start = cands[i + 1].start if i + 1 < len(cands) else len(text)
     before_start = clause_start(text, cand.start, prev_end)
-    after_pos, docno = _after_title(text, cand, next_start)
+    after_pos, docno = after_title(text, cand, next_start)
     after_end = clause_end(text, after_pos, next_start)
     return _Around(
         before_start,
         after_pos,
         after_end,
-        docno or _header_docno(text, cand),
+        docno or header_docno(text, cand),
         _verb_after().match(text, after_pos, after_end),
         _verb_before().search(text[before_start : cand.start]),
     )
