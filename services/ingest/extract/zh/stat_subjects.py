@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from events.metrics import UNCLASSIFIED, Metric
 from services.ingest.extract import lexicon
-from services.ingest.extract.metrics_match import match_metric_zh, zh_alias_words
+from services.ingest.extract.metrics_match_zh import match_metric_zh, zh_alias_words
 from services.ingest.extract.zh.stat_changes import is_rate_clause
 
 _NUMBERS = "zh_stat_numbers"
