@@ -131,11 +131,13 @@ def place_words(view: str) -> list[PlaceWord]:
 
 
 @cache
-def _city_index() -> tuple[re.Pattern[str], tuple[int, ...]]:
-    """The first characters of the gazetteer's short city names, and their lengths."""
+def _city_index() -> tuple[re.Pattern[str], frozenset[str], tuple[int, ...]]:
+    """The first characters of the gazetteer's short city names, their first two, and their
+    lengths."""
     cities = _cities()
     firsts = "".join(sorted({re.escape(c[0]) for c in cities}))
-    return re.compile(f"[{firsts}]"), tuple(sorted({len(c) for c in cities}, reverse=True))
+    lengths = tuple(sorted({len(c) for c in cities}, reverse=True))
+    return re.compile(f"[{firsts}]"), frozenset(c[:2] for c in cities), lengths
 
 
 def _city_words(view: str, found: list[PlaceWord]) -> list[PlaceWord]:
@@ -143,12 +145,12 @@ def _city_words(view: str, found: list[PlaceWord]) -> list[PlaceWord]:
     look-up where a city's first character stands, as an alternation of every city name
     is slow to search."""
     cities = _cities()
-    firsts, lengths = _city_index()
+    firsts, pairs, lengths = _city_index()
     out: list[PlaceWord] = []
     free = 0
     for m in firsts.finditer(view):
         i = m.start()
-        if i < free:
+        if i < free or view[i : i + 2] not in pairs:
             continue
         name = next((view[i : i + n] for n in lengths if view[i : i + n] in cities), None)
         if name is None:

@@ -15,6 +15,7 @@ from functools import cache
 from typing import cast
 
 from events.types import Equivalent, Unit
+from services.ingest.extract import lexicon
 from services.ingest.extract.stat_values import Change
 from services.ingest.extract.zh.stat_changes import (
     ChangeCue,
@@ -27,6 +28,9 @@ from services.ingest.extract.zh.stat_numbers import ZhNumber, is_equivalent, val
 
 # Between a value and its rate only punctuation and a few words ("，占比同比提高").
 _GAP = re.compile(r"^[\s,，、]*[\u4e00-\u9fff]{0,3}[\s,，、]*$")
+# A note in parentheses between a value and its rate ("92.1万件(不含港澳台)，同比增长…",
+# "8539.9亿元（2023年），…") or the opening of a rate in them ("92.1万件（同比增长15.3%）")
+_NOTE = re.compile(r"[(（][^()（）]*[)）]|[(（]\s*$")
 
 
 @cache
@@ -67,7 +71,7 @@ def read_items(view: str, numbers: list[ZhNumber]) -> list[Item]:
         item = Item(n, cue)
         if cue is None:
             item.baseline = baseline_basis(view, prev_end, n.start)
-        if cue is not None and cue.not_change:
+        if cue is not None and (cue.not_change or _prior(view[prev_end : cue.start])):
             item.dropped = True
         elif cue is None and n.unit in ("pp", "times"):
             item.dropped = True  # a gap to an average, a multiple: no value of its own
@@ -84,6 +88,11 @@ def read_items(view: str, numbers: list[ZhNumber]) -> list[Item]:
         if item.is_rate and not item.dropped and item.owner is None:
             _attach(view, items, i)
     return items
+
+
+def _prior(before: str) -> bool:
+    """ "（上年同期为增长13.1%）": the rate of the period before, no change of this value."""
+    return before.rstrip().endswith(tuple(lexicon.words("zh_stat_changes", "prior_rates")))
 
 
 def _attach_listed(view: str, items: list[Item], i: int) -> None:
@@ -116,7 +125,7 @@ def _attach(view: str, items: list[Item], i: int) -> None:
         _with_basis(rate, str(items[j].baseline))
         j -= 1
     prev = items[j] if j >= 0 else None
-    gap = view[items[i - 1].n.end : rate.cue.start].lstrip(")）") if i else ""
+    gap = _NOTE.sub("", view[items[i - 1].n.end : rate.cue.start].lstrip(")）")) if i else ""
     if prev is None or not _GAP.match(gap):
         after = items[i + 1] if i + 1 < len(items) else None
         if after and not after.is_rate and _lists()[0].match(view[rate.n.end : after.n.start]):
