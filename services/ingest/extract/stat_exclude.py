@@ -16,7 +16,11 @@ from services.ingest.extract.stat_values import Num
 
 _FIRST_TIME = re.compile(r"^\s*(?:[\w$.,]+\s+){0,4}?for the first time", re.I)
 _CHINA = re.compile(r"\b(?:China|Chinese)\b")
-FILING = re.compile(r"\b(?:appl(?:y|ied|ies)\s+for|filed|filings?|registered|obtained)\b", re.I)
+# Searched in every sentence: the lookahead for the words' first letters spares the word
+# boundary test and the case-blind alternation at every other position.
+FILING = re.compile(
+    r"(?=[afro])\b(?:appl(?:y|ied|ies)\s+for|filed|filings?|registered|obtained)\b", re.I
+)
 IN_CHINA = re.compile(r"\b(?:in|to|into|with)\s+(?:the\s+)?China\b")
 
 
