@@ -38,14 +38,17 @@ def cue() -> re.Pattern[str]:
     lex = lexicon.load("pilots")
     words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
     alt = "|".join(sorted((r"\s+".join(map(re.escape, w.lower().split())) for w in words), key=len))
-    # "The nine parks are A and B", "The six are ...": a counted group points back
-    nums = "|".join([r"\d{1,3}", *lex["numbers"]])
+    return re.compile(rf"\b(?:{alt})")  # searched in lower-cased text: cheaper than IGNORECASE
+
+
+@cache
+def back_opener() -> re.Pattern[str]:
+    """The start of a sentence that may list the members of the programme named in the
+    sentence before it ("The nine parks are ...", "So was X.")."""
+    lex = lexicon.load("pilots")
+    words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in lex["back_openers"])
     units = "|".join(lex["counted"]["units"])
-    counted = (
-        rf"the\s+(?:{nums})\s+(?:(?:{units})\s+)?(?:are|were|include)\b"
-        rf"|(?:{nums})\s+(?:{units})\b"
-    )
-    return re.compile(rf"\b(?:{alt}|{counted})")  # in lower-cased text: cheaper than IGNORECASE
+    return re.compile(rf"\s*(?:(?i:{words})|The\s+[\w-]+\s+(?:{units}))\b")
 
 
 def aliases(text: str) -> dict[str, Place]:

@@ -18,7 +18,14 @@ from events.types import PilotStatus
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.pilot_changes import changes
 from services.ingest.extract.pilot_counts import count_before
-from services.ingest.extract.pilot_cues import alias_at, aliases, anaphor, cue, other_domain
+from services.ingest.extract.pilot_cues import (
+    alias_at,
+    aliases,
+    anaphor,
+    back_opener,
+    cue,
+    other_domain,
+)
 from services.ingest.extract.pilot_facts import Found, facts_of
 from services.ingest.extract.pilot_hits import Hit
 from services.ingest.extract.pilot_lines import body_start, number_only, opens_list
@@ -250,13 +257,16 @@ def _find(doc: Document) -> list[Found]:
         return []  # designations matter only in documents about IP
     r = _Reading(doc, document_sentences(doc.text), aliases(doc.text))
     previous: Span | None = None
-    listing = False
+    listing = cued = False
     lower = doc.text.lower()
     for sentence in r.sentences:
         if not number_only(doc.text, sentence.start, sentence.end):
             listing = _listed_line(r, sentence, listing)  # "2." alone keeps a list going
-        # most sentences name no programme and point back to none: no shape can fit them
-        if not listing and cue().search(lower, sentence.start, sentence.end):
+        # most sentences name no programme and point back to none: no shape can fit them,
+        # but the one after a cued sentence may list its members ("The nine parks are ...")
+        was_cued, cued = cued, bool(cue().search(lower, sentence.start, sentence.end))
+        back = was_cued and not cued and back_opener().match(doc.text, sentence.start)
+        if not listing and (cued or back):
             _read(r, sentence, previous)
         previous = sentence
     return r.found

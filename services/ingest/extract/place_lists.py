@@ -18,6 +18,7 @@ from services.ingest.extract.places import (
 )
 
 _WORD = re.compile(WORD)
+_LEAD_REACH = 60  # "the provinces of the south-west China's ": the longest lead words
 _PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
 _ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|;|and\b|、))")
 
@@ -117,5 +118,6 @@ def _lead_end() -> re.Pattern[str]:
 
 def lead_start(text: str, start: int, pos: int) -> int:
     """Where the lead words of a list at `pos` ("the cities of", "east China's") begin."""
-    m = _lead_end().search(text, start, pos)
+    # lead words are a few short words: search only the stretch they can fill
+    m = _lead_end().search(text, max(start, pos - _LEAD_REACH), pos)
     return m.start() if m else pos

@@ -95,8 +95,10 @@ def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
 def _headed(text: str, pos: int, found: Place | None) -> Place | None:
     """A known place, words of its own and a zone's head noun ("Zhengzhou Airport Economy
     Zone"), when it runs past what the descriptors read; else None."""
+    if found is None:
+        return None  # no known place starts here, so no headed name does: skip the pattern
     m = _gazetteer().headed.match(text, pos)
-    if not m or (found is not None and found.end >= m.end()):
+    if not m or found.end >= m.end():
         return None
     if _longest_known(m.group("name")) is None:
         return None  # "National Demonstration Zone": no place starts it
