@@ -85,21 +85,24 @@ def _pilot_status_v1_to_v2(p: Raw) -> Raw:
     return {**p, "program_id": None}
 
 
-def _is_han(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+# Han and Latin letters: the two scripts whose shares tell a document's language. Other
+# characters (digits, punctuation, signs such as "×", other scripts) are not counted.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
+def script_shares(text: str) -> tuple[int, int]:
+    """The Han characters of `text` and its Han and Latin letters together."""
+    han = len(HAN.findall(text))
+    return han, han + len(LATIN.findall(text))
 
 
 def script_language(text: str) -> str:
-    """`zh` when Han characters are at least half the letters of `text`, else `en`.
-
-    The rule ingestion applies (services.ingest.extract.language); it is restated here
-    because the event contract imports nothing of the services, and a test holds the two
-    to the same answer.
-    """
-    letters = [ch for ch in text if ch.isalpha()]
-    han = sum(1 for ch in letters if _is_han(ch))
-    return "zh" if letters and 2 * han >= len(letters) else "en"
+    """`zh` when Han characters are at least half the Han and Latin letters of `text`,
+    else `en`: the rule ingestion applies, kept with the event contract so that upcast v1
+    events get the language ingestion would have recorded."""
+    han, letters = script_shares(text)
+    return "zh" if han and 2 * han >= letters else "en"
 
 
 @upcaster("DocumentReceived", 1)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from events.upcasters import HAN, LATIN, script_language, script_shares
+
 ENGLISH = "en"
 CHINESE = "zh"
 # A Chinese page quotes English names (WIPO, PCT); an English page may quote a Chinese
@@ -16,8 +18,7 @@ CHINESE = "zh"
 HAN_SHARE = 0.5
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_HAN, _LATIN = HAN, LATIN
 _PARAGRAPH = re.compile(r"[^\n]+")
 _DIGIT = re.compile(r"\d")
 # A paragraph is read in its own language only when it says something: a line of a few
@@ -28,19 +29,12 @@ MIN_LETTERS = 12
 HAN_WEIGHT = 3
 
 
-def _shares(text: str) -> tuple[int, int]:
-    han = len(_HAN.findall(text))
-    return han, han + len(_LATIN.findall(text))
+_shares = script_shares
 
 
 def detect_language(text: str) -> str:
     """`zh` when Han characters make up at least half the letters of `text`, else `en`."""
-    if not _HAN.search(text):
-        return ENGLISH
-    han, letters = _shares(text)
-    if letters and han / letters >= HAN_SHARE:
-        return CHINESE
-    return ENGLISH
+    return CHINESE if script_language(text) == CHINESE else ENGLISH
 
 
 def language_runs(text: str, language: str) -> list[tuple[int, int, str]]:

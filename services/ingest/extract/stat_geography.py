@@ -52,7 +52,7 @@ def geography(s: str, pos: int, state: PlaceContext) -> str:
         if ref and state.place:
             best = state.place
     if best is None:
-        best = _owner_after(s, pos, state)
+        best = _owner_after(s, pos, state) or _located_after(s, pos, state)
     if best is None and state.place:
         # "59,902 applications were filed by companies in the zone": the place its clause
         # refers to after the value
@@ -79,6 +79,21 @@ def _owner_after(s: str, pos: int, state: PlaceContext) -> str | None:
     return state.places.get(m.group("place"), m.group("place"))
 
 
+def _located_after(s: str, pos: int, state: PlaceContext) -> str | None:
+    """A place the value's clause locates it in after the value ("... were filed in Hangzhou")."""
+    stop = CLAUSE_END.search(s, pos)
+    end = stop.start() if stop else len(s)
+    for start, place_end, name in places_in(s):
+        if start >= end:
+            break
+        located = start > pos and _LOCATIVE.search(s, max(pos, start - 12), start)
+        if located and not _ORG_AFTER.match(s[place_end : place_end + 40]):
+            return state.places.get(name, name)
+    return None
+
+
+# "in Hangzhou", "across Jiangsu", "in the city of Suzhou": the preposition right before
+_LOCATIVE = re.compile(r"\b(?:in|across|within)\s+(?:the\s+(?:city|province) of\s+)?$")
 # a full stop inside a number ("33.92") ends no clause
 CLAUSE_END = re.compile(r";|\.(?!\d)|,\s+(?:and|while|with|up|down)\b")
 
