@@ -26,7 +26,9 @@ _LEAD = re.compile(
     r"|carry\s+out|conduct|undertake|implement|pilot\s+work\s+on"
     r"|(?:establishment|construction|building|setting\s+up|creation)\s+of"
     r"|(?:approval|permission)\s+(?:to\s+(?:build|set\s+up|establish|become)|for)"
-    r"|(?:this|last|next)\s+year|list\s+of"
+    r"|(?:this|last|next)\s+year(?:['’]s)?|list\s+of|added\s+to|for|(?:19|20)\d\d,?"
+    # "the title of national IP model city", "the status of demonstration cities"
+    r"|(?:title|status|honou?r|rank)\s+of"
     r"|become|China['’]s"
     r"|the\s+country['’]s)\s+)+",
     re.IGNORECASE,

@@ -44,12 +44,14 @@ class Shapes:
     awarded: re.Pattern[str]
     demonstration_awarded: re.Pattern[str]
     ceremony_before: re.Pattern[str]
+    awarded_to: re.Pattern[str]
     operating_after: re.Pattern[str]
 
 
 def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     """Shapes of the words after a subject: the verb that designates it."""
     sel, award = alt(lex["selected"]), alt(lex["awarded"])
+    sel_passive = alt([*lex["selected"], *lex["selected_passive"]])
     tail = alt(lex["agency_tail"])
     be = r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)"
     adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+|later\s+|then\s+|again\s+)*"
@@ -64,7 +66,7 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"{agency}{aside}\s*,?\s+(?:(?:which|that)\s+)?"
             # "passed the acceptance inspection and was named ..."
             r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
-            rf"{be}{aside}\s+{adv}(?P<verb>{sel}|{award})\b"
+            rf"{be}{aside}\s+{adv}(?P<verb>{sel_passive}|{award})\b"
             rf"(?:\s+by\s+[^,;]{{3,90}}?(?=(?:\s+{when})?\s+(?:as|to|among|into|in|for)\s))?"
             rf"(?:\s+{when}\b)?",
             re.I,
@@ -94,7 +96,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         became=re.compile(
             # "Zhongguancun, which became ...": a relative clause says the same
-            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?(?:has\s+|have\s+|had\s+)?{adv}"
+            # "announced that A and B would become ...": the decision, reported
+            rf"{agency}\s*,?\s+(?:(?:which|that)\s+)?(?:has\s+|have\s+|had\s+|would\s+)?{adv}"
             # "have passed the evaluation and become ..."
             r"(?:passed\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?and\s+)?"
             r"(?:became|become|becomes|joined|joins)\b",
@@ -147,12 +150,19 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         run_in=re.compile(
             r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+)?"
             r"(?:(?:first|earlier|also|already|[a-z]+ly)\s+)*"
-            rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
+            # "... was expanded to A and B": the programme now runs there too
+            rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?(?:in|to)\s+(?:the\s+)?$",
             re.I,
         ),
         establish=re.compile(rf"\b(?:{alt(lex['establish'])})\b", re.I),
         awarded=re.compile(rf"\b(?:{alt(lex['award_cues'])})\b", re.I),
         demonstration_awarded=re.compile(rf"\b(?:{alt(lex['demonstration_award_cues'])})\b", re.I),
+        # "The ... model city title was awarded to A and B", "... was conferred on A"
+        awarded_to=re.compile(
+            r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:[a-z]+ly\s+|also\s+)*"
+            rf"(?:{award})\s+(?:up)?(?:on|to)\s+(?:the\s+(?:cities|city|districts?|zones?)\s+of\s+)?$",
+            re.I,
+        ),
         ceremony_before=re.compile(
             r"\blaunch(?:ing)?\s+ceremony\s+(?:was\s+held\s+)?in\s+(?:the\s+)?$", re.I
         ),

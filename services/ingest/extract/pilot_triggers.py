@@ -169,6 +169,8 @@ def _read_left(text: str, s: int, e: int, left: str, end: int) -> Hit | None:
     sh = shapes()
     if sh.ceremony_before.search(left):
         return Hit(None, "implementing")
+    if (m := sh.awarded_to.search(left)) and (prog := last_before(text, s, s + m.start() + 1)):
+        return Hit(prog, "awarded")  # "The national IP model city title was awarded to A"
     m = sh.run_in.search(left)
     prog = last_before(text, s, s + m.start() + 1) if m else None
     if m and prog and not text[prog.end : s + m.start()].strip():
