@@ -48,18 +48,41 @@ class Shapes:
     operating_after: re.Pattern[str]
 
 
-def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
-    """Shapes of the words after a subject: the verb that designates it."""
-    sel, award = alt(lex["selected"]), alt(lex["awarded"])
-    sel_passive = alt([*lex["selected"], *lex["selected_passive"]])
-    tail = alt(lex["agency_tail"])
-    be = r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)"
-    adv = r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+|later\s+|then\s+|again\s+)*"
-    agency = rf"(?:\s*(?i:{tail}))?"
-    # a time or an aside that interrupts a clause: "was in 2013 approved", "were,
-    # respectively, named", "in 2012 was approved"
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """Pieces the shapes after a subject share."""
+
+    sel: str  # verbs of a selection
+    sel_passive: str  # and those that designate only in the passive
+    award: str  # verbs of an honour
+    be: str  # forms of "to be" before a participle
+    adv: str  # adverbs between them
+    agency: str  # "... IP bureau" after a place: still the place
+    when: str  # a time inside a clause
+    aside: str  # a time or an aside that interrupts a clause
+
+
+def _parts(lex: dict[str, Any]) -> _Parts:
+    """The shared pieces, from the lexicon."""
     when = r"(?:in\s+(?:(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)|on\s+[A-Z][a-z]+(?:\s+\d{1,2})?)"
-    aside = rf"(?:\s+{when}|\s*,\s*[^,;]{{2,60}}?\s*,)?"
+    return _Parts(
+        sel=alt(lex["selected"]),
+        sel_passive=alt([*lex["selected"], *lex["selected_passive"]]),
+        award=alt(lex["awarded"]),
+        be=r"(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being|got|get|gets)",
+        adv=r"(?:[a-z]+ly\s+|also\s+|just\s+|first\s+|newly\s+|later\s+|then\s+|again\s+)*",
+        agency=rf"(?:\s*(?i:{alt(lex['agency_tail'])}))?",
+        when=when,
+        # "was in 2013 approved", "were, respectively, named", "in 2012 was approved"
+        aside=rf"(?:\s+{when}|\s*,\s*[^,;]{{2,60}}?\s*,)?",
+    )
+
+
+def _designated(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Shapes of the verb after a subject that designates it: passive, frame, headline."""
+    p = _parts(lex)
+    sel, sel_passive, award, be, adv = p.sel, p.sel_passive, p.award, p.be, p.adv
+    agency, when, aside = p.agency, p.when, p.aside
     return dict(
         passive=re.compile(
             # "X, which was approved as ...": a relative clause says the same
@@ -80,6 +103,14 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         ),
         # a headline drops the verb "to be": "Suzhou Industrial Park named national IP ..."
         headline=re.compile(rf"{agency}\s+(?P<verb>{sel}|{award})\s+(?:as\s+|to\s+be\s+)?", re.I),
+    )
+
+
+def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Shapes of the other words after a subject: again, became, among, won, launched."""
+    p = _parts(lex)
+    sel, award, be, adv, agency = p.sel, p.award, p.be, p.adv, p.agency
+    return dict(
         again=re.compile(
             rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
             rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"
@@ -106,6 +137,14 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
         among=re.compile(
             rf"{agency}\s+{be}\s+{adv}(?:among|one\s+of|part\s+of|included\s+in)\b", re.I
         ),
+    )
+
+
+def _after_more(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Shapes after a subject of honours won, launches and purposes ("as", "to become")."""
+    p = _parts(lex)
+    be, adv, agency = p.be, p.adv, p.agency
+    return dict(
         won=re.compile(
             rf"{agency}\s+(?:has\s+|have\s+|had\s+)?{adv}(?:{alt(lex['won'])})\s+", re.I
         ),
@@ -124,7 +163,7 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
 
 
 def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
-    """Shapes of the words before a list (intros, active verbs, "in") and of work going on."""
+    """Shapes of the words before a list: intros, active verbs, "in", "launched in"."""
     sel, award = alt(lex["selected"]), alt(lex["awarded"])
     return dict(
         intro_before=re.compile(
@@ -154,6 +193,13 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?(?:in|to)\s+(?:the\s+)?$",
             re.I,
         ),
+    )
+
+
+def _cues(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Cue words of establishments and honours, and shapes of work going on."""
+    award = alt(lex["awarded"])
+    return dict(
         establish=re.compile(rf"\b(?:{alt(lex['establish'])})\b", re.I),
         awarded=re.compile(rf"\b(?:{alt(lex['award_cues'])})\b", re.I),
         demonstration_awarded=re.compile(rf"\b(?:{alt(lex['demonstration_award_cues'])})\b", re.I),
@@ -184,4 +230,6 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
 def shapes() -> Shapes:
     """All shapes, compiled once on first use."""
     lex = lexicon.load("pilots")
-    return Shapes(**_after(lex), **_before(lex))
+    return Shapes(
+        **_designated(lex), **_after(lex), **_after_more(lex), **_before(lex), **_cues(lex)
+    )
