@@ -62,8 +62,12 @@ def month(word: str) -> int:
 
 
 def latest_before(period: Period, pub: date) -> Period:
-    """A yearless period placed by the publication date is the latest one that has begun:
-    "by the end of December" in a January release is last December."""
+    """A yearless period placed by the publication date is the latest one that has begun,
+    and a yearless stretch of months the latest that has ended: "by the end of December" in
+    a January release is last December, "in the first half" in a January release last
+    year's first half (its figures cannot be out before it ends)."""
+    if period.kind in ("half", "quarter", "months"):
+        return period.shifted(-1) if period_end(period) > pub else period
     return period.shifted(-1) if period_start(period) > pub else period
 
 

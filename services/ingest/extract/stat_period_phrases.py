@@ -83,7 +83,8 @@ def find_periods(s: str, state: YearContext) -> list[PeriodHit]:
         if period is not None and explicit is None and YEAR_WORD.search(m.group()):
             explicit = period.year  # "the first half of 2022" states its year too
         if period is not None and pub is not None and dated_by_pub and not explicit:
-            period = period if g["rel"] else latest_before(period, pub)
+            # "the first quarter of this year" names its year; only a yearless one moves
+            period = period if g["rel"] or "year" in m.group() else latest_before(period, pub)
         if period is not None:
             hits.append(PeriodHit(m.start(), m.end(), period, explicit))
     return with_same_period(refined(with_dated(hits, s, r.default), own_year, s), s)
