@@ -21,8 +21,8 @@ from services.ingest.extract.stat_model import (
 )
 from services.ingest.extract.stat_period_pick import nearest_period
 from services.ingest.extract.stat_periods import months_period
+from services.ingest.extract.stat_places import geography_for
 from services.ingest.extract.stat_select import THRESHOLD_BEFORE
-from services.ingest.extract.stat_value_stats import geography_for
 from services.ingest.extract.stat_values import Num
 
 _CONTINUATION = re.compile(

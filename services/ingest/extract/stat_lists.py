@@ -81,6 +81,25 @@ def listed_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, str]:
     return out
 
 
+def listed_places(
+    s: str, spans: Sequence[tuple[int, int]], places: Sequence[tuple[int, int, str]]
+) -> dict[int, str]:
+    """The place each value of a "respectively" run takes from the list of as many places
+    nearest before it ("Beijing and Shanghai granted 100,000 and 90,000 ..., respectively"),
+    by the value's index in `spans`; `places` are (start, end, name) in text order."""
+    if not _RESPECTIVELY.search(s):
+        return {}
+    out: dict[int, str] = {}
+    for i, j in _runs(s, spans):
+        group: list[tuple[int, int, str]] = []
+        for place in (p for p in places if p[1] <= spans[i][0]):
+            joined = group and LIST_GAP.fullmatch(s[group[-1][1] : place[0]])
+            group = [*group, place] if joined else [place]
+        if len(group) == j - i + 1:
+            out.update({i + n: name for n, (_, _, name) in enumerate(group)})
+    return out
+
+
 def _share_modifier(pieces: list[str]) -> list[str]:
     """ "trademark applications and registrations": a bare activity head after a modified
     one takes its modifier (lexicon/stat_lists.toml, shared_modifier_heads)."""

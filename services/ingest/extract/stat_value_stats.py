@@ -13,9 +13,14 @@ from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.stat_attach import is_subordinate_share
 from services.ingest.extract.stat_exclude import excluded
 from services.ingest.extract.stat_facts import UNITS
-from services.ingest.extract.stat_geography import geography, site_place
+from services.ingest.extract.stat_geography import places_in
 from services.ingest.extract.stat_hedges import value_qualifier
-from services.ingest.extract.stat_lists import LIST_GAP, continues_list, listed_subjects
+from services.ingest.extract.stat_lists import (
+    LIST_GAP,
+    continues_list,
+    listed_places,
+    listed_subjects,
+)
 from services.ingest.extract.stat_metric_pick import (
     Phrase,
     Walk,
@@ -27,12 +32,9 @@ from services.ingest.extract.stat_metric_pick import (
 from services.ingest.extract.stat_model import Sentence, Stat, State, describe, normalise_basis
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_pick import nearest_period
-from services.ingest.extract.stat_text import lc, lower, words
+from services.ingest.extract.stat_places import geography_for, listed_place
 from services.ingest.extract.stat_values import Change, Num
 
-_NATIONAL = lc(
-    words("China", "Chinese", "national", "nationwide", "the country", "mainland") + r"\b"
-)
 # Running totals: present perfect ("has recognized 2,861"), or a count since a start
 # ("Since the launch in 1996, ... 2,359 GI products protected").
 _PRESENT_PERFECT = re.compile(
@@ -66,23 +68,7 @@ class _Frame:
     own_period: bool  # the sentence names a period of its own
     perfect: bool  # present perfect with a publication date: a level at publication time
     listed: dict[int, str]  # value index -> its item in a subject list
-
-
-def geography_for(ctx: Sentence, pos: int, state: State) -> str:
-    """The place of the statistic at `pos`: named in the sentence, the city whose site
-    published the page, or the place a local release keeps speaking of; else CN."""
-    geo = geography(ctx.s, pos, state)
-    site = site_place(ctx.doc.url) if geo == "CN" else None
-    if site is not None and not _NATIONAL.search(lower(ctx.s)):
-        return site  # a city's own site reports the city's figures
-    if geo == "CN" and state.last_stats and ctx.national is None:
-        ctx.national = bool(_NATIONAL.search(lower(ctx.s)))
-    if geo == "CN" and not ctx.national and state.last_stats:
-        # A local release goes on about the same place until a national cue appears.
-        last_geo = state.last_stats[-1].geography
-        if last_geo != "CN":
-            return last_geo
-    return geo
+    places: dict[int, str]  # value index -> its place in a list of places
 
 
 def value_stats(
@@ -94,8 +80,9 @@ def value_stats(
     """The statistics of the sentence's values, in text order."""
     s, values = ctx.s, ctx.values
     perfect = bool(_PRESENT_PERFECT.search(s)) and ctx.doc.reference_date is not None
+    spans = [(v.start, v.end) for v in values]
     f = _Frame(attached, next_period, any(not h.baseline for h in ctx.periods), perfect,
-               listed_subjects(s, [(v.start, v.end) for v in values]))  # fmt: skip
+               listed_subjects(s, spans), listed_places(s, spans, places_in(s)))  # fmt: skip
     w = Walk(prev_metric=state.last_stats[-1].metric if state.last_stats else None)
     stats: list[Stat] = []
     for idx, n in enumerate(values):
@@ -150,7 +137,8 @@ def _value_stat(
         metric=metric,
         description=describe(ph.left if unclassified else ph.text),
         period=period,
-        geography=geography_for(ctx, n.start, state),
+        geography=listed_place(f.places, f.listed, idx, state)
+        or geography_for(ctx, n.start, state),
         sentence=ctx.span,
         value_span=ctx.span_of(n.start, n.end),
         headline=ctx.headline,
