@@ -25,7 +25,9 @@ _BASIS_PREV = re.compile(
 )
 _BASIS_YEAR = re.compile(
     # "than in 2021", "compared with that of 2017", "(2.8 times) that of 2016"
-    rf"(?:(?:over|from|compared (?:with|to)|than|on|versus|vs\.?)\s+|^\s*(?=that\s))"
+    # "2.2 times as many as in 2022"
+    rf"(?:(?:over|from|compared (?:with|to)|than|on|versus|vs\.?|as (?:much|many|high) as)\s+"
+    rf"|^\s*(?=that\s))"
     rf"(?:that of\s+|that in\s+|in\s+)?"
     rf"(?:the same period of\s+)?(?P<y>{Y})",
     re.I,

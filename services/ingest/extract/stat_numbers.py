@@ -63,7 +63,7 @@ _PERCENT_AFTER = re.compile(
 MONTHS_AFTER = re.compile(r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I)
 _TIMES_BASE = re.compile(
     r"^\s*(?:that\s+of|the\s+(?:level|number|figure)\s+(?:of|in)|from|over|compared\s+"
-    r"(?:with|to)|as\s+(?:much|many|high)\s+as)\s+(?:the\s+|that\s+(?:of|in)\s+)?"
+    r"(?:with|to)|as\s+(?:much|many|high)\s+as)\s+(?:the\s+|that\s+(?:of|in)\s+|in\s+)?"
     r"(?:(?:19|20)\d{2}|previous|last|a\s+year|the\s+year)",
     re.I,
 )
