@@ -64,6 +64,10 @@ _AND_THE = re.compile(r" (?:and|with|or|than) the ")
 
 _POSSESSIVE = re.compile(r"['’]s\s+")
 _OWNER_END = re.compile(r"['’]s\s*$")
+_OWN_RELEASE = re.compile(
+    r"\b(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)\s+(?:released|published|issued|unveiled)"
+    r"\s+(?:its|their)\s+(?:\w+\s+)?$"
+)
 
 _REPORT_END = re.compile(r"\b(?:Annual\s+Report|White\s+Paper|Report|Bulletin|Yearbook)$")
 
@@ -135,7 +139,7 @@ def candidates(text: str) -> list[Candidate]:
             continue
         if not headed or _after_label(text, m.start()):
             continue  # no type head noun in the run, so no part of it can be a title
-        if any(c.start <= m.start() < c.outer_end for c in found):
+        if any(c.start <= m.start() < c.outer_end for c in found) or _own_release(text, m):
             continue
         for offset, raw in _split_titles(m.group(0)):
             found.extend(_run_candidate(m.start() + offset, raw))
@@ -188,6 +192,13 @@ def _titled_object(rest: str) -> bool:
     if topic is None:
         return bool(_REPORT_END.search(rest))
     return topic.group(0).strip() != "to"
+
+
+def _own_release(text: str, m: re.Match[str]) -> bool:
+    """ "Huawei released its Annual Report 2020": a body that is no agency, place or the
+    country releasing its own document, no policy act."""
+    own = _OWN_RELEASE.search(text, max(0, m.start() - 80), m.start())
+    return own is not None and not _public_owner(own.group("owner"))
 
 
 def _public_owner(owner: str) -> bool:
