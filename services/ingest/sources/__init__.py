@@ -9,9 +9,9 @@ from services.ingest.sources.fetch import (
     FetchError,
     PageOutcome,
     SourceFetcher,
-    ingest_url,
     make_client,
 )
+from services.ingest.sources.once import ingest_url
 from services.ingest.sources.state import Backoff, SourceState, StateStore
 from services.ingest.sources.watch import (
     Poller,

@@ -31,13 +31,13 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from events.envelope import utcnow
-from services.ingest.sources.fetch import (
+from services.ingest.sources.fetch import SourceFetcher
+from services.ingest.sources.once import state_path
+from services.ingest.sources.outcomes import (
     DEFAULT_MAX_ENTRIES,
     FeedOutcome,
     PageOutcome,
-    SourceFetcher,
     make_client,
-    state_path,
 )
 from services.ingest.sources.state import Backoff, StateStore
 
