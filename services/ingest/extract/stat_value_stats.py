@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import UNCLASSIFIED, Metric, get_metric
+from services.ingest.extract import lexicon
 from services.ingest.extract.metrics_match import match_metric, unit_fits
 from services.ingest.extract.stat_attach import is_subordinate_share
 from services.ingest.extract.stat_exclude import excluded
@@ -146,6 +148,14 @@ def _value_stat(
     )
 
 
+@cache
+def _year_earlier() -> re.Pattern[str]:
+    """Words after a value that put it a year before its clause's period (lexicon)."""
+    found = lexicon.load("stat_periods")["year_earlier"]["words"]
+    alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in found)
+    return re.compile(rf"\s*,?\s*(?:in\s+)?(?:{alts})\b", re.I)
+
+
 def _value_period(
     ctx: Sentence, state: State, n: Num, next_period: Callable[[], Period | None]
 ) -> Period | None:
@@ -156,6 +166,8 @@ def _value_period(
         period = next_period()
     if period is None:
         period = ctx.carried
+    if period is not None and not n.is_change and _year_earlier().match(ctx.s, n.end):
+        return period.shifted(-1)  # "... from 107.36 billion yuan a year earlier"
     if n.from_to and state.span_years and not any(h.explicit_year for h in ctx.periods):
         # "increased from A to B over the past five years": B is the last full year.
         pub = ctx.doc.reference_date
