@@ -158,3 +158,22 @@ def mark_ranges(ctx: Sentence) -> None:
             a.from_to, b.from_to = 1, 2
         elif not in_parens(s, a.start):
             a.dropped = b.dropped = True
+
+
+# "19.1 per 10,000 people ..., up from 15.8 a year earlier": the baseline's unit is elided
+_BASELINE_GAP = re.compile(
+    r"(?:,\s*)?(?:\s+(?:up|down)\s+)?\s*(?:from|compared\s+(?:with|to)|against|versus|vs\.?)\s+$",
+    re.I,
+)
+_RATE_UNITS = ("per_10k_people", "percent", "months")
+
+
+def share_baseline_units(ctx: Sentence) -> None:
+    """A bare number a rate is compared with ("up from 15.8") is in the rate's unit."""
+    for a, b in pairwise(ctx.nums):
+        bare = b.unit == "count" and not (b.scaled or b.separated)
+        if a.unit in _RATE_UNITS and bare and not a.is_change:
+            gap = ctx.s[a.end : b.start]
+            if _BASELINE_GAP.search(gap) and len(gap) < 80:
+                b.unit = a.unit
+

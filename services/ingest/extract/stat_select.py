@@ -22,7 +22,9 @@ from services.ingest.extract.stat_values import Num, Qual
 # "49 million people were employed in patent-intensive industries": people, but a statistic
 _EMPLOYED = re.compile(r"\s+(?:people|persons)\s+(?:were\s+|are\s+|was\s+)?employed\b", re.I)
 _BAD_NOUN = re.compile(
-    # "last year" and "this year" after a number name its period, not a duration noun
+    # "last year" and "this year" after a number name its period, not a duration noun, and
+    # "a year earlier" a period a year back
+    r"(?!\s+(?:a|the)\s+year\s+(?:earlier|ago|before|prior)\b)"
     r"\s+(?:(?!(?:in|of|the|for|at|by|from|on|to|and|or|with|were|was|are|is|have|has|had|"
     r"last|this|next)\b)"
     r"[\w-]+\s+){0,4}?(?:cit(?:y|ies)|provinces?|regions?|areas?|locations?|"

@@ -38,7 +38,11 @@ from services.ingest.extract import lexicon
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.sentences import document_sentences
 from services.ingest.extract.stat_attach import attach_changes
-from services.ingest.extract.stat_changes import classify_changes, mark_ranges
+from services.ingest.extract.stat_changes import (
+    classify_changes,
+    mark_ranges,
+    share_baseline_units,
+)
 from services.ingest.extract.stat_distractors import Cues
 from services.ingest.extract.stat_exclude import FILING, IN_CHINA
 from services.ingest.extract.stat_facts import dedupe, fact, flag_transpositions, unresolved_problem
@@ -215,6 +219,7 @@ def _read_values(
     ctx.multi_from = multi_year_start(ctx.s)
     ctx.cues = Cues.of(ctx.s)
     classify_changes(ctx)
+    share_baseline_units(ctx)
     mark_ranges(ctx)
     select_values(ctx)
     attach_equivalents(ctx)
