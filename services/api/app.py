@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.api import dashboard, forms, routes, status, writes
+from services.api import dashboard, forms, registry_routes, routes, status, writes
 from services.api.context import ApiContext
 from services.api.csrf import same_origin_only
 from services.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -40,6 +40,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
     )
     app.state.ctx = ctx
     app.include_router(routes.router)
+    app.include_router(registry_routes.router)
     app.include_router(writes.router)
     app.include_router(dashboard.router)
     app.include_router(forms.router)
