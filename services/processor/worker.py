@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 from prometheus_client import CollectorRegistry
@@ -44,6 +44,9 @@ from services.metrics import ProjectionCollector, Sources, WorkerMetrics, serve_
 from services.processor.common import deliver
 from services.processor.core import run_batch
 from services.settings import Settings
+
+if TYPE_CHECKING:
+    import faust
 
 log = logging.getLogger("ipmon.worker")
 
@@ -118,18 +121,13 @@ def kafka_bootstrap(settings: Settings) -> str:
     return parsed.netloc
 
 
-def create_app(settings: Settings, batches: BatchProcessor) -> Any:
-    """The faust app: one agent over every stream topic, projecting micro-batches.
-
-    The composition root (`services.bootstrap.worker_app`) builds `batches`; the options
-    come from `settings` (``IPMON_BATCH_SIZE``, ``IPMON_WORKER_*``).
-    """
+def _faust_app(settings: Settings) -> faust.App:
+    """The faust app with its broker and consumer options from `settings`."""
     import faust
 
     bootstrap = kafka_bootstrap(settings)
-    prefix = settings.kafka_topic_prefix
-    batch_size, within = settings.batch_size, settings.worker_within_s
-    app = faust.App(
+    batch_size = settings.batch_size
+    return faust.App(
         settings.kafka_group,
         broker=[f"kafka://{host}" for host in bootstrap.split(",")],
         store="memory://",
@@ -145,6 +143,17 @@ def create_app(settings: Settings, batches: BatchProcessor) -> Any:
         stream_buffer_maxsize=max(batch_size * 2, 4096),
         producer_acks=-1,
     )
+
+
+def create_app(settings: Settings, batches: BatchProcessor) -> Any:
+    """The faust app: one agent over every stream topic, projecting micro-batches.
+
+    The composition root (`services.bootstrap.worker_app`) builds `batches`; the options
+    come from `settings` (``IPMON_BATCH_SIZE``, ``IPMON_WORKER_*``).
+    """
+    app = _faust_app(settings)
+    prefix = settings.kafka_topic_prefix
+    batch_size, within = settings.batch_size, settings.worker_within_s
     names = [topic_name(s, prefix) for s in STREAMS]
     # raw bytes in and out: decoding is ours, so a poison record cannot crash the stream
     topic = app.topic(*names, key_type=bytes, value_type=bytes, key_serializer="raw",
