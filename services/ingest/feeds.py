@@ -75,61 +75,56 @@ def _opt(row: dict[str, Any], key: str) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+_PILOT_KEYS = ("program", "city", "admin_level", "role", "status", "batch", "batch_total", "year")
+_STATUS_KEYS = ("program", "city", "status", "reason")
+
+
 def _payload(row: dict[str, Any], metrics: frozenset[str]) -> Payload:
     kind = _opt(row, "record") or "statistic"
     if kind == "statistic":
-        metric = _opt(row, "metric")
-        if metric is None:
-            raise ValueError("metric is missing")
-        if metric not in metrics:
-            raise ValueError(f"unknown metric id {metric!r} (not in the metric catalogue)")
-        period_text = _opt(row, "period")
-        if period_text is None:
-            raise ValueError("period is missing")
-        period = parse_period_key(str(period_text))
-        value = _opt(row, "value")
-        try:
-            number = None if value is None else Decimal(str(value))
-        except InvalidOperation:
-            raise ValueError(f"value {value!r} is not a number") from None
-        change = _opt(row, "change")
-        reported = None
-        if change is not None:
-            reported = _change(str(change))
-            reported["basis"] = _opt(row, "change_basis") or "year_on_year"
-        return StatisticPublished(
-            metric=metric,
-            description=_opt(row, "description"),
-            geography=_opt(row, "geography") or "CN",
-            period=period,
-            value=number,
-            unit=_opt(row, "unit") or "count",
-            qualifier=_opt(row, "qualifier") or "exact",
-            reported_change=reported,
-        )
+        return _statistic(row, metrics)
     if kind == "pilot":
-        fields = {
-            k: _opt(row, k)
-            for k in (
-                "program",
-                "city",
-                "admin_level",
-                "role",
-                "status",
-                "batch",
-                "batch_total",
-                "year",
-            )
-        }
-        return CityPilotDesignated.model_validate(
-            {k: v for k, v in fields.items() if v is not None}
-        )
+        return CityPilotDesignated.model_validate(_present(row, _PILOT_KEYS))
     if kind == "pilot_status":
-        fields = {k: _opt(row, k) for k in ("program", "city", "status", "reason")}
-        return CityPilotStatusChanged.model_validate(
-            {k: v for k, v in fields.items() if v is not None}
-        )
+        return CityPilotStatusChanged.model_validate(_present(row, _STATUS_KEYS))
     raise ValueError(f"record {kind!r} is not statistic, pilot or pilot_status")
+
+
+def _present(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The row's non-blank fields among `keys`."""
+    return {k: v for k in keys if (v := _opt(row, k)) is not None}
+
+
+def _statistic(row: dict[str, Any], metrics: frozenset[str]) -> StatisticPublished:
+    """A statistic row: a catalogue metric, a period key, a number, an optional change."""
+    metric = _opt(row, "metric")
+    if metric is None:
+        raise ValueError("metric is missing")
+    if metric not in metrics:
+        raise ValueError(f"unknown metric id {metric!r} (not in the metric catalogue)")
+    period_text = _opt(row, "period")
+    if period_text is None:
+        raise ValueError("period is missing")
+    value = _opt(row, "value")
+    try:
+        number = None if value is None else Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"value {value!r} is not a number") from None
+    change = _opt(row, "change")
+    reported = None
+    if change is not None:
+        reported = _change(str(change))
+        reported["basis"] = _opt(row, "change_basis") or "year_on_year"
+    return StatisticPublished(
+        metric=metric,
+        description=_opt(row, "description"),
+        geography=_opt(row, "geography") or "CN",
+        period=parse_period_key(str(period_text)),
+        value=number,
+        unit=_opt(row, "unit") or "count",
+        qualifier=_opt(row, "qualifier") or "exact",
+        reported_change=reported,
+    )
 
 
 def _rows(text: str, path: Path) -> list[tuple[int, Span, dict[str, Any]]]:
