@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 from services.ingest.extract import lexicon
-from services.ingest.extract.place_plurals import plural_list
+from services.ingest.extract.place_plurals import counted_list, plural_list
 from services.ingest.extract.places import (
     WORD,
     Place,
@@ -75,7 +75,7 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
     A word the gazetteer does not know counts as a city only in a list with known places."""
     prefix, sep = _list_words()
     stop = len(text) if limit is None else limit
-    if shared := plural_list(text, pos, stop):
+    if shared := plural_list(text, pos, stop) or counted_list(text, pos, stop):
         return shared  # "the Jiangning and Pukou districts of Nanjing"
     out: list[Place] = []
     known = 0

@@ -59,3 +59,38 @@ def plural_list(text: str, pos: int, limit: int) -> list[Place]:
         stop = end if i == len(items) - 1 else m.start("names") + w.end()
         out.append(Place(f"{name}, {parent}" if parent else name, "district", start, stop))
     return out
+
+
+@cache
+def _counted() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """ "Three districts in Chengdu — A, B and C": a plural descriptor and its parent before
+    a list of bare names, set off by a dash or a colon."""
+    _, singular = _pattern()
+    alt = "|".join(
+        r"\s+".join(map(re.escape, p.split())) for p in sorted(singular, key=len, reverse=True)
+    )
+    before = re.compile(
+        rf"\b(?P<desc>(?i:{alt}))\s+(?:in|of)\s+(?P<parent>{NAME})\s*(?:[-–—:]+|,)\s*$"
+    )
+    item = rf"{WORD}(?:\s+{WORD}){{0,2}}"
+    names = re.compile(rf"{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}")
+    return before, names, singular
+
+
+def counted_list(text: str, pos: int, limit: int) -> list[Place]:
+    """The places of a list of bare names that a counted plural descriptor and its parent
+    introduce ("three districts in Chengdu — Wuhou, Jinjiang and Qingyang"), or none."""
+    before, names, singular = _counted()
+    head = before.search(text, max(0, pos - 80), pos)
+    if head is None or level_of(head.group("parent")) not in ("city", "municipality"):
+        return []
+    m = names.match(text, pos, limit)
+    if m is None:
+        return []
+    desc = descriptor_title(singular[" ".join(head.group("desc").lower().split())])
+    parent = head.group("parent")
+    return [
+        Place(f"{w.group(0)} {desc}, {parent}", "district", pos + w.start(), pos + w.end())
+        for w in _ITEM.finditer(m.group(0))
+    ]
+
