@@ -112,7 +112,8 @@ def _after(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     sel, award, be, adv, agency = p.sel, p.award, p.be, p.adv, p.agency
     return dict(
         again=re.compile(
-            rf"(?:\s+in\s+(?:19|20)\d{{2}})?,?\s+(?:and|then)\s+"
+            # "X, which was approved as A in 2012, became B in 2016": the relative clause ends
+            rf"(?:\s+in\s+(?:19|20)\d{{2}})?(?:,?\s+(?:and|then)\s+|,\s+(?=(?:{be}\s+)?{adv}(?:{sel}|became)\b))"
             rf"(?:(?:{be}|later|then|also|in\s+(?:19|20)\d\d,?)\s+)*"
             rf"(?:{adv}(?:{sel}|{award}|became|become)\b(?:\s+(?:to|as|into))?|as\b)",
             re.I,
