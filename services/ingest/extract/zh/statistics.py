@@ -32,7 +32,8 @@ from services.ingest.extract.zh.stat_facts import (
 from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
 from services.ingest.extract.zh.stat_lists import respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
-from services.ingest.extract.zh.stat_periods import dates, find_periods
+from services.ingest.extract.zh.stat_period_marks import dates
+from services.ingest.extract.zh.stat_periods import find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
 from services.ingest.extract.zh.stat_series import (
     baseline_shift,
