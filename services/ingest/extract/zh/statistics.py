@@ -189,15 +189,29 @@ def _value(
 
 
 def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
-    """A table row's figure: its label names the metric, the table's title the period."""
-    metric = metric_of(Layers(row.label, "", ""), "count")
+    """A table row's figure: its label names the metric (a count, or a rate per 10,000
+    people), the table's title the period."""
+    unit = unit_of("count", row.label)
+    metric = metric_of(Layers(row.label, "", ""), unit)
     if metric is None or state.period is None or "元" in row.label:
         return []  # an amount's scale is in a header this row does not repeat
     period = ctxm.for_kind(metric, state.period, row.label)
-    place = state.place if state.place is not None else CN
+    place = _row_place(row, state)
     value_span = Span(start=span.start + row.start, end=span.start + row.end)
-    return [ZhStat(metric, period, place, row.value, "count", "exact", row.change, span,
+    return [ZhStat(metric, period, place, row.value, unit, "exact", row.change, span,
                    value_span)]  # fmt: skip
+
+
+def _row_place(row: Row, state: ctxm.DocState) -> str:
+    """The place a row's label names ("全市专利授权量" on a city's table is that city),
+    else the place the text spoke of, else China."""
+    words = [w for w in place_words(row.label) if w.place != FOREIGN]
+    if not words:
+        return state.place if state.place is not None else CN
+    if words[0].place != LOCAL:
+        return words[0].place
+    word = row.label[words[0].start : words[0].end]
+    return ctxm.local_place(word, state.named, state.at) or ctxm.UNRESOLVED
 
 
 def _growth(
