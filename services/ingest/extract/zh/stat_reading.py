@@ -139,7 +139,10 @@ def _attach_listed(view: str, items: list[Item], i: int) -> None:
         joint = _lists()[1].match(view[group[-1].n.end : nxt.n.start])
         if nxt.is_rate or joint is None:
             break
-        nxt.cue = replace(rate.cue, direction="down") if joint["neg"] else rate.cue
+        # "分别增长-4.3%和19.9%": the first rate's minus is its own, the word's direction
+        # goes on to the next
+        direction = "down" if joint["neg"] else rate.cue.word_direction
+        nxt.cue = replace(rate.cue, direction=direction)
         group = [*group, nxt]
     free = [v for v in items[:i] if not v.is_rate and not v.dropped and v.change is None]
     for value, r in zip(free[-len(group) :], group, strict=False):
