@@ -25,7 +25,7 @@ from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord, full_name, province_of
-from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve
+from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve, year_to_date
 
 MULTI_YEAR = "multi-year"
 UNRESOLVED = ""  # the place of 我省 / 本市 when the document names none
@@ -68,7 +68,10 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
     for h in hits:
         if h.event or (h.context and state.period is not None):
             continue  # "当年累计" under a table's title: the title's period goes on
-        period = None if h.kind == "span" else resolve(h, state.year, state.published)
+        if h.kind == "to_date":
+            period = year_to_date(h, state.published)
+        else:
+            period = None if h.kind == "span" else resolve(h, state.year, state.published)
         out.append((h, period))
         stated = h.year is not None or h.relative is not None
         if h.kind != "span" and period is not None and stated and period.year != UNDATED_YEAR:

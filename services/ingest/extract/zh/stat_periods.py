@@ -37,7 +37,7 @@ class ZhPeriodHit:
 
     start: int
     end: int
-    kind: str  # year half quarter months as_of span now
+    kind: str  # year half quarter months as_of span now to_date
     first: int  # half, quarter, first month or as-of month (0 for a year)
     last: int  # last month of a run of months (0 otherwise)
     year: int | None  # the year stated
@@ -76,9 +76,9 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
         rf"{pre}第?\s*(?P<q1>{q})(?P<qs>(?:\s*(?:{lists})\s*第?\s*{q})*?)"
         rf"\s*(?P<qj>{join}|{lists})\s*第?\s*(?P<q2>{q})\s*季度",
         rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>{q}))\s*个?季度",
-        rf"{pre}(?P<sm>\d{{1,2}})\s*月份?(?![底末\d]|\s*(?:{_alt(d['since_words'])}))",
+        rf"{pre}(?P<sm>\d{{1,2}})\s*月份?(?![底末\d])(?P<since>\s*(?:{_alt(d['since_words'])}))?",
         rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
-        rf"|(?P<whole>{_alt(d['whole_year'])})",
+        rf"(?P<ytd>\s*(?:{_alt(d['to_date_words'])}))?|(?P<whole>{_alt(d['whole_year'])})",
     )  # fmt: skip
     quarter = ("第", "一", "二", "三", "四")
     gates = ("", "", _gate(d), _gate(d, "前"), _gate(d, *d["halves"]), _gate(d, *quarter),
@@ -162,10 +162,12 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
         return ZhPeriodHit(*at, "quarter", int(d["quarters"][m["q"]]), 0, year, rel)
     if i == 7:
         month = int(m["sm"])
-        return ZhPeriodHit(*at, "months", month, month, year, rel) if 1 <= month <= 12 else None
+        if not 1 <= month <= 12:
+            return None
+        return ZhPeriodHit(*at, "to_date" if m["since"] else "months", month, month, year, rel)
     if m["rel"] and m.string.startswith("同期", m.end()):
         return None  # "去年同期": the basis of a change
-    return ZhPeriodHit(*at, "year", 0, 0, year, rel)
+    return ZhPeriodHit(*at, "to_date" if m["ytd"] else "year", int(bool(m["ytd"])), 0, year, rel)
 
 
 def _quarter_run(
@@ -236,6 +238,16 @@ def _period(kind: str, first: int, last: int, year: int) -> Period:
     if kind == "months":
         return months_period(year, first, last)
     return YearPeriod(year=year)
+
+
+def year_to_date(hit: ZhPeriodHit, published: date | None) -> Period | None:
+    """ "今年以来", "2024年3月以来": from January (or the month named) to the month before
+    the page's date; a stretch that began in an earlier year is no period (None)."""
+    if published is None or hit.first >= published.month:
+        return None
+    year = hit.year if hit.year is not None else published.year + (hit.relative or 0)
+    last = published.month - 1
+    return _period("months", hit.first, last, year) if year == published.year else None
 
 
 def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Period:
