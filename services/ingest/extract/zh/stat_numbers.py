@@ -151,8 +151,12 @@ def value_hedge(before: str) -> Qual:
 
 @cache
 def _equivalent_gap() -> re.Pattern[str]:
-    words = lexicon.load(_NAME)["equivalent_openers"]
-    return re.compile(r"^\s*[(（]\s*(?:" + _alternation(words) + r")?\s*$")
+    d = lexicon.load(_NAME)
+    words, names = _alternation(d["equivalent_openers"]), _alternation(d["currency_names"])
+    # "（约合720亿美元）", and without parentheses "，约合人民币970亿元"
+    return re.compile(
+        rf"^\s*(?:[(（]\s*(?:{words})?|[,，]?\s*(?:{words}))\s*(?:{names})?\s*$"
+    )
 
 
 def is_equivalent(view: str, first: ZhNumber, second: ZhNumber) -> bool:
