@@ -68,7 +68,8 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
         (
             rf"(?=[{_first_chars(d)}])(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
             rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份|\d{{1,2}}\s*日)?)?"
-            rf"(?P<ye>(?<=年)\s*(?:{_alt(d['as_of_ends'])})|年\s*(?:{_alt(d['as_of_ends'])}))?"
+            # "年末" ends a year, "上半年末" a half (read by the pattern of halves)
+            rf"(?P<ye>(?<=(?<!半)年)\s*(?:{_alt(d['as_of_ends'])})|(?<!半)年\s*(?:{_alt(d['as_of_ends'])}))?"
         ),
         rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?P<mj>{join}|{lists})\s*(?P<m2>\d{{1,2}})\s*月份?",
         rf"{pre}前\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个?月",
