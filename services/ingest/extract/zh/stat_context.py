@@ -55,6 +55,7 @@ class SentenceContext:
     hits: Resolved
     places: list[PlaceWord]
     ahead: list[Period] = field(default_factory=list)  # periods of the next sentences
+    listed: dict[int, int] = field(default_factory=dict)  # a 分别 value's period, by index
     index: _HitIndex | None = None  # built by the first `period_at`
 
 
@@ -146,6 +147,9 @@ def _index(ctx: SentenceContext) -> _HitIndex:
 def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str:
     """The period of the figure at `[start, end)`; MULTI_YEAR for a figure over a span of
     years, a period in UNDATED_YEAR when nothing determines its year."""
+    listed = ctx.hits[ctx.listed[start]][1] if start in ctx.listed else None
+    if listed is not None:
+        return listed  # "2021年和2022年…分别为A和B"
     ix = _index(ctx)
     for h, p in ctx.hits[bisect_left(ix.starts, end) : bisect_right(ix.starts, end + 2)]:
         if p is not None and _in_parens(ctx.view, h):

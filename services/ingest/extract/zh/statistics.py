@@ -30,7 +30,7 @@ from services.ingest.extract.zh.stat_facts import (
     unresolved_fact,
 )
 from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
-from services.ingest.extract.zh.stat_lists import respectively
+from services.ingest.extract.zh.stat_lists import listed_periods, respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_period_marks import dates
 from services.ingest.extract.zh.stat_periods import find_periods
@@ -96,7 +96,11 @@ def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, lis
     hits = find_periods(view, dmask)
     ctx = ctxm.SentenceContext(view, ctxm.resolve_hits(hits, state), place_words(view))
     masked = dmask + masks(view) + [(h.start, h.end) for h in hits]
-    return ctx, read_items(view, read_numbers(view, masked))
+    items = read_items(view, read_numbers(view, masked))
+    if len(ctx.hits) > 1:
+        values = [i.n for i in items if not i.is_rate and not i.dropped]
+        ctx.listed = listed_periods(view, [(h.start, h.end) for h, _ in ctx.hits], values)
+    return ctx, items
 
 
 def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Period]:
