@@ -45,6 +45,7 @@ class DocState:
     at: int = 0  # where the current sentence starts in the document
     basis: str | None = None  # a change's basis stated before in the paragraph
     last: Metric | None = None  # the metric of the figure before in the paragraph
+    currency: str | None = None  # the currency of the document's last amount
 
 
 @dataclass(slots=True)
