@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.ingest.extract.zh.stat_periods import dates, find_periods
+from services.ingest.extract.zh.stat_period_marks import dates
+from services.ingest.extract.zh.stat_periods import find_periods
 from services.ingest.extract.zh.stat_subjects import last_mark
 
 

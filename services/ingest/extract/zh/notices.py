@@ -22,11 +22,14 @@ from services.ingest.extract.agencies_zh import find_agencies_zh
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.notice_verbs import sentence_of
 from services.ingest.extract.sentences import document_sentences
+from services.ingest.extract.zh import notices_untitled as untitled
 from services.ingest.extract.zh.notices_parts import (
     date_in,
     doc_number_near,
+    line_agencies,
     page_date,
     signature_date,
+    signature_issuers,
 )
 from services.ingest.extract.zh.notices_titles import Title, titles
 from services.ingest.extract.zh.pilots_lists import number
@@ -96,31 +99,14 @@ def _own_line(text: str, t: Title) -> bool:
     return not text[line_start : t.outer_start].strip() and not rest.strip()
 
 
-def _line_agencies(text: str, start: int, end: int) -> tuple[Issuer, ...]:
-    """The agencies of a line made of nothing but agency names, else none."""
-    line = text[start:end]
-    found = find_agencies_zh(text, start, end)
-    covered = sum(m.end - m.start for m in found)
-    rest = len(re.sub(r"[\s、和及与]", "", line))
-    return tuple(m.issuer for m in found) if found and covered == rest else ()
-
-
 def _header_issuers(text: str, t: Title) -> tuple[Issuer, ...]:
     """The agency line above a header title, else the one that signs the document."""
     line_start = text.rfind("\n", 0, t.outer_start)
     if line_start > 0:
         prev = text.rfind("\n", 0, line_start) + 1
-        if issuers := _line_agencies(text, prev, line_start):
+        if issuers := line_agencies(text, prev, line_start):
             return issuers
-    return _signature_issuers(text)
-
-
-def _signature_issuers(text: str) -> tuple[Issuer, ...]:
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    for i in range(len(lines) - 1, 0, -1):
-        if re.fullmatch(r"\s*(?:19|20)\d{2}\s*年.*日\s*", text[lines[i][0] : lines[i][1]]):
-            return _line_agencies(text, *lines[i - 1])
-    return ()
+    return signature_issuers(text)
 
 
 def _issuers(
@@ -137,7 +123,7 @@ def _issuers(
             return _unique([m.issuer for m in found])
         if counted := _counted_before(text, clause, cue):
             return counted
-    return _header_issuers(text, t) if header else _signature_issuers(text)
+    return _header_issuers(text, t) if header else signature_issuers(text)
 
 
 def _counted_before(text: str, start: int, cue: int) -> tuple[Issuer, ...]:
@@ -232,12 +218,15 @@ def _notices(doc: Document, sentences: Sequence[Span]) -> list[tuple[Title, Poli
 
 
 def extract_notices(doc: Document) -> list[Fact]:
-    """The notices, plans, measures, opinions and reports a Chinese document names."""
+    """The notices, plans, measures, opinions and reports a Chinese document names, titled
+    or not."""
     sentences = document_sentences(doc.text)
+    titled = _notices(doc, sentences)
+    header = any(_own_line(doc.text, t) for t, _ in titled)
+    found = [(Span(start=t.start, end=t.end), p) for t, p in titled]
+    found += untitled.mentioned(doc) + untitled.printed(doc, header)
+    found.sort(key=lambda sp: sp[0].start)
     return [
-        Fact(
-            payload=p,
-            source=doc.source(sentence_of(sentences, t.start), Span(start=t.start, end=t.end)),
-        )
-        for t, p in _notices(doc, sentences)
+        Fact(payload=p, source=doc.source(sentence_of(sentences, span.start), span))
+        for span, p in found
     ]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from events.types import Issuer
 from services.ingest.extract import lexicon
+from services.ingest.extract.agencies_zh import find_agencies_zh
 from services.ingest.extract.base import Document
 
 DOC_NUMBER = re.compile(
@@ -85,3 +87,21 @@ def doc_number_near(text: str, start: int, end: int) -> str | None:
     """The first document number printed in `text[start:end]`, as printed."""
     m = DOC_NUMBER.search(text, start, end)
     return m.group(0).strip() if m else None
+
+
+def line_agencies(text: str, start: int, end: int) -> tuple[Issuer, ...]:
+    """The agencies of a line made of nothing but agency names, else none."""
+    line = text[start:end]
+    found = find_agencies_zh(text, start, end)
+    covered = sum(m.end - m.start for m in found)
+    rest = len(re.sub(r"[\s、和及与]", "", line))
+    return tuple(m.issuer for m in found) if found and covered == rest else ()
+
+
+def signature_issuers(text: str) -> tuple[Issuer, ...]:
+    """The agencies on the line above the date that signs a document, if one signs it."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for i in range(len(lines) - 1, 0, -1):
+        if re.fullmatch(r"\s*(?:19|20)\d{2}\s*年.*日\s*", text[lines[i][0] : lines[i][1]]):
+            return line_agencies(text, *lines[i - 1])
+    return ()

@@ -74,10 +74,12 @@ def type_of(title: str) -> str | None:
 def _unquoted() -> re.Pattern[str]:
     alt = "|".join(re.escape(w) for w, _ in _type_words())
     verbs = "|".join(map(re.escape, lexicon.load("zh_notices")["words"]["unquoted_verbs"]))
-    body = r"(?:[^。；！？\n《》“”,，:：]|《[^《》\n]{1,80}》)"
+    # a quoted name inside a title: "关于印发“十四五”国家知识产权保护和运用规划的通知"
+    named = r"《[^《》\n]{1,80}》|“[^“”\n]{1,20}”"
+    body = rf"(?:[^。；！？\n《》“”,，:：]|{named})"
     return re.compile(
         rf"(?P<about>关于{body}{{2,80}}?的(?:{alt}){_PARENS})"
-        rf"|(?:{verbs})了?(?P<bare>[^。；！？\n《》“”,，:：关]{{4,50}}?的(?:{alt}))"
+        rf"|(?:{verbs})了?(?P<bare>(?:[^。；！？\n《》“”,，:：关]|“[^“”\n]{{1,20}}”){{4,50}}?的(?:{alt}))"
     )
 
 

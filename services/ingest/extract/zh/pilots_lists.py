@@ -93,15 +93,23 @@ def place_list(text: str, pos: int, end: int) -> list[Place]:
 
 @cache
 def _count() -> re.Pattern[str]:
-    counted = _alt(lex()["words"]["counted"])
-    leads = _alt(lex()["words"]["count_leads"])
-    return re.compile(rf"^\s*(?:{leads})?\s*(?P<n>{_numeral()})\s*(?:{counted})")
+    w = lex()["words"]
+    counted, leads = _alt(w["counted"]), _alt(w["count_leads"])
+    kinds = _alt(w["uncounted"])
+    return re.compile(
+        rf"^\s*(?:(?:{leads})?\s*(?P<n>{_numeral()})\s*(?:{counted})|等\s*(?:{kinds}))"
+    )
 
 
 def count_after(text: str, pos: int) -> tuple[int | None, int]:
-    """'等18个城市' after a list: the batch size and where the count ends."""
+    """'等18个城市' (or '等城市') after a list: the batch size and where the words end."""
     m = _count().match(text[pos : pos + 20])
-    return (number(m["n"]), pos + m.end()) if m else (None, pos)
+    if m is None:
+        return None, pos
+    return (number(m["n"]) if m["n"] else None), pos + m.end()
+
+
+_EMPTY_PARENS = re.compile(r"[(（]\s*[)）]")
 
 
 @cache
@@ -120,5 +128,5 @@ def counts(programme: str) -> tuple[str, int | None, int | None]:
     for word, value in lex()["words"]["batch_words"].items():
         if word in programme:
             batch, programme = int(value), programme.replace(word, "")
-    bare = _batch().sub("", programme).strip()
+    bare = _EMPTY_PARENS.sub("", _batch().sub("", programme)).strip()  # "…城市（第二批）"
     return bare, batch, total

@@ -46,8 +46,17 @@ def _named_before() -> re.Pattern[str]:
     return re.compile(rf"(?:{words})\s*[：:]?\s*$")
 
 
+@cache
+def _announced() -> re.Pattern[str]:
+    words = _alt(lex()["programme_before_list"]["announcing"])
+    return re.compile(rf"(?:{words})[^，。；:：]{{0,6}}?为(?P<p>[^，。；:：]{{2,60}})[：:]\s*$")
+
+
 def before_list(text: str, start: int, floor: int) -> Read | None:
-    """'…示范城市包括A、B': the programme written before the word that opens the list."""
+    """'…示范城市包括A、B', '确定以下城市为…示范城市：A、B': the programme written before
+    the words that open the list."""
+    if told := _announced().search(text, floor, start):
+        return phrase(text, told.start("p"), told.end("p"))
     m = _named_before().search(text, floor, start)
     if not m:
         return None

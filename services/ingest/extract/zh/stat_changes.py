@@ -33,6 +33,7 @@ class ChangeCue:
     qualifier: Qual
     respectively: bool  # "分别比上年增长57.1%和75.4%"
     not_change: bool  # 年均, 环比: a rate that is no change of the value
+    word_direction: Direction  # the direction word's own, before a minus on the rate
 
 
 def _alt(words: list[str] | dict[str, object]) -> str:
@@ -109,7 +110,8 @@ def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
         basis = f"vs_{d['plan_ends'][m['plan']]}"
     else:
         basis = "unspecified_prior_year"
-    direction: Direction = "down" if m["dir"] in d["directions"]["down"] else "up"
+    word: Direction = "down" if m["dir"] in d["directions"]["down"] else "up"
+    direction = word
     if m["neg"]:
         # "同比增长-10.1%" is a fall; "下降-2.2%" is a fall written with a redundant minus,
         # not a rise: a double negative is not how releases report growth
@@ -118,7 +120,7 @@ def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
     not_change = bool(m["not"]) or any(w in before for w in d["not_changes"])
     return ChangeCue(
         m.start(), basis, direction, _qualifier(m["hedge"]), bool(m["resp"] or m["resp0"]),
-        not_change,
+        not_change, word,
     )
 
 

@@ -25,7 +25,7 @@ from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord, full_name, province_of
-from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve
+from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve, year_to_date
 
 MULTI_YEAR = "multi-year"
 UNRESOLVED = ""  # the place of 我省 / 本市 when the document names none
@@ -45,6 +45,7 @@ class DocState:
     at: int = 0  # where the current sentence starts in the document
     basis: str | None = None  # a change's basis stated before in the paragraph
     last: Metric | None = None  # the metric of the figure before in the paragraph
+    currency: str | None = None  # the currency of the document's last amount
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class SentenceContext:
     hits: Resolved
     places: list[PlaceWord]
     ahead: list[Period] = field(default_factory=list)  # periods of the next sentences
+    listed: dict[int, int] = field(default_factory=dict)  # a 分别 value's period, by index
     index: _HitIndex | None = None  # built by the first `period_at`
 
 
@@ -68,7 +70,10 @@ def resolve_hits(hits: list[ZhPeriodHit], state: DocState) -> Resolved:
     for h in hits:
         if h.event or (h.context and state.period is not None):
             continue  # "当年累计" under a table's title: the title's period goes on
-        period = None if h.kind == "span" else resolve(h, state.year, state.published)
+        if h.kind == "to_date":
+            period = year_to_date(h, state.published)
+        else:
+            period = None if h.kind == "span" else resolve(h, state.year, state.published)
         out.append((h, period))
         stated = h.year is not None or h.relative is not None
         if h.kind != "span" and period is not None and stated and period.year != UNDATED_YEAR:
@@ -143,6 +148,9 @@ def _index(ctx: SentenceContext) -> _HitIndex:
 def period_at(ctx: SentenceContext, state: DocState, start: int, end: int) -> Period | str:
     """The period of the figure at `[start, end)`; MULTI_YEAR for a figure over a span of
     years, a period in UNDATED_YEAR when nothing determines its year."""
+    listed = ctx.hits[ctx.listed[start]][1] if start in ctx.listed else None
+    if listed is not None:
+        return listed  # "2021年和2022年…分别为A和B"
     ix = _index(ctx)
     for h, p in ctx.hits[bisect_left(ix.starts, end) : bisect_right(ix.starts, end + 2)]:
         if p is not None and _in_parens(ctx.view, h):

@@ -30,7 +30,8 @@ def _words() -> dict[str, re.Pattern[str]]:
         "funding": re.compile(_alt(d["funding"])),
         "multi": re.compile(_alt(d["multi_year_words"])),
         "ordinal": re.compile(rf"(?:{_alt(d['ordinal_before'])})\s*$"),
-        "since": re.compile(_alt(d["since_words"])),
+        # "今年以来" is this year so far, no stretch of years
+        "since": re.compile(rf"(?<!{_alt(d['this_year'])})(?:{_alt(d['since_words'])})"),
         "entity": re.compile(_alt(d["single_entities"])),
         "requirement": re.compile(_alt(d["requirements"])),
         # "个市场主体" counts entities, not places

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 
 from services.ingest.extract import lexicon
 from services.ingest.extract.zh.stat_numbers import ZhNumber
@@ -88,4 +89,26 @@ def _of_values_before(
         marks = [x.end() for x in _MARK.finditer(view, 0, p.start)]
         clause = view[marks[-1] if marks else 0 : p.start] + mid
         out[v.start] = (clause, clause)
+    return out
+
+
+def listed_periods(
+    view: str, hits: list[tuple[int, int]], values: list[ZhNumber]
+) -> dict[int, int]:
+    """ "2021年和2022年，…分别为3098亿元和4868.8亿元": each value of a 分别 run, by its start,
+    takes the period phrase (its index in `hits`) at its place in a list of periods."""
+    out: dict[int, int] = {}
+    respectively_, _, items = _grammar()
+    for m in respectively_.finditer(view):
+        run = _run(view, [v for v in values if v.start >= m.end()])
+        before = [i for i, (_, end) in enumerate(hits) if end <= m.start()]
+        if len(run) < 2 or len(before) < len(run):
+            continue
+        chain = before[-len(run) :]
+        joined = all(
+            items.fullmatch(view[hits[a][1] : hits[b][0]].strip())
+            for a, b in pairwise(chain)
+        )
+        if joined:
+            out.update({v.start: i for v, i in zip(run, chain, strict=True)})
     return out

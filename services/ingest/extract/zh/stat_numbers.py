@@ -1,7 +1,7 @@
 """Numbers and units of Chinese statistics: digits (ASCII or full-width, read on a
 width-normalised view so that spans stay offsets into the original sentence), Chinese
 numerals, the scale words 万/亿/万亿, money (元, 美元), counting words (件, 项, 个, 家, 笔 ...),
-percent, 个百分点 and 倍.
+percent, tenths (四成 = 40 %), 个百分点 and 倍.
 
 A Chinese figure always carries a unit word: a bare number (a phone number, a postcode, a
 page count) is never read as a value. The words come from `lexicon/zh_stat_numbers.toml`.
@@ -55,6 +55,8 @@ def _grammar() -> re.Pattern[str]:
         r"\s*(?:(?P<pp>" + _alternation(units["points"]) + r")"
         r"|(?P<pct>" + _alternation(units["percent"]) + r")"
         r"|(?P<times>" + _alternation(units["times"]) + r")"
+        r"|(?P<ten>" + _alternation(units["tenths"]) + r")"
+        r"(?!" + _alternation(units["tenths_not_before"]) + r")"
         r"|(?P<mon>" + _alternation(units["months"]) + r")"
         r"|(?P<cur>(?:人民币)?(?:" + _alternation(list(data["currencies"])) + r"))"
         r"|(?P<cnt>" + _alternation(units["counts"]) + r"))"
@@ -90,7 +92,7 @@ def _currency(word: str) -> str:
 def _unit(m: re.Match[str]) -> tuple[str, str]:
     if m["pp"]:
         return "pp", ""
-    if m["pct"]:
+    if m["pct"] or m["ten"]:
         return "percent", ""
     if m["times"]:
         return "times", ""
@@ -124,6 +126,8 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
             value = words_value(m["w"] + m["scale"]) or value  # "一亿二千万": one numeral
         elif m["scale"]:
             value *= Decimal(scales[m["scale"]])
+        if m["ten"]:
+            value *= 10  # "四成": four tenths
         unit, word = _unit(m)
         if word and m["w"] is not None and m["cnt"] in ("个", "次") and not m["scale"]:
             continue  # "四个方面", "三次会议": counts in words of a text's own parts
@@ -147,8 +151,12 @@ def value_hedge(before: str) -> Qual:
 
 @cache
 def _equivalent_gap() -> re.Pattern[str]:
-    words = lexicon.load(_NAME)["equivalent_openers"]
-    return re.compile(r"^\s*[(（]\s*(?:" + _alternation(words) + r")?\s*$")
+    d = lexicon.load(_NAME)
+    words, names = _alternation(d["equivalent_openers"]), _alternation(d["currency_names"])
+    # "（约合720亿美元）", and without parentheses "，约合人民币970亿元"
+    return re.compile(
+        rf"^\s*(?:[(（]\s*(?:{words})?|[,，]?\s*(?:{words}))\s*(?:{names})?\s*$"
+    )
 
 
 def is_equivalent(view: str, first: ZhNumber, second: ZhNumber) -> bool:

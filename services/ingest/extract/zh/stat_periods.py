@@ -12,8 +12,6 @@ from `lexicon/zh_stat_periods.toml`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -27,11 +25,10 @@ from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_end
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_numbers import words_value
+from services.ingest.extract.zh.stat_period_marks import names_event, title_test
 
 _NAME = "zh_stat_periods"
 _Y = r"(?:19|20)\d{2}"
-_DATE = re.compile(rf"(?:{_Y}\s*年\s*)?\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_Y}-\d{{1,2}}-\d{{1,2}}")
-_CLAUSE = re.compile(r"[,，。;；:：、!！?？]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +37,7 @@ class ZhPeriodHit:
 
     start: int
     end: int
-    kind: str  # year half quarter months as_of span now
+    kind: str  # year half quarter months as_of span now to_date
     first: int  # half, quarter, first month or as-of month (0 for a year)
     last: int  # last month of a run of months (0 otherwise)
     year: int | None  # the year stated
@@ -65,24 +62,28 @@ def _grammar() -> tuple[re.Pattern[str], ...]:
     rel = _alt(d["relative_years"])
     pre = rf"(?:(?P<y>{_Y})\s*年|(?P<rel>{rel}))?\s*"
     join = _alt(d["month_joiners"])
+    lists, q = _alt(d["list_joiners"]), "[一二三四1-4]"
     bodies = (
         rf"(?P<y1>{_Y})\s*年?\s*(?:{join})\s*(?P<y2>{_Y})\s*年",
         (
             rf"(?=[{_first_chars(d)}])(?P<open>{_alt(d['as_of_openers'])})?\s*{pre}"
             rf"(?:(?P<m>\d{{1,2}})\s*月\s*(?P<end>底|末|份|\d{{1,2}}\s*日)?)?"
-            rf"(?P<ye>(?<=年)\s*(?:{_alt(d['as_of_ends'])})|年\s*(?:{_alt(d['as_of_ends'])}))?"
+            # "年末" ends a year, "上半年末" a half (read by the pattern of halves)
+            rf"(?P<ye>(?<=(?<!半)年)\s*(?:{_alt(d['as_of_ends'])})|(?<!半)年\s*(?:{_alt(d['as_of_ends'])}))?"
         ),
-        rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?:{join})\s*(?P<m2>\d{{1,2}})\s*月份?",
+        rf"{pre}(?P<m1>\d{{1,2}})\s*月?\s*(?P<mj>{join}|{lists})\s*(?P<m2>\d{{1,2}})\s*月份?",
         rf"{pre}前\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*个?月",
         rf"(?:(?P<y>{_Y})\s*年?|(?P<rel>{rel}))?\s*(?P<h>{_alt(d['halves'])})",
-        rf"{pre}第?\s*(?P<q1>[一二三四1-4])\s*(?:{join})\s*第?\s*(?P<q2>[一二三四1-4])\s*季度",
-        rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>[一二三四1-4]))\s*个?季度",
+        rf"{pre}第?\s*(?P<q1>{q})(?P<qs>(?:\s*(?:{lists})\s*第?\s*{q})*?)"
+        rf"\s*(?P<qj>{join}|{lists})\s*第?\s*(?P<q2>{q})\s*季度",
+        rf"{pre}(?:前\s*(?P<fq>{_alt(d['first_quarters'])})|第?\s*(?P<q>{q}))\s*个?季度",
+        rf"{pre}(?P<sm>\d{{1,2}})\s*月份?(?![底末\d])(?P<since>\s*(?:{_alt(d['since_words'])}))?",
         rf"(?:(?P<y>{_Y})\s*年度?|(?P<rel>{rel}))(?:{_alt(d['whole_year'])})?"
-        rf"|(?P<whole>{_alt(d['whole_year'])})",
+        rf"(?P<ytd>\s*(?:{_alt(d['to_date_words'])}))?|(?P<whole>{_alt(d['whole_year'])})",
     )  # fmt: skip
     quarter = ("第", "一", "二", "三", "四")
     gates = ("", "", _gate(d), _gate(d, "前"), _gate(d, *d["halves"]), _gate(d, *quarter),
-             _gate(d, "前", *quarter), "")  # fmt: skip
+             _gate(d, "前", *quarter), _gate(d), "")  # fmt: skip
     return tuple(re.compile(g + b) for g, b in zip(gates, bodies, strict=True))
 
 
@@ -100,6 +101,7 @@ def _needs() -> tuple[re.Pattern[str], ...]:
         tuple(d["halves"]),
         ("季度",),
         ("季度",),
+        ("月",),
         ("年", *d["whole_year"]),
     )
     return tuple(re.compile(_alt(list(words))) for words in needs)
@@ -110,17 +112,6 @@ def _first_chars(d: dict[str, Any]) -> str:
     年 of 年底): the phrase's parts are all optional, so its start is checked first."""
     words = [*d["as_of_openers"], *d["relative_years"], "年"]
     return "0-9" + "".join(sorted({re.escape(w[0]) for w in words}))
-
-
-def dates(view: str) -> list[tuple[int, int]]:
-    """Spans of calendar dates ("2024年1月26日", "1月14日", "2023-03-29"): no periods,
-    unless an as-of word opens them ("截至2023年6月30日" is the level at the end of June)."""
-    openers = tuple(lexicon.load(_NAME)["as_of_openers"])
-    return [
-        (m.start(), m.end())
-        for m in _DATE.finditer(view)
-        if not view[: m.start()].rstrip().endswith(openers)
-    ]
 
 
 def _context_words() -> list[str]:
@@ -156,53 +147,52 @@ def _hit(i: int, m: re.Match[str]) -> ZhPeriodHit | None:
         return None
     if i == 2:
         a, b = int(m["m1"]), int(m["m2"])
-        return ZhPeriodHit(*at, "months", a, b, year, rel) if 1 <= a < b <= 12 else None
+        listed = m["mj"] in d["list_joiners"]  # "1、2月": two months taken together
+        fits = 1 <= a < b <= 12 and (b == a + 1 or not listed)
+        return ZhPeriodHit(*at, "months", a, b, year, rel) if fits else None
     if i == 3:
         n = int(m["n"]) if m["n"].isdigit() else int(words_value(m["n"]) or 0)
         return ZhPeriodHit(*at, "months", 1, n, year, rel) if 1 < n <= 12 else None
     if i == 4:
         return ZhPeriodHit(*at, "half", int(d["halves"][m["h"]]), 0, year, rel)
     if i == 5:
-        first, last = int(d["quarters"][m["q1"]]), int(d["quarters"][m["q2"]])
-        if first >= last:
-            return None
-        return ZhPeriodHit(*at, "months", 3 * first - 2, 3 * last, year, rel)
+        return _quarter_run(at, m, year, rel)
     if i == 6:
         if m["fq"]:
             return ZhPeriodHit(*at, "months", 1, 3 * int(d["first_quarters"][m["fq"]]), year, rel)
         return ZhPeriodHit(*at, "quarter", int(d["quarters"][m["q"]]), 0, year, rel)
+    if i == 7:
+        month = int(m["sm"])
+        if not 1 <= month <= 12:
+            return None
+        return ZhPeriodHit(*at, "to_date" if m["since"] else "months", month, month, year, rel)
     if m["rel"] and m.string.startswith("同期", m.end()):
         return None  # "去年同期": the basis of a change
-    return ZhPeriodHit(*at, "year", 0, 0, year, rel)
+    return ZhPeriodHit(*at, "to_date" if m["ytd"] else "year", int(bool(m["ytd"])), 0, year, rel)
 
 
-def _title_test(view: str) -> Callable[[int], bool]:
-    """Whether a phrase starting at a position is inside a title's 《》 ("《知识产权强国建设
-    纲要(2021-2035年)》"): the marks are found once per sentence, not once per phrase."""
-    if "《" not in view:
-        return lambda at: False
-    opens = [i for i, ch in enumerate(view) if ch == "《"]
-    closes = [i for i, ch in enumerate(view) if ch == "》"]
-
-    def inside(at: int) -> bool:
-        i, j = bisect_left(opens, at), bisect_left(closes, at)
-        return (opens[i - 1] if i else -1) > (closes[j - 1] if j else -1)
-
-    return inside
-
-
-def _is_event(view: str, hit: ZhPeriodHit) -> bool:
-    """A year naming an event or a document: an event noun before the clause ends."""
-    stop = _CLAUSE.search(view, hit.end)
-    tail = view[hit.end : min(stop.start() if stop else len(view), hit.end + 25)]
-    return any(w in tail for w in lexicon.load(_NAME)["event_nouns"])
+def _quarter_run(
+    at: tuple[int, int], m: re.Match[str], year: int | None, rel: int | None
+) -> ZhPeriodHit | None:
+    """ "一至三季度" and "第一、二季度": the months of a run of quarters; quarters listed
+    with a gap ("第一、三季度") are a stretch no period names, like a span of years."""
+    d = lexicon.load(_NAME)
+    listed = [m["q1"], *re.findall(r"[一二三四1-4]", m["qs"]), m["q2"]]
+    quarters = [int(d["quarters"][x]) for x in listed]
+    first, last = quarters[0], quarters[-1]
+    listed_run = bool(m["qs"]) or m["qj"] in d["list_joiners"]
+    if listed_run and quarters != list(range(first, first + len(quarters))):
+        return ZhPeriodHit(*at, "span", 0, 0, year, rel)
+    if first >= last:
+        return None
+    return ZhPeriodHit(*at, "months", 3 * first - 2, 3 * last, year, rel)
 
 
 def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
     """The period phrases of a width-normalised sentence in text order (dates masked)."""
     found: list[ZhPeriodHit] = []
     taken = Taken(masked)
-    in_title = _title_test(view)
+    in_title = title_test(view)
     for i, pattern in enumerate(_grammar()):
         if not _needs()[i].search(view):
             continue  # a cheap test first: the words every match of this pattern holds
@@ -212,7 +202,7 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
             hit = _hit(i, m)
             if hit is None:
                 continue
-            if in_title(hit.start) or (hit.kind != "span" and _is_event(view, hit)):
+            if in_title(hit.start) or (hit.kind != "span" and names_event(view, hit.end)):
                 hit = ZhPeriodHit(hit.start, hit.end, hit.kind, 0, 0, hit.year, None, True)
             elif m.groupdict().get("rel") in _context_words():
                 hit = replace(hit, context=True)
@@ -249,6 +239,16 @@ def _period(kind: str, first: int, last: int, year: int) -> Period:
     if kind == "months":
         return months_period(year, first, last)
     return YearPeriod(year=year)
+
+
+def year_to_date(hit: ZhPeriodHit, published: date | None) -> Period | None:
+    """ "今年以来", "2024年3月以来": from January (or the month named) to the month before
+    the page's date; a stretch that began in an earlier year is no period (None)."""
+    if published is None or hit.first >= published.month:
+        return None
+    year = hit.year if hit.year is not None else published.year + (hit.relative or 0)
+    last = published.month - 1
+    return _period("months", hit.first, last, year) if year == published.year else None
 
 
 def resolve(hit: ZhPeriodHit, carried: int | None, published: date | None) -> Period:

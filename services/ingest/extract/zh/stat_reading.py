@@ -31,6 +31,7 @@ _GAP = re.compile(r"^[\s,，、]*[\u4e00-\u9fff]{0,3}[\s,，、]*$")
 # A note in parentheses between a value and its rate ("92.1万件(不含港澳台)，同比增长…",
 # "8539.9亿元（2023年），…") or the opening of a rate in them ("92.1万件（同比增长15.3%）")
 _NOTE = re.compile(r"[(（][^()（）]*[)）]|[(（]\s*$")
+_RISE_REACH = 4  # "从约3700亿元": a rise opener stands right before the first end and its hedge
 
 
 @cache
@@ -84,10 +85,44 @@ def read_items(view: str, numbers: list[ZhNumber]) -> list[Item]:
             item.dropped = item.conversion = True  # a conversion, no figure of its own
         items.append(item)
         prev_end = n.end
+    _drop_ranges(view, items)
     for i, item in enumerate(items):
         if item.is_rate and not item.dropped and item.owner is None:
             _attach(view, items, i)
     return items
+
+
+@cache
+def _range_gaps() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    d = lexicon.load("zh_stat_numbers")
+    joiners = "|".join(map(re.escape, d["range_joiners"]))
+    scales = "|".join(map(re.escape, sorted(d["scales"], key=len, reverse=True)))
+    return (
+        re.compile(rf"^\s*(?:{joiners})\s*$"),
+        re.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s*(?:{scales})?\s*(?:{joiners})\s*$"),
+        tuple(d["rise_openers"]),
+    )
+
+
+def _drop_ranges(view: str, items: list[Item]) -> None:
+    """ "3700亿元至3800亿元", "3700至3800亿元": the ends of a range are no figures."""
+    joint, bare_end, rise = _range_gaps()
+    prev_end = 0
+    for i, item in enumerate(items):
+        before = view[prev_end : item.n.start]
+        first = items[i - 1] if i and items[i - 1].n.unit == item.n.unit else None
+        if first is not None and joint.match(before):
+            start = first.n.start
+        elif m := bare_end.search(before):
+            start, first = prev_end + m.start(), None
+        else:
+            prev_end = item.n.end
+            continue
+        if not any(w in view[max(0, start - _RISE_REACH) : start] for w in rise):
+            item.dropped = True  # "从A到B" is a rise, the other joined ends a range
+            if first is not None:
+                first.dropped = True
+        prev_end = item.n.end
 
 
 def _prior(before: str) -> bool:
@@ -104,7 +139,10 @@ def _attach_listed(view: str, items: list[Item], i: int) -> None:
         joint = _lists()[1].match(view[group[-1].n.end : nxt.n.start])
         if nxt.is_rate or joint is None:
             break
-        nxt.cue = replace(rate.cue, direction="down") if joint["neg"] else rate.cue
+        # "分别增长-4.3%和19.9%": the first rate's minus is its own, the word's direction
+        # goes on to the next
+        direction = "down" if joint["neg"] else rate.cue.word_direction
+        nxt.cue = replace(rate.cue, direction=direction)
         group = [*group, nxt]
     free = [v for v in items[:i] if not v.is_rate and not v.dropped and v.change is None]
     for value, r in zip(free[-len(group) :], group, strict=False):

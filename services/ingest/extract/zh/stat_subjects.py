@@ -38,6 +38,9 @@ class Layers:
     # Alias words wholly inside the text before `context`: a long sentence is searched for
     # them once, not once per figure, so `context` itself stays short.
     context_words: frozenset[str] = frozenset()
+    # A sentence that opens after a semicolon may elide the subject of the clause before it:
+    # that clause, read as the clause before when the own clause names no metric by itself.
+    parallel: str = ""
 
 
 def last_mark(view: str, end: int) -> int:
@@ -74,7 +77,22 @@ def layers(view: str, own_start: int, at: int, end: int, word: str, previous: st
     opens_subset = view.lstrip().startswith(lexicon.words("zh_stat_lists", "subset_openers"))
     before_text = previous if joined or opens_subset else ""
     context, words = _context(before_text, view, left)
-    return Layers(own, view[left:own_start], context, whole, words)
+    # "出口860.8亿元，同比增长17.4%；进口…": the parallel clause before the semicolon
+    parallel = _subject_clause(previous) if joined and not own_start else ""
+    return Layers(own, view[left:own_start], context, whole, words, parallel)
+
+
+def _subject_clause(sentence: str) -> str:
+    """The last clause of a sentence that is more than a change: the parallel clause a
+    clause after its semicolon elides the subject of."""
+    end = len(sentence.rstrip().rstrip(";；"))
+    while end > 0:
+        start = last_mark(sentence, end)
+        clause = sentence[start:end]
+        if not is_rate_clause(clause + "，"):
+            return clause
+        end = max(0, start - 1)
+    return ""
 
 
 # Longer than any alias word: a word ending in the context's tail is found there.
@@ -136,6 +154,11 @@ def metric_of(lay: Layers, unit: str | None, word: str = "") -> Metric | None:
         lay.own, lay.before, lay.context, unit=unit, whole=lay.whole,
         context_words=lay.context_words,
     )  # fmt: skip
+    if metric.id == UNCLASSIFIED and lay.parallel and not lay.before:
+        metric, _ = match_metric_zh(
+            lay.own, lay.parallel, lay.context, unit=unit, whole=lay.whole,
+            context_words=lay.context_words,
+        )  # fmt: skip
     if metric.id == UNCLASSIFIED:
         return None
     counted: list[str] | None = lexicon.load(_NUMBERS)["counters"].get(word)

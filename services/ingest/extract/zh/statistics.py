@@ -2,14 +2,14 @@
 the English stages: same metric ids, periods, units and changes.
 
 Stages: numbers and units (`stat_numbers`), periods (`stat_periods`), changes
-(`stat_changes`, `stat_reading`), 分别 lists (`stat_lists`), table rows (`stat_tables`),
-distractors (`stat_distractors`), subjects and metrics (`stat_subjects`, the catalogue's
-`aliases_zh`), period and place of a figure (`stat_context`, `stat_geography`), the
-document's set of figures (`stat_series`) and the events (`stat_facts`); the word lists
-are `lexicon/zh_stat_*.toml`. A number whose subject names no catalogued metric is not
-reported. A figure whose year (or 我省 / 本市 place) nothing in the document determines
-is reported by `extraction_problems` and recorded as unresolved, never stored with a
-guess.
+(`stat_changes`, `stat_reading`), 分别 lists (`stat_lists`), table rows (`stat_tables`,
+`stat_rows`), distractors (`stat_distractors`), subjects and metrics (`stat_subjects`, the
+catalogue's `aliases_zh`), period and place of a figure (`stat_context`, `stat_geography`),
+the document's set of figures (`stat_series`) and the events (`stat_facts`); the word
+lists are `lexicon/zh_stat_*.toml`. A number whose subject names no catalogued metric is
+not reported. A figure whose year (or 我省 / 本市 place) nothing in the document
+determines is reported by `extraction_problems` and recorded as unresolved, never stored
+with a guess.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from events import Period, Span
+from events.metrics import Metric
 from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.language import normalise_width
 from services.ingest.extract.sentences import document_sentences
@@ -30,10 +31,12 @@ from services.ingest.extract.zh.stat_facts import (
     unresolved_fact,
 )
 from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
-from services.ingest.extract.zh.stat_lists import respectively
+from services.ingest.extract.zh.stat_lists import listed_periods, respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
-from services.ingest.extract.zh.stat_periods import dates, find_periods
+from services.ingest.extract.zh.stat_period_marks import dates
+from services.ingest.extract.zh.stat_periods import find_periods
 from services.ingest.extract.zh.stat_reading import Item, growth_only, read_items
+from services.ingest.extract.zh.stat_rows import table_value
 from services.ingest.extract.zh.stat_series import (
     baseline_shift,
     carry_basis,
@@ -49,7 +52,7 @@ from services.ingest.extract.zh.stat_subjects import (
     metric_of,
     unit_of,
 )
-from services.ingest.extract.zh.stat_tables import Row, table_row
+from services.ingest.extract.zh.stat_tables import table_row
 
 
 def extract_statistics(doc: Document) -> list[Fact]:
@@ -84,7 +87,7 @@ def _statistics(doc: Document) -> tuple[ZhStat, ...]:
         state.at = span.start
         row = table_row(view, spans, i)
         if row is not None:
-            out.extend(_table_value(span, state, row))
+            out.extend(table_value(span, state, row))
             continue
         out.extend(_sentence(doc, span, state, spans[i + 1 : i + 3]))
     return tuple(dedupe(drop_thresholds(out)))
@@ -95,7 +98,11 @@ def _context(view: str, state: ctxm.DocState) -> tuple[ctxm.SentenceContext, lis
     hits = find_periods(view, dmask)
     ctx = ctxm.SentenceContext(view, ctxm.resolve_hits(hits, state), place_words(view))
     masked = dmask + masks(view) + [(h.start, h.end) for h in hits]
-    return ctx, read_items(view, read_numbers(view, masked))
+    items = read_items(view, read_numbers(view, masked))
+    if len(ctx.hits) > 1:
+        values = [i.n for i in items if not i.is_rate and not i.dropped]
+        ctx.listed = listed_periods(view, [(h.start, h.end) for h, _ in ctx.hits], values)
+    return ctx, items
 
 
 def _ahead(doc: Document, spans: list[Span], state: ctxm.DocState) -> list[Period]:
@@ -132,6 +139,8 @@ def _sentence(
             carry_basis(st, state)
             out.append(st)
             state.place, state.last = st.geography, st.metric
+            if st.unit in ("CNY", "USD"):
+                state.currency = st.unit
     rates = growth_only(items)
     listed_rates = respectively(view, [r.n for r in rates])  # "A、B分别增长…%和…%"
     for rate in rates:
@@ -187,16 +196,12 @@ def _value(
     )  # fmt: skip
 
 
-def _table_value(span: Span, state: ctxm.DocState, row: Row) -> list[ZhStat]:
-    """A table row's figure: its label names the metric, the table's title the period."""
-    metric = metric_of(Layers(row.label, "", ""), "count")
-    if metric is None or state.period is None or "元" in row.label:
-        return []  # an amount's scale is in a header this row does not repeat
-    period = ctxm.for_kind(metric, state.period, row.label)
-    place = state.place if state.place is not None else CN
-    value_span = Span(start=span.start + row.start, end=span.start + row.end)
-    return [ZhStat(metric, period, place, row.value, "count", "exact", row.change, span,
-                   value_span)]  # fmt: skip
+def _growth_unit(metric: Metric, state: ctxm.DocState) -> str:
+    """The unit of a growth without its value: for money, the currency the document states
+    its amounts in ("进出口总额3872.5亿元，其中进口下降0.8%"), else the catalogue's."""
+    if metric.is_money and state.currency is not None:
+        return state.currency
+    return metric.unit
 
 
 def _growth(
@@ -232,6 +237,6 @@ def _growth(
         period = ctxm.for_kind(metric, period, lay.own, lay.before)
         normalise_basis(change, period)
     return ZhStat(
-        metric, period, place, None, metric.unit, "exact", change, span,
+        metric, period, place, None, _growth_unit(metric, state), "exact", change, span,
         None,
     )  # fmt: skip
