@@ -33,14 +33,16 @@ _NUMBER = lc(
     r"|\s(?P<abbr>mill|bill|thous)\.(?=[\s,;)]|$)"
     r"|(?![\w]))",
 )
+# The lookaheads name the first letters of the number words: the word boundary test and
+# the alternatives are tried only where one of them stands.
 _WORD_NUMBER = re.compile(
-    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?=[efnost])\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?P<half>\s+and\s+a\s+half)?(?=\s+months?\b)",
     re.I,
 )
 # "three national IP advantage enterprises": a number word before the units a release counts
 _WORD_COUNT = re.compile(
-    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?=[efnost])\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
     r"(?=(?:[\w-]+\s+){0,4}?(?:" + "|".join(lexicon.words("stat_changes", "counted_nouns"))
     + r")\b)",
     re.I,
@@ -48,7 +50,7 @@ _WORD_COUNT = re.compile(
 _HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
 _MALFORMED_GROUP = re.compile(r"\d{1,3},\d{1,2}")
 _FROM_WORD_TO = re.compile(
-    r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
+    r"(?=f)\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
 )
 _CURRENCY_AFTER = re.compile(
     r"\s*(?P<cny>yuan|RMB|CNY|renminbi)\b|\s*(?P<usd>U\.\s?S\.\s?dollars|US dollars|"
