@@ -16,6 +16,12 @@ def alt(words: list[str] | tuple[str, ...]) -> str:
     )
 
 
+@cache
+def awarded_verb() -> re.Pattern[str]:
+    """The verbs of an honour ("awarded", "granted the title of"), compiled once."""
+    return re.compile(alt(lexicon.words("pilots", "awarded")))
+
+
 @dataclass(frozen=True, slots=True)
 class Shapes:
     """The compiled sentence shapes of pilot designations."""
