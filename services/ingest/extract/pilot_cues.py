@@ -29,8 +29,9 @@ def anaphor() -> re.Pattern[str]:
 @cache
 def other_domain() -> re.Pattern[str]:
     """Words of programmes outside IP policy ("free trade", "e-commerce")."""
-    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "other_domains"))
-    return re.compile(rf"\b(?i:{words})\b")
+    found = lexicon.words("pilots", "other_domains")
+    words = "|".join(re.escape(w) for w in found)
+    return re.compile(rf"(?i:{starts_with(found)})\b(?i:{words})\b")
 
 
 @cache

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.pilot_counts import counts
 from services.ingest.extract.places import place_at
 
@@ -78,7 +79,7 @@ def _words() -> _Words:
     )
     return _Words(
         heads=frozenset(lex["heads"]),
-        marks=re.compile(rf"\b(?:{marks})\b", re.IGNORECASE),
+        marks=re.compile(rf"{starts_with(lex['marks'])}\b(?:{marks})\b", re.IGNORECASE),
         generic=frozenset(lex["generic"]),
         stops=re.compile(rf"(?:{stops})\b", re.IGNORECASE),
         pairs=tuple(frozenset(p) for p in lex["mark_pairs"]),

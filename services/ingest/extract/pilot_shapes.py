@@ -8,12 +8,19 @@ from functools import cache
 from typing import Any
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 
 
 def alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(
         r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
     )
+
+
+def _words_in(words: list[str]) -> re.Pattern[str]:
+    """Any of `words`, case-blind, as whole words; searched over whole sentences, so a
+    lookahead for their first letters spares other positions the word boundary test."""
+    return re.compile(rf"{starts_with(words)}\b(?:{alt(words)})\b", re.I)
 
 
 @cache
@@ -156,9 +163,9 @@ def _before(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
             rf"(?:{alt(lex['run_in'])})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?$",
             re.I,
         ),
-        establish=re.compile(rf"\b(?:{alt(lex['establish'])})\b", re.I),
-        awarded=re.compile(rf"\b(?:{alt(lex['award_cues'])})\b", re.I),
-        demonstration_awarded=re.compile(rf"\b(?:{alt(lex['demonstration_award_cues'])})\b", re.I),
+        establish=_words_in(lex["establish"]),
+        awarded=_words_in(lex["award_cues"]),
+        demonstration_awarded=_words_in(lex["demonstration_award_cues"]),
         ceremony_before=re.compile(
             r"\blaunch(?:ing)?\s+ceremony\s+(?:was\s+held\s+)?in\s+(?:the\s+)?$", re.I
         ),
