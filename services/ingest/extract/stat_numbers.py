@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_period_grammar import MONTHS, WORD_NUMBERS, M, Y
 from services.ingest.extract.stat_period_parts import PeriodHit
 from services.ingest.extract.stat_text import lc, lower
@@ -88,14 +89,15 @@ _PER_BASE = re.compile(
 )
 
 # The words a masked span can open with: month names and these.
-_MASK_WORDS = "|".join(
-    ["no", "art", "chapter", "clause", "section", "item", "top", "first", "second", "third",
-     "last", *map(re.escape, MONTHS)]
-)  # fmt: skip
+_MASK_OPENERS = ("no", "art", "chapter", "clause", "section", "item", "top", "first", "second",
+                 "third", "last")  # fmt: skip
+_MASK_WORDS = "|".join([*_MASK_OPENERS, *map(re.escape, MONTHS)])
+_MASK_FIRST = starts_with([*_MASK_OPENERS, *MONTHS], r"\d\[")
 # Spans that never hold a value. Every alternative starts with a digit, "[" or one of those
-# words; the lookahead checks that once before the alternatives are tried.
+# words; the lookaheads check that once (first its first character) before the
+# alternatives are tried.
 _MASKS = lc(
-    rf"(?<![A-Za-z0-9])(?=\d|\[|{_MASK_WORDS})(?:\b{M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{Y})?(?!\d)"
+    rf"{_MASK_FIRST}(?<![A-Za-z0-9])(?=\d|\[|{_MASK_WORDS})(?:\b{M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{Y})?(?!\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{M}(?:,?\s+{Y})?"
     r"|\b\d{1,2}:\d{2}\b"
     r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"
