@@ -72,6 +72,25 @@ def _zh_aliases_for(unit: str | None) -> tuple[_ZhAlias, ...]:
     return tuple(a for a in _zh_aliases() if unit_fits(a.metric, unit))
 
 
+@lru_cache(maxsize=16)
+def _zh_aliases_by_part(unit: str | None) -> dict[str, tuple[tuple[int, _ZhAlias], ...]]:
+    """The aliases that fit a unit by their first part, with their catalogue rank: an alias
+    can match only when its first part is in the text (an alias without parts never does)."""
+    out: dict[str, list[tuple[int, _ZhAlias]]] = {}
+    for i, alias in enumerate(_zh_aliases_for(unit)):
+        if alias.parts:
+            out.setdefault(alias.parts[0], []).append((i, alias))
+    return {p: tuple(found) for p, found in out.items()}
+
+
+def _candidates(unit: str | None, present: frozenset[str]) -> list[_ZhAlias]:
+    """The aliases whose parts all occur, in catalogue order."""
+    by_part = _zh_aliases_by_part(unit)
+    found = [ia for p in present if p in by_part for ia in by_part[p]]
+    found.sort(key=lambda ia: ia[0])
+    return [a for _, a in found if a.part_set <= present]
+
+
 def match_metric_zh(
     own: str,
     before: str = "",
@@ -90,9 +109,7 @@ def match_metric_zh(
     text = context + before + own
     present = context_words | _zh_words_in(text)
     best: tuple[tuple[int, int, int, int, int], Metric] | None = None
-    for alias in _zh_aliases_for(unit):
-        if not alias.part_set <= present:
-            continue
+    for alias in _candidates(unit, present):
         if any(n in own or n in whole for n in alias.negatives):
             continue
         in_own = sum(len(p) for p in alias.parts if p in own)

@@ -11,6 +11,7 @@ from typing import cast
 
 from events.types import NoticeType
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 
 # Words after which a title's subject starts; the type head precedes the first of them.
 TOPIC_WORD = re.compile(r"\s(?:of|on|for|to|under|about|regarding|concerning|with)\s")
@@ -68,7 +69,8 @@ def words() -> _Words:
     alt = _alt(list(types))
     return _Words(
         types=types,
-        head=re.compile(rf"\b(?:{alt})\b", re.IGNORECASE),
+        # the lookahead for the heads' first letters spares other positions the boundary test
+        head=re.compile(rf"{starts_with(types)}\b(?:{alt})\b", re.IGNORECASE),
         head_alt=alt,
         legal=frozenset(w["legal_heads"]),
         field_labels=frozenset(w["field_labels"]),

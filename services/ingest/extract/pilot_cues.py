@@ -8,6 +8,7 @@ import re
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.places import Place, place_at
 
 _CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
@@ -22,23 +23,27 @@ def anaphor() -> re.Pattern[str]:
     zones = [f"the {d}" for d in lexicon.load("places")["descriptors"]["district"]]
     found = sorted({*lexicon.words("pilots", "anaphors"), *zones}, key=len, reverse=True)
     words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in found)
-    return re.compile(rf"\b(?i:{words})\b(?!\s*['’])")
+    return re.compile(rf"(?i:{starts_with(found)})\b(?i:{words})\b(?!\s*['’])")
 
 
 @cache
 def other_domain() -> re.Pattern[str]:
     """Words of programmes outside IP policy ("free trade", "e-commerce")."""
-    words = "|".join(re.escape(w) for w in lexicon.words("pilots", "other_domains"))
-    return re.compile(rf"\b(?i:{words})\b")
+    found = lexicon.words("pilots", "other_domains")
+    words = "|".join(re.escape(w) for w in found)
+    return re.compile(rf"(?i:{starts_with(found)})\b(?i:{words})\b")
 
 
 @cache
 def cue() -> re.Pattern[str]:
     """A word without which no shape can designate anything in a sentence."""
     lex = lexicon.load("pilots")
-    words = [*lex["marks"], *lex["cues"], *(w for pair in lex["mark_pairs"] for w in pair)]
-    alt = "|".join(sorted((r"\s+".join(map(re.escape, w.lower().split())) for w in words), key=len))
-    return re.compile(rf"\b(?:{alt})")  # searched in lower-cased text: cheaper than IGNORECASE
+    pairs = [w for pair in lex["mark_pairs"] for w in pair]
+    words = [w.lower() for w in (*lex["marks"], *lex["cues"], *pairs)]
+    alt = "|".join(sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len))
+    # searched in lower-cased text: cheaper than IGNORECASE; the lookahead spares the word
+    # boundary test at positions no cue word starts at
+    return re.compile(rf"{starts_with(words)}\b(?:{alt})")
 
 
 @cache

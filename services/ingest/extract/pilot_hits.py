@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from events.types import PilotStatus
-from services.ingest.extract.pilot_programmes import Programme, programmes
+from services.ingest.extract.pilot_programmes import Programme, iter_programmes, programmes
 from services.ingest.extract.places import place_at
 
 
@@ -24,11 +24,13 @@ def first_after(
 ) -> Programme | None:
     """The programme phrase that starts within `slack` words after `pos`, with the ones
     chained to it ("Top 10 X, Top 8 Y and Z" is one phrase to split later)."""
-    found = programmes(text, pos, end, generic=generic)
-    if not found or len(text[pos : found[0].start].split()) > slack:
+    # read lazily: most calls need only the first phrase, and none that starts too far
+    found = iter_programmes(text, pos, end, generic=generic, within=slack)
+    first = next(found, None)
+    if first is None or len(text[pos : first.start].split()) > slack:
         return None
-    first = last = found[0]
-    for nxt in found[1:]:
+    last = first
+    for nxt in found:
         if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", text[last.end : nxt.start]):
             break
         if place_at(text, nxt.start):

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 
-from services.ingest.extract import lexicon
 from services.ingest.extract.pilot_hits import Hit, first_after, last_before
 from services.ingest.extract.pilot_programmes import head
-from services.ingest.extract.pilot_shapes import alt, shapes
+from services.ingest.extract.pilot_shapes import awarded_verb, shapes
 
 # "Huangpu District, a national IP pilot zone, ...", "X, as the first pilot zone, ...",
 # "X, which is a national IP model city, ...", "X (a national IP pilot city)"
@@ -76,7 +75,7 @@ def own_programme(text: str, e: int, start: int, end: int, left: str) -> Hit | N
     if _STARTED.match(text, prog.end, e) or at_work:
         return Hit(prog, "implementing")
     if m := sh.passive.match(text, prog.end, e):
-        awarded = re.fullmatch(alt(lexicon.words("pilots", "awarded")), m.group("verb").lower())
+        awarded = awarded_verb().fullmatch(m.group("verb").lower())
         return Hit(prog, "awarded" if awarded else "selected")
     return None
 

@@ -9,10 +9,12 @@ in lexicon/pilots.toml.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.pilot_counts import counts
 from services.ingest.extract.places import place_at
 
@@ -79,7 +81,7 @@ def _words() -> _Words:
     )
     return _Words(
         heads=frozenset(lex["heads"]),
-        marks=re.compile(rf"\b(?:{marks})\b", re.IGNORECASE),
+        marks=re.compile(rf"{starts_with(lex['marks'])}\b(?:{marks})\b", re.IGNORECASE),
         generic=frozenset(lex["generic"]),
         stops=re.compile(rf"(?:{stops})\b", re.IGNORECASE),
         pairs=tuple(frozenset(p) for p in lex["mark_pairs"]),
@@ -87,10 +89,10 @@ def _words() -> _Words:
     )
 
 
-def _runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Word runs between punctuation and stop words, as (start, end) offsets."""
+def _runs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Word runs between punctuation and stop words, as (start, end) offsets, in order (a
+    run is complete when the token after it is read, so callers may stop early)."""
     w = _words()
-    runs: list[tuple[int, int]] = []
     run: tuple[int, int] | None = None
     for m in _TOKEN.finditer(text, start, end):
         tok = m.group(0)
@@ -99,13 +101,12 @@ def _runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         breaks = not (tok[0].isalnum() or tok.startswith("(")) or w.stops.match(text, m.start())
         if breaks:
             if run:
-                runs.append(run)
+                yield run
             run = None
             continue
         run = (run[0], m.end()) if run else (m.start(), m.end())
     if run:
-        runs.append(run)
-    return runs
+        yield run
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -141,15 +142,25 @@ def programmes(text: str, start: int, end: int, *, generic: bool = False) -> lis
     """Every programme phrase in text[start:end], in text order.
 
     With `generic`, phrases of generic words only ("such centers") count too."""
-    out: list[Programme] = []
+    return list(iter_programmes(text, start, end, generic=generic))
+
+
+def iter_programmes(
+    text: str, start: int, end: int, *, generic: bool = False, within: int | None = None
+) -> Iterator[Programme]:
+    """`programmes` one at a time; with `within`, nothing when the first phrase would
+    start more than `within` words after `start` (a phrase never starts before the run it
+    is cut from, so the runs past that are not read)."""
     for a, b in _runs(text, start, end):
+        if within is not None and len(text[start:a].split()) > within:
+            return
         cut = _trim(text, a, b)
         if cut is None:
             continue
         phrase = " ".join(text[cut[0] : cut[1]].split())
         if _marked(phrase) or (generic and is_generic(phrase)):
-            out.append(Programme(phrase, cut[0], cut[1]))
-    return out
+            yield Programme(phrase, cut[0], cut[1])
+            within = None
 
 
 def is_unit(phrase: str) -> bool:

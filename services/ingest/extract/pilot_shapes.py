@@ -8,12 +8,25 @@ from functools import cache
 from typing import Any
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 
 
 def alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(
         r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True)
     )
+
+
+def _words_in(words: list[str]) -> re.Pattern[str]:
+    """Any of `words`, case-blind, as whole words; searched over whole sentences, so a
+    lookahead for their first letters spares other positions the word boundary test."""
+    return re.compile(rf"{starts_with(words)}\b(?:{alt(words)})\b", re.I)
+
+
+@cache
+def awarded_verb() -> re.Pattern[str]:
+    """The verbs of an honour ("awarded", "granted the title of"), compiled once."""
+    return re.compile(alt(lexicon.words("pilots", "awarded")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +214,9 @@ def _cues(lex: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     """Cue words of establishments and honours, and shapes of work going on."""
     award = alt(lex["awarded"])
     return dict(
-        establish=re.compile(rf"\b(?:{alt(lex['establish'])})\b", re.I),
-        awarded=re.compile(rf"\b(?:{alt(lex['award_cues'])})\b", re.I),
-        demonstration_awarded=re.compile(rf"\b(?:{alt(lex['demonstration_award_cues'])})\b", re.I),
+        establish=_words_in(lex["establish"]),
+        awarded=_words_in(lex["award_cues"]),
+        demonstration_awarded=_words_in(lex["demonstration_award_cues"]),
         # "The ... model city title was awarded to A and B", "... was conferred on A"
         awarded_to=re.compile(
             r"\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:[a-z]+ly\s+|also\s+)*"

@@ -17,12 +17,11 @@ from __future__ import annotations
 import re
 
 from events.types import PilotStatus
-from services.ingest.extract import lexicon
 from services.ingest.extract.pilot_frames import located, locates_named, members_after, past_frame
 from services.ingest.extract.pilot_hits import Hit, first_after, last_before
 from services.ingest.extract.pilot_objects import own_programme, premodified, read_object
 from services.ingest.extract.pilot_programmes import is_unit, programmes
-from services.ingest.extract.pilot_shapes import alt, shapes
+from services.ingest.extract.pilot_shapes import awarded_verb, shapes
 from services.ingest.extract.place_lists import lead_start
 
 _UNITS = re.compile(
@@ -95,7 +94,7 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
     sh = shapes()
     if m := sh.passive.match(text, end, e):
         verb = m.group("verb").lower()
-        awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
+        awarded = bool(awarded_verb().fullmatch(verb))
         prog = first_after(text, m.end(), e, slack=4)
         if prog is None and _CLAUSE_END.match(text, m.end(), e):
             # "Tianjin and Chongqing were also included.": the programme named before
@@ -103,7 +102,7 @@ def _read_subject(text: str, e: int, end: int) -> Hit | None:
         return Hit(prog, "awarded" if awarded else "selected") if prog else None
     if _HEADLINE_END.match(text, e - 1) and (m := sh.headline.match(text, end, e)):
         verb = m.group("verb").lower()
-        awarded = bool(re.fullmatch(alt(lexicon.words("pilots", "awarded")), verb))
+        awarded = bool(awarded_verb().fullmatch(verb))
         prog = first_after(text, m.end(), e, slack=2)
         return Hit(prog, "awarded" if awarded else "selected") if prog else None
     for rx in (sh.became, sh.among):

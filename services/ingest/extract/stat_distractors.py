@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_text import lc, lower, words
 
 FOREIGN = re.compile(words(*lexicon.words("stat_distractors", "foreign_cues")) + r"\b")
@@ -24,34 +25,41 @@ def _alt(key: str) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in found)
 
 
+def _word(key: str) -> str:
+    """A word of a list at a word start, behind a lookahead for the words' first letters
+    (case-blind, as the patterns below are): other positions are spared the word boundary
+    test and the alternation."""
+    return rf"{starts_with(lexicon.words(_NAME, key))}\b(?:{_alt(key)})"
+
+
 @cache
 def _grammar() -> dict[str, re.Pattern[str]]:
     return {
         # up to four modifiers between the determiner and a singular entity noun
         "entity": re.compile(
-            rf"\b(?:{_alt('single_entity_determiners')})\s+(?:[\w-]+\s+){{0,4}}?"
+            rf"{_word('single_entity_determiners')}\s+(?:[\w-]+\s+){{0,4}}?"
             rf"(?:{_alt('single_entity_nouns')})\b(?!['’]?s\b)(?!-)",
             re.I,
         ),
-        "example": re.compile(rf"\b(?:{_alt('example_openers')})\b", re.I),
+        "example": re.compile(rf"{_word('example_openers')}\b", re.I),
         "limit": re.compile(
-            rf"\b(?:{_alt('limit_nouns')})\b[^.;]{{0,60}}?\b(?:{_alt('limit_verbs')})\s+"
+            rf"{_word('limit_nouns')}\b[^.;]{{0,60}}?\b(?:{_alt('limit_verbs')})\s+"
             rf"(?:(?:{_alt('limit_adverbs')})\s+)?(?:about\s+|around\s+)?$",
             re.I,
         ),
         "event": re.compile(rf"^\s+(?:[\w-]+\s+){{0,4}}?(?:{_alt('event_nouns')})\b", re.I),
-        "deal": re.compile(rf"\b(?:{_alt('event_deal_cues')})\b[^.;]{{0,60}}$", re.I),
+        "deal": re.compile(rf"{_word('event_deal_cues')}\b[^.;]{{0,60}}$", re.I),
         "milestone": re.compile(
-            rf"\b(?:{_alt('milestone_ranks')})\s+(?:[\w-]+\s+){{0,2}}?(?:{_alt('milestone_nouns')})"
+            rf"{_word('milestone_ranks')}\s+(?:[\w-]+\s+){{0,2}}?(?:{_alt('milestone_nouns')})"
             rf"\s+(?:with|to\s+(?:have|exceed|top|surpass|pass))\s+(?:more\s+than\s+|over\s+)?$",
             re.I,
         ),
         "average": re.compile(
-            rf"\b(?:{_alt('average_words')})\b(?:\s+[\w-]+){{0,3}}?\s+(?:of|was|is|at|reached)?\s*$",
+            rf"{_word('average_words')}\b(?:\s+[\w-]+){{0,3}}?\s+(?:of|was|is|at|reached)?\s*$",
             re.I,
         ),
         "leverage": re.compile(
-            rf"\b(?:{_alt('leverage_verbs')})\b(?:\s+[\w-]+){{0,6}}?\s+(?:of\s+)?$", re.I
+            rf"{_word('leverage_verbs')}\b(?:\s+[\w-]+){{0,6}}?\s+(?:of\s+)?$", re.I
         ),
     }
 

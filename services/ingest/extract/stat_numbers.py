@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_period_grammar import MONTHS, WORD_NUMBERS, M, Y
 from services.ingest.extract.stat_period_parts import PeriodHit
 from services.ingest.extract.stat_text import lc, lower
@@ -33,14 +34,16 @@ _NUMBER = lc(
     r"|\s(?P<abbr>mill|bill|thous)\.(?=[\s,;)]|$)"
     r"|(?![\w]))",
 )
+# The lookaheads name the first letters of the number words: the word boundary test and
+# the alternatives are tried only where one of them stands.
 _WORD_NUMBER = re.compile(
-    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?=[efnost])\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?P<half>\s+and\s+a\s+half)?(?=\s+months?\b)",
     re.I,
 )
 # "three national IP advantage enterprises": a number word before the units a release counts
 _WORD_COUNT = re.compile(
-    r"\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?=[efnost])\b(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
     r"(?=(?:[\w-]+\s+){0,4}?(?:" + "|".join(lexicon.words("stat_changes", "counted_nouns"))
     + r")\b)",
     re.I,
@@ -48,7 +51,7 @@ _WORD_COUNT = re.compile(
 _HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
 _MALFORMED_GROUP = re.compile(r"\d{1,3},\d{1,2}")
 _FROM_WORD_TO = re.compile(
-    r"\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
+    r"(?=f)\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
 )
 _CURRENCY_AFTER = re.compile(
     r"\s*(?P<cny>yuan|RMB|CNY|renminbi)\b|\s*(?P<usd>U\.\s?S\.\s?dollars|US dollars|"
@@ -86,14 +89,15 @@ _PER_BASE = re.compile(
 )
 
 # The words a masked span can open with: month names and these.
-_MASK_WORDS = "|".join(
-    ["no", "art", "chapter", "clause", "section", "item", "top", "first", "second", "third",
-     "last", *map(re.escape, MONTHS)]
-)  # fmt: skip
+_MASK_OPENERS = ("no", "art", "chapter", "clause", "section", "item", "top", "first", "second",
+                 "third", "last")  # fmt: skip
+_MASK_WORDS = "|".join([*_MASK_OPENERS, *map(re.escape, MONTHS)])
+_MASK_FIRST = starts_with([*_MASK_OPENERS, *MONTHS], r"\d\[")
 # Spans that never hold a value. Every alternative starts with a digit, "[" or one of those
-# words; the lookahead checks that once before the alternatives are tried.
+# words; the lookaheads check that once (first its first character) before the
+# alternatives are tried.
 _MASKS = lc(
-    rf"(?<![A-Za-z0-9])(?=\d|\[|{_MASK_WORDS})(?:\b{M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{Y})?(?!\d)"
+    rf"{_MASK_FIRST}(?<![A-Za-z0-9])(?=\d|\[|{_MASK_WORDS})(?:\b{M}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{Y})?(?!\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{M}(?:,?\s+{Y})?"
     r"|\b\d{1,2}:\d{2}\b"
     r"|\[\s*\d{4}\s*\]|\bNo\.\s*\d+|\bNos?\.\s*\d+"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_periods import month_pattern, months
 from services.ingest.extract.stat_text import lc
 
@@ -34,13 +35,16 @@ _OPENERS = (
     "up",
 )  # fmt: skip
 _OPENING = "|".join([*_OPENERS, *map(re.escape, ORDINALS), *map(re.escape, MONTHS)])
+# Their first characters: one class test rejects spaces, punctuation and most other
+# positions before the word lookahead is tried.
+_FIRST = starts_with([*_OPENERS, *ORDINALS, *MONTHS], r"(0-9")
 
 # "first-quarter figures", "first-half results": the adjective names the period too.
 # Every alternative starts a word (or follows "("), so positions inside words are skipped
 # at once, and the lookahead (the words all alternatives open with) rejects most other
 # word starts before the alternatives are tried: this keeps the scan fast.
 PERIOD = lc(
-    rf"(?<![A-Za-z0-9])(?={_OPENING}|[(0-9])"
+    rf"{_FIRST}(?<![A-Za-z0-9])(?={_OPENING}|[(0-9])"
     # "by the end of June", and as headlines shorten it, "by end-June", "as of end-2023"
     rf"(?:(?P<asof>(?:as of|by|at|until|till|to)\s+(?:the\s+)?end(?:\s+of\s+|-)"
     rf"(?:(?P<ao_m>{M})(?:,?\s+(?:of\s+)?(?P<ao_my>{YREF}))?|(?P<ao_y>{YREF})))"

@@ -27,8 +27,10 @@ def load(name: str) -> dict[str, Any]:
         raise ValueError(f"{path}: {exc}") from exc
 
 
+@cache
 def words(name: str, key: str) -> tuple[str, ...]:
-    """A word list from a lexicon file, as a tuple in file order."""
+    """A word list from a lexicon file, as a tuple in file order (checked once: stages ask
+    for their lists per sentence)."""
     value = load(name)[key]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{LEXICON_DIR / (name + '.toml')}: {key} must be a list of strings")

@@ -40,6 +40,9 @@ def _alt(words: list[str] | dict[str, object]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_MINUS = ("-", "−", "－")
+
+
 @cache
 def _grammar() -> re.Pattern[str]:
     d = lexicon.load(_NAME)
@@ -58,7 +61,7 @@ def _grammar() -> re.Pattern[str]:
     return re.compile(
         rf"{gate}(?P<not>{_alt(d['not_changes'])})?(?P<resp0>分别)?\s*(?:(?:{basis})(?P<gap>[^,，;；。、\d]{{0,12}}?))?"
         rf"(?P<resp>分别)?\s*(?P<dir>{_alt(dirs)})\s*(?:{_alt(d['fillers'])})?"
-        rf"\s*(?P<hedge>{_alt(hedges)})?\s*(?P<neg>[-−－])?\s*$"
+        rf"\s*(?P<hedge>{_alt(hedges)})?\s*(?P<neg>[{''.join(_MINUS)}])?\s*$"
     )
 
 
@@ -96,9 +99,21 @@ def _qualifier(word: str | None) -> Qual:
     return "exact"
 
 
+@cache
+def _endings() -> tuple[str, ...]:
+    """What a change cue can end with (its direction word, filler, hedge or minus): the
+    text before a number ends with one of these whenever the grammar matches there."""
+    d = lexicon.load(_NAME)
+    hedges = [w for ws in d["hedges"].values() for w in ws]
+    dirs = [*d["directions"]["up"], *d["directions"]["down"]]
+    return (*dirs, *d["fillers"], *hedges, *_MINUS)
+
+
 def change_cue(view: str, start: int, end: int) -> ChangeCue | None:
     """The change words that end right before a number at `end` (searched from `start`)."""
     d = lexicon.load(_NAME)
+    if not view[start:end].rstrip().endswith(_endings()):
+        return None  # most values: no change word ends the text before them
     m = _grammar().search(view, start, end)
     if m is None:
         return None

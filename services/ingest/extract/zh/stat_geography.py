@@ -173,7 +173,7 @@ def _dateline(view: str, end: int) -> bool:
 def _whole_or_rank(view: str, start: int) -> bool:
     """ "占全省54.3%", "居全国第5位", "比全国平均": the place is a whole or a yardstick."""
     before = view[max(0, start - 3) : start]
-    return any(before.endswith(w) for w in lexicon.load(_NAME)["not_owner_before"])
+    return before.endswith(lexicon.words(_NAME, "not_owner_before"))
 
 
 def site_place(url: str | None) -> str | None:

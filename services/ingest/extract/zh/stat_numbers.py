@@ -137,10 +137,18 @@ def read_numbers(view: str, masked: list[tuple[int, int]]) -> list[ZhNumber]:
     return out
 
 
+@cache
+def _hedge_words() -> tuple[str, ...]:
+    hedges: dict[str, list[str]] = lexicon.load(_NAME)["value_hedges"]
+    return tuple(w for words in hedges.values() for w in words)
+
+
 def value_hedge(before: str) -> Qual:
     """The hedge that ends the text before a value ("超过", "逾", "约", "近"), else exact."""
     hedges: dict[str, list[str]] = lexicon.load(_NAME)["value_hedges"]
     tail = before.rstrip()
+    if not tail.endswith(_hedge_words()):
+        return "exact"  # one test for the commonest case: no hedge at all
     best: tuple[int, Qual] = (0, "exact")
     for qual, words in hedges.items():
         for w in words:

@@ -211,10 +211,16 @@ def find_periods(view: str, masked: list[tuple[int, int]]) -> list[ZhPeriodHit]:
     return sorted(found + _now_hits(view, taken), key=lambda h: h.start)
 
 
+@cache
+def _now_words() -> tuple[str, ...]:
+    """The words of "now", longest first (sorted once, not per sentence)."""
+    return tuple(sorted(lexicon.words(_NAME, "now_words"), key=len, reverse=True))
+
+
 def _now_hits(view: str, taken: Taken) -> list[ZhPeriodHit]:
     """ "截至目前", "目前": the level when the page was written."""
     out = []
-    for w in sorted(lexicon.load(_NAME)["now_words"], key=len, reverse=True):
+    for w in _now_words():
         at = view.find(w)
         if at >= 0 and not taken.overlaps(at, at + len(w)):
             out.append(ZhPeriodHit(at, at + len(w), "now", 0, 0, None, None))
