@@ -15,7 +15,8 @@ from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_period_grammar import MONTHS, WORD_NUMBERS, M, Y
 from services.ingest.extract.stat_period_parts import PeriodHit
 from services.ingest.extract.stat_text import lc, lower
-from services.ingest.extract.stat_values import CHANGE_AFTER, CHANGE_BEFORE, Num
+from services.ingest.extract.stat_units import MONTHS_AFTER, read_unit
+from services.ingest.extract.stat_values import Num
 
 SCALES: dict[str, Decimal] = {
     "trillion": Decimal(10) ** 12, "billion": Decimal(10) ** 9, "bln": Decimal(10) ** 9,
@@ -48,34 +49,9 @@ _WORD_COUNT = re.compile(
     + r")\b)",
     re.I,
 )
-_HALF = re.compile(r"\s+and\s+a\s+half(?=\s+months?\b)", re.I)
 _MALFORMED_GROUP = re.compile(r"\d{1,3},\d{1,2}")
 _FROM_WORD_TO = re.compile(
     r"(?=f)\bfrom\s+(one|two|three|four|five|six|seven|eight|nine|ten)\s+to\s+\d", re.I
-)
-_CURRENCY_AFTER = re.compile(
-    r"\s*(?P<cny>yuan|RMB|CNY|renminbi)\b|\s*(?P<usd>U\.\s?S\.\s?dollars|US dollars|"
-    r"dollars|USD|US\$)",
-    re.I,
-)
-_PERCENT_AFTER = re.compile(
-    r"\s?(?P<pp>percentage points?|(?-i:pct) points?)\b|\s?(?P<pc>%|percent\b|per cent\b|"
-    r"-percent\b|(?-i:pct)\b)",
-    re.I,
-)
-MONTHS_AFTER = re.compile(r"\s+months?(?:\s+and\s+(?P<days>\d+)\s+days?)?\b", re.I)
-_TIMES_BASE = re.compile(
-    r"^\s*(?:that\s+of|the\s+(?:level|number|figure)\s+(?:of|in)|from|over|compared\s+"
-    r"(?:with|to)|as\s+(?:much|many|high)\s+as)\s+(?:the\s+|that\s+(?:of|in)\s+|in\s+)?"
-    r"(?:(?:19|20)\d{2}|previous|last|a\s+year|the\s+year)",
-    re.I,
-)
-_TIMES_AFTER = re.compile(r"(?:\s+times|\s*-fold|\s+fold)\b", re.I)
-_PER10K_AFTER = re.compile(
-    r"(?:\s+(?:[\w-]+\s+){0,4}?)?(?:\s*(?:per|for every|every|out of every)\s+"
-    r"(?P<base>10,000|10 000|ten thousand|100,000|100 thousand|hundred thousand))"
-    r"(?:\s+(?:people|persons?|population|residents|inhabitants|Chinese))?",
-    re.I,
 )
 _PER10K_BEFORE = re.compile(
     # "for every 10,000 Beijing residents": a place may name whose population it is
@@ -156,7 +132,7 @@ def _digits(s: str, m: re.Match[str], start: int, per_base: bool) -> Num:
         num.unit = "USD"
     elif pre in ("RMB", "CNY", "¥"):
         num.unit = "CNY"
-    _read_unit(s, num)
+    read_unit(s, num)
     if (
         num.unit == "count"
         and per_base
@@ -239,46 +215,6 @@ def _scaled_value(m: re.Match[str], flags: list[str]) -> tuple[Decimal, bool]:
             flags.append("suspected_scale_error")
         return value * SCALES[word], True
     return value, False
-
-
-def _read_unit(s: str, num: Num) -> None:
-    """The unit words after a number: currency, percent, months, multiples, per 10,000."""
-    rest = s[num.end :]
-    if num.unit == "count" and (cm := _CURRENCY_AFTER.match(rest)):
-        num.unit = "CNY" if cm.group("cny") else "USD"
-        num.end += cm.end()
-    elif num.unit != "count" or num.scaled:
-        return
-    elif pm := _PERCENT_AFTER.match(rest):
-        num.unit = "pp" if pm.group("pp") else "percent"
-        num.end += pm.end()
-    elif mm := MONTHS_AFTER.match(rest):
-        num.unit = "months"
-        if mm.group("days"):  # "7 months and 2 days"
-            num.value = (num.value + Decimal(mm.group("days")) / 30).quantize(Decimal("0.01"))
-        num.end += mm.end()
-    elif (tm := _TIMES_AFTER.match(rest)) and (
-        CHANGE_BEFORE.search(s[max(0, num.start - 60) : num.start])
-        or CHANGE_AFTER.match(rest[tm.end() :])
-    ):
-        # "an increase of 2 times", "a 2.1-fold increase"; "done 307,000 times" is a count.
-        num.unit = "times"
-        num.end += tm.end()
-    elif (tm := _TIMES_AFTER.match(rest)) and _TIMES_BASE.match(rest[tm.end() :]):
-        # "977,000, 2.8 times that of 2016": the level is a multiple of the base year's
-        num.unit, num.multiple = "times", True
-        num.end += tm.end()
-    elif km := _PER10K_AFTER.match(rest):
-        num.unit = "per_10k_people"
-        if km.group("base").replace(" ", "").lower() in ("100,000", "100thousand",
-                                                         "hundredthousand"):  # fmt: skip
-            num.value = num.value / 10  # printed per 100,000: converted, flagged
-            num.flags.append("suspected_unit_error")
-        num.end += km.end()
-    elif (hm := _HALF.match(rest)) and (mm2 := MONTHS_AFTER.match(rest[hm.end() :])):
-        num.value += Decimal("0.5")  # "15 and a half months"
-        num.unit = "months"
-        num.end += hm.end() + mm2.end()
 
 
 def masks(s: str) -> list[tuple[int, int]]:
