@@ -10,7 +10,7 @@ which programme ("pilot cities", "such centers") is the programme named before i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from events import Span
@@ -19,7 +19,6 @@ from services.ingest.extract.base import Document, Fact
 from services.ingest.extract.pilot_changes import changes
 from services.ingest.extract.pilot_counts import count_before
 from services.ingest.extract.pilot_cues import (
-    alias_at,
     aliases,
     anaphor,
     back_opener,
@@ -29,6 +28,7 @@ from services.ingest.extract.pilot_cues import (
 from services.ingest.extract.pilot_facts import Found, facts_of
 from services.ingest.extract.pilot_hits import Hit
 from services.ingest.extract.pilot_lines import body_start, number_only, opens_list
+from services.ingest.extract.pilot_places import place_lists
 from services.ingest.extract.pilot_programmes import (
     Programme,
     designations,
@@ -37,7 +37,6 @@ from services.ingest.extract.pilot_programmes import (
 )
 from services.ingest.extract.pilot_programmes import programmes as phrases
 from services.ingest.extract.pilot_triggers import awarded_in, read, read_subject
-from services.ingest.extract.place_lists import place_list, unlisted_list
 from services.ingest.extract.places import Place
 from services.ingest.extract.sentences import document_sentences
 
@@ -45,59 +44,11 @@ _IP_CONTEXT = re.compile(
     r"\b(?:IP|IPR|IPRs|intellectual[\s-]+property|patents?|trademarks?|copyrights?|innovation)\b",
     re.IGNORECASE,
 )
-_CAPS = re.compile(r"(?<![\w'’-])[A-Z]")
 _YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
 _PART = re.compile(r"\s+(?:[A-Z][\w-]*|high-tech|hi-tech)(?:\s+(?:[A-Z][\w-]*|zone|park|city))*")
-# A programme that designates places ends in a noun for places, not "enterprise".
-_PLACE_LIKE = re.compile(
-    r"\b(?:cit(?:y|ies)|count(?:y|ies)|zones?|parks?|districts?|areas?|bases?|regions?"
-    r"|provinces?|cent(?:er|re)s?|clusters?|towns?)\b",
-    re.IGNORECASE,
-)
-# Only a verb can follow a subject; most capitalised words have none after them.
-_VERB_NEXT = re.compile(
-    r"\s*(?:\([^()]{1,40}\)\s*)?,?\s*(?:[-–—]+\s*)?(?:was|were|has|have|had|is|are|became"
-    r"|become|got|joined|won|received|obtained|earned|gained|secured)\b"
-)
-_FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _DEMONSTRATION = re.compile(r"\b(?:demonstration|model|exemplary|showcase)\b", re.IGNORECASE)
-
-
-def _lists(
-    text: str, s: int, e: int, aliases: dict[str, Place] | None = None
-) -> Iterator[list[Place]]:
-    pos = s
-    for m in _CAPS.finditer(text, s, e):
-        if m.start() < pos:
-            continue
-        places = (
-            place_list(text, m.start(), e)
-            or alias_at(text, m.start(), aliases or {})
-            or _unlisted_subject(text, m.start(), e)
-        )
-        if places:
-            pos = places[-1].end
-            framed = _FRAME.search(text, s, m.start())
-            nested = len(places) > 1 and places[1].level != "province"
-            if nested and places[0].level == "province" and framed:
-                places = places[1:]  # "In Shandong Province, Qingdao and Yantai were ...": a frame
-            yield places
-
-
-def _unlisted_subject(text: str, pos: int, e: int) -> list[Place]:
-    """Unlisted names right before a designating verb ("Jimo was named a ... pilot city")."""
-    places = unlisted_list(text, pos, e)
-    if not places or not _VERB_NEXT.match(text, places[-1].end, e):
-        return []
-    before = text[max(0, pos - 40) : pos].rstrip().rsplit(None, 1)
-    if before and before[-1][:1].isupper() and text[pos - 1 : pos].isspace():
-        return []  # "Guoxin Group": a name's second word is no place
-    hit = read_subject(text, e, places[-1].end)
-    if hit is None or hit.programme is None or not _PLACE_LIKE.search(hit.programme.text):
-        return []
-    return places
 
 
 def _named_before(text: str, pos: int, sentences: Sequence[Span], like: str) -> Programme | None:
@@ -182,7 +133,7 @@ def _resolve(
         return here[-1]
     if found:
         return found[-1].place
-    first = next(_lists(text, previous.start, previous.end), None) if previous else None
+    first = next(place_lists(text, previous.start, previous.end), None) if previous else None
     return first[0] if first else None
 
 
@@ -224,7 +175,7 @@ def _read(r: _Reading, sentence: Span, previous: Span | None) -> None:
     """Every designation and status change stated in one sentence."""
     text, s, e = r.doc.text, sentence.start, sentence.end
     here: list[Place] = []
-    for places in _lists(text, s, e, r.aliases):
+    for places in place_lists(text, s, e, r.aliases):
         here += places
         hit = read(text, s, e, places[0].start, places[-1].end)
         if hit:
@@ -243,7 +194,7 @@ def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
     if not (listing or opens_list(text, sentence.start)):
         return False  # checked first: it is cheap, and most lines follow no colon
     start = body_start(text, sentence.start, sentence.end)
-    places = next(_lists(text, start, sentence.end, r.aliases), None)
+    places = next(place_lists(text, start, sentence.end, r.aliases), None)
     if not places or places[0].start != start:
         return False
     if text[places[-1].end : sentence.end].strip(" .;,、"):
