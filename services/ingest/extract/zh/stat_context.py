@@ -25,7 +25,8 @@ from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_period_parts import period_start
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.zh.stat_geography import CN, LOCAL, PlaceWord, full_name, province_of
-from services.ingest.extract.zh.stat_periods import ZhPeriodHit, resolve, year_to_date
+from services.ingest.extract.zh.stat_period_resolve import resolve, year_to_date
+from services.ingest.extract.zh.stat_periods import ZhPeriodHit
 
 MULTI_YEAR = "multi-year"
 UNRESOLVED = ""  # the place of 我省 / 本市 when the document names none
