@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 import typer
@@ -51,32 +51,39 @@ def extract(
         return
     if fmt != "table":
         raise typer.BadParameter("--format is jsonl or table")
+    _print_table(events[1:])
+
+
+def _print_table(events: list[Any]) -> None:
+    """The facts of `extract --format table`: type, fact in a line, sentence."""
     from rich.table import Table
 
+    t = Table("type", "fact", "sentence")
+    for e in events:
+        t.add_row(e.event_type, _fact_line(e.payload), e.source.sentence if e.source else "")
+    console.print(t)
+
+
+def _fact_line(p: Any) -> str:
+    """One fact in a line: a statistic with its change, a notice, an unresolved figure."""
     from events import PolicyNoticeIssued, StatisticPublished, StatisticUnresolved
     from services.report import human
 
-    t = Table("type", "fact", "sentence")
-    for e in events[1:]:
-        p = e.payload
-        if isinstance(p, StatisticPublished):
-            change = p.reported_change
-            moved = (
-                f" {'+' if change.direction == 'up' else '-'}"
-                f"{change.percent or change.percentage_points or change.absolute}"
-                f"{'%' if change.percent is not None else ''} ({change.basis})"
-                if change
-                else ""
-            )
-            fact = f"{p.metric} {p.geography} {p.period.key}: {human(p.value, p.unit)}{moved}"
-        elif isinstance(p, PolicyNoticeIssued):
-            fact = f"{p.type}: {p.title or p.description} [{', '.join(i.id for i in p.issuers)}]"
-        elif isinstance(p, StatisticUnresolved):
-            fact = f"{p.metric} ({p.period_kind}) {p.value_text or ''}: no year; {p.reason}"
-        else:
-            fact = ", ".join(f"{k}={v}" for k, v in p.model_dump().items() if v is not None)
-        t.add_row(e.event_type, fact, e.source.sentence if e.source else "")
-    console.print(t)
+    if isinstance(p, StatisticPublished):
+        change = p.reported_change
+        moved = (
+            f" {'+' if change.direction == 'up' else '-'}"
+            f"{change.percent or change.percentage_points or change.absolute}"
+            f"{'%' if change.percent is not None else ''} ({change.basis})"
+            if change
+            else ""
+        )
+        return f"{p.metric} {p.geography} {p.period.key}: {human(p.value, p.unit)}{moved}"
+    if isinstance(p, PolicyNoticeIssued):
+        return f"{p.type}: {p.title or p.description} [{', '.join(i.id for i in p.issuers)}]"
+    if isinstance(p, StatisticUnresolved):
+        return f"{p.metric} ({p.period_kind}) {p.value_text or ''}: no year; {p.reason}"
+    return ", ".join(f"{k}={v}" for k, v in p.model_dump().items() if v is not None)
 
 
 @app.command()
