@@ -80,6 +80,9 @@ def _counted() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
 def counted_list(text: str, pos: int, limit: int) -> list[Place]:
     """The places of a list of bare names that a counted plural descriptor and its parent
     introduce ("three districts in Chengdu — Wuhou, Jinjiang and Qingyang"), or none."""
+    mark = text[max(0, pos - 4) : pos].rstrip()
+    if not mark or mark[-1] not in "-–—:,":
+        return []  # the commonest case: no dash, colon or comma right before the list
     before, names, singular = _counted()
     head = before.search(text, max(0, pos - 80), pos)
     if head is None or level_of(head.group("parent")) not in ("city", "municipality"):
