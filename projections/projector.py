@@ -131,9 +131,10 @@ def _load(
     keys: Sequence[Any],
     *,
     unretracted: bool = True,
+    columns: Sequence[str] | None = None,
 ) -> list[Row]:
     """Rows whose key columns match any of `keys`, by default without retracted events."""
-    out = store.read(conn, table, cols, list(keys)) if keys else []
+    out = store.read(conn, table, cols, list(keys), columns) if keys else []
     if not unretracted or not out:
         return out
     ids = [r["event_id"] for r in out]
@@ -353,7 +354,9 @@ class Projector:
         year_keys = sorted(years)
         context = sorted(years | {(m, g, y + 1) for m, g, y in years})
         store = self.store
-        in_years = _load(store, conn, tables.observations, YEAR, context)
+        in_years = _load(
+            store, conn, tables.observations, YEAR, context, columns=derive.SERIES_COLUMNS
+        )
         decided = _decisions(store, conn, [o["event_id"] for o in in_years])
         series = _by_series(in_years)
         # each period's scale slips, found once for its vintage choice and for its growth

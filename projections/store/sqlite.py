@@ -64,11 +64,11 @@ def _insert_sql(table: sa.Table, ignore: bool) -> str:
 
 
 @lru_cache(maxsize=256)
-def _keyed_sql(table: sa.Table, cols: tuple[str, ...], n: int) -> str:
+def _keyed_sql(table: sa.Table, cols: tuple[str, ...], n: int, columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in cols)
     row = "(" + ", ".join("?" for _ in cols) + ")"
     on = " AND ".join(f't."{c}" = k."{c}"' for c in cols)
-    select = ", ".join(f't."{c.name}"' for c in table.columns)
+    select = ", ".join(f't."{c}"' for c in columns)
     return (
         f"WITH k({names}) AS (VALUES {', '.join([row] * n)}) "
         f"SELECT {select} FROM {table.name} AS t JOIN k ON {on}"
@@ -91,12 +91,30 @@ def _json(v: str | bytes | None) -> Any:
     return None if v is None else orjson.loads(v)
 
 
+class _Memo(dict[Any, Any]):
+    """A conversion remembered per distinct stored value (None stays None).
+
+    Hits are a dictionary lookup in C: a series repeats its dates and figures across
+    vintages, so most values are converted once per read instead of once per row.
+    """
+
+    def __init__(self, convert: Convert) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.convert(key)
+        return value
+
+
 @lru_cache(maxsize=256)
-def _result_converters(table: sa.Table) -> tuple[tuple[int, Convert], ...]:
+def _result_converters(
+    table: sa.Table, columns: tuple[str, ...]
+) -> tuple[tuple[int, Convert], ...]:
     """Columns whose stored text is read back as SQLAlchemy's types would give it."""
     out: list[tuple[int, Convert]] = []
-    for i, col in enumerate(table.columns):
-        t = col.type
+    for i, name in enumerate(columns):
+        t = table.c[name].type
         if isinstance(t, DecimalText):
             out.append((i, _decimal))
         elif isinstance(t, sa.JSON):
@@ -106,6 +124,21 @@ def _result_converters(table: sa.Table) -> tuple[tuple[int, Convert], ...]:
         elif isinstance(t, sa.Boolean):
             out.append((i, _bool))
     return tuple(out)
+
+
+def _as_dicts(
+    names: tuple[str, ...], convert: Sequence[tuple[int, Convert]], fetched: list[Any]
+) -> list[Row]:
+    """Fetched tuples as dicts, converted column by column (JSON freshly per row: mutable)."""
+    if not fetched:
+        return []
+    if convert:
+        columns: list[Any] = list(zip(*fetched, strict=True))
+        for j, f in convert:
+            memo = f if f is _json else _Memo(f).__getitem__
+            columns[j] = map(memo, columns[j])
+        fetched = list(zip(*columns, strict=True))
+    return [dict(zip(names, values, strict=True)) for values in fetched]
 
 
 def _executemany(conn: Connection, sql: str, values: Sequence[Sequence[Any]]) -> None:
@@ -141,7 +174,12 @@ class SqliteStore:
             _executemany(conn, f"DELETE FROM {table.name} WHERE {where}", as_tuples(keys))
 
     def read(
-        self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+        self,
+        conn: Connection,
+        table: sa.Table,
+        cols: Sequence[str],
+        keys: Sequence[Any],
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
         """The rows of `keys`, joined against a VALUES list so each key uses the index.
 
@@ -149,21 +187,17 @@ class SqliteStore:
         text cached per shape, run on the driver's cursor with the columns converted here:
         compiling literal tuples or SQLAlchemy's row processing cost more than the query.
         """
-        names = [c.name for c in table.columns]
-        convert = _result_converters(table)
+        names = tuple(columns) if columns is not None else tuple(c.name for c in table.columns)
+        convert = _result_converters(table, names)
         dbapi = conn.connection.driver_connection
         assert dbapi is not None
-        out: list[Row] = []
+        fetched: list[Any] = []
         for i in range(0, len(keys), 200):
             chunk = as_tuples(keys[i : i + 200])
             flat = [v for key in chunk for v in key]
-            for values in dbapi.execute(_keyed_sql(table, tuple(cols), len(chunk)), flat):
-                if convert:
-                    values = list(values)
-                    for j, f in convert:
-                        values[j] = f(values[j])
-                out.append(dict(zip(names, values, strict=True)))
-        return out
+            sql = _keyed_sql(table, tuple(cols), len(chunk), names)
+            fetched += dbapi.execute(sql, flat).fetchall()
+        return _as_dicts(names, convert, fetched)
 
     def present(
         self, conn: Connection, table: sa.Table, col: str, keys: Sequence[Any]
