@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from projections import tables
 from projections.store.common import (
     Convert,
+    Remembered,
     as_tuples,
     decimal_text,
     identity,
@@ -91,22 +92,6 @@ def _json(v: str | bytes | None) -> Any:
     return None if v is None else orjson.loads(v)
 
 
-class _Memo(dict[Any, Any]):
-    """A conversion remembered per distinct stored value (None stays None).
-
-    Hits are a dictionary lookup in C: a series repeats its dates and figures across
-    vintages, so most values are converted once per read instead of once per row.
-    """
-
-    def __init__(self, convert: Convert) -> None:
-        super().__init__({None: None})
-        self.convert = convert
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.convert(key)
-        return value
-
-
 @lru_cache(maxsize=256)
 def _result_converters(
     table: sa.Table, columns: tuple[str, ...]
@@ -135,7 +120,7 @@ def _as_dicts(
     if convert:
         columns: list[Any] = list(zip(*fetched, strict=True))
         for j, f in convert:
-            memo = f if f is _json else _Memo(f).__getitem__
+            memo = f if f is _json else Remembered(f).__getitem__
             columns[j] = map(memo, columns[j])
         fetched = list(zip(*columns, strict=True))
     return [dict(zip(names, values, strict=True)) for values in fetched]
@@ -162,8 +147,12 @@ class SqliteStore:
     ) -> None:
         """Insert rows with one prepared statement; `ignore_existing` skips stored keys."""
         if rows:
-            values = params(table, rows, _converters(table))
-            _executemany(conn, _insert_sql(table, ignore_existing), values)
+            _executemany(conn, _insert_sql(table, ignore_existing), self.values_of(table, rows))
+
+    @staticmethod
+    def values_of(table: sa.Table, rows: Sequence[Row]) -> list[Any]:
+        """The rows as the tuples of values the driver writes, in column order."""
+        return params(table, rows, _converters(table), (decimal_text, _date_text))
 
     def delete(
         self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
