@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema, model_validator
@@ -26,8 +26,28 @@ MAX_FRACTION_DIGITS = 10
 AMOUNT_PATTERN = rf"^-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?$"
 
 
+_INTEGER_BOUND = Decimal(10) ** MAX_INTEGER_DIGITS
+_FRACTION_UNIT = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)
+# room for every amount below the bound at ten places, whatever the caller's context
+_EXACT = Context(prec=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 2)
+
+
 def bounded_amount(value: Decimal) -> Decimal:
     """The value itself if it is finite and within the amount bounds; else ValueError."""
+    # every event's amounts pass through here, on every replay: the usual amount is
+    # settled by three decimal operations (below 10**18, unchanged when rounded to ten
+    # places); any other goes through the full checks, which name the bound it breaks
+    if (
+        value.is_finite()
+        and value.copy_abs() < _INTEGER_BOUND
+        and value.quantize(_FRACTION_UNIT, context=_EXACT) == value
+    ):
+        return value
+    return checked_amount(value)
+
+
+def checked_amount(value: Decimal) -> Decimal:
+    """`bounded_amount` by the digits of the value, naming the bound it breaks."""
     if not value.is_finite():
         raise ValueError(f"{value} is not a finite number")
     _, digits, exponent = value.as_tuple()

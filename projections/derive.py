@@ -16,6 +16,14 @@ from projections.vintages import Choice, Suspect, choose, held_slips, usable, vi
 
 Row = dict[str, Any]
 
+# The observation columns a series' derivation reads: its rows are read back with these
+# alone, leaving the sentence and its spans (most of a row's bytes) in the table.
+SERIES_COLUMNS = (
+    "event_id", "metric", "geography", "period_key", "period_kind", "year", "month_first",
+    "month_last", "value", "unit", "qualifier", "change_kind", "change_amount",
+    "change_basis", "published_at", "recorded_at", "publisher", "source", "authority",
+    "equivalent_value", "equivalent_unit",
+)
 FLOW_UNITS = frozenset({"CNY", "USD", "count"})
 SUMMABLE_KINDS = frozenset({"quarter", "half", "months"})
 _Q = Decimal("0.000001")

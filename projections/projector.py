@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,20 +71,15 @@ class Decoded:
 Attribution = tuple[int, str | None]
 
 
-def _attribute(
-    row: Row, catalogue: source_catalogue.Sources, seen: dict[tuple[Any, Any], Attribution]
-) -> None:
-    """Set an observation's source and authority from the sources catalogue (each
-    publisher and URL matched once per batch: a document yields many statistics)."""
-    key = (row["publisher"], row.pop("url"))
-    if key not in seen:
-        publisher, url = key
-        found = catalogue.match(publisher, url)
-        source = found.source if found.level != "unknown" else (
-            publisher or (urlsplit(url).hostname if url else None)
-        )
-        seen[key] = (found.authority, source)
-    row["authority"], row["source"] = seen[key]
+def _attribution(
+    catalogue: source_catalogue.Sources, publisher: str | None, url: str | None
+) -> Attribution:
+    """An observation's authority and source, as the sources catalogue knows its document."""
+    found = catalogue.match(publisher, url)
+    source = found.source if found.level != "unknown" else (
+        publisher or (urlsplit(url).hostname if url else None)
+    )
+    return found.authority, source
 
 
 def decode_records(
@@ -92,19 +88,25 @@ def decode_records(
     """Parse records into base rows; unreadable ones are set aside with the reason.
 
     A statistic's authority comes from the sources catalogue (`sources`, by default the
-    one shipped with ipmon), matched on its document's URL and publisher.
+    one shipped with ipmon), matched on its document's URL and publisher, once per
+    publisher and URL of the batch (a document yields many statistics).
     """
     out = Decoded()
     catalogue = sources or source_catalogue.default()
     seen: dict[tuple[Any, Any], Attribution] = {}
+    tables_rows = out.rows
     for r in records:
         try:
             raw = normalise(orjson.loads(r.data))
             table, build = BUILDERS[raw["event_type"]]
             row = build(raw)
             if table == "observations":
-                _attribute(row, catalogue, seen)
-            out.rows[table].append(row)
+                key = (row["publisher"], row.pop("url"))
+                found = seen.get(key)
+                if found is None:
+                    found = seen[key] = _attribution(catalogue, *key)
+                row["authority"], row["source"] = found
+            tables_rows[table].append(row)
         except Exception as exc:
             out.rejected.append((r, _reason(r.data, exc)))
     return out
@@ -131,9 +133,10 @@ def _load(
     keys: Sequence[Any],
     *,
     unretracted: bool = True,
+    columns: Sequence[str] | None = None,
 ) -> list[Row]:
     """Rows whose key columns match any of `keys`, by default without retracted events."""
-    out = store.read(conn, table, cols, list(keys)) if keys else []
+    out = store.read(conn, table, cols, list(keys), columns) if keys else []
     if not unretracted or not out:
         return out
     ids = [r["event_id"] for r in out]
@@ -167,8 +170,9 @@ def _replace(
 
 def _group(rows: Iterable[Row], cols: tuple[str, ...]) -> dict[Any, list[Row]]:
     out: dict[Any, list[Row]] = defaultdict(list)
+    key = itemgetter(*cols)  # a scalar for one column, a tuple for several
     for r in rows:
-        out[r[cols[0]] if len(cols) == 1 else tuple(r[c] for c in cols)].append(r)
+        out[key(r)].append(r)
     return out
 
 
@@ -353,7 +357,9 @@ class Projector:
         year_keys = sorted(years)
         context = sorted(years | {(m, g, y + 1) for m, g, y in years})
         store = self.store
-        in_years = _load(store, conn, tables.observations, YEAR, context)
+        in_years = _load(
+            store, conn, tables.observations, YEAR, context, columns=derive.SERIES_COLUMNS
+        )
         decided = _decisions(store, conn, [o["event_id"] for o in in_years])
         series = _by_series(in_years)
         # each period's scale slips, found once for its vintage choice and for its growth

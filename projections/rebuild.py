@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from events.log.port import Record
 from events.sources import Sources
 from projections import schema, tables
+from projections.derive import SERIES_COLUMNS
 from projections.projector import (
     _TABLES,
     ALERT,
@@ -109,7 +110,9 @@ def derive_stored(store: ProjectionStore, conn: Connection) -> None:
     gone = set(conn.execute(sa.select(r.c.retracted_event_id)).scalars())
 
     def live(table: sa.Table, cols: tuple[str, ...], keys: Sequence[Any]) -> list[Row]:
-        return [x for x in store.read(conn, table, cols, keys) if x["event_id"] not in gone]
+        columns = SERIES_COLUMNS if table is tables.observations else None
+        rows = store.read(conn, table, cols, keys, columns)
+        return [x for x in rows if x["event_id"] not in gone]
 
     reviews = [
         x for keys in key_chunks(conn, tables.value_reviews, ("event_id",))

@@ -22,10 +22,6 @@ _d = date.fromisoformat
 _MONTHS = {"year": None, "quarter": 3, "half": 6}
 
 
-def _dec(text: Any) -> Decimal | None:
-    return None if text is None else Decimal(str(text))
-
-
 def period_fields(p: dict[str, Any]) -> tuple[str, str, int, int, int]:
     """(key, kind, year, first month, last month) of a period object."""
     kind, year = p["kind"], int(p["year"])
@@ -65,7 +61,7 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
         raw["schema_version"] = cls.SCHEMA_VERSION
     # the payload is held to its contract (a unit, period or direction it does not allow
     # makes the record a dead letter, never a row); the rows read the plain dict
-    cls.model_validate(raw["payload"])
+    cls.__pydantic_validator__.validate_python(raw["payload"])
     return raw
 
 
@@ -73,20 +69,29 @@ def _source(e: dict[str, Any]) -> dict[str, Any]:
     return e.get("source") or {}
 
 
+_NOTHING: dict[str, Any] = {}  # read only: stands for an absent object
+_CHANGE_KINDS = ("percent", "percentage_points", "absolute")
+
+
 def observation(e: dict[str, Any]) -> Row:
     """A StatisticPublished event as an observations row."""
-    p, s = e["payload"], _source(e)
+    # every statistic of a replay comes through here: lookups are done once, inline
+    p, s = e["payload"], e.get("source") or _NOTHING
     key, kind, year, first, last = period_fields(p["period"])
     change = p.get("reported_change")
-    change_kind = amount = None
+    change_kind = amount = basis = None
     if change:
-        for k in ("percent", "percentage_points", "absolute"):
-            if change.get(k) is not None:
-                change_kind, amount = k, Decimal(str(change[k]))
+        basis = change.get("basis")
+        for k in _CHANGE_KINDS:
+            given = change.get(k)
+            if given is not None:
+                change_kind, amount = k, Decimal(str(given))
                 if change["direction"] == "down":
                     amount = -amount
                 break
-    sspan, vspan = s.get("sentence_span") or {}, s.get("value_span") or {}
+    value, equivalent = p.get("value"), p.get("equivalent") or _NOTHING
+    sspan, vspan = s.get("sentence_span") or _NOTHING, s.get("value_span") or _NOTHING
+    equivalent_value = equivalent.get("value")
     return {
         "event_id": e["event_id"],
         "metric": p["metric"],
@@ -96,12 +101,12 @@ def observation(e: dict[str, Any]) -> Row:
         "year": year,
         "month_first": first,
         "month_last": last,
-        "value": _dec(p.get("value")),
+        "value": None if value is None else Decimal(str(value)),
         "unit": p["unit"],
         "qualifier": p.get("qualifier") or "exact",
         "change_kind": change_kind,
         "change_amount": amount,
-        "change_basis": change.get("basis") if change else None,
+        "change_basis": basis,
         "description": p.get("description"),
         "published_at": _d(e["published_at"]),
         "recorded_at": e["recorded_at"],
@@ -116,8 +121,8 @@ def observation(e: dict[str, Any]) -> Row:
         "url": s.get("url"),  # for the sources catalogue; not a column
         "authority": None,  # source and authority: set by the projector from the catalogue
         "source": None,
-        "equivalent_value": _dec((p.get("equivalent") or {}).get("value")),
-        "equivalent_unit": (p.get("equivalent") or {}).get("unit"),
+        "equivalent_value": None if equivalent_value is None else Decimal(str(equivalent_value)),
+        "equivalent_unit": equivalent.get("unit"),
     }
 
 

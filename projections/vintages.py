@@ -10,11 +10,12 @@ rate is a suspected scale error and is held out until a person accepts or reject
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 Row = dict[str, Any]
@@ -26,9 +27,11 @@ SCALE_TOLERANCE = Decimal("0.01")  # a slip keeps the digits: the ratio is 10**k
 CNY_PER_USD = (Decimal("5"), Decimal("9.5"))
 
 
-def vintage_key(row: Row) -> tuple[date, str, str]:
-    """Order of vintages: publication date, then recording time, then event id."""
-    return (row["published_at"], row["recorded_at"], row["event_id"])
+# Order of vintages: publication date, then recording time, then event id. A getter in C,
+# not a function: every sort of every period's vintages calls it once per row.
+vintage_key: Callable[[Row], tuple[date, str, str]] = itemgetter(
+    "published_at", "recorded_at", "event_id"
+)
 
 
 def _authority(row: Row) -> int:
@@ -148,7 +151,9 @@ def held_slips(
     """
     valued: dict[str, list[Row]] = {}
     for o in observations:
-        if o["value"] is not None and decisions.get(o["event_id"]) != "rejected":
+        if o["value"] is not None and (
+            not decisions or decisions.get(o["event_id"]) != "rejected"
+        ):
             valued.setdefault(o["period_key"], []).append(o)
     return {key: _held_out(rows, decisions) for key, rows in valued.items()}
 
@@ -163,7 +168,10 @@ def choose(
     `slips` are the period's slips when the caller computed them already (`held_slips`).
     """
     ordered = sorted(vintages, key=vintage_key)
-    live = [v for v in ordered if decisions.get(v["event_id"]) != "rejected"]
+    live = (
+        [v for v in ordered if decisions.get(v["event_id"]) != "rejected"]
+        if decisions else ordered
+    )
     valued = [v for v in live if v["value"] is not None]
     found = list(slips) if slips is not None else _held_out(valued, decisions)
     held = {s.row["event_id"] for s in found}
@@ -196,7 +204,10 @@ def usable(
 
     `slips` are those of `held_slips` over the same observations, when already computed.
     """
-    live = [o for o in observations if decisions.get(o["event_id"]) != "rejected"]
+    live = (
+        [o for o in observations if decisions.get(o["event_id"]) != "rejected"]
+        if decisions else list(observations)
+    )
     found = slips if slips is not None else held_slips(live, decisions)
     held = {s.row["event_id"] for period in found.values() for s in period}
     return [o for o in live if o["event_id"] not in held]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
@@ -33,17 +33,44 @@ def decimal_text(v: Decimal | None) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def params(table: sa.Table, rows: Sequence[Row], converters: Sequence[Convert]) -> list[Any]:
+class Remembered(dict[Any, Any]):
+    """A conversion computed once per distinct value of one batch (None stays None).
+
+    Hits are a dictionary lookup in C: a batch repeats its dates and figures across the
+    vintages of a period. A falsy value (a zero, whose sign the text keeps though both
+    zeros compare equal) is converted every time, never answered for another.
+    """
+
+    def __init__(self, convert: Convert) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.convert(key)
+        if key:
+            self[key] = value
+        return value
+
+
+def params(
+    table: sa.Table,
+    rows: Sequence[Row],
+    converters: Sequence[Convert],
+    remembered: Collection[Convert] = (decimal_text,),
+) -> list[Any]:
     """Rows as tuples of driver-ready values in column order.
 
     Converting each value through SQLAlchemy's type machinery costs more than the insert
     itself on a replay, so only the columns that need it are converted, once, here; the
-    work runs column by column in `map` and `zip`, with no Python loop per row.
+    work runs column by column in `map` and `zip`, with no Python loop per row, and the
+    `remembered` conversions (of immutable, hashable values) once per distinct value.
     """
-    columns = [
-        map(itemgetter(c.name), rows) if f is identity else map(f, map(itemgetter(c.name), rows))
-        for c, f in zip(table.columns, converters, strict=True)
-    ]
+    columns = []
+    for c, f in zip(table.columns, converters, strict=True):
+        values: Iterator[Any] = map(itemgetter(c.name), rows)
+        if f is not identity:
+            values = map(Remembered(f).__getitem__ if f in remembered else f, values)
+        columns.append(values)
     return list(zip(*columns, strict=True))
 
 

@@ -33,9 +33,14 @@ class ProjectionStore(Protocol):
         ...
 
     def read(
-        self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+        self,
+        conn: Connection,
+        table: sa.Table,
+        cols: Sequence[str],
+        keys: Sequence[Any],
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
-        """The rows whose `cols` equal one of `keys`, as dicts of every column."""
+        """The rows whose `cols` equal one of `keys`, as dicts of `columns` (default: all)."""
         ...
 
     def present(

@@ -41,14 +41,15 @@ def _instant_text(v: Any) -> str | None:
     return None if v is None else instant_text(v)
 
 
-def _result_converters(table: sa.Table) -> list[tuple[int, Convert]]:
+def _result_converters(table: sa.Table, columns: Sequence[str]) -> list[tuple[int, Convert]]:
     """Columns whose values psycopg returns otherwise than the SQLite store does.
 
     psycopg parses dates, numbers and JSON already; decimals stored as text become
     Decimals and instants become the ISO text events write, as they read from SQLite.
     """
     out: list[tuple[int, Convert]] = []
-    for i, col in enumerate(table.columns):
+    for i, name in enumerate(columns):
+        col = table.c[name]
         if isinstance(col.type, DecimalText):
             out.append((i, _text_decimal))
         elif isinstance(col.type, IsoTime):
@@ -161,16 +162,21 @@ class PostgresStore:
                 cur.execute(sql, param)
 
     def read(
-        self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+        self,
+        conn: Connection,
+        table: sa.Table,
+        cols: Sequence[str],
+        keys: Sequence[Any],
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
         """The rows of `keys`, joined against the keys of one JSON parameter."""
         from psycopg.types.json import set_json_loads
 
+        names = list(columns) if columns is not None else [c.name for c in table.columns]
         source, on = _keys_source(table, tuple(cols))
-        select = ", ".join(f't."{c.name}"' for c in table.columns)
+        select = ", ".join(f't."{c}"' for c in names)
         sql = f"SELECT {select} FROM {_name(conn, table)} AS t JOIN {source} ON {on}"
-        names = [c.name for c in table.columns]
-        convert = _result_converters(table)
+        convert = _result_converters(table, names)
         out: list[Row] = []
         with _cursor(conn) as cur:
             # the standard library's JSON parser was a tenth of the fetch time

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from projections import tables
 from projections.store.common import (
     Convert,
+    Remembered,
     as_tuples,
     decimal_text,
     identity,
@@ -64,11 +65,11 @@ def _insert_sql(table: sa.Table, ignore: bool) -> str:
 
 
 @lru_cache(maxsize=256)
-def _keyed_sql(table: sa.Table, cols: tuple[str, ...], n: int) -> str:
+def _keyed_sql(table: sa.Table, cols: tuple[str, ...], n: int, columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in cols)
     row = "(" + ", ".join("?" for _ in cols) + ")"
     on = " AND ".join(f't."{c}" = k."{c}"' for c in cols)
-    select = ", ".join(f't."{c.name}"' for c in table.columns)
+    select = ", ".join(f't."{c}"' for c in columns)
     return (
         f"WITH k({names}) AS (VALUES {', '.join([row] * n)}) "
         f"SELECT {select} FROM {table.name} AS t JOIN k ON {on}"
@@ -92,11 +93,13 @@ def _json(v: str | bytes | None) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _result_converters(table: sa.Table) -> tuple[tuple[int, Convert], ...]:
+def _result_converters(
+    table: sa.Table, columns: tuple[str, ...]
+) -> tuple[tuple[int, Convert], ...]:
     """Columns whose stored text is read back as SQLAlchemy's types would give it."""
     out: list[tuple[int, Convert]] = []
-    for i, col in enumerate(table.columns):
-        t = col.type
+    for i, name in enumerate(columns):
+        t = table.c[name].type
         if isinstance(t, DecimalText):
             out.append((i, _decimal))
         elif isinstance(t, sa.JSON):
@@ -106,6 +109,21 @@ def _result_converters(table: sa.Table) -> tuple[tuple[int, Convert], ...]:
         elif isinstance(t, sa.Boolean):
             out.append((i, _bool))
     return tuple(out)
+
+
+def _as_dicts(
+    names: tuple[str, ...], convert: Sequence[tuple[int, Convert]], fetched: list[Any]
+) -> list[Row]:
+    """Fetched tuples as dicts, converted column by column (JSON freshly per row: mutable)."""
+    if not fetched:
+        return []
+    if convert:
+        columns: list[Any] = list(zip(*fetched, strict=True))
+        for j, f in convert:
+            memo = f if f is _json else Remembered(f).__getitem__
+            columns[j] = map(memo, columns[j])
+        fetched = list(zip(*columns, strict=True))
+    return [dict(zip(names, values, strict=True)) for values in fetched]
 
 
 def _executemany(conn: Connection, sql: str, values: Sequence[Sequence[Any]]) -> None:
@@ -129,8 +147,12 @@ class SqliteStore:
     ) -> None:
         """Insert rows with one prepared statement; `ignore_existing` skips stored keys."""
         if rows:
-            values = params(table, rows, _converters(table))
-            _executemany(conn, _insert_sql(table, ignore_existing), values)
+            _executemany(conn, _insert_sql(table, ignore_existing), self.values_of(table, rows))
+
+    @staticmethod
+    def values_of(table: sa.Table, rows: Sequence[Row]) -> list[Any]:
+        """The rows as the tuples of values the driver writes, in column order."""
+        return params(table, rows, _converters(table), (decimal_text, _date_text))
 
     def delete(
         self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
@@ -141,7 +163,12 @@ class SqliteStore:
             _executemany(conn, f"DELETE FROM {table.name} WHERE {where}", as_tuples(keys))
 
     def read(
-        self, conn: Connection, table: sa.Table, cols: Sequence[str], keys: Sequence[Any]
+        self,
+        conn: Connection,
+        table: sa.Table,
+        cols: Sequence[str],
+        keys: Sequence[Any],
+        columns: Sequence[str] | None = None,
     ) -> list[Row]:
         """The rows of `keys`, joined against a VALUES list so each key uses the index.
 
@@ -149,21 +176,17 @@ class SqliteStore:
         text cached per shape, run on the driver's cursor with the columns converted here:
         compiling literal tuples or SQLAlchemy's row processing cost more than the query.
         """
-        names = [c.name for c in table.columns]
-        convert = _result_converters(table)
+        names = tuple(columns) if columns is not None else tuple(c.name for c in table.columns)
+        convert = _result_converters(table, names)
         dbapi = conn.connection.driver_connection
         assert dbapi is not None
-        out: list[Row] = []
+        fetched: list[Any] = []
         for i in range(0, len(keys), 200):
             chunk = as_tuples(keys[i : i + 200])
             flat = [v for key in chunk for v in key]
-            for values in dbapi.execute(_keyed_sql(table, tuple(cols), len(chunk)), flat):
-                if convert:
-                    values = list(values)
-                    for j, f in convert:
-                        values[j] = f(values[j])
-                out.append(dict(zip(names, values, strict=True)))
-        return out
+            sql = _keyed_sql(table, tuple(cols), len(chunk), names)
+            fetched += dbapi.execute(sql, flat).fetchall()
+        return _as_dicts(names, convert, fetched)
 
     def present(
         self, conn: Connection, table: sa.Table, col: str, keys: Sequence[Any]

@@ -99,6 +99,24 @@ def test_rows_read_back_as_they_were_inserted(stores: Stores) -> None:
     assert missing == []
 
 
+def test_a_read_of_some_columns_gives_those_of_the_rows(stores: Stores) -> None:
+    store = stores.fresh()
+    # the 2023 figure printed twice: the same value and date read back on two rows
+    again = statistic(period="2023", value="853990000000", change="+75.4%",
+                      published=date(2024, 1, 16), doc=24)
+    rows = observation_rows(Y2022, Y2023, again)
+    with store.engine.begin() as conn:
+        store.insert(conn, tables.observations, rows, ignore_existing=False)
+    columns = ("event_id", "value", "published_at", "change_amount", "sentence")
+    with store.engine.connect() as conn:
+        back = store.read(conn, tables.observations, ("metric", "geography"),
+                          [("ip_pledge_financing_amount", "CN")], columns)
+    expected = [{c: r[c] for c in columns} for r in rows]
+    assert sorted(back, key=lambda r: r["event_id"]) == sorted(
+        expected, key=lambda r: r["event_id"])
+    assert {r["published_at"] for r in back} == {date(2023, 1, 16), date(2024, 1, 16)}
+
+
 def test_ignoring_existing_keys_keeps_the_first_row(stores: Stores) -> None:
     store = stores.fresh()
     first = observation_rows(Y2022)[0]
