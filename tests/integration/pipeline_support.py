@@ -236,3 +236,27 @@ def lock_waiters(engine: Engine) -> int:
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )).scalar_one())
+
+
+def embedded_projections(
+    tmp_path: Path, batch_size: int = 5000
+) -> dict[str, list[tuple[Any, ...]]]:
+    """The embedded pipeline (SQLite log, in-process runner) over the example inbox and the
+    synthetic events, projected in batches of `batch_size`."""
+    from events.log.sqlite import SqliteEventLog
+    from projections.projector import Projector
+    from services.bootstrap import projection_engine
+    from services.ingest.service import IngestService, inbox_files
+    from services.processor.embedded import EmbeddedRunner
+
+    log = SqliteEventLog(tmp_path / "events.sqlite")
+    IngestService(log, clock=lambda: CLOCK).ingest_paths(inbox_files(INBOX))
+    log.append(synthetic_events())
+    engine = projection_engine(f"sqlite:///{tmp_path / 'projections.sqlite'}")
+    projector = Projector(engine)
+    projector.create()
+    EmbeddedRunner(log, projector, clock=lambda: CLOCK, batch_size=batch_size).catch_up()
+    out = dump(engine)
+    engine.dispose()
+    log.close()
+    return out

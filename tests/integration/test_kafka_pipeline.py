@@ -19,6 +19,7 @@ from pipeline_support import (
     assert_same_projections,
     caught_up,
     dump,
+    embedded_projections,
     positions,
     replayed,
     synthetic_events,
@@ -29,31 +30,13 @@ from pipeline_support import (
 
 from events.jsonschema import SCHEMA_DIR
 from events.log.kafka import KafkaEventLog
-from events.log.sqlite import SqliteEventLog
 from events.streams import topic_name
-from projections.projector import Projector
 from services.bootstrap import projection_engine
 from services.ingest.service import IngestService, inbox_files
-from services.processor.embedded import EmbeddedRunner
 from services.rebuild import rebuild_projections
 from services.settings import Settings
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-
-
-def embedded_projections(tmp_path: Path) -> dict:  # type: ignore[type-arg]
-    """The embedded pipeline (SQLite log, in-process runner) over the example inbox."""
-    log = SqliteEventLog(tmp_path / "events.sqlite")
-    IngestService(log, clock=lambda: CLOCK).ingest_paths(inbox_files(INBOX))
-    log.append(synthetic_events())
-    engine = projection_engine(f"sqlite:///{tmp_path / 'projections.sqlite'}")
-    projector = Projector(engine)
-    projector.create()
-    EmbeddedRunner(log, projector, clock=lambda: CLOCK).catch_up()
-    out = dump(engine)
-    engine.dispose()
-    log.close()
-    return out
 
 
 def test_end_to_end_matches_the_embedded_pipeline(

@@ -8,27 +8,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from pipeline_support import CLOCK, INBOX, dump, firing, synthetic_events
-
-from events.log.sqlite import SqliteEventLog
-from projections.projector import Projector
-from services.bootstrap import projection_engine
-from services.ingest.service import IngestService, inbox_files
-from services.processor.embedded import EmbeddedRunner
+from pipeline_support import embedded_projections, firing
 
 
 def _firing(tmp_path: Path, batch_size: int) -> list[tuple[object, ...]]:
-    log = SqliteEventLog(tmp_path / "events.sqlite")
-    IngestService(log, clock=lambda: CLOCK).ingest_paths(inbox_files(INBOX))
-    log.append(synthetic_events())
-    engine = projection_engine(f"sqlite:///{tmp_path / 'projections.sqlite'}")
-    projector = Projector(engine)
-    projector.create()
-    EmbeddedRunner(log, projector, clock=lambda: CLOCK, batch_size=batch_size).catch_up()
-    out = firing(dump(engine)["alerts"])
-    engine.dispose()
-    log.close()
-    return out
+    return firing(embedded_projections(tmp_path, batch_size)["alerts"])
 
 
 @pytest.mark.xfail(

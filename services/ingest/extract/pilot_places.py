@@ -26,6 +26,7 @@ _VERB_NEXT = re.compile(
 )
 _FRAME = re.compile(r"\b[Ii]n\s+(?:the\s+)?$")
 
+
 def place_lists(
     text: str, s: int, e: int, aliases: dict[str, Place] | None = None
 ) -> Iterator[list[Place]]:

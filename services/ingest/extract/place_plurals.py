@@ -24,12 +24,19 @@ def _plural(desc: str) -> str:
 
 
 @cache
-def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _plurals() -> tuple[dict[str, str], str]:
+    """The plural district descriptors (each to its singular) and their alternation."""
     descs = lexicon.load("places")["descriptors"]["district"]
     singular = {_plural(d): d for d in descs}
     alt = "|".join(
         r"\s+".join(map(re.escape, p.split())) for p in sorted(singular, key=len, reverse=True)
     )
+    return singular, alt
+
+
+@cache
+def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    singular, alt = _plurals()
     item = rf"{WORD}(?:\s+{WORD}){{0,2}}"
     names = rf"{item}(?:\s*,\s*{item})*\s*,?\s+and\s+{item}"
     return (
@@ -65,10 +72,7 @@ def plural_list(text: str, pos: int, limit: int) -> list[Place]:
 def _counted() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     """ "Three districts in Chengdu — A, B and C": a plural descriptor and its parent before
     a list of bare names, set off by a dash or a colon."""
-    _, singular = _pattern()
-    alt = "|".join(
-        r"\s+".join(map(re.escape, p.split())) for p in sorted(singular, key=len, reverse=True)
-    )
+    singular, alt = _plurals()
     before = re.compile(
         rf"\b(?P<desc>(?i:{alt}))\s+(?:in|of)\s+(?P<parent>{NAME})\s*(?:[-–—:]+|,)\s*$"
     )
