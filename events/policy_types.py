@@ -56,10 +56,7 @@ class PolicyNoticeIssued(Payload):
         return self.mention
 
 
-class CityPilotDesignated(Payload):
-    """A city, district or province was designated in a pilot or demonstration program."""
-
-    EVENT_TYPE: ClassVar[str] = "CityPilotDesignated"
+class _PilotPayload(Payload):
     STREAM: ClassVar[str] = "pilots"
     SCHEMA_VERSION: ClassVar[int] = 2
 
@@ -68,6 +65,17 @@ class CityPilotDesignated(Payload):
         default=None, description="id in events/programmes.toml; None when not catalogued"
     )
     city: str = Field(min_length=1)
+
+    def subject(self) -> str:
+        # one programme written two ways is one subject once the catalogue knows it
+        return f"pilot:{self.program_id or self.program}:{self.city}"
+
+
+class CityPilotDesignated(_PilotPayload):
+    """A city, district or province was designated in a pilot or demonstration program."""
+
+    EVENT_TYPE: ClassVar[str] = "CityPilotDesignated"
+
     admin_level: Literal["city", "district", "province", "municipality"] = "city"
     role: Literal["pilot", "demonstration", "first_batch", "new_recipient"] = "pilot"
     status: PilotStatus = "selected"
@@ -75,32 +83,17 @@ class CityPilotDesignated(Payload):
     batch_total: int | None = Field(default=None, ge=1)
     year: int | None = Field(default=None, ge=1900, le=2200)
 
-    def subject(self) -> str:
-        # one programme written two ways is one subject once the catalogue knows it
-        return f"pilot:{self.program_id or self.program}:{self.city}"
-
     def identity(self) -> str:
         return f"{self.status}|{self.batch or ''}|{self.year or ''}"
 
 
-class CityPilotStatusChanged(Payload):
+class CityPilotStatusChanged(_PilotPayload):
     """A designated pilot's status changed (implementing, suspended, revoked, graduated)."""
 
     EVENT_TYPE: ClassVar[str] = "CityPilotStatusChanged"
-    STREAM: ClassVar[str] = "pilots"
-    SCHEMA_VERSION: ClassVar[int] = 2
 
-    program: str = Field(min_length=1)
-    program_id: str | None = Field(
-        default=None, description="id in events/programmes.toml; None when not catalogued"
-    )
-    city: str = Field(min_length=1)
     status: PilotStatus
     reason: str | None = None
-
-    def subject(self) -> str:
-        # one programme written two ways is one subject once the catalogue knows it
-        return f"pilot:{self.program_id or self.program}:{self.city}"
 
     def identity(self) -> str:
         return self.status
