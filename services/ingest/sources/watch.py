@@ -1,14 +1,5 @@
 """Polling the watch list (`watchlist.py`): pages and feeds on a schedule, each isolated.
 
-A watch list is a TOML file (see deploy/watchlist.example.toml)::
-
-    [[source]]
-    url = "https://example.org/notices/rss.xml"
-    kind = "feed"            # or "page" (the default)
-    interval = "30m"         # "90s", "15m", "6h", "1d", "1h30m" or a number of seconds
-    publisher = "Example IP Office"
-    max_entries = 20         # feed entries fetched per poll at most
-
 A source whose fetch fails is logged, counted (in the fetch state and in the poller's
 metrics) and retried with exponential backoff; the failure never reaches the others.
 """
