@@ -15,6 +15,7 @@ from services.ingest.extract import unresolved
 from services.ingest.extract.base import Document, ExtractionError, Fact
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_values import Change, Qual
+from services.ingest.extract.zh.stat_geography import full_name
 
 _WS = re.compile(r"\s+")
 
@@ -70,7 +71,8 @@ def fact(doc: Document, st: ZhStat) -> Fact:
         )
     payload = StatisticPublished(
         metric=st.metric.id,
-        geography=st.geography,
+        # one place is one series however it is written ("安徽", "安徽省")
+        geography=full_name(st.geography),
         period=st.period,
         value=_amount(st.value, doc, at) if st.value is not None else None,
         unit=cast(Unit, st.unit),
