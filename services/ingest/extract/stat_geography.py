@@ -9,12 +9,14 @@ places is the one the statistics stage has always used.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
 from services.ingest.extract.places import place_at
+from services.ingest.extract.span_index import matches_before
 from services.ingest.extract.stat_text import lower
 
 
@@ -42,15 +44,15 @@ PLACES = (
 def geography(s: str, pos: int, state: PlaceContext) -> str:
     """The place a statistic is about: a named city or district before it, else CN."""
     best: str | None = None
-    for _start, end, name in places_in(s):
-        if end > pos:
-            break
+    places = places_in(s)
+    # the last place ending before the value that no organisation's name continues
+    for i in range(bisect_right(_place_ends(s), pos) - 1, -1, -1):
+        _start, end, name = places[i]
         if not _ORG_AFTER.match(s[end : end + 40]):
             best = state.places.get(name, name)
-    if best is None:
-        ref = _PLACE_REF.search(s, 0, pos)
-        if ref and state.place:
-            best = state.place
+            break
+    if best is None and state.place and matches_before(_PLACE_REF, s, pos):
+        best = state.place
     if best is None:
         best = _owner_after(s, pos, state) or _located_after(s, pos, state)
     if best is None and state.place:
@@ -111,6 +113,11 @@ def _descriptor() -> re.Pattern[str]:
     sentence without one names no district by its descriptor."""
     tails = {w.split()[-1] for w in lexicon.load("places")["descriptors"]["district"]}
     return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
+
+
+@lru_cache(maxsize=64)
+def _place_ends(s: str) -> list[int]:
+    return [end for _, end, _ in places_in(s)]
 
 
 @lru_cache(maxsize=64)

@@ -61,6 +61,9 @@ class Walk:
     from_metrics: dict[int, Metric] = field(default_factory=dict)
 
 
+CONTEXT_REACH = 600  # characters
+
+
 def phrase(ctx: Sentence, idx: int, prev_end: int) -> Phrase:
     """The phrase of the idx-th value: since the previous phrase, to its clause's end."""
     s, n = ctx.s, ctx.values[idx]
@@ -92,6 +95,9 @@ def metric_for(ctx: Sentence, w: Walk, idx: int, ph: Phrase, period: Period | No
         if main is not None and id(main) in w.phrases:
             local = w.phrases[id(main)].text
     clause_start = s.rfind(";", 0, n.start) + 1
+    # the clause before the value, within reach: a subject further back is no subject of
+    # this value (and a run-on clause of thousands of figures stays linear)
+    clause_start = max(clause_start, w.prev_end - CONTEXT_REACH)
     context = s[clause_start : max(clause_start, w.prev_end)] if idx else ""
     as_of = isinstance(period, AsOfPeriod)
     metric, score = match_metric(
