@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from events import StatisticPublished
+from events import CityPilotDesignated, StatisticPublished
 from services.ingest.extract import Document, extract_facts
 
 
@@ -35,3 +35,23 @@ def test_a_chinese_province_is_the_series_of_its_english_name(chinese: str) -> N
 def test_a_place_the_gazetteer_lacks_keeps_its_chinese_name() -> None:
     found = _series("2017年，合芜蚌示范区发明专利申请量达到12615件。")
     assert {g for _, g, _ in found} == {"合芜蚌示范区"}
+
+
+def _pilots(text: str) -> set[str]:
+    return {
+        f.payload.subject()
+        for f in extract_facts(Document(text, date(2019, 12, 5)))
+        if isinstance(f.payload, CityPilotDesignated)
+    }
+
+
+def test_a_chinese_pilot_is_the_pilot_an_english_release_names() -> None:
+    chinese = _pilots("经评审，确定宁波市、厦门市为2019年知识产权运营服务体系建设重点城市。")
+    english = _pilots(
+        "After review, Ningbo and Xiamen were chosen as 2019 key cities for building "
+        "IP operation service systems."
+    )
+    assert chinese == english == {
+        "pilot:ip_operation_service_key_cities:Ningbo",
+        "pilot:ip_operation_service_key_cities:Xiamen",
+    }
