@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from run_support import run_job
+
 IPMON = Path(sys.executable).with_name("ipmon")
 HEADER = "record,metric,geography,period,value,unit,change,published\n"
 ROW = "statistic,ip_pledge_financing_amount,CN,{period},{value},CNY,,2021-01-28\n"
@@ -71,3 +73,21 @@ def test_a_file_of_another_kind_is_named_not_silently_passed_over(tmp_path: Path
     said = " ".join(run.stderr.split())
     assert "skipped inbox/annual-report.pdf: not a kind of file ipmon reads" in said
     assert "next.csv.part" not in said  # still being written: read once renamed
+
+
+def test_a_file_of_another_kind_dropped_while_watching_is_named_once(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    job = run_job(tmp_path)
+    try:
+        assert job.wait_for("watching"), job.output
+        pdf = tmp_path / "inbox" / "later.pdf"
+        pdf.write_bytes(b"%PDF-1.7\n")
+        assert job.wait_for("later.pdf"), job.output
+        pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")  # changed again: not named again
+        (tmp_path / "inbox" / "after.txt").write_text(
+            "In 2021, patent and trademark pledge financing reached 309.8 billion yuan.\n"
+        )
+        assert job.wait_for("1 file(s):"), job.output  # the next file was read after it
+        assert " ".join(job.output.split()).count("later.pdf") == 1
+    finally:
+        job.stop()
