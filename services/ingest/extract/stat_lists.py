@@ -73,11 +73,35 @@ def listed_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i, j in _runs(s, spans):
         k = j - i + 1
-        pieces = _after(s[spans[j][1] :])
+        pieces, verb = _share_head(_after(s[spans[j][1] :])), _clause_before(s, spans[i][0])
         if len(pieces) != k:
-            pieces = _before(s[: spans[i][0]])[-k:]  # a clause opener may come first
+            # a clause opener may come first; the subjects hold their own verb
+            pieces, verb = _before(s[: spans[i][0]])[-k:], ""
         if len(pieces) == k and all(pieces):
-            out.update({i + n: piece for n, piece in enumerate(_share_modifier(pieces))})
+            # "China granted 921,000 and 2.09 million invention and utility model patents":
+            # the subjects after a run take the verb before it
+            pieces = [f"{verb} {p}".strip() for p in _share_modifier(pieces)]
+            out.update({i + n: piece for n, piece in enumerate(pieces)})
+    return out
+
+
+def _clause_before(s: str, pos: int) -> str:
+    """The words of a run's clause before its first value ("China granted")."""
+    return s[max(s.rfind(",", 0, pos), s.rfind(";", 0, pos)) + 1 : pos].strip()
+
+
+def shared_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """The values of a "respectively" run that ends in one subject of its own ("Beijing and
+    Shanghai were granted 107,900 and 44,000 invention patents, respectively"), by index,
+    each with the index of the run's last value: the run pairs with other items and is one
+    series, named by the words after its last value."""
+    if not _RESPECTIVELY.search(s):
+        return {}
+    out: dict[int, int] = {}
+    for i, j in _runs(s, spans):
+        after = _after(s[spans[j][1] :])
+        if len(after) == 1 and after[0] and len(_before(s[: spans[i][0]])) != j - i + 1:
+            out.update(dict.fromkeys(range(i, j + 1), j))
     return out
 
 
@@ -111,6 +135,17 @@ def _share_modifier(pieces: list[str]) -> list[str]:
     return [pieces[0]] + [
         f"{shared} {p}" if " " not in p and p.lower() in heads else p for p in pieces[1:]
     ]
+
+
+def _share_head(pieces: list[str]) -> list[str]:
+    """ "invention patent and trademark applications": singular modifiers before a plural
+    head share that head (invention patent applications, trademark applications)."""
+    last = pieces[-1].split() if pieces else []
+    if len(pieces) < 2 or len(last) < 2 or not last[-1].lower().endswith("s"):
+        return pieces
+    if any(p.split()[-1].lower().endswith("s") for p in pieces[:-1] if p):
+        return pieces  # "invention patents and trademark registrations" name their own heads
+    return [f"{p} {last[-1]}" if p else p for p in pieces[:-1]] + [pieces[-1]]
 
 
 def _after(tail: str) -> list[str]:

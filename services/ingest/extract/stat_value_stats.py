@@ -22,6 +22,7 @@ from services.ingest.extract.stat_lists import (
     continues_list,
     listed_places,
     listed_subjects,
+    shared_subjects,
 )
 from services.ingest.extract.stat_metric_pick import (
     Phrase,
@@ -71,6 +72,7 @@ class _Frame:
     perfect: bool  # present perfect with a publication date: a level at publication time
     listed: dict[int, str]  # value index -> its item in a subject list
     places: dict[int, str]  # value index -> its place in a list of places
+    shared: dict[int, int]  # value index -> last index of the run whose subject it shares
 
 
 def value_stats(
@@ -84,11 +86,14 @@ def value_stats(
     perfect = bool(_PRESENT_PERFECT.search(s)) and ctx.doc.reference_date is not None
     spans = [(v.start, v.end) for v in values]
     f = _Frame(attached, next_period, any(not h.baseline for h in ctx.periods), perfect,
-               listed_subjects(s, spans), listed_places(s, spans, places_in(s)))  # fmt: skip
+               listed_subjects(s, spans), listed_places(s, spans, places_in(s)),
+               shared_subjects(s, spans))  # fmt: skip
     w = Walk(prev_metric=state.last_stats[-1].metric if state.last_stats else None)
     stats: list[Stat] = []
     for idx, n in enumerate(values):
         ph = phrase(ctx, idx, w.prev_end)
+        if f.shared.get(idx, idx) != idx:  # "30 and 25 patents, respectively": one head
+            ph = Phrase(ph.left, phrase(ctx, f.shared[idx], ph.end).head, ph.end)
         w.phrases[id(n)] = ph
         n.qualifier = value_qualifier(s[max(0, n.start - 40) : n.start])
         st = _value_stat(ctx, state, f, w, idx, ph, stats)
@@ -195,7 +200,8 @@ def _refined_metric(
     elif (
         _same_list(s, ctx.values, idx, stats)
         and unit_fits(stats[-1].metric, n.unit)
-        and not named_by_head(metric, ph, n)  # "34,000, and 2,500 Madrid applications"
+        # "34,000, and 2,500 Madrid applications" (but "30 and 25 patents, respectively")
+        and (idx in f.shared or not named_by_head(metric, ph, n))
     ):
         metric = stats[-1].metric  # "with 49,000, 39,000 and 16,000 filings": one series
     if metric.id == UNCLASSIFIED and continues_list(s):
