@@ -379,6 +379,17 @@ def test_hedge_on_a_change_goes_to_the_change() -> None:
     assert s.reported_change is not None and s.reported_change.qualifier == "approx"
 
 
+@pytest.mark.parametrize(
+    ("words", "qualifier"), [("more than doubled", "at_least"), ("nearly doubled", "approx_below")]
+)
+def test_a_hedge_on_a_multiple_bounds_the_change(words: str, qualifier: str) -> None:
+    s = one(f"In 2023, patent and trademark pledge financing {words} to 853.99 billion yuan.")
+    assert s.value == Decimal("853990000000")
+    change = s.reported_change
+    assert change is not None and (change.percent, change.direction) == (Decimal("100"), "up")
+    assert change.qualifier == qualifier
+
+
 # ----------------------------------------------------------------------------- equivalents
 
 

@@ -24,6 +24,9 @@ _BASIS_WORDS = re.compile(
     rf"last year|a year (?:ago|earlier)|year[- ]on[- ]year|yoy|{Y})",
     re.I,
 )
+_FROM = re.compile(r"\s*from\s*", re.I)
+_THE = re.compile(r"\s*(?:that\s+of\s+|those\s+of\s+)?the\s*", re.I)
+_BASE_YEAR = re.compile(rf"\s*(?:,\s*)?(?:in|of|for)\s+(?:the\s+year\s+)?(?P<y>{Y})\b", re.I)
 _TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?to\s*", re.I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _NEW_SUBJECT_CHANGE = re.compile(
@@ -74,7 +77,7 @@ def attach_changes(ctx: Sentence) -> dict[int, Change]:
 def _amount(c: Num) -> tuple[Literal["percent", "percentage_points", "absolute"], Decimal]:
     if c.unit == "times":
         # "2.8 times that of 2016" is 180% more; "an increase of 2 times", +200%
-        return "percent", (c.value - 1 if c.multiple else c.value) * 100
+        return "percent", abs(c.value - 1 if c.multiple else c.value) * 100
     if c.unit == "pp":
         return "percentage_points", c.value
     if c.unit == "percent":
@@ -99,12 +102,29 @@ def _build_change(ctx: Sentence, c: Num) -> None:
     if nxt is None:
         return
     gap = _without_periods(ctx, c.end, nxt.start)
+    if _FROM.fullmatch(gap) or (c.multiple and _THE.fullmatch(gap)):
+        _from_base(ctx, c, nxt)
+        return
     if _TO_VALUE.match(_BASIS_WORDS.sub("", gap)) or _TO_ONLY.fullmatch(gap):
         c.target = nxt
         if not found:
             late = basis(s[nxt.end :])
             if late:  # "... to 600,206 in Q1 versus a year ago": carried on
                 ch.basis, ch.carry_basis = late, True
+
+
+def _from_base(ctx: Sentence, c: Num, base: Num) -> None:
+    """ "doubled from 151.5 billion yuan in 2019 to 309.8 billion yuan in 2021": the change is
+    the later value's, measured against the base's year; "double the 151.5 billion yuan of
+    2019" names the base alone, after a value the change is attached to as usual."""
+    assert c.change is not None
+    later = next((v for v in ctx.values if v.start >= base.end), None)
+    year = _BASE_YEAR.match(ctx.s, base.end)
+    if year and not c.change.basis:
+        c.change.basis = f"vs_{year.group('y')}"
+    gap = ctx.s[year.end() if year else base.end : later.start] if later else ""
+    if later is not None and _TO_ONLY.fullmatch(gap):
+        c.target = later
 
 
 def _without_periods(ctx: Sentence, start: int, end: int) -> str:
