@@ -16,6 +16,11 @@ from services.ingest.extract import lexicon
 LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# "Xiamen, in Fujian province, and", "Suzhou, Jiangsu province, Hefei": a locative aside
+_PROVINCE_ASIDE = re.compile(
+    r",\s*(?:(?:in|of)\s+(?:the\s+)?(?P<p>[A-Z][a-z]+(?:\s+[Pp]rovince\b)?)"
+    r"|(?P<q>[A-Z][a-z]+\s+[Pp]rovince\b))(?=\s*(?:,|and\b))"
+)
 
 
 def _words(key: str) -> str:
@@ -117,6 +122,11 @@ def listed_places(
     for i, j in _runs(s, spans):
         group: list[tuple[int, int, str]] = []
         for place in (p for p in places if p[1] <= spans[i][0]):
+            aside = _PROVINCE_ASIDE.match(s, group[-1][1]) if group else None
+            if aside and aside.start(aside.lastgroup or 0) == place[0]:
+                # "Xiamen, in Fujian province, and Ningbo": where the place before lies
+                group[-1] = (group[-1][0], aside.end(), group[-1][2])
+                continue
             joined = group and LIST_GAP.fullmatch(s[group[-1][1] : place[0]])
             group = [*group, place] if joined else [place]
         if len(group) == j - i + 1:
