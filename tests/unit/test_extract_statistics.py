@@ -11,6 +11,7 @@ import pytest
 from events import StatisticPublished
 from events.metrics import UNCLASSIFIED, get_metric, metric_ids
 from services.ingest.extract.base import Document
+from services.ingest.extract.metrics_match import match_metric
 from services.ingest.extract.sentences import split_sentences
 from services.ingest.extract.statistics import extract_statistics
 
@@ -450,6 +451,22 @@ def test_share_of_a_total_gets_the_share_metric() -> None:
     )
     got = {s.metric for s in stats(text) if s.unit == "percent"}
     assert got == {"high_value_invention_patents_strategic_emerging_share"}
+
+
+@pytest.mark.parametrize(
+    ("subject", "metric"),
+    [
+        ("the number of pledged patents and trademarks", "pledged_patents_and_trademarks"),
+        ("patents and trademarks were pledged", "pledged_patents_and_trademarks"),
+        ("the number of pledged invention patents", "pledged_invention_patents"),
+        ("patent and trademark pledge projects", "ip_pledge_financing_items"),
+    ],
+)
+def test_pledged_patents_and_trademarks_are_not_pledged_invention_patents(
+    subject: str, metric: str
+) -> None:
+    found, _ = match_metric(subject, unit="count")
+    assert found.id == metric
 
 
 def test_catalogue_has_the_design_ids_units_and_kinds() -> None:
