@@ -16,6 +16,8 @@ from services.ingest.extract import lexicon
 LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_LIST = re.compile(r"\b(?:19|20)\d{2}(?:\s*(?:,|and|,\s*and)\s*(?:19|20)\d{2}\b)+")
 # "Xiamen, in Fujian province, and", "Suzhou, Jiangsu province, Hefei": a locative aside
 _PROVINCE_ASIDE = re.compile(
     r",\s*(?:(?:in|of)\s+(?:the\s+)?(?P<p>[A-Z][a-z]+(?:\s+[Pp]rovince\b)?)"
@@ -131,6 +133,20 @@ def listed_places(
             group = [*group, place] if joined else [place]
         if len(group) == j - i + 1:
             out.update({i + n: name for n, (_, _, name) in enumerate(group)})
+    return out
+
+
+def listed_years(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """The year each value of a "respectively" run takes from a list of as many years
+    ("853.99 billion yuan and ... in 2022 and 2023, respectively"), by the value's index."""
+    if not _RESPECTIVELY.search(s):
+        return {}
+    lists = [[int(y) for y in _YEAR.findall(m.group(0))] for m in _YEAR_LIST.finditer(s)]
+    out: dict[int, int] = {}
+    for i, j in _runs(s, spans):
+        years = next((ys for ys in lists if len(ys) == j - i + 1), None)
+        if years is not None:
+            out.update({i + n: year for n, year in enumerate(years)})
     return out
 
 

@@ -22,6 +22,7 @@ from services.ingest.extract.stat_lists import (
     continues_list,
     listed_places,
     listed_subjects,
+    listed_years,
     shared_subjects,
 )
 from services.ingest.extract.stat_metric_pick import (
@@ -73,6 +74,7 @@ class _Frame:
     listed: dict[int, str]  # value index -> its item in a subject list
     places: dict[int, str]  # value index -> its place in a list of places
     shared: dict[int, int]  # value index -> last index of the run whose subject it shares
+    years: dict[int, int]  # value index -> its year in a list of years ("in 2022 and 2023")
 
 
 def value_stats(
@@ -87,7 +89,7 @@ def value_stats(
     spans = [(v.start, v.end) for v in values]
     f = _Frame(attached, next_period, any(not h.baseline for h in ctx.periods), perfect,
                listed_subjects(s, spans), listed_places(s, spans, places_in(s)),
-               shared_subjects(s, spans))  # fmt: skip
+               shared_subjects(s, spans), listed_years(s, spans))  # fmt: skip
     w = Walk(prev_metric=state.last_stats[-1].metric if state.last_stats else None)
     stats: list[Stat] = []
     for idx, n in enumerate(values):
@@ -113,6 +115,8 @@ def _value_stat(
 ) -> Stat | None:
     n = ctx.values[idx]
     period = _value_period(ctx, state, n, f.next_period)
+    if period is not None and idx in f.years and period.year in f.years.values():
+        period = period.shifted(f.years[idx] - period.year)  # "... in 2022 and 2023, resp."
     if excluded(ctx, n, ph.text, period) or n.unit in ("pp", "times"):
         return None
     if period is None and not (f.perfect and not n.from_to):
