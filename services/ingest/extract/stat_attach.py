@@ -14,7 +14,7 @@ from services.ingest.extract.stat_changes import RATE_LIST, basis
 from services.ingest.extract.stat_hedges import change_qualifier
 from services.ingest.extract.stat_model import Sentence
 from services.ingest.extract.stat_period_grammar import Y
-from services.ingest.extract.stat_values import Change, Num
+from services.ingest.extract.stat_values import CHANGE_AFTER, Change, Num
 
 _TO_VALUE = re.compile(r"^\s*,?\s*to\s+(?:reach\s+)?$", re.I)
 # Basis words between a rate and its value: "grew 67% from the same period last year to".
@@ -102,6 +102,8 @@ def _build_change(ctx: Sentence, c: Num) -> None:
     if nxt is None:
         return
     gap = _without_periods(ctx, c.end, nxt.start)
+    if noun := CHANGE_AFTER.match(gap):
+        gap = gap[noun.end() :]  # "a 75.4 percent increase to 853.99 billion yuan"
     if _FROM.fullmatch(gap) or (c.multiple and _THE.fullmatch(gap)):
         _from_base(ctx, c, nxt)
         return
