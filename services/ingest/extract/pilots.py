@@ -118,7 +118,16 @@ def _specific(
         if later and len(text[prog.end : later[0].start].split()) <= 12:
             return later[0]
     like = prog.text if prog else ""
-    return _named_before(text, prog.start if prog else at, sentences, like) or prog
+    named = _named_before(text, prog.start if prog else at, sentences, like)
+    return named or prog or _generic_before(text, at, sentences)
+
+
+def _generic_before(text: str, pos: int, sentences: Sequence[Span]) -> Programme | None:
+    """ "The office has chosen new pilot counties. They include A and B.": with no programme
+    named, the generic phrase of the sentence before is what the list belongs to."""
+    before = [x for x in sentences if x.end <= pos]
+    found = phrases(text, before[-1].start, before[-1].end) if before else []
+    return found[-1] if found else None
 
 
 def _resolve(
