@@ -14,8 +14,13 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
-from services.ingest.extract.places import place_at
+from services.ingest.extract.places import level_of, place_at
 from services.ingest.extract.stat_text import lower
+
+# "Shenzhen, in south China's Guangdong province, ...": a province set off after a place
+# says where that place lies
+_LOCATIVE_BEFORE = re.compile(r",\s*(?:(?:in|of)\s+)?(?:the\s+)?(?:(?:[a-z-]+\s+)?China['’]s\s+)?")
+_LOCATIVE_AFTER = re.compile(r"(?:\s+[Pp]rovince)?\s*,")
 
 
 class PlaceContext(Protocol):
@@ -42,11 +47,16 @@ PLACES = (
 def geography(s: str, pos: int, state: PlaceContext) -> str:
     """The place a statistic is about: a named city or district before it, else CN."""
     best: str | None = None
-    for _start, end, name in places_in(s):
+    prev_end = -1
+    for start, end, name in places_in(s):
         if end > pos:
             break
+        aside = prev_end >= 0 and _LOCATIVE_BEFORE.fullmatch(s, prev_end, start)
+        if aside and level_of(name) == "province" and _LOCATIVE_AFTER.match(s, end):
+            continue  # "Shenzhen, in south China's Guangdong province, filed ...": Shenzhen's
         if not _ORG_AFTER.match(s[end : end + 40]):
             best = state.places.get(name, name)
+        prev_end = end
     if best is None:
         ref = _PLACE_REF.search(s, 0, pos)
         if ref and state.place:
