@@ -20,7 +20,7 @@ from services.ingest.extract.places import (
 _WORD = re.compile(WORD)
 _LEAD_REACH = 60  # "the provinces of the south-west China's ": the longest lead words
 _PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
-_LOCATIVE = re.compile(r",\s*(?:in|of)\s+(?:the\s+)?")
+_LOCATIVE = re.compile(r",\s*(?:in|of)\s+(?:the\s+)?(?:(?:[a-z-]+\s+)?China['’]s\s+)?")
 _LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|、|;)")
 _ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|;|and\b|、))")
 

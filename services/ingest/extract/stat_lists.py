@@ -20,7 +20,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 _YEAR_LIST = re.compile(r"\b(?:19|20)\d{2}(?:\s*(?:,|and|,\s*and)\s*(?:19|20)\d{2}\b)+")
 # "Xiamen, in Fujian province, and", "Suzhou, Jiangsu province, Hefei": a locative aside
 _PROVINCE_ASIDE = re.compile(
-    r",\s*(?:(?:in|of)\s+(?:the\s+)?(?P<p>[A-Z][a-z]+(?:\s+[Pp]rovince\b)?)"
+    r",\s*(?:(?:in|of)\s+(?:the\s+)?(?:(?:[a-z-]+\s+)?China['’]s\s+)?(?P<p>[A-Z][a-z]+(?:\s+[Pp]rovince\b)?)"
     r"|(?P<q>[A-Z][a-z]+\s+[Pp]rovince\b))(?=\s*(?:,|and\b))"
 )
 
