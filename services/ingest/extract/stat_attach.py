@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 from typing import Literal
 
 from services.ingest.extract import lexicon
@@ -145,6 +146,8 @@ def _attach_respectively(ctx: Sentence) -> None:
     """ "respectively": k rates map in order onto the last k values before them."""
     s = ctx.s
     resp = _RESPECTIVELY.search(s)
+    if resp:
+        _rates_to_values(ctx)
     free = [c for c in ctx.changes if c.target is None]
     if not resp or len(free) < 2:
         return
@@ -153,6 +156,22 @@ def _attach_respectively(ctx: Sentence) -> None:
         before_vals = [v for v in ctx.values if v.end <= group[0].start]
         for c, v in zip(group, before_vals[-len(group) :], strict=False):
             c.target = v
+
+
+def _rates_to_values(ctx: Sentence) -> None:
+    """ "rose 15.3% and 22.2% to 921,000 and 4.38 million, respectively": k rates before
+    "to" map in order onto the k values listed after it."""
+    s = ctx.s
+    for last in ctx.changes:
+        after = [v for v in ctx.values if v.start >= last.end]
+        if not after or not _TO_ONLY.fullmatch(s[last.end : after[0].start]):
+            continue
+        rates = _listed_before([c for c in ctx.changes if c.end <= last.end], s)
+        run = after[: len(rates)]
+        listed = all(RATE_LIST.fullmatch(s[a.end : b.start]) for a, b in pairwise(run))
+        if len(rates) > 1 and len(run) == len(rates) and listed:
+            for c, v in zip(rates, run, strict=True):
+                c.target = v
 
 
 def _attach_before(ctx: Sentence, c: Num) -> None:

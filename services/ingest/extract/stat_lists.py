@@ -44,6 +44,12 @@ def _verb_tail() -> re.Pattern[str]:
 
 
 _CLAUSE_START = re.compile(r"[;:]")
+_RATE = r"(?:about\s+|nearly\s+|some\s+)?\d+(?:\.\d+)?\s*(?:%|percent\b)"
+_RATES_TO = re.compile(
+    rf"(?:\s+by)?\s+{_RATE}(?:\s*(?:,|and|,\s*and)\s*{_RATE})*"
+    r"(?:\s+year[- ]on[- ]year)?\s+to\s*$",
+    re.I,
+)
 _PARTICIPLES = re.compile(r"(?:\s+[a-z]+ed)+$")
 _MAX_SUBJECT_WORDS = 6
 
@@ -187,6 +193,7 @@ def _before(head: str) -> list[str]:
     respectively": the subjects before a run, in its clause, without the reporting verb."""
     cut = [m.end() for m in _CLAUSE_START.finditer(head)]
     head = head[cut[-1] if cut else 0 :]
+    head = _RATES_TO.sub("", head)  # "... rose 15.3% and 22.2% to 921,000 and ..."
     verb = _verb_tail().search(head)
     if verb is None:
         return []
