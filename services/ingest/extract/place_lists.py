@@ -71,6 +71,13 @@ def _inside(city: Place, province: Place) -> bool:
     return province.level == "province" and province.name.lower() in known
 
 
+def _known_next(text: str, pos: int, stop: int) -> bool:
+    """Whether the word at `pos` is followed, as a list item, by a place the gazetteer knows."""
+    word = _unlisted_at(text, pos)
+    gap = _list_words()[1].match(text, word.end, stop) if word else None
+    return gap is not None and place_at(text, gap.end()) is not None
+
+
 def _locative_end(text: str, pos: int, stop: int) -> int:
     """ "Xiamen, in Fujian province, and Ningbo": a province named after "in" says where the
     place before it lies, it is no item of the list; the list goes on after it."""
@@ -101,8 +108,8 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
             place = None
         elif place is not None:
             known += 1
-        elif out:
-            place = _unlisted_at(text, start)
+        elif out or _known_next(text, start, stop):
+            place = _unlisted_at(text, start)  # "Pingyang and Anji": Anji vouches for it
         if place is not None and place.end <= stop:
             out.append(place)
         elif not (out and out[-1].end > at):
