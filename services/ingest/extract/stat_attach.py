@@ -28,7 +28,8 @@ _BASIS_WORDS = re.compile(
 _FROM = re.compile(r"\s*from\s*", re.I)
 _THE = re.compile(r"\s*(?:that\s+of\s+|those\s+of\s+)?the\s*", re.I)
 _BASE_YEAR = re.compile(rf"\s*(?:,\s*)?(?:in|of|for)\s+(?:the\s+year\s+)?(?P<y>{Y})\b", re.I)
-_TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?to\s*", re.I)
+# "down 0.6 percent at 69,610": "at" names the level the change reached, as "to" does
+_TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?(?:to|at)\s*", re.I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _NEW_SUBJECT_CHANGE = re.compile(
     r"\b(?:with|while|whereas)\s+(?!a\b|an\b)[\w-]+(?:\s+[\w-]+)*\s+"
