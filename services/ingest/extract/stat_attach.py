@@ -5,6 +5,7 @@ that is not a subordinate share ("accounting for 12% of GDP")."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
@@ -31,6 +32,9 @@ _BASE_YEAR = re.compile(rf"\s*(?:,\s*)?(?:in|of|for)\s+(?:the\s+year\s+)?(?P<y>{
 # "down 0.6 percent at 69,610": "at" names the level the change reached, as "to" does
 _TO_ONLY = re.compile(r"\s*(?:year[- ]on[- ]year\s*)?(?:to|at)\s*", re.I)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+_BOTH = re.compile(
+    r"\b(?:both|each|all)\s+[a-z]+(?:\s+by)?(?:\s+(?:about|nearly|some|around|over))?\s*$", re.I
+)
 _NEW_SUBJECT_CHANGE = re.compile(
     r"\b(?:with|while|whereas)\s+(?!a\b|an\b)[\w-]+(?:\s+[\w-]+)*\s+"
     r"(?:up|down|increas|grew|rose|fell)\w*\b",
@@ -73,7 +77,22 @@ def attach_changes(ctx: Sentence) -> dict[int, Change]:
             if known.kind == "absolute" and c.change.kind != "absolute":
                 # "7.6 million, an increase of 144,258, up 23.3%": the rate is the change
                 attached[id(c.target)] = c.change
+    _share_rate(ctx, attached)
     return attached
+
+
+def _share_rate(ctx: Sentence, attached: dict[int, Change]) -> None:
+    """ "A and B both rose by about 44% to V and W, respectively": one rate moves every value
+    of the run it is attached to."""
+    s, values = ctx.s, ctx.values
+    for c in ctx.changes:
+        if c.target is None or c.change is None or not _BOTH.search(s, 0, c.start):
+            continue
+        at = next(i for i, v in enumerate(values) if v is c.target)
+        for a, b in pairwise(values[at:]):
+            if id(b) in attached or not RATE_LIST.fullmatch(s[a.end : b.start]):
+                break
+            attached[id(b)] = replace(c.change)
 
 
 def _amount(c: Num) -> tuple[Literal["percent", "percentage_points", "absolute"], Decimal]:
