@@ -78,6 +78,9 @@ def read_unit(s: str, num: Num) -> None:
         num.end += hm.end() + mm2.end()
 
 
+MULTIPLE_WORD = "multiple_word"  # a flag: the change is a word ("doubled"), not a number
+
+
 @cache
 def _multiple_words() -> tuple[tuple[re.Pattern[str], Decimal], ...]:
     """The words that state a change as a multiple (lexicon/stat_changes.toml)."""
@@ -91,7 +94,8 @@ def multiple_words(s: str, low: str) -> list[Num]:
                                   "halv")):  # fmt: skip
         return []
     return [
-        Num(start=m.start(), end=m.end(), value=value, unit="times", multiple=True)
+        Num(start=m.start(), end=m.end(), value=value, unit="times", multiple=True,
+            flags=[MULTIPLE_WORD])
         for pattern, value in _multiple_words()
         for m in pattern.finditer(s)
     ]
