@@ -78,8 +78,10 @@ def _growth_stat(ctx: Sentence, state: State, c: Num, continuation: bool) -> Sta
     metric, _ = match_metric(
         phrase, s[:last_end], s, unit=None, as_of=isinstance(period, AsOfPeriod)
     )
-    if metric.id == UNCLASSIFIED and (not ctx.ip_cue or MULTIPLE_WORD in c.flags):
-        return None  # "the office doubled its efforts": a word of change names no series
+    if metric.id == UNCLASSIFIED and not ctx.ip_cue:
+        return None
+    if MULTIPLE_WORD in c.flags and match_metric(phrase)[0].id == UNCLASSIFIED:
+        return None  # "the office doubled its efforts": its own subject names no series
     normalise_basis(ch, period.year)
     base_year = year_basis(ch.basis)
     if base_year is not None and period.year - base_year > 6:
