@@ -115,13 +115,20 @@ def _part_series(metric: Metric, ph: Phrase, w: Walk, whole: str) -> Metric:
     """ "patent and trademark pledge financing ..., of which patent pledges accounted for":
     a part that names one kind of a total of two is its own series (lexicon/stat_parts);
     `whole` is the text before the words that open the parts."""
+    return part_series(metric, w.prev_metric, tokens(ph.text), tokens(whole))
+
+
+def part_series(
+    metric: Metric, previous: Metric | None, own: tuple[str, ...], whole: tuple[str, ...]
+) -> Metric:
+    """The series of a part whose own words are `own`, given after `previous` whose total
+    was named by `whole`: its own when it names one kind of a total of two, else `metric`."""
     parts = lexicon.load("stat_parts")["part_series"]
-    own, total = tokens(ph.text), tokens(whole)
     for part in parts:
         family = {part["total"]} | {p["series"] for p in parts if p["total"] == part["total"]}
-        if metric.id not in family or w.prev_metric is None or w.prev_metric.id not in family:
+        if metric.id not in family or previous is None or previous.id not in family:
             continue  # a part of the total, or the next part of the same total
-        whole_names_both = all(_named(total, x) for x in part["total_names"])
+        whole_names_both = all(_named(whole, x) for x in part["total_names"])
         if whole_names_both and _named(own, *part["named"]) and not _named(
             own, *part["not_named"]
         ):

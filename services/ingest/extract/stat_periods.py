@@ -21,7 +21,10 @@ YEAR = r"(?:19|20)\d{2}"
 _CUE = re.compile(
     r"(?<![a-z0-9_])(?:j(?:an|un|ul)|feb|ma[ry]|a(?:pr|ug)|sep|oct|nov|dec)[a-z]*\.?\s+\d"
 )
-_TITLE_YEAR = re.compile(rf"\((?P<y>{YEAR})\)|\b(?:in|of|for)\s+(?P<y2>{YEAR})\b")
+# "Annual Report (2023)", "IP pledge financing in 2022", "Patent statistics, 2023"
+_TITLE_YEAR = re.compile(
+    rf"\((?P<y>{YEAR})\)|\b(?:in|of|for)\s+(?P<y2>{YEAR})\b|,\s*(?P<y3>{YEAR})\s*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,5 +120,5 @@ def title_year(title: str | None) -> int | None:
     """The one year a document's title states ("Annual Report (2023)"), if it states one."""
     if not title:
         return None
-    years = {int(m["y"] or m["y2"]) for m in _TITLE_YEAR.finditer(title)}
+    years = {int(m["y"] or m["y2"] or m["y3"]) for m in _TITLE_YEAR.finditer(title.strip())}
     return years.pop() if len(years) == 1 else None

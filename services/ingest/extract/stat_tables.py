@@ -9,7 +9,7 @@ Header words are in lexicon/stat_tables.toml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -20,9 +20,11 @@ from services.ingest.extract.base import Document
 from services.ingest.extract.metrics_match import match_metric, tokens
 from services.ingest.extract.places import place_at
 from services.ingest.extract.stat_geography import site_place
-from services.ingest.extract.stat_metric_pick import period_for_kind
+from services.ingest.extract.stat_metric_pick import SUBSET, part_series, period_for_kind
 from services.ingest.extract.stat_model import Stat, State, describe
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
+from services.ingest.extract.stat_period_phrases import find_periods
+from services.ingest.extract.stat_periods import title_year
 from services.ingest.extract.stat_table_grid import Cell, Grid
 from services.ingest.extract.stat_values import Change, Num
 
@@ -111,7 +113,11 @@ def table_stats(
     """The statistics of one table, read with the state in force where it starts and the
     statistics the text stated before it."""
     cols = _columns(grid)
-    in_force = state.period or YearPeriod(year=state.year or _pub_year(state))
+    in_force = (
+        _caption_period(caption, state)
+        or state.period
+        or YearPeriod(year=state.year or _pub_year(state))
+    )
     out: list[Stat] = []
     for row in grid.rows:
         geo = row[cols.place].text if cols.place is not None else site_place(doc.url) or "CN"
@@ -125,8 +131,28 @@ def table_stats(
             )
             st = _stat(grid, row, j, (subject, caption, earlier), period, geo, change)
             if st is not None:
-                out.append(st)
+                out.append(_as_part(st, label, caption, out))
     return out
+
+
+def _as_part(st: Stat, label: str, caption: str, above: list[Stat]) -> Stat:
+    """A row "Of which: patents" under a total of patents and trademarks is the part's own
+    series (lexicon/stat_parts), as the same words in a sentence are."""
+    if not SUBSET.search(label) or not above:
+        return st
+    total = above[-1]
+    whole = tokens(caption + " " + total.description) if total.description else tokens(caption)
+    metric = part_series(st.metric, total.metric, tokens(label), whole)
+    return st if metric is st.metric else replace(st, metric=metric)
+
+
+def _caption_period(caption: str, state: State) -> Period | None:
+    """The one period a table's title names ("…, 2023", "January-June 2023"), if one."""
+    periods = {h.period for h in find_periods(caption, state) if h.period and not h.baseline}
+    if len(periods) == 1:
+        return periods.pop()
+    year = title_year(caption) if not periods else None  # "Pledge financing, 2023"
+    return YearPeriod(year=year) if year else None
 
 
 def _pub_year(state: State) -> int:
@@ -140,6 +166,8 @@ def _stat(
     cell, head = row[j], grid.header[j].text.lower()
     subject = named[0]
     scale = next((Decimal(m) for w, m in _money().items() if w in head), None)
+    if scale is not None and _counted_row(subject, head):
+        scale = None  # "Projects | 38,000" in a money column: a count, not an amount
     unit = "CNY" if scale else "percent" if cell.text.endswith("%") or "%" in head else "count"
     metric = _metric(named, unit)
     if metric is None:
@@ -160,6 +188,12 @@ def _stat(
         headline=False,
         unit=unit if scale else metric.unit,
     )
+
+
+def _counted_row(subject: str, head: str) -> bool:
+    """Whether the row label (the subject past its column's header) names things counted."""
+    label = tokens(subject[len(head) :] if subject.lower().startswith(head) else subject)
+    return bool(set(label) & set(lexicon.words("stat_tables", "counted_rows")))
 
 
 @lru_cache(maxsize=1)
