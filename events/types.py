@@ -1,94 +1,78 @@
-"""Event payload types. Names are past tense; each declares its stream and schema version."""
+"""The catalogue of event payload types. Names are past tense; each declares its stream
+and schema version. Statistics and documents are defined here, the others beside it."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from decimal import Context, Decimal
-from typing import Annotated, ClassVar, Literal
+from decimal import Decimal
+from typing import ClassVar, Literal
 
-from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import Field, model_validator
 
+from events.alert_types import (
+    AlertAcknowledged,
+    AlertRaised,
+    AlertResolved,
+    AlertSilenced,
+    EventRejected,
+    Severity,
+)
+from events.amounts import (
+    MAX_FRACTION_DIGITS,
+    MAX_INTEGER_DIGITS,
+    Amount,
+    bounded_amount,
+    checked_amount,
+    plain_decimal,
+)
 from events.envelope import Frozen, Payload
 from events.periods import Period
+from events.policy_types import (
+    CityPilotDesignated,
+    CityPilotStatusChanged,
+    Issuer,
+    NoticeType,
+    PilotStatus,
+    PolicyNoticeIssued,
+)
 
-
-def plain_decimal(value: Decimal) -> str:
-    """A decimal in plain notation without exponent or trailing zeros: `33700000000`."""
-    return format(value.normalize(), "f")
-
-
-# Bounds of every amount: 18 digits before the point and 10 after fit the 28 significant
-# digits of Python's default decimal context (so sums and growth rates stay exact), a
-# PostgreSQL NUMERIC, and any consumer's decimal type; published figures need far less.
-MAX_INTEGER_DIGITS = 18
-MAX_FRACTION_DIGITS = 10
-AMOUNT_PATTERN = rf"^-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?$"
-
-
-_INTEGER_BOUND = Decimal(10) ** MAX_INTEGER_DIGITS
-_FRACTION_UNIT = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)
-# room for every amount below the bound at ten places, whatever the caller's context
-_EXACT = Context(prec=MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 2)
-
-
-def bounded_amount(value: Decimal) -> Decimal:
-    """The value itself if it is finite and within the amount bounds; else ValueError."""
-    # every event's amounts pass through here, on every replay: the usual amount is
-    # settled by three decimal operations (below 10**18, unchanged when rounded to ten
-    # places); any other goes through the full checks, which name the bound it breaks
-    if (
-        value.is_finite()
-        and value.copy_abs() < _INTEGER_BOUND
-        and value.quantize(_FRACTION_UNIT, context=_EXACT) == value
-    ):
-        return value
-    return checked_amount(value)
-
-
-def checked_amount(value: Decimal) -> Decimal:
-    """`bounded_amount` by the digits of the value, naming the bound it breaks."""
-    if not value.is_finite():
-        raise ValueError(f"{value} is not a finite number")
-    _, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):  # pragma: no cover - finite decimals have int exponents
-        raise ValueError(f"{value} is not a finite number")
-    if any(digits) and value.adjusted() >= MAX_INTEGER_DIGITS:
-        raise ValueError(
-            f"{value} has more than {MAX_INTEGER_DIGITS} digits before the decimal point"
-        )
-    if exponent >= -MAX_FRACTION_DIGITS:
-        return value  # trailing zeros only raise the exponent: within the fraction bound
-    significant = "".join(map(str, digits)).rstrip("0")
-    if significant and exponent + (len(digits) - len(significant)) < -MAX_FRACTION_DIGITS:
-        raise ValueError(f"{value} has more than {MAX_FRACTION_DIGITS} digits after the point")
-    return value
-
-
-# Decimals travel as plain strings ("33700000000", "15.5") so no consumer loses precision.
-Amount = Annotated[
-    Decimal,
-    AfterValidator(bounded_amount),
-    PlainSerializer(plain_decimal, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": AMOUNT_PATTERN,
-            "description": f"a decimal in plain notation, at most {MAX_INTEGER_DIGITS} digits "
-            f"before the point and {MAX_FRACTION_DIGITS} after",
-        },
-        mode="serialization",
-    ),
+__all__ = [
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "PAYLOAD_TYPES",
+    "AlertAcknowledged",
+    "AlertRaised",
+    "AlertResolved",
+    "AlertSilenced",
+    "Amount",
+    "CityPilotDesignated",
+    "CityPilotStatusChanged",
+    "Direction",
+    "DocumentChanged",
+    "DocumentReceived",
+    "Equivalent",
+    "EventRejected",
+    "FactRetracted",
+    "Issuer",
+    "Language",
+    "NoticeType",
+    "PilotStatus",
+    "PolicyNoticeIssued",
+    "Qualifier",
+    "ReportedChange",
+    "Severity",
+    "StatisticPublished",
+    "StatisticUnresolved",
+    "Unit",
+    "ValueReviewed",
+    "bounded_amount",
+    "checked_amount",
+    "plain_decimal",
 ]
 
 Unit = Literal["CNY", "USD", "count", "percent", "per_10k_people", "months"]
 Qualifier = Literal["exact", "at_least", "approx", "approx_below"]
 Direction = Literal["up", "down"]
-Severity = Literal["info", "warning", "critical"]
-NoticeType = Literal[
-    "notice", "measures", "plan", "opinions", "campaign", "program", "report", "other"
-]
-PilotStatus = Literal["selected", "awarded", "implementing", "suspended", "revoked", "graduated"]
 METRIC_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -258,183 +242,6 @@ class ValueReviewed(Payload):
     def identity(self) -> str:
         # the time is part of it: deciding the same way again later is a new decision
         return f"{self.reviewed_event_id}|{self.decision}|{self.by}|{self.at}"
-
-
-class Issuer(Frozen):
-    """An issuing agency: normalised id plus the name as the document wrote it."""
-
-    id: str = Field(description="normalised agency id such as CNIPA or MOF-GO; UNKNOWN if none")
-    name: str
-
-
-class PolicyNoticeIssued(Payload):
-    """A policy notice, plan, measures or opinions was issued or referenced."""
-
-    EVENT_TYPE: ClassVar[str] = "PolicyNoticeIssued"
-    STREAM: ClassVar[str] = "policy"
-
-    title: str | None
-    description: str | None = None
-    issuers: tuple[Issuer, ...] = ()
-    date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    doc_number: str | None = None
-    type: NoticeType = "notice"
-    mention: str = "issued"
-    summary: str | None = None
-
-    @model_validator(mode="after")
-    def _named(self) -> PolicyNoticeIssued:
-        if not (self.title or self.description):
-            raise ValueError("a notice needs a title or a description")
-        return self
-
-    def notice_key(self) -> str:
-        """Stable key of the notice: its document number, else its normalised title."""
-        if self.doc_number:
-            return " ".join(self.doc_number.split()).lower()
-        text = self.title or self.description or ""
-        return " ".join(text.replace("\u201c", "").replace("\u201d", "").split()).lower()
-
-    def subject(self) -> str:
-        return f"notice:{self.notice_key()}"
-
-    def identity(self) -> str:
-        return self.mention
-
-
-class CityPilotDesignated(Payload):
-    """A city, district or province was designated in a pilot or demonstration program."""
-
-    EVENT_TYPE: ClassVar[str] = "CityPilotDesignated"
-    STREAM: ClassVar[str] = "pilots"
-    SCHEMA_VERSION: ClassVar[int] = 2
-
-    program: str = Field(min_length=1)
-    program_id: str | None = Field(
-        default=None, description="id in events/programmes.toml; None when not catalogued"
-    )
-    city: str = Field(min_length=1)
-    admin_level: Literal["city", "district", "province", "municipality"] = "city"
-    role: Literal["pilot", "demonstration", "first_batch", "new_recipient"] = "pilot"
-    status: PilotStatus = "selected"
-    batch: int | None = Field(default=None, ge=1)
-    batch_total: int | None = Field(default=None, ge=1)
-    year: int | None = Field(default=None, ge=1900, le=2200)
-
-    def subject(self) -> str:
-        # one programme written two ways is one subject once the catalogue knows it
-        return f"pilot:{self.program_id or self.program}:{self.city}"
-
-    def identity(self) -> str:
-        return f"{self.status}|{self.batch or ''}|{self.year or ''}"
-
-
-class CityPilotStatusChanged(Payload):
-    """A designated pilot's status changed (implementing, suspended, revoked, graduated)."""
-
-    EVENT_TYPE: ClassVar[str] = "CityPilotStatusChanged"
-    STREAM: ClassVar[str] = "pilots"
-    SCHEMA_VERSION: ClassVar[int] = 2
-
-    program: str = Field(min_length=1)
-    program_id: str | None = Field(
-        default=None, description="id in events/programmes.toml; None when not catalogued"
-    )
-    city: str = Field(min_length=1)
-    status: PilotStatus
-    reason: str | None = None
-
-    def subject(self) -> str:
-        # one programme written two ways is one subject once the catalogue knows it
-        return f"pilot:{self.program_id or self.program}:{self.city}"
-
-    def identity(self) -> str:
-        return self.status
-
-
-class _AlertPayload(Payload):
-    STREAM: ClassVar[str] = "alerts"
-
-    rule: str = Field(min_length=1)
-    key: str = Field(min_length=1)
-
-    def subject(self) -> str:
-        return f"alert:{self.rule}:{self.key}"
-
-
-class AlertRaised(_AlertPayload):
-    """A rule found a notable condition; evidence names the events behind it."""
-
-    EVENT_TYPE: ClassVar[str] = "AlertRaised"
-
-    severity: Severity = "warning"
-    message: str
-    evidence: tuple[uuid.UUID, ...] = ()
-    fingerprint: str = Field(description="identifies the condition; same condition, same alert")
-
-    def identity(self) -> str:
-        # one condition told with other evidence or words (a further source of the right
-        # value) is a new event that updates the alert, not a new alert: the fingerprint
-        # decides that, so the alert's final words depend only on the final projections
-        told = "\x1f".join((self.message, *(str(e) for e in self.evidence)))
-        return f"{self.fingerprint}|{hashlib.sha256(told.encode()).hexdigest()[:16]}"
-
-
-class AlertResolved(_AlertPayload):
-    """The condition behind an alert no longer holds."""
-
-    EVENT_TYPE: ClassVar[str] = "AlertResolved"
-
-    message: str
-    evidence: tuple[uuid.UUID, ...] = ()
-    fingerprint: str
-
-    def identity(self) -> str:
-        return self.fingerprint
-
-
-class AlertAcknowledged(_AlertPayload):
-    """Somebody acknowledged a firing alert."""
-
-    EVENT_TYPE: ClassVar[str] = "AlertAcknowledged"
-
-    by: str
-    note: str | None = None
-    at: str = Field(description="ISO timestamp of the acknowledgement")
-
-    def identity(self) -> str:
-        return f"{self.by}|{self.at}"
-
-
-class AlertSilenced(_AlertPayload):
-    """Notifications for an alert key are silenced until a time."""
-
-    EVENT_TYPE: ClassVar[str] = "AlertSilenced"
-
-    by: str
-    until: str = Field(description="ISO timestamp when the silence expires")
-    note: str | None = None
-
-    def identity(self) -> str:
-        return f"{self.by}|{self.until}"
-
-
-class EventRejected(Payload):
-    """Bytes that could not be decoded or validated, kept with the error (dead letter)."""
-
-    EVENT_TYPE: ClassVar[str] = "EventRejected"
-    STREAM: ClassVar[str] = "deadletter"
-
-    origin: str = Field(description="where the bytes were read: stream and position, or a file")
-    raw: str = Field(description="the raw bytes, decoded as UTF-8 with replacement")
-    raw_sha256: str
-    error: str
-
-    def subject(self) -> str:
-        return f"deadletter:{self.origin}"
-
-    def identity(self) -> str:
-        return self.raw_sha256
 
 
 class StatisticUnresolved(Payload):

@@ -52,7 +52,8 @@ def session(settings: Settings, *, verbose: bool = False, exclusive: bool = Fals
     command with exit code 1 and a message naming that process.
     """
     from projections.schema import SchemaDrift
-    from services.bootstrap import DataFolderBusy, bootstrap
+    from services.bootstrap import bootstrap
+    from services.datalock import DataFolderBusy
 
     configure_logging(verbose)
     try:

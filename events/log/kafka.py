@@ -45,7 +45,6 @@ Idempotence by event id
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 import uuid
@@ -56,6 +55,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from events.codec import encode
 from events.envelope import Event
+from events.log.kafka_ranges import merge_by_time, poll_ranges
 from events.log.kafka_records import (
     SubjectPartitioner,
     ensure_topics,
@@ -69,7 +69,6 @@ from events.streams import (
     DEFAULT_PARTITIONS,
     DEFAULT_REPLICATION,
     STREAMS,
-    stream_of_topic,
     topic_name,
 )
 
@@ -254,50 +253,8 @@ class KafkaEventLog:
                 wanted[tp] = (start, int(ends[tp]))
         if not wanted:
             return []
-        consumer.assign(list(wanted))
-        for tp, (start, _) in wanted.items():
-            consumer.seek(tp, start)
-        got: dict[Any, list[tuple[int, Record]]] = {tp: [] for tp in wanted}
-        pending = set(wanted)
-        deadline = time.monotonic() + self.timeout_s
-        while pending:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"reading {sorted(map(str, pending))} took too long")
-            polled = consumer.poll(timeout_ms=200, max_records=max(limit, 500))
-            for tp, batch in polled.items():
-                if tp not in pending:
-                    continue
-                end = wanted[tp][1]
-                stream_name = stream_of_topic(tp.topic, self.prefix)
-                label = partition_label(tp.topic, tp.partition)
-                bucket = got[tp]
-                for r in batch:
-                    if r.offset >= end or len(bucket) >= limit:
-                        break
-                    eid, etype = record_ids(r.headers or (), r.value)
-                    data = bytes(r.value or b"")
-                    record = Record(Position(label, r.offset), stream_name, eid, etype, data)
-                    bucket.append((int(r.timestamp), record))
-                last = bucket[-1][1].position.offset if bucket else -1
-                if last + 1 >= end or len(bucket) >= limit:
-                    pending.discard(tp)
-                    consumer.pause(tp)
-            for tp in list(pending):
-                if tp not in polled and consumer.position(tp) >= wanted[tp][1]:
-                    pending.discard(tp)  # the rest of the range holds no records
-        consumer.resume(*wanted)
-        # Record timestamps approximate the order of appends across partitions; the merge
-        # only ever takes a partition's next record, so each partition keeps its order.
-        merged = heapq.merge(
-            *(got[tp] for tp in sorted(got, key=lambda t: (t.topic, t.partition))),
-            key=lambda pair: pair[0],
-        )
-        out: list[Record] = []
-        for _, record in merged:
-            out.append(record)
-            if len(out) >= limit:
-                break
-        return out
+        got = poll_ranges(consumer, wanted, limit, self.prefix, self.timeout_s)
+        return merge_by_time(got, limit)
 
     def _end_offsets(self, tps: list[Any]) -> dict[Any, int]:
         """The head offset of each partition, waiting out partitions with no known leader."""

@@ -28,7 +28,8 @@ def rebuild(
     On PostgreSQL the workers keep serving the live tables meanwhile; the swap waits for
     their current batches and they carry on against the new tables.
     """
-    from services.bootstrap import DataFolderBusy, embedded_lock
+    from services.bootstrap import embedded_lock
+    from services.datalock import DataFolderBusy
     from services.online_rebuild import RebuildBusy
     from services.rebuild import rebuild_projections
 

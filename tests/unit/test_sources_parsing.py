@@ -11,7 +11,7 @@ from services.ingest.sources import Backoff, SourceState, StateStore, WatchlistE
 from services.ingest.sources.outcomes import figures_diff
 from services.ingest.sources.pages import PageError, decode_body, page_text, parse_date
 from services.ingest.sources.syndication import FeedError, entry_date, parse_feed
-from services.ingest.sources.watch import load_watchlist, parse_interval
+from services.ingest.sources.watchlist import load_watchlist, parse_interval
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "watchlist.example.toml"
 T0 = datetime(2025, 2, 3, 8, 0, tzinfo=UTC)

@@ -13,15 +13,12 @@ from services.ingest.sources.fetch import (
 )
 from services.ingest.sources.once import ingest_url
 from services.ingest.sources.state import Backoff, SourceState, StateStore
-from services.ingest.sources.watch import (
-    Poller,
-    PollReport,
+from services.ingest.sources.watch import Poller, PollReport, poll_watchlist_once, watch
+from services.ingest.sources.watchlist import (
     Watchlist,
     WatchlistError,
     WatchSource,
     load_watchlist,
-    poll_watchlist_once,
-    watch,
 )
 
 __all__ = [
