@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from projections import tables
 from projections.queries.base import to_models
-from projections.queries.keys import Keys
+from projections.queries.keys import ALERT, Keys
 from projections.queries.models import Alert, CurrentValue, GrowthRate, YearlyTotal
 
 OPEN = "resolved"  # the one state an alert is not open in
@@ -119,14 +119,14 @@ def open_alerts(conn: Connection, rule: str) -> list[Alert]:
     return to_models(Alert, conn.execute(stmt), trusted=True)
 
 
-def open_alerts_of_periods(conn: Connection, rules: Iterable[str], periods: Keys) -> list[Alert]:
+def open_alerts_of_periods(
+    conn: Connection, rules: Iterable[str], periods: Iterable[tuple[str, str, str]]
+) -> list[Alert]:
     """Open alerts of these rules whose key is one of the periods (metric|geography|period)."""
-    t = tables.alerts
-    k = periods.source(conn)
-    key = k.c.metric.concat("|").concat(k.c.geography).concat("|").concat(k.c.period_key)
-    on = sa.and_(t.c.rule.in_(sorted(rules)), t.c.key == key)
-    stmt = sa.select(t).select_from(k.join(t, on)).where(t.c.state != OPEN)
-    return to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
+    # joined on a key built from the periods' columns, SQLite read every alert of the rules
+    # and scanned all the periods for each; whole (rule, key) pairs reach each by its index
+    keys = [(r, f"{m}|{g}|{pk}") for r in sorted(set(rules)) for m, g, pk in periods]
+    return open_alerts_of(conn, Keys.of(ALERT, keys))
 
 
 def open_alerts_of(conn: Connection, keys: Keys) -> list[Alert]:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from events import AlertRaised, AlertResolved, Event, make_event
 from projections import queries
-from projections.projector import Changes, shift_key
+from projections.projector import Changes, PeriodKey, shift_key
 from projections.queries import lookup
 from projections.queries.keys import ALERT, SERIES, YEAR, Keys
 from projections.queries.models import mismatch
@@ -74,24 +74,25 @@ def _pilot(key: str) -> tuple[str, str]:
 
 
 def _unusual_judged(
-    conn: Connection, changes: Changes
+    conn: Connection, changes: Changes, rederived: set[PeriodKey]
 ) -> tuple[list[lookup.GrowthPoint], set[lookup.GrowthPoint], set[tuple[str, str]]]:
     """The growth rows of the series kinds growth_unusual must judge again, those it
     judges, and the series judged.
 
     A growth is judged against the earlier growths of its period kind, so a batch changes
-    the verdict of its touched periods and of the later periods of their kinds, and no
+    the verdict of its `rederived` periods and of the later periods of their kinds, and no
     other; open alerts of a touched series are judged too, so that one raised before a
-    change of its period was projected still clears. Only series with a touched growth
-    row are judged at all.
+    change of its period was projected still clears, and so are the other periods of
+    `changes` (those of alerts read back), alone. Only series with a touched growth row
+    are judged at all.
     """
     first: dict[tuple[str, str, str], int] = {}
-    for m, g, pk in changes.periods:
+    for m, g, pk in rederived:
         kind = (m, g, quality.period_kind(pk))
         first[kind] = min(first.get(kind, int(pk[:4])), int(pk[:4]))
     series = {(m, g) for m, g, _ in changes.periods}
     opened = _open_periods(a.key for a in lookup.open_alerts(conn, UNUSUAL))
-    still_open = {p for p in opened if p[:2] in series}
+    still_open = {p for p in opened if p[:2] in series} | (changes.periods - rederived)
     kinds = set(first) | {(m, g, quality.period_kind(pk)) for m, g, pk in still_open}
     # a series is read once for all its kinds; the kinds it did not touch are left out here
     found = lookup.growth_of_series(
@@ -133,11 +134,12 @@ def _revised(
 
 
 def _period_conditions(
-    conn: Connection, flagged: lookup.Flagged, changes: Changes, cfg: AlertConfig
+    conn: Connection, flagged: lookup.Flagged, changes: Changes, rederived: set[PeriodKey],
+    cfg: AlertConfig,
 ) -> tuple[list[Condition], list[Condition], list[tuple[str, str]], set[tuple[str, str]]]:
     """Conditions of the touched periods, the revisions among them, the growth_unusual
     keys judged and the series they lie in."""
-    rows, judged, series = _unusual_judged(conn, changes)
+    rows, judged, series = _unusual_judged(conn, changes, rederived)
     tolerance = cfg.rule("growth_mismatch").threshold or 0.0
     revisions = revision_conditions(flagged.revised, cfg)
     # every touched period's growth row is among `rows`: the few off by more than the
@@ -170,7 +172,7 @@ def evaluate(
     conn: Connection, changes: Changes, cfg: AlertConfig
 ) -> tuple[list[Condition], list[queries.Alert]]:
     """Conditions firing among the keys a batch touched, and open alerts that cleared."""
-    changes = judged_keys(changes)
+    rederived, changes = changes.periods, judged_keys(changes)
     firing: list[Condition] = []
     revisions: list[Condition] = []
     # only keys this batch touched (and open scale alerts) can have cleared
@@ -183,9 +185,11 @@ def evaluate(
     if changes.periods:
         periods = Keys.of_periods(changes.periods)
         flagged = lookup.flagged_values(conn, periods)
-        firing, revisions, judged, series = _period_conditions(conn, flagged, changes, cfg)
+        firing, revisions, judged, series = _period_conditions(
+            conn, flagged, changes, rederived, cfg
+        )
         suspect = flagged.suspect
-        open_alerts = lookup.open_alerts_of_periods(conn, PERIOD_RULES, periods)
+        open_alerts = lookup.open_alerts_of_periods(conn, PERIOD_RULES, changes.periods)
         candidates += judged
     if changes.periods or any(rule == SCALE for rule, _ in changes.alerts):
         slips = lookup.open_alerts(conn, SCALE)
