@@ -136,6 +136,25 @@ def open_alerts_of(conn: Connection, keys: Keys) -> list[Alert]:
     return to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
 
 
+def alerts_of(conn: Connection, keys: Keys) -> list[Alert]:
+    """The alerts of the given (rule, key) pairs, in whatever state."""
+    t = tables.alerts
+    stmt = _keyed(conn, keys, t).order_by(t.c.rule, t.c.key)
+    return to_models(Alert, conn.execute(stmt), trusted=True)
+
+
+def event_counts(conn: Connection, keys: Keys) -> dict[tuple[str, str], int]:
+    """How many alert events each of the given (rule, key) pairs has, if any."""
+    e = tables.alert_events
+    k = keys.source(conn)
+    stmt = (
+        sa.select(e.c.rule, e.c.key, sa.func.count())
+        .select_from(k.join(e, keys.on(k, e)))
+        .group_by(e.c.rule, e.c.key)
+    )
+    return {(r, key): int(n) for r, key, n in conn.execute(stmt)}
+
+
 def revised_events(conn: Connection, event_ids: Keys) -> list[tuple[str, str, str, str]]:
     """(event id, metric, geography, period key) of the events that are the current,
     revised vintage of their period."""

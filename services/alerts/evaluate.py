@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
-from uuid import UUID
 
 from sqlalchemy.engine import Connection
 
-from events import AlertRaised, AlertResolved, Event, make_event
 from projections import queries
 from projections.projector import Changes, PeriodKey, shift_key
 from projections.queries import lookup
 from projections.queries.keys import ALERT, SERIES, YEAR, Keys
 from projections.queries.models import mismatch
 from services.alerts import quality
+from services.alerts.news import Cleared, news
 from services.alerts.rules import (
     AlertConfig,
     Condition,
@@ -170,8 +168,9 @@ def _scale_conditions(
 
 def evaluate(
     conn: Connection, changes: Changes, cfg: AlertConfig
-) -> tuple[list[Condition], list[queries.Alert]]:
-    """Conditions firing among the keys a batch touched, and open alerts that cleared."""
+) -> tuple[list[Condition], list[Cleared]]:
+    """Conditions firing among the keys a batch touched that the alerts do not say yet,
+    and open alerts that cleared."""
     rederived, changes = changes.periods, judged_keys(changes)
     firing: list[Condition] = []
     revisions: list[Condition] = []
@@ -207,40 +206,4 @@ def evaluate(
         open_alerts += lookup.open_alerts_of(conn, Keys.of(ALERT, candidates))
     live = {(c.rule, c.key) for c in firing}
     found = {(a.rule, a.key): a for a in open_alerts if (a.rule, a.key) not in live}
-    return firing, [found[k] for k in sorted(found)]
-
-
-def alert_events(
-    firing: Iterable[Condition], cleared: Iterable[queries.Alert], now: datetime
-) -> list[Event]:
-    """AlertRaised and AlertResolved events for the conditions found."""
-    out = [
-        make_event(
-            AlertRaised(
-                rule=c.rule,
-                key=c.key,
-                severity=c.severity,
-                message=c.message,
-                evidence=tuple(UUID(x) for x in c.evidence),
-                fingerprint=c.fingerprint,
-            ),
-            published_at=now.date(),
-            recorded_at=now,
-        )
-        for c in firing
-    ]
-    out += [
-        make_event(
-            AlertResolved(
-                rule=a.rule,
-                key=a.key,
-                message=f"cleared: {a.message}",
-                evidence=tuple(UUID(x) for x in a.evidence),
-                fingerprint=f"{a.fingerprint}|resolved",
-            ),
-            published_at=now.date(),
-            recorded_at=now,
-        )
-        for a in cleared
-    ]
-    return out
+    return news(conn, firing, [found[k] for k in sorted(found)])

@@ -78,3 +78,16 @@ def test_a_notice_alert_clears_when_its_notice_is_retracted(runner: EmbeddedRunn
     runner.log.append([issued, retraction_of(issued)])
     runner.catch_up()
     assert states(runner) == {("notice_issued", "measures on patent pledges"): "resolved"}
+
+
+def test_a_condition_told_again_after_another_is_a_new_event(runner: EmbeddedRunner) -> None:
+    runner.batch_size = 1
+    later = notice("Measures on Patent Pledges", doc=8, published=date(2020, 3, 2))
+    earlier = notice("Measures on Patent Pledges", doc=7, published=date(2020, 3, 1))
+    # the alert cites the later notice, then the earlier one, then the later one again: the
+    # third telling is the first one's words, yet it must not pass for a repeat of it
+    runner.log.append([later, earlier, retraction_of(earlier)])
+    runner.catch_up()
+    with runner.projector.engine.connect() as conn:
+        (alert,) = queries.alerts(conn)
+    assert alert.state == "firing" and alert.evidence == [str(later.event_id)]
