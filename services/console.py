@@ -73,12 +73,18 @@ def refuse(exc: Exception) -> NoReturn:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Folders replaced by the inbox files inside them."""
-    from services.ingest.service import inbox_files
+    """Folders replaced by the inbox files inside them; files of other kinds are named."""
+    from services.ingest.service import READ_SUFFIXES, inbox_files, unread_files
 
     out: list[Path] = []
     for p in paths:
-        out.extend(inbox_files(p) if p.is_dir() else [p])
+        if not p.is_dir():
+            out.append(p)
+            continue
+        out.extend(inbox_files(p))
+        for q in unread_files(p):
+            kinds = ", ".join(sorted(READ_SUFFIXES))
+            err.print(f"[yellow]skipped[/] {q}: not a kind of file ipmon reads ({kinds})")
     return out
 
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from services.ingest.service import inbox_files
+from services.ingest.service import READ_SUFFIXES, inbox_files, unread_files
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class InboxWatcher:
         self.inbox = inbox.resolve()
         self.settle_s = settle_s
         self._pending: dict[Path, tuple[tuple[int, int], float]] = {}
+        self._told: set[Path] = set()  # files of other kinds, named once each
 
     def since(self, baseline: Snapshot) -> None:
         """Note files added or changed since `baseline` was taken (before watching began)."""
@@ -64,6 +65,10 @@ class InboxWatcher:
             sig = _signature(path)
             if sig is not None:
                 self._pending[path] = (sig, now)
+        for path in sorted(resolved & set(unread_files(self.inbox)) - self._told):
+            self._told.add(path)
+            kinds = ", ".join(sorted(READ_SUFFIXES))
+            log.warning("skipped %s: not a kind of file ipmon reads (%s)", path, kinds)
 
     def ready(self) -> list[Path]:
         """Pending files unchanged for the settling time; files still changing wait."""

@@ -99,7 +99,7 @@ def _normalised(text: str, origin: str | Path) -> str:
     return text
 
 
-def _parse_date(value: str, origin: str | Path, what: str) -> date:
+def parse_meta_date(value: str, origin: str | Path, what: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -124,7 +124,7 @@ def _front_matter(text: str, origin: str | Path) -> tuple[dict[str, str], str]:
     return meta, text[end + 5 :]
 
 
-def _sidecar(sidecar: Path) -> dict[str, str]:
+def sidecar_meta(sidecar: Path) -> dict[str, str]:
     """The metadata of a `<name>.meta.json` file, empty when there is none."""
     if not sidecar.exists():
         return {}
@@ -138,6 +138,31 @@ def _sidecar(sidecar: Path) -> dict[str, str]:
     if not isinstance(loaded, dict):
         raise IngestError(sidecar, "metadata must be a JSON object")
     return {str(k).lower(): str(v) for k, v in loaded.items() if v is not None}
+
+
+def publication_date(
+    path: Path, published: date | None, meta: dict[str, str], text: str,
+    declared: date | None = None,
+) -> tuple[date, str]:
+    """The date a document was published and where it came from: given, its metadata, the
+    date its markup declares, the date its first lines state, else the file's mtime."""
+    if published is not None:
+        return published, "given"
+    if "published" in meta:
+        return parse_meta_date(meta["published"], path, "published"), "metadata"
+    if declared is not None:
+        return declared, "date declared in the page"
+    if (stated := header_date(text)) is not None:
+        return stated, STATED
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date(), MTIME
+
+
+def meta_url(path: Path, meta: dict[str, str]) -> str | None:
+    """The web address the metadata gives the document, checked."""
+    url = meta.get("url") or None
+    if url is not None and not is_web_url(url):
+        raise IngestError(path, f"url {url!r} is not an http:// or https:// URL")
+    return url
 
 
 def read_document(path: Path, published: date | None = None) -> DocumentFile:
@@ -155,19 +180,9 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
     meta, text = _front_matter(full, path)
     if not text.strip():
         raise IngestError(path, "document has front matter but no text")
-    meta.update(_sidecar(path.with_name(path.name + ".meta.json")))
-    if published is not None:
-        when, source = published, "given"
-    elif "published" in meta:
-        when, source = _parse_date(meta["published"], path, "published"), "metadata"
-    elif (stated := header_date(text)) is not None:
-        when, source = stated, STATED
-    else:
-        mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-        when, source = mtime.date(), MTIME
-    url = meta.get("url") or None
-    if url is not None and not is_web_url(url):
-        raise IngestError(path, f"url {url!r} is not an http:// or https:// URL")
+    meta.update(sidecar_meta(path.with_name(path.name + ".meta.json")))
+    when, source = publication_date(path, published, meta, text)
+    url = meta_url(path, meta)
     return DocumentFile(
         text=text,
         published=when,

@@ -38,7 +38,7 @@ from events import (
 )
 from events.metrics import metric_ids
 from services.ingest.documents import decode_text
-from services.ingest.errors import IngestError
+from services.ingest.errors import IngestError, RowsRejected
 
 FEED_EXTRACTOR = "ipmon.feed"
 FEED_VERSION = "1"
@@ -161,8 +161,15 @@ def _rows(text: str, path: Path) -> list[tuple[int, Span, dict[str, Any]]]:
     return out
 
 
+def _published(rec: dict[str, Any]) -> date:
+    published_text = _opt(rec, "published")
+    if published_text is None:
+        raise ValueError("published is missing")
+    return date.fromisoformat(str(published_text))
+
+
 def read_feed(path: Path, document_id: str) -> tuple[str, list[FeedRow]]:
-    """Validate every row of a feed file; raise IngestError on the first bad row."""
+    """Validate every row of a feed file; raise RowsRejected naming every bad row."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -170,29 +177,31 @@ def read_feed(path: Path, document_id: str) -> tuple[str, list[FeedRow]]:
     text = decode_text(data, path)
     metrics = metric_ids()
     out: list[FeedRow] = []
+    bad: list[IngestError] = []
     for line, span, rec in _rows(text, path):
         try:
-            payload = _payload(rec, metrics)
-            published_text = _opt(rec, "published")
-            if published_text is None:
-                raise ValueError("published is missing")
-            published = date.fromisoformat(str(published_text))
+            payload, published = _payload(rec, metrics), _published(rec)
         except ValidationError as exc:
-            raise IngestError(path, _problem(exc), line) from None
+            bad.append(IngestError(path, _problem(exc), line))
+            continue
         except ValueError as exc:
-            raise IngestError(path, str(exc), line) from None
-        is_json = path.suffix.lower() == ".json"
-        source = Source(
-            document_id=document_id,
-            publisher=_opt(rec, "publisher"),
-            url=_opt(rec, "url"),
-            title=_opt(rec, "title"),
-            sentence=json.dumps(rec, ensure_ascii=False)
-            if is_json
-            else text[span.start : span.end],
-            sentence_span=None if is_json else span,
-            extractor=FEED_EXTRACTOR,
-            extractor_version=FEED_VERSION,
-        )
-        out.append(FeedRow(payload, published, source))
+            bad.append(IngestError(path, str(exc), line))
+            continue
+        out.append(FeedRow(payload, published, _source(rec, document_id, text, span, path)))
+    if bad:
+        raise RowsRejected(path, bad)
     return text, out
+
+
+def _source(rec: dict[str, Any], document_id: str, text: str, span: Span, path: Path) -> Source:
+    is_json = path.suffix.lower() == ".json"
+    return Source(
+        document_id=document_id,
+        publisher=_opt(rec, "publisher"),
+        url=_opt(rec, "url"),
+        title=_opt(rec, "title"),
+        sentence=json.dumps(rec, ensure_ascii=False) if is_json else text[span.start : span.end],
+        sentence_span=None if is_json else span,
+        extractor=FEED_EXTRACTOR,
+        extractor_version=FEED_VERSION,
+    )

@@ -13,12 +13,17 @@ from events import DocumentReceived, Event, make_event
 from events.envelope import utcnow
 from events.log import EventLog
 from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text, read_document
-from services.ingest.errors import IngestError
+from services.ingest.errors import IngestError, each_error
 from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
 from services.ingest.extract.base import ExtractionError, document_id
 from services.ingest.extract.language import CHINESE
 from services.ingest.extract.unresolved import unresolved_facts
 from services.ingest.feeds import read_feed
+from services.ingest.html_files import HTML_SUFFIXES, read_html_document
+
+READ_SUFFIXES = TEXT_SUFFIXES | FEED_SUFFIXES | HTML_SUFFIXES
+# names a file has while a program is still writing it: it is read once renamed
+PARTIAL_SUFFIXES = frozenset({".part", ".partial", ".tmp", ".crdownload", ".download", ".swp"})
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +139,10 @@ class IngestService:
         suffix = path.suffix.lower()
         if suffix in FEED_SUFFIXES:
             return self.ingest_feed(path)
-        f = read_document(path, published)
+        if suffix in HTML_SUFFIXES:
+            f = read_html_document(path, published)
+        else:
+            f = read_document(path, published)
         return self.ingest_text(
             f.text,
             published=f.published,
@@ -173,7 +181,7 @@ class IngestService:
             try:
                 total.add(self.ingest_file(path, published))
             except IngestError as exc:
-                total.errors.append(exc)
+                total.errors.extend(each_error(exc))
             except Exception as exc:
                 # a bug, but one file must not stop the others: report it as that file's
                 # error and keep the traceback in the log for the fix
@@ -185,18 +193,30 @@ class IngestService:
         return total
 
 
-def inbox_files(folder: Path) -> list[Path]:
-    """Files in an inbox folder that ipmon reads, in name order (metadata sidecars excluded)."""
+def _listed(folder: Path) -> list[Path]:
+    """Files of a folder that are neither hidden nor a metadata sidecar, in name order."""
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in TEXT_SUFFIXES | FEED_SUFFIXES
-        and not p.name.endswith(".meta.json")
-        and not p.name.startswith(".")
+        if p.is_file() and not p.name.endswith(".meta.json") and not p.name.startswith(".")
     )
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    """Files in an inbox folder that ipmon reads, in name order (metadata sidecars excluded)."""
+    return [p for p in _listed(folder) if p.suffix.lower() in READ_SUFFIXES]
+
+
+def unread_files(folder: Path) -> list[Path]:
+    """Files of an inbox folder of a kind ipmon does not read, files still being written
+    under a temporary name (`x.csv.part`) left out."""
+    return [
+        p
+        for p in _listed(folder)
+        if p.suffix.lower() not in READ_SUFFIXES | PARTIAL_SUFFIXES and not p.name.endswith("~")
+    ]
 
 
 def _feed_text(data: bytes, path: Path) -> str:

@@ -11,8 +11,8 @@ import pytest
 from events import DocumentReceived
 from events.log.memory import MemoryEventLog
 from services.ingest.encodings import UndecodableText, decode_bytes
+from services.ingest.pages import PageError, decode_body, page_text
 from services.ingest.service import IngestService
-from services.ingest.sources.pages import PageError, decode_body, page_text
 
 # full-width digits on purpose: stored text keeps them, only width-folded views change them
 RELEASE = (

@@ -241,3 +241,17 @@ def test_documents_get_the_approximate_date(monkeypatch: pytest.MonkeyPatch) -> 
         [{"id": "x", "published": None, "published_note": "approx. May 2019", "text": "t"}]
     )
     assert seen[0].published == date(2019, 5, 15)
+
+
+def test_documents_carry_the_page_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Document] = []
+
+    def record(doc: Document) -> list[Fact]:
+        seen.append(doc)
+        return []
+
+    monkeypatch.setattr(runner, "_extract", record)
+    ev.evaluate_records(
+        [{"id": "x", "published": "2018-05-01", "text": "t", "page_title": "安徽专利统计"}]
+    )
+    assert seen[0].title == "安徽专利统计"

@@ -36,6 +36,17 @@ def test_city_list_in_one_designation() -> None:
     }
 
 
+@pytest.mark.parametrize("verb", ["comprises", "covers", "contains"])
+def test_a_verb_of_the_list_ends_the_programme_name(verb: str) -> None:
+    text = (
+        f"The list of national IP strong county pilots {verb} 20 counties, including Anji "
+        "county and Deqing county."
+    )
+    found = designated(text)
+    assert [p.city for p in found] == ["Anji County", "Deqing County"]
+    assert {p.program for p in found} == {"national IP strong county pilots"}
+
+
 def test_counted_list_gives_batch_total_not_names() -> None:
     text = (
         "Twelve cities including Ningbo of Zhejiang Province and Yantai of Shandong Province "

@@ -11,6 +11,7 @@ import pytest
 from events import StatisticPublished
 from events.metrics import UNCLASSIFIED, get_metric, metric_ids
 from services.ingest.extract.base import Document
+from services.ingest.extract.metrics_match import match_metric
 from services.ingest.extract.sentences import split_sentences
 from services.ingest.extract.statistics import extract_statistics
 
@@ -379,6 +380,17 @@ def test_hedge_on_a_change_goes_to_the_change() -> None:
     assert s.reported_change is not None and s.reported_change.qualifier == "approx"
 
 
+@pytest.mark.parametrize(
+    ("words", "qualifier"), [("more than doubled", "at_least"), ("nearly doubled", "approx_below")]
+)
+def test_a_hedge_on_a_multiple_bounds_the_change(words: str, qualifier: str) -> None:
+    s = one(f"In 2023, patent and trademark pledge financing {words} to 853.99 billion yuan.")
+    assert s.value == Decimal("853990000000")
+    change = s.reported_change
+    assert change is not None and (change.percent, change.direction) == (Decimal("100"), "up")
+    assert change.qualifier == qualifier
+
+
 # ----------------------------------------------------------------------------- equivalents
 
 
@@ -439,6 +451,22 @@ def test_share_of_a_total_gets_the_share_metric() -> None:
     )
     got = {s.metric for s in stats(text) if s.unit == "percent"}
     assert got == {"high_value_invention_patents_strategic_emerging_share"}
+
+
+@pytest.mark.parametrize(
+    ("subject", "metric"),
+    [
+        ("the number of pledged patents and trademarks", "pledged_patents_and_trademarks"),
+        ("patents and trademarks were pledged", "pledged_patents_and_trademarks"),
+        ("the number of pledged invention patents", "pledged_invention_patents"),
+        ("patent and trademark pledge projects", "ip_pledge_financing_items"),
+    ],
+)
+def test_pledged_patents_and_trademarks_are_not_pledged_invention_patents(
+    subject: str, metric: str
+) -> None:
+    found, _ = match_metric(subject, unit="count")
+    assert found.id == metric
 
 
 def test_catalogue_has_the_design_ids_units_and_kinds() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from services.ingest.pages import PageError, decode_body, page_text, parse_date
 from services.ingest.sources import Backoff, SourceState, StateStore, WatchlistError
 from services.ingest.sources.outcomes import figures_diff
-from services.ingest.sources.pages import PageError, decode_body, page_text, parse_date
 from services.ingest.sources.syndication import FeedError, entry_date, parse_feed
 from services.ingest.sources.watchlist import load_watchlist, parse_interval
 

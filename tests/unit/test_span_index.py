@@ -32,3 +32,17 @@ def test_taken_spans_overlap_as_a_scan_of_them_says() -> None:
             if not scan or rnd.random() < 0.3:
                 claimed.append((start, end))
                 taken.add(start, end)
+
+
+def test_matches_before_answers_as_a_search_up_to_that_end() -> None:
+    import re
+
+    from services.ingest.extract.span_index import matches_before
+
+    patterns = [re.compile(p) for p in (r"ab|b", r"a+b", r"(?<!x)ab", r"c", r"\d{2,}")]
+    rnd = random.Random(11)
+    for _ in range(300):
+        text = "".join(rnd.choice("abxc1 2") for _ in range(rnd.randrange(0, 30)))
+        for pattern in patterns:
+            for end in range(len(text) + 2):
+                assert matches_before(pattern, text, end) == bool(pattern.search(text, 0, end))

@@ -13,8 +13,8 @@ import pytest
 from events import DocumentReceived, StatisticPublished
 from events.log.memory import MemoryEventLog
 from services.ingest.encodings import UndecodableText, decode_bytes
+from services.ingest.pages import decode_body
 from services.ingest.service import IngestService
-from services.ingest.sources.pages import decode_body
 
 RELEASE = "2023年，全国专利商标质押融资金额达8539.9亿元，同比增长75.4%。\n"
 

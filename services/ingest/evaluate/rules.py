@@ -32,6 +32,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.ingest.extract.places_zh import zh_place
+
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
@@ -113,11 +115,18 @@ def _geo_words(geo: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _in_english(geo: str) -> str:
+    """A Chinese place name as the gazetteer writes it in English; other names as they are."""
+    place = zh_place(geo) if geo and _is_han(geo) else None
+    return place.english if place is not None else geo
+
+
 def geographies_equal(a: str, b: str) -> bool:
-    """CN only equals CN; places match when one's words all occur in the other's."""
+    """CN only equals CN; places match when one's words all occur in the other's, a
+    Chinese name the gazetteer knows read as its English name."""
     if a == "CN" or b == "CN":
         return a == b
-    wa, wb = _geo_words(a), _geo_words(b)
+    wa, wb = _geo_words(_in_english(a)), _geo_words(_in_english(b))
     if not wa or not wb:
         return a.lower() == b.lower()
     return wa <= wb or wb <= wa

@@ -24,7 +24,10 @@ def _extract(doc: Document) -> list[Fact]:
 def passage_document(record: dict[str, Any]) -> Document:
     """The document a labelled record stands for, dated by `published` or its note."""
     published = rules.approximate_date(record.get("published"), record.get("published_note"))
-    return Document(text=record["text"], published=published, url=record.get("url"))
+    return Document(
+        text=record["text"], published=published, title=record.get("page_title"),
+        url=record.get("url"),
+    )
 
 
 def evaluate_passages(

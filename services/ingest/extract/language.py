@@ -18,7 +18,6 @@ CHINESE = "zh"
 HAN_SHARE = 0.5
 
 
-_HAN, _LATIN = HAN, LATIN
 _PARAGRAPH = re.compile(r"[^\n]+")
 _DIGIT = re.compile(r"\d")
 # A paragraph is read in its own language only when it says something: a line of a few
@@ -27,9 +26,6 @@ MIN_LETTERS = 12
 # A Han character says about as much as three Latin letters (a word is one or two of them),
 # so a Chinese table label of four characters ("当年累计") tells its language.
 HAN_WEIGHT = 3
-
-
-_shares = script_shares
 
 
 def detect_language(text: str) -> str:
@@ -42,11 +38,11 @@ def language_runs(text: str, language: str) -> list[tuple[int, int, str]]:
 
     A release printed in both languages is read paragraph by paragraph: lines too short to
     tell take the language of the document (`language`)."""
-    if not _HAN.search(text) or (language == CHINESE and not _LATIN.search(text)):
+    if not HAN.search(text) or (language == CHINESE and not LATIN.search(text)):
         return [(0, len(text), language)]
     runs: list[tuple[int, int, str]] = []
     for m in _PARAGRAPH.finditer(text):
-        han, letters = _shares(m.group())
+        han, letters = script_shares(m.group())
         lang = language
         if letters + (HAN_WEIGHT - 1) * han >= MIN_LETTERS:
             lang = CHINESE if han / letters >= HAN_SHARE else ENGLISH
@@ -66,7 +62,7 @@ def figure_lines(text: str) -> list[tuple[int, int]]:
     return [
         (m.start(), m.end())
         for m in _PARAGRAPH.finditer(text)
-        if _DIGIT.search(m.group()) and not _HAN.search(m.group()) and not _LATIN.search(m.group())
+        if _DIGIT.search(m.group()) and not HAN.search(m.group()) and not LATIN.search(m.group())
     ]
 
 

@@ -58,7 +58,9 @@ def _verb_before() -> re.Pattern[str]:
     return re.compile(
         rf"\b(?P<verb>{verb_alt()})\s+(?:[a-z]+ly\s+)?(?:the\s+|a\s+|an\s+|its\s+)?"
         # "released a notice titled X", "published its annual report, the X"
-        r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+|(?:[a-z]+\s+){0,2}[a-z]+,\s+(?:the\s+)?)?"
+        # "issued a notice on the Outline ...": the notice that carries the document
+        r"(?:[A-Za-z]+\s+(?:titled|entitled)\s+|(?:[a-z]+\s+){0,2}[a-z]+,\s+(?:the\s+)?"
+        r"|(?:notice|circular)\s+on\s+(?:the\s+)?)?"
         r"[\"“《‘']?\s*$",
         re.IGNORECASE,
     )

@@ -24,11 +24,15 @@ HEADLINE_VERB = re.compile(
 _ORDINAL_START = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 _DOC_NUMBER_END = re.compile(r"\bNo\.?$|^\S+\s+(?:Announcement|Order|Decree)\s+No\b")
 
-_TRAILING_DATE = re.compile(
-    r"\s+(?:on|in|dated)\s+(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?$"
-    r"|\s+(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
-)
+@cache
+def _trailing_date() -> re.Pattern[str]:
+    """A date or weekday the title's sentence puts right after it ("... on Oct 19, 2023")."""
+    names = [n for names in lexicon.load("notices")["months"].values() for n in names]
+    months = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(
+        rf"\s+(?:on|in|dated)\s+(?:{months})\.?(?:\s+\d{{1,2}})?(?:,?\s+(?:19|20)\d{{2}})?$"
+        r"|\s+(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
+    )
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A title found in a text, where it stands and the type its head noun names."""
@@ -111,7 +115,7 @@ def title_type(title: str) -> NoticeType | None:
 def clean_title(raw: str) -> str:
     """A title without surrounding punctuation, a trailing date or a leading 'the'."""
     title = raw.strip().strip(".,;:").strip()
-    title = _TRAILING_DATE.sub("", title)
+    title = _trailing_date().sub("", title)
     return title[4:] if title.startswith(("The ", "the ")) else title
 
 

@@ -27,6 +27,14 @@ def anaphor() -> re.Pattern[str]:
 
 
 @cache
+def ip_context() -> re.Pattern[str]:
+    """Words of a text about IP: designations matter only in such texts."""
+    found = lexicon.words("pilots", "ip_context")
+    words = "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in found)
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+
+
+@cache
 def other_domain() -> re.Pattern[str]:
     """Words of programmes outside IP policy ("free trade", "e-commerce")."""
     found = lexicon.words("pilots", "other_domains")

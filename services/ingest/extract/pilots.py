@@ -23,6 +23,7 @@ from services.ingest.extract.pilot_cues import (
     anaphor,
     back_opener,
     cue,
+    ip_context,
     other_domain,
 )
 from services.ingest.extract.pilot_facts import Found, facts_of
@@ -40,10 +41,6 @@ from services.ingest.extract.pilot_triggers import awarded_in, read, read_subjec
 from services.ingest.extract.places import Place
 from services.ingest.extract.sentences import document_sentences
 
-_IP_CONTEXT = re.compile(
-    r"\b(?:IP|IPR|IPRs|intellectual[\s-]+property|patents?|trademarks?|copyrights?|innovation)\b",
-    re.IGNORECASE,
-)
 _YEAR = re.compile(r"(?<![-–—\d])\b((?:19|20)\d{2})\b(?![-–—]\d)")
 _PART = re.compile(r"\s+(?:[A-Z][\w-]*|high-tech|hi-tech)(?:\s+(?:[A-Z][\w-]*|zone|park|city))*")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
@@ -121,7 +118,16 @@ def _specific(
         if later and len(text[prog.end : later[0].start].split()) <= 12:
             return later[0]
     like = prog.text if prog else ""
-    return _named_before(text, prog.start if prog else at, sentences, like) or prog
+    named = _named_before(text, prog.start if prog else at, sentences, like)
+    return named or prog or _generic_before(text, at, sentences)
+
+
+def _generic_before(text: str, pos: int, sentences: Sequence[Span]) -> Programme | None:
+    """ "The office has chosen new pilot counties. They include A and B.": with no programme
+    named, the generic phrase of the sentence before is what the list belongs to."""
+    before = [x for x in sentences if x.end <= pos]
+    found = phrases(text, before[-1].start, before[-1].end) if before else []
+    return found[-1] if found else None
 
 
 def _resolve(
@@ -204,7 +210,7 @@ def _listed_line(r: _Reading, sentence: Span, listing: bool) -> bool:
 
 
 def _find(doc: Document) -> list[Found]:
-    if not _IP_CONTEXT.search(doc.text):
+    if not ip_context().search(doc.text):
         return []  # designations matter only in documents about IP
     r = _Reading(doc, document_sentences(doc.text), aliases(doc.text))
     previous: Span | None = None

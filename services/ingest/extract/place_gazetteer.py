@@ -69,7 +69,9 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(
         levels,
         {c: frozenset(p) for c, p in provinces.items()},
-        frozenset(w.lower() for w in data["lead"]["not_places"]),
+        # the largest filers' names are never places ("Huawei and Shenzhen were named ...")
+        frozenset(w.lower() for w in data["lead"]["not_places"])
+        | {w.lower() for w in lexicon.words("stat_distractors", "company_names")},
         parents,
         descriptors,
         phrase,

@@ -20,6 +20,8 @@ from services.ingest.extract.places import (
 _WORD = re.compile(WORD)
 _LEAD_REACH = 60  # "the provinces of the south-west China's ": the longest lead words
 _PLURAL = re.compile(r"\s+(?:provinces|cities|municipalities|districts|counties)\b")
+_LOCATIVE = re.compile(r",\s*(?:in|of)\s+(?:the\s+)?(?:(?:[a-z-]+\s+)?China['’]s\s+)?")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|、|;)")
 _ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]{1,30}\)(?=\s*(?:,|;|and\b|、))")
 
 
@@ -69,6 +71,23 @@ def _inside(city: Place, province: Place) -> bool:
     return province.level == "province" and province.name.lower() in known
 
 
+def _known_next(text: str, pos: int, stop: int) -> bool:
+    """Whether the word at `pos` is followed, as a list item, by a place the gazetteer knows."""
+    word = _unlisted_at(text, pos)
+    gap = _list_words()[1].match(text, word.end, stop) if word else None
+    return gap is not None and place_at(text, gap.end()) is not None
+
+
+def _locative_end(text: str, pos: int, stop: int) -> int:
+    """ "Xiamen, in Fujian province, and Ningbo": a province named after "in" says where the
+    place before it lies, it is no item of the list; the list goes on after it."""
+    m = _LOCATIVE.match(text, pos, stop)
+    province = place_at(text, m.end()) if m else None
+    if province is None or province.level != "province" or province.end > stop:
+        return pos
+    return province.end if _LIST_GOES_ON.match(text, province.end, stop) else pos
+
+
 def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
     """The places of a list that starts at `pos` ("the cities of A, B and C"), maybe none.
 
@@ -89,8 +108,8 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
             place = None
         elif place is not None:
             known += 1
-        elif out:
-            place = _unlisted_at(text, start)
+        elif out or _known_next(text, start, stop):
+            place = _unlisted_at(text, start)  # "Pingyang and Anji": Anji vouches for it
         if place is not None and place.end <= stop:
             out.append(place)
         elif not (out and out[-1].end > at):
@@ -98,6 +117,7 @@ def place_list(text: str, pos: int, limit: int | None = None) -> list[Place]:
         after = out[-1].end
         if aside := _ASIDE.match(text, after, stop):
             after = aside.end()  # "Ningbo (Zhejiang), Xiamen (Fujian) and ..."
+        after = _locative_end(text, after, stop)
         gap = sep.match(text, after, stop)
         if not gap:
             break

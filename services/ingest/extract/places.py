@@ -30,6 +30,7 @@ _PARENT = re.compile(
 _PAREN_PARENT = re.compile(rf"\s*\(\s*(?P<p>{_NAME})\s*\)")
 _DISTRICT_NEXT = re.compile(rf"\s+({_NAME})")
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
+_SIBLING_NEXT = re.compile(r"\s+(?i:county|district)\b")
 _PARENT_TAIL = re.compile(r"\s+(?i:province|city)\b")
 _AND = re.compile(r"(?P<before>[\w-]+)\s+(?:and|&)\s+")
 
@@ -89,6 +90,8 @@ def _parent(text: str, end: int, *, district: bool) -> tuple[str | None, int]:
         return None, end
     if comma and tail is None and _CAPITAL_NEXT.match(text, stop):
         return None, end  # ", Suzhou Industrial Park": the next item, not a parent
+    if comma and _SIBLING_NEXT.match(text, stop):
+        return None, end  # "Pingyang county, Anji county": a county is no county's parent
     return parent, tail.end() if tail else stop
 
 

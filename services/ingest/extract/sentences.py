@@ -41,10 +41,13 @@ _FUNCTION_WORDS = frozenset(
     {"of", "the", "a", "an", "to", "for", "and", "or", "with", "by", "in", "at", "from", "on"}
 )
 
+# Longer sentences are cut at clause marks (see `_bounded`); real ones are far shorter.
+MAX_SENTENCE = 2000
+_CLAUSE_MARKS = (",", ";", ":", "，", "；", "：", "、")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*")
 _END = re.compile(r"[.!?](?:[\"'”’)\]]{0,2})(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 _CJK_END = re.compile(
     r"(?:[。！？；]|[!?;](?=[\u4e00-\u9fff]))[”’」』）)\]]{0,2}(?=[^”’」』）)\]。！？；]|$)"
 )
@@ -74,11 +77,22 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return lines
 
 
+def _word_before(text: str, dot: int, para_start: int) -> str:
+    """The run of ASCII letters and points that ends at `dot`, from its first letter."""
+    # walked back by hand: a regex anchored at `dot` would scan the paragraph from its
+    # start for every point, quadratic in a long paragraph
+    i = dot
+    while i > para_start and text[i - 1] in _WORD_CHARS:
+        i -= 1
+    while i < dot and text[i] == ".":
+        i += 1
+    return text[i:dot]
+
+
 def _is_abbreviation(text: str, dot: int, para_start: int) -> bool:
-    m = _WORD_BEFORE.search(text, para_start, dot)
-    if not m:
+    word = _word_before(text, dot, para_start)
+    if not word:
         return False
-    word = m.group(1)
     low = word.lower().rstrip(".")
     if low in _ABBREVIATIONS or low in _FUNCTION_WORDS:
         return True
@@ -95,7 +109,28 @@ def split_sentences(text: str) -> list[Span]:
             _add(text, cur, end, spans)
             cur = end
         _add(text, cur, p_end, spans)
+    if any(sp.end - sp.start > MAX_SENTENCE for sp in spans):
+        spans = [part for sp in spans for part in _bounded(text, sp)]
     return spans
+
+
+def _bounded(text: str, span: Span) -> list[Span]:
+    """A run-on sentence (a flattened table, a page without stops) cut into pieces of at
+    most MAX_SENTENCE characters at clause marks, else at spaces: every fact carries its
+    sentence, so one sentence of a thousand figures would be stored a thousand times."""
+    out: list[Span] = []
+    start = span.start
+    while span.end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = max(text.rfind(mark, start, limit) for mark in _CLAUSE_MARKS) + 1
+        if cut <= start:
+            cut = text.rfind(" ", start, limit) + 1
+        if cut <= start:
+            cut = limit
+        _add(text, start, cut, out)
+        start = cut
+    _add(text, start, span.end, out)
+    return out
 
 
 def _ends(text: str, p_start: int, p_end: int) -> list[int]:

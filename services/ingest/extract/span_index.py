@@ -4,8 +4,11 @@ the square of their number."""
 
 from __future__ import annotations
 
+import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 class Covered:
@@ -59,3 +62,27 @@ class Taken:
             start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
         self._starts[lo:hi] = [start]
         self._ends[lo:hi] = [end]
+
+
+@lru_cache(maxsize=256)
+def first_fit(pattern: re.Pattern[str], text: str) -> int:
+    """The least `s` for which `pattern` matches within `text[:s]`; sys.maxsize if none.
+
+    `matches_before(pattern, text, s)` asks the same as `pattern.search(text, 0, s)` for
+    every figure of a sentence at the cost of a few searches for the whole sentence."""
+    m = pattern.search(text)
+    if m is None:
+        return sys.maxsize
+    lo, hi = 0, m.end()
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pattern.search(text, 0, mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def matches_before(pattern: re.Pattern[str], text: str, end: int) -> bool:
+    """Whether `pattern` matches within `text[:end]`."""
+    return end >= first_fit(pattern, text)

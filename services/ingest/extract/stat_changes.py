@@ -27,7 +27,8 @@ _BASIS_YEAR = re.compile(
     # "than in 2021", "compared with that of 2017", "(2.8 times) that of 2016"
     # "2.2 times as many as in 2022"
     rf"(?:(?:over|from|compared (?:with|to)|than|on|versus|vs\.?|as (?:much|many|high) as)\s+"
-    rf"|^\s*(?=that\s))"
+    rf"|^\s*(?=that\s)|^\s*the\s+(?:figure|number|level|amount|total|value)\s+(?=of\s|in\s))"
+    rf"(?:of\s+)?"
     rf"(?:that of\s+|that in\s+|in\s+)?"
     rf"(?:the same period of\s+)?(?P<y>{Y})",
     re.I,
@@ -122,7 +123,8 @@ def _rate(n: Num, before: str, after: str) -> None:
         return
     word = mb.group("dir") if mb else ma.group("dir") if ma else "up"
     n.is_change = True
-    n.direction = "down" if DOWN.match(word) else "up"
+    # "halved": a multiple below one is a fall
+    n.direction = "down" if DOWN.match(word) or (n.multiple and n.value < 1) else "up"
     clause_start = max(before.rfind(","), before.rfind(";"), 0)
     n.yoy_before = bool(BASIS_YOY.search(before[clause_start:]))
 

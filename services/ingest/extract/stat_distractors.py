@@ -122,7 +122,8 @@ def funding_cue() -> re.Pattern[str]:
 @cache
 def company_cue() -> re.Pattern[str]:
     """Single-company words (on `lower()` text)."""
-    return lc(words(*lexicon.words(_NAME, "company_cues")) + r"\b")
+    found = (*lexicon.words(_NAME, "company_cues"), *lexicon.words(_NAME, "company_names"))
+    return lc(words(*found) + r"\b")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,20 @@ places is the one the statistics stage has always used.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
-from services.ingest.extract.places import place_at
+from services.ingest.extract.places import level_of, place_at
+from services.ingest.extract.span_index import matches_before
 from services.ingest.extract.stat_text import lower
+
+# "Shenzhen, in south China's Guangdong province, ...": a province set off after a place
+# says where that place lies
+_LOCATIVE_BEFORE = re.compile(r",\s*(?:(?:in|of)\s+)?(?:the\s+)?(?:(?:[a-z-]+\s+)?China['’]s\s+)?")
+_LOCATIVE_AFTER = re.compile(r"(?:\s+[Pp]rovince)?\s*,")
 
 
 class PlaceContext(Protocol):
@@ -42,15 +49,12 @@ PLACES = (
 def geography(s: str, pos: int, state: PlaceContext) -> str:
     """The place a statistic is about: a named city or district before it, else CN."""
     best: str | None = None
-    for _start, end, name in places_in(s):
-        if end > pos:
-            break
-        if not _ORG_AFTER.match(s[end : end + 40]):
-            best = state.places.get(name, name)
-    if best is None:
-        ref = _PLACE_REF.search(s, 0, pos)
-        if ref and state.place:
-            best = state.place
+    k = bisect_right(_place_ends(s), pos)  # the places that end before the value
+    owner = _owners(s)[k - 1] if k else None
+    if owner is not None:
+        best = state.places.get(owner, owner)
+    if best is None and state.place and matches_before(_PLACE_REF, s, pos):
+        best = state.place
     if best is None:
         best = _owner_after(s, pos, state) or _located_after(s, pos, state)
     if best is None and state.place:
@@ -111,6 +115,30 @@ def _descriptor() -> re.Pattern[str]:
     sentence without one names no district by its descriptor."""
     tails = {w.split()[-1] for w in lexicon.load("places")["descriptors"]["district"]}
     return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
+
+
+@lru_cache(maxsize=64)
+def _owners(s: str) -> tuple[str | None, ...]:
+    """For each place of a sentence, the place a value after it is about: the last one so
+    far that no organisation's name continues, a province set off as an aside skipped."""
+    out: list[str | None] = []
+    best: str | None = None
+    prev_end = -1
+    for start, end, name in places_in(s):
+        aside = prev_end >= 0 and _LOCATIVE_BEFORE.fullmatch(s, prev_end, start)
+        if aside and level_of(name) == "province" and _LOCATIVE_AFTER.match(s, end):
+            out.append(best)  # "Shenzhen, in south China's Guangdong province, filed ...
+            continue
+        if not _ORG_AFTER.match(s[end : end + 40]):
+            best = name
+        prev_end = end
+        out.append(best)
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _place_ends(s: str) -> list[int]:
+    return [end for _, end, _ in places_in(s)]
 
 
 @lru_cache(maxsize=64)

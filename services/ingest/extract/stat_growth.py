@@ -23,6 +23,7 @@ from services.ingest.extract.stat_period_pick import nearest_period
 from services.ingest.extract.stat_periods import months_period
 from services.ingest.extract.stat_places import geography_for
 from services.ingest.extract.stat_select import THRESHOLD_BEFORE
+from services.ingest.extract.stat_units import MULTIPLE_WORD
 from services.ingest.extract.stat_values import Num
 
 _CONTINUATION = re.compile(
@@ -79,6 +80,8 @@ def _growth_stat(ctx: Sentence, state: State, c: Num, continuation: bool) -> Sta
     )
     if metric.id == UNCLASSIFIED and not ctx.ip_cue:
         return None
+    if MULTIPLE_WORD in c.flags and match_metric(phrase)[0].id == UNCLASSIFIED:
+        return None  # "the office doubled its efforts": its own subject names no series
     normalise_basis(ch, period.year)
     base_year = year_basis(ch.basis)
     if base_year is not None and period.year - base_year > 6:

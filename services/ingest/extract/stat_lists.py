@@ -16,6 +16,13 @@ from services.ingest.extract import lexicon
 LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_LIST = re.compile(r"\b(?:19|20)\d{2}(?:\s*(?:,|and|,\s*and)\s*(?:19|20)\d{2}\b)+")
+# "Xiamen, in Fujian province, and", "Suzhou, Jiangsu province, Hefei": a locative aside
+_PROVINCE_ASIDE = re.compile(
+    r",\s*(?:(?:in|of)\s+(?:the\s+)?(?:(?:[a-z-]+\s+)?China['’]s\s+)?(?P<p>[A-Z][a-z]+(?:\s+[Pp]rovince\b)?)"
+    r"|(?P<q>[A-Z][a-z]+\s+[Pp]rovince\b))(?=\s*(?:,|and\b))"
+)
 
 
 def _words(key: str) -> str:
@@ -37,6 +44,12 @@ def _verb_tail() -> re.Pattern[str]:
 
 
 _CLAUSE_START = re.compile(r"[;:]")
+_RATE = r"(?:about\s+|nearly\s+|some\s+)?\d+(?:\.\d+)?\s*(?:%|percent\b)"
+_RATES_TO = re.compile(
+    rf"(?:\s+by)?\s+{_RATE}(?:\s*(?:,|and|,\s*and)\s*{_RATE})*"
+    r"(?:\s+year[- ]on[- ]year)?\s+to\s*$",
+    re.I,
+)
 _PARTICIPLES = re.compile(r"(?:\s+[a-z]+ed)+$")
 _MAX_SUBJECT_WORDS = 6
 
@@ -73,11 +86,35 @@ def listed_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i, j in _runs(s, spans):
         k = j - i + 1
-        pieces = _after(s[spans[j][1] :])
+        pieces, verb = _share_head(_after(s[spans[j][1] :])), _clause_before(s, spans[i][0])
         if len(pieces) != k:
-            pieces = _before(s[: spans[i][0]])[-k:]  # a clause opener may come first
+            # a clause opener may come first; the subjects hold their own verb
+            pieces, verb = _before(s[: spans[i][0]])[-k:], ""
         if len(pieces) == k and all(pieces):
-            out.update({i + n: piece for n, piece in enumerate(_share_modifier(pieces))})
+            # "China granted 921,000 and 2.09 million invention and utility model patents":
+            # the subjects after a run take the verb before it
+            pieces = [f"{verb} {p}".strip() for p in _share_modifier(pieces)]
+            out.update({i + n: piece for n, piece in enumerate(pieces)})
+    return out
+
+
+def _clause_before(s: str, pos: int) -> str:
+    """The words of a run's clause before its first value ("China granted")."""
+    return s[max(s.rfind(",", 0, pos), s.rfind(";", 0, pos)) + 1 : pos].strip()
+
+
+def shared_subjects(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """The values of a "respectively" run that ends in one subject of its own ("Beijing and
+    Shanghai were granted 107,900 and 44,000 invention patents, respectively"), by index,
+    each with the index of the run's last value: the run pairs with other items and is one
+    series, named by the words after its last value."""
+    if not _RESPECTIVELY.search(s):
+        return {}
+    out: dict[int, int] = {}
+    for i, j in _runs(s, spans):
+        after = _after(s[spans[j][1] :])
+        if len(after) == 1 and after[0] and len(_before(s[: spans[i][0]])) != j - i + 1:
+            out.update(dict.fromkeys(range(i, j + 1), j))
     return out
 
 
@@ -93,10 +130,29 @@ def listed_places(
     for i, j in _runs(s, spans):
         group: list[tuple[int, int, str]] = []
         for place in (p for p in places if p[1] <= spans[i][0]):
+            aside = _PROVINCE_ASIDE.match(s, group[-1][1]) if group else None
+            if aside and aside.start(aside.lastgroup or 0) == place[0]:
+                # "Xiamen, in Fujian province, and Ningbo": where the place before lies
+                group[-1] = (group[-1][0], aside.end(), group[-1][2])
+                continue
             joined = group and LIST_GAP.fullmatch(s[group[-1][1] : place[0]])
             group = [*group, place] if joined else [place]
         if len(group) == j - i + 1:
             out.update({i + n: name for n, (_, _, name) in enumerate(group)})
+    return out
+
+
+def listed_years(s: str, spans: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """The year each value of a "respectively" run takes from a list of as many years
+    ("853.99 billion yuan and ... in 2022 and 2023, respectively"), by the value's index."""
+    if not _RESPECTIVELY.search(s):
+        return {}
+    lists = [[int(y) for y in _YEAR.findall(m.group(0))] for m in _YEAR_LIST.finditer(s)]
+    out: dict[int, int] = {}
+    for i, j in _runs(s, spans):
+        years = next((ys for ys in lists if len(ys) == j - i + 1), None)
+        if years is not None:
+            out.update({i + n: year for n, year in enumerate(years)})
     return out
 
 
@@ -113,6 +169,17 @@ def _share_modifier(pieces: list[str]) -> list[str]:
     ]
 
 
+def _share_head(pieces: list[str]) -> list[str]:
+    """ "invention patent and trademark applications": singular modifiers before a plural
+    head share that head (invention patent applications, trademark applications)."""
+    last = pieces[-1].split() if pieces else []
+    if len(pieces) < 2 or len(last) < 2 or not last[-1].lower().endswith("s"):
+        return pieces
+    if any(p.split()[-1].lower().endswith("s") for p in pieces[:-1] if p):
+        return pieces  # "invention patents and trademark registrations" name their own heads
+    return [f"{p} {last[-1]}" if p else p for p in pieces[:-1]] + [pieces[-1]]
+
+
 def _after(tail: str) -> list[str]:
     """ "432,000 and 229,000 for utility models and designs": the subjects after a run."""
     opener, ender = _grammar()
@@ -126,6 +193,7 @@ def _before(head: str) -> list[str]:
     respectively": the subjects before a run, in its clause, without the reporting verb."""
     cut = [m.end() for m in _CLAUSE_START.finditer(head)]
     head = head[cut[-1] if cut else 0 :]
+    head = _RATES_TO.sub("", head)  # "... rose 15.3% and 22.2% to 921,000 and ..."
     verb = _verb_tail().search(head)
     if verb is None:
         return []

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from events import AsOfPeriod, Period, YearPeriod
 from events.metrics import UNCLASSIFIED, Metric, catalogue
-from services.ingest.extract.metrics_match import match_metric, unit_fits
+from services.ingest.extract import lexicon
+from services.ingest.extract.metrics_match import match_metric, tokens, unit_fits
 from services.ingest.extract.stat_attach import is_subordinate_share
 from services.ingest.extract.stat_model import Sentence, as_stock
 from services.ingest.extract.stat_periods import months_period
@@ -61,6 +62,9 @@ class Walk:
     from_metrics: dict[int, Metric] = field(default_factory=dict)
 
 
+CONTEXT_REACH = 600  # characters
+
+
 def phrase(ctx: Sentence, idx: int, prev_end: int) -> Phrase:
     """The phrase of the idx-th value: since the previous phrase, to its clause's end."""
     s, n = ctx.s, ctx.values[idx]
@@ -92,6 +96,9 @@ def metric_for(ctx: Sentence, w: Walk, idx: int, ph: Phrase, period: Period | No
         if main is not None and id(main) in w.phrases:
             local = w.phrases[id(main)].text
     clause_start = s.rfind(";", 0, n.start) + 1
+    # the clause before the value, within reach: a subject further back is no subject of
+    # this value (and a run-on clause of thousands of figures stays linear)
+    clause_start = max(clause_start, w.prev_end - CONTEXT_REACH)
     context = s[clause_start : max(clause_start, w.prev_end)] if idx else ""
     as_of = isinstance(period, AsOfPeriod)
     metric, score = match_metric(
@@ -99,7 +106,32 @@ def metric_for(ctx: Sentence, w: Walk, idx: int, ph: Phrase, period: Period | No
     )
     if w.prev_metric is None or not metric:
         return metric
-    return _against_previous(ctx, n, ph, (metric, score, local), w, as_of)
+    found = _against_previous(ctx, n, ph, (metric, score, local), w, as_of)
+    cue = SUBSET.search(s, 0, n.start)
+    return _part_series(found, ph, w, s[: cue.start()]) if cue else found
+
+
+def _part_series(metric: Metric, ph: Phrase, w: Walk, whole: str) -> Metric:
+    """ "patent and trademark pledge financing ..., of which patent pledges accounted for":
+    a part that names one kind of a total of two is its own series (lexicon/stat_parts);
+    `whole` is the text before the words that open the parts."""
+    parts = lexicon.load("stat_parts")["part_series"]
+    own, total = tokens(ph.text), tokens(whole)
+    for part in parts:
+        family = {part["total"]} | {p["series"] for p in parts if p["total"] == part["total"]}
+        if metric.id not in family or w.prev_metric is None or w.prev_metric.id not in family:
+            continue  # a part of the total, or the next part of the same total
+        whole_names_both = all(_named(total, x) for x in part["total_names"])
+        if whole_names_both and _named(own, *part["named"]) and not _named(
+            own, *part["not_named"]
+        ):
+            return catalogue()[part["series"]]
+    return metric
+
+
+def _named(words: tuple[str, ...], *prefixes: str) -> bool:
+    """Whether a word of `words` starts with one of the prefixes."""
+    return any(t.startswith(p) for t in words for p in prefixes)
 
 
 def _against_previous(

@@ -15,7 +15,7 @@ from services.ingest.extract.pattern_gates import starts_with
 from services.ingest.extract.stat_period_grammar import MONTHS, WORD_NUMBERS, M, Y
 from services.ingest.extract.stat_period_parts import PeriodHit
 from services.ingest.extract.stat_text import lc, lower
-from services.ingest.extract.stat_units import MONTHS_AFTER, read_unit
+from services.ingest.extract.stat_units import MONTHS_AFTER, multiple_words, read_unit
 from services.ingest.extract.stat_values import Num
 
 SCALES: dict[str, Decimal] = {
@@ -114,6 +114,9 @@ def read_numbers(
             out.append(_digits(s, m, start, per_base))
     out += _word_numbers(s, low, is_masked, in_period)
     out += _fraction_shares(s, low)
+    out += [
+        n for n in multiple_words(s, low) if not (is_masked(n.start, n.end) or in_period(n.start))
+    ]
     out.sort(key=lambda n: n.start)
     return out
 

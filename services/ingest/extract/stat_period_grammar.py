@@ -51,8 +51,11 @@ PERIOD = lc(
     rf"|(?P<asof2>(?:as of|by|through|up to)\s+(?P<a2_m>{M})"
     rf"(?:\s+(?:of\s+)?(?P<a2_y>{YREF}))?)(?!\s*\d)"
     rf"|(?P<asof3>\bby\s+(?:the\s+end\s+of\s+)?(?P<a3_y>{Y}))"
-    rf"|(?P<q3>(?:the\s+)?first\s+(?:three|3)\s+quarters(?:\s+(?:of\s+)?(?P<q3_y>{YREF}))?)"
-    rf"|(?P<q2>(?:the\s+)?first\s+(?:two|2)\s+quarters(?:\s+(?:of\s+)?(?P<q2_y>{YREF}))?)"
+    # "Q1-Q3 2023", "Q1-3": a run of quarters from the first
+    rf"|(?P<q3>(?:(?:the\s+)?first\s+(?:three|3)\s+quarters|\bQ1\s*[-–]\s*Q?3\b)"
+    rf"(?:\s+(?:of\s+)?(?P<q3_y>{YREF}))?)"
+    rf"|(?P<q2>(?:(?:the\s+)?first\s+(?:two|2)\s+quarters|\bQ1\s*[-–]\s*Q?2\b)"
+    rf"(?:\s+(?:of\s+)?(?P<q2_y>{YREF}))?)"
     rf"|(?P<q>(?:the\s+)?(?P<q_n>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
     rf"(?:\s+(?:of\s+)?(?P<q_y>{YREF}))?)"
     rf"|(?P<qd>\bQ(?P<qd_n>[0-9])(?:\s+(?P<qd_y>{Y}))?\b)"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
+from services.ingest.extract import lexicon
 from services.ingest.extract.stat_values import CHANGE_AFTER, CHANGE_BEFORE, Num
 
 _CURRENCY_AFTER = re.compile(
@@ -74,3 +76,26 @@ def read_unit(s: str, num: Num) -> None:
         num.value += Decimal("0.5")  # "15 and a half months"
         num.unit = "months"
         num.end += hm.end() + mm2.end()
+
+
+MULTIPLE_WORD = "multiple_word"  # a flag: the change is a word ("doubled"), not a number
+
+
+@cache
+def _multiple_words() -> tuple[tuple[re.Pattern[str], Decimal], ...]:
+    """The words that state a change as a multiple (lexicon/stat_changes.toml)."""
+    table = lexicon.load("stat_changes")["multiple_words"]
+    return tuple((re.compile(rf"\b(?:{k})\b", re.I), Decimal(v)) for k, v in table.items())
+
+
+def multiple_words(s: str, low: str) -> list[Num]:
+    """ "doubled", "twice that of 2019", "halved": changes written as a multiple."""
+    if not any(w in low for w in ("doubl", "twice", "tripl", "trebl", "three times", "quadrupl",
+                                  "halv")):  # fmt: skip
+        return []
+    return [
+        Num(start=m.start(), end=m.end(), value=value, unit="times", multiple=True,
+            flags=[MULTIPLE_WORD])
+        for pattern, value in _multiple_words()
+        for m in pattern.finditer(s)
+    ]

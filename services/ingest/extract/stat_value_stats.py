@@ -22,6 +22,8 @@ from services.ingest.extract.stat_lists import (
     continues_list,
     listed_places,
     listed_subjects,
+    listed_years,
+    shared_subjects,
 )
 from services.ingest.extract.stat_metric_pick import (
     Phrase,
@@ -71,6 +73,8 @@ class _Frame:
     perfect: bool  # present perfect with a publication date: a level at publication time
     listed: dict[int, str]  # value index -> its item in a subject list
     places: dict[int, str]  # value index -> its place in a list of places
+    shared: dict[int, int]  # value index -> last index of the run whose subject it shares
+    years: dict[int, int]  # value index -> its year in a list of years ("in 2022 and 2023")
 
 
 def value_stats(
@@ -84,11 +88,14 @@ def value_stats(
     perfect = bool(_PRESENT_PERFECT.search(s)) and ctx.doc.reference_date is not None
     spans = [(v.start, v.end) for v in values]
     f = _Frame(attached, next_period, any(not h.baseline for h in ctx.periods), perfect,
-               listed_subjects(s, spans), listed_places(s, spans, places_in(s)))  # fmt: skip
+               listed_subjects(s, spans), listed_places(s, spans, places_in(s)),
+               shared_subjects(s, spans), listed_years(s, spans))  # fmt: skip
     w = Walk(prev_metric=state.last_stats[-1].metric if state.last_stats else None)
     stats: list[Stat] = []
     for idx, n in enumerate(values):
         ph = phrase(ctx, idx, w.prev_end)
+        if f.shared.get(idx, idx) != idx:  # "30 and 25 patents, respectively": one head
+            ph = Phrase(ph.left, phrase(ctx, f.shared[idx], ph.end).head, ph.end)
         w.phrases[id(n)] = ph
         n.qualifier = value_qualifier(s[max(0, n.start - 40) : n.start])
         st = _value_stat(ctx, state, f, w, idx, ph, stats)
@@ -108,6 +115,8 @@ def _value_stat(
 ) -> Stat | None:
     n = ctx.values[idx]
     period = _value_period(ctx, state, n, f.next_period)
+    if period is not None and idx in f.years and period.year in f.years.values():
+        period = period.shifted(f.years[idx] - period.year)  # "... in 2022 and 2023, resp."
     if excluded(ctx, n, ph.text, period) or n.unit in ("pp", "times"):
         return None
     if period is None and not (f.perfect and not n.from_to):
@@ -195,7 +204,8 @@ def _refined_metric(
     elif (
         _same_list(s, ctx.values, idx, stats)
         and unit_fits(stats[-1].metric, n.unit)
-        and not named_by_head(metric, ph, n)  # "34,000, and 2,500 Madrid applications"
+        # "34,000, and 2,500 Madrid applications" (but "30 and 25 patents, respectively")
+        and (idx in f.shared or not named_by_head(metric, ph, n))
     ):
         metric = stats[-1].metric  # "with 49,000, 39,000 and 16,000 filings": one series
     if metric.id == UNCLASSIFIED and continues_list(s):

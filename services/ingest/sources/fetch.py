@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from events.envelope import utcnow
 from services.alerts.rules import AlertConfig
 from services.ingest.extract.base import document_id
+from services.ingest.pages import FEED_TYPES, PageError, media_type, page_text, sniff
 from services.ingest.service import IngestService
 from services.ingest.sources.changes import change_events
 from services.ingest.sources.outcomes import (
@@ -37,7 +38,6 @@ from services.ingest.sources.outcomes import (
     download,
     make_client,
 )
-from services.ingest.sources.pages import FEED_TYPES, PageError, media_type, page_text, sniff
 from services.ingest.sources.state import Backoff, SourceState, StateStore
 from services.ingest.sources.syndication import FeedEntry, FeedError, parse_feed
 

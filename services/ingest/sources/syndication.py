@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from services.ingest.sources.pages import parse_date
+from services.ingest.pages import parse_date
 
 
 class FeedError(ValueError):

@@ -18,6 +18,10 @@ from services.ingest.extract.agencies_zh import find_agencies_zh
 _PARENS = r"(?:\s*[(（][^()（）\n]{1,20}[)）])*"
 _QUOTED = re.compile(r"《(?P<t>[^《》\n]{2,120})》|“(?P<q>[^“”\n]{2,80})”")
 _JOIN = re.compile(r"[、和与及,，]")
+# parentheses closing a title that hold its document number, which is no part of the title
+_NUMBERED = re.compile(
+    r"\s*[(（][^()（）\n]*[〔【\[]\s*(?:19|20)\d{2}\s*[〕】\]][^()（）\n]*[)）]$"
+)
 _MIN_TITLE = 3  # "《意见》", "《纲要》": a type word alone points back to a title named before
 
 
@@ -129,6 +133,8 @@ def titles(text: str) -> list[Title]:
         if _inside(s, quoted):
             continue
         start = _prefix_start(text, s) if group == "about" else s
+        if number := _NUMBERED.search(text, s, e):  # "…的通知（国知办发运字〔2021〕15号）"
+            e = number.start()
         kind = type_of(text[s:e])
         if kind and not _asked_for(text, start):
             out.append(Title(text[start:e], kind, start, e, start, e, s))

@@ -179,4 +179,11 @@ def extract_pilots(doc: Document) -> list[Fact]:
         if _about_ip(doc.text, sentence):
             found += _sentence(doc, sentence)
     found += _members(doc, found, sentences)
-    return [fact_of(doc, f, programmes.resolve(f.program)) for f in _kept(found)]
+    return [fact_of(doc, _in_english(f), programmes.resolve(f.program)) for f in _kept(found)]
+
+
+def _in_english(f: Found) -> Found:
+    """The designation under the gazetteer's English name of its place ("宁波市" -> "Ningbo"),
+    as English releases name it, so both languages tell of one pilot."""
+    place = zh_place(f.place.name)
+    return replace(f, place=replace(f.place, name=place.english)) if place else f

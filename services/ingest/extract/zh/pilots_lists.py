@@ -95,9 +95,9 @@ def place_list(text: str, pos: int, end: int) -> list[Place]:
 def _count() -> re.Pattern[str]:
     w = lex()["words"]
     counted, leads = _alt(w["counted"]), _alt(w["count_leads"])
-    kinds = _alt(w["uncounted"])
+    kinds, verbs = _alt(w["uncounted"]), _alt(w["bare_close_before"])
     return re.compile(
-        rf"^\s*(?:(?:{leads})?\s*(?P<n>{_numeral()})\s*(?:{counted})|等\s*(?:{kinds}))"
+        rf"^\s*(?:(?:{leads})?\s*(?P<n>{_numeral()})\s*(?:{counted})|等\s*(?:{kinds}|(?={verbs})))"
     )
 
 

@@ -8,9 +8,11 @@ come from `lexicon/zh_stat_distractors.toml`.
 from __future__ import annotations
 
 import re
-from functools import cache
+from bisect import bisect_left
+from functools import cache, lru_cache
 
 from services.ingest.extract import lexicon
+from services.ingest.extract.span_index import matches_before
 
 _NAME = "zh_stat_distractors"
 _CLAUSE_END = re.compile(r"[,，;；。:：!！?？]")
@@ -60,11 +62,18 @@ def masks(view: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _masks().finditer(view)]
 
 
+@lru_cache(maxsize=64)
+def _marks(view: str) -> list[int]:
+    """Where the clause marks of a sentence are, for bisecting: a sentence of many clauses
+    then costs a logarithm per number, not a scan of all before it."""
+    return [m.start() for m in _CLAUSE_END.finditer(view)]
+
+
 def clause_bounds(view: str, start: int, end: int) -> tuple[int, int]:
     """The clause around `[start, end)`: from the last clause mark before to the next after."""
-    left = max((view.rfind(ch, 0, start) for ch in ",，;；。:：!！?？"), default=-1) + 1
-    stop = _CLAUSE_END.search(view, end)
-    return left, stop.start() if stop else len(view)
+    marks = _marks(view)
+    i, j = bisect_left(marks, start), bisect_left(marks, end)
+    return (marks[i - 1] + 1 if i else 0), (marks[j] if j < len(marks) else len(view))
 
 
 def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
@@ -75,7 +84,7 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
     before, after = view[left:start], view[end:right]
     if w["future"].search(before) or re.match(r"\s*的?(?:预期)?目标", after):
         return True
-    if w["requirement"].search(view, 0, start):
+    if matches_before(w["requirement"], view, start):
         return True  # a condition to meet, not a figure reached
     if w["caps_before"].search(before) or w["caps_after"].search(after):
         return True
@@ -83,7 +92,7 @@ def is_distractor(view: str, start: int, end: int, money: bool) -> bool:
         return True
     if money and w["funding"].search(before + after):
         return True
-    if w["since"].search(view, 0, start) and w["multi"].search(before):
+    if matches_before(w["since"], view, start) and w["multi"].search(before):
         return True  # "“十四五”以来，…累计金额超过2万亿元": a total over several years
     if w["entity"].search(before):
         return True  # "华为技术有限公司获得授权发明专利…": one entity's figure

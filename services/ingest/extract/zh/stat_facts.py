@@ -13,10 +13,20 @@ from events.metrics import Metric
 from events.types import Equivalent, Unit, bounded_amount
 from services.ingest.extract import unresolved
 from services.ingest.extract.base import Document, ExtractionError, Fact
+from services.ingest.extract.places_zh import zh_place
 from services.ingest.extract.stat_period_grammar import UNDATED_YEAR
 from services.ingest.extract.stat_values import Change, Qual
+from services.ingest.extract.zh.stat_geography import full_name
 
 _WS = re.compile(r"\s+")
+
+
+def series_place(name: str) -> str:
+    """The geography of a Chinese figure: the gazetteer's English name, as English releases
+    write it ("安徽省" and "安徽" -> "Anhui"), so both languages share one series; a place the
+    gazetteer lacks keeps its full Chinese name."""
+    place = zh_place(name) if name else None
+    return place.english if place is not None else full_name(name)
 
 
 @dataclass(slots=True)
@@ -70,7 +80,7 @@ def fact(doc: Document, st: ZhStat) -> Fact:
         )
     payload = StatisticPublished(
         metric=st.metric.id,
-        geography=st.geography,
+        geography=series_place(st.geography),
         period=st.period,
         value=_amount(st.value, doc, at) if st.value is not None else None,
         unit=cast(Unit, st.unit),

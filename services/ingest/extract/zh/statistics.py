@@ -30,7 +30,14 @@ from services.ingest.extract.zh.stat_facts import (
     resolved,
     unresolved_fact,
 )
-from services.ingest.extract.zh.stat_geography import CN, FOREIGN, LOCAL, place_words, site_place
+from services.ingest.extract.zh.stat_geography import (
+    CN,
+    FOREIGN,
+    LOCAL,
+    PlaceWord,
+    place_words,
+    site_place,
+)
 from services.ingest.extract.zh.stat_lists import listed_periods, respectively
 from services.ingest.extract.zh.stat_numbers import read_numbers, value_hedge
 from services.ingest.extract.zh.stat_period_marks import dates
@@ -71,10 +78,16 @@ def unresolved_facts(doc: Document) -> list[Fact]:
     return [unresolved_fact(doc, st) for st in _statistics(doc) if not resolved(st)]
 
 
+def _named(view: str) -> list[PlaceWord]:
+    return [w for w in place_words(view) if w.place not in (CN, FOREIGN, LOCAL)]
+
+
 @lru_cache(maxsize=8)
 def _statistics(doc: Document) -> tuple[ZhStat, ...]:
     view = normalise_width(doc.text)
-    named = [(w.start, w.place) for w in place_words(view) if w.place not in (CN, FOREIGN, LOCAL)]
+    named = [(w.start, w.place) for w in _named(view)]
+    # a headline's place is what 我省 / 本市 means when the text itself names none
+    named += [(len(view), w.place) for w in _named(normalise_width(doc.title or ""))]
     site = site_place(doc.url)
     if site is not None:  # a city's own site: its 全市 is that city if the text names none
         named.append((len(view), site))

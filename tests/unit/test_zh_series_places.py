@@ -1,0 +1,57 @@
+"""A province or city stated in Chinese lands on the series an English release gives it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from events import CityPilotDesignated, StatisticPublished
+from services.ingest.extract import Document, extract_facts
+
+
+def _series(text: str) -> set[tuple[str, str, str]]:
+    out = set()
+    for f in extract_facts(Document(text, date(2018, 3, 1))):
+        if isinstance(f.payload, StatisticPublished):
+            out.add((f.payload.metric, f.payload.geography, f.payload.period.key))
+    return out
+
+
+@pytest.mark.parametrize(
+    "chinese",
+    [
+        "2017年，安徽省发明专利申请量达到93527件。",
+        "2017年，安徽发明专利申请量达到93527件。",
+    ],
+)
+def test_a_chinese_province_is_the_series_of_its_english_name(chinese: str) -> None:
+    english = "In 2017, Anhui filed 93,527 invention patent applications."
+    assert _series(chinese) == _series(english) == {
+        ("invention_patent_applications", "Anhui", "2017")
+    }
+
+
+def test_a_place_the_gazetteer_lacks_keeps_its_chinese_name() -> None:
+    found = _series("2017年，合芜蚌示范区发明专利申请量达到12615件。")
+    assert {g for _, g, _ in found} == {"合芜蚌示范区"}
+
+
+def _pilots(text: str) -> set[str]:
+    return {
+        f.payload.subject()
+        for f in extract_facts(Document(text, date(2019, 12, 5)))
+        if isinstance(f.payload, CityPilotDesignated)
+    }
+
+
+def test_a_chinese_pilot_is_the_pilot_an_english_release_names() -> None:
+    chinese = _pilots("经评审，确定宁波市、厦门市为2019年知识产权运营服务体系建设重点城市。")
+    english = _pilots(
+        "After review, Ningbo and Xiamen were chosen as 2019 key cities for building "
+        "IP operation service systems."
+    )
+    assert chinese == english == {
+        "pilot:ip_operation_service_key_cities:Ningbo",
+        "pilot:ip_operation_service_key_cities:Xiamen",
+    }
