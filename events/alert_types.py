@@ -13,6 +13,17 @@ from events.envelope import Payload
 Severity = Literal["info", "warning", "critical"]
 
 
+AFTER = (
+    "how many events of the alert key were projected before this one: a condition raised "
+    "or cleared again after others is a new event, not a repeat of the first"
+)
+
+
+def _after(count: int) -> str:
+    # the events of keys that never came back keep the ids they always had
+    return f"|after:{count}" if count else ""
+
+
 class _AlertPayload(Payload):
     STREAM: ClassVar[str] = "alerts"
 
@@ -27,31 +38,37 @@ class AlertRaised(_AlertPayload):
     """A rule found a notable condition; evidence names the events behind it."""
 
     EVENT_TYPE: ClassVar[str] = "AlertRaised"
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     severity: Severity = "warning"
     message: str
     evidence: tuple[uuid.UUID, ...] = ()
     fingerprint: str = Field(description="identifies the condition; same condition, same alert")
+    after: int = Field(0, ge=0, description=AFTER)
 
     def identity(self) -> str:
         # one condition told with other evidence or words (a further source of the right
         # value) is a new event that updates the alert, not a new alert: the fingerprint
         # decides that, so the alert's final words depend only on the final projections
         told = "\x1f".join((self.message, *(str(e) for e in self.evidence)))
-        return f"{self.fingerprint}|{hashlib.sha256(told.encode()).hexdigest()[:16]}"
+        return f"{self.fingerprint}|{hashlib.sha256(told.encode()).hexdigest()[:16]}" + _after(
+            self.after
+        )
 
 
 class AlertResolved(_AlertPayload):
     """The condition behind an alert no longer holds."""
 
     EVENT_TYPE: ClassVar[str] = "AlertResolved"
+    SCHEMA_VERSION: ClassVar[int] = 2
 
     message: str
     evidence: tuple[uuid.UUID, ...] = ()
     fingerprint: str
+    after: int = Field(0, ge=0, description=AFTER)
 
     def identity(self) -> str:
-        return self.fingerprint
+        return self.fingerprint + _after(self.after)
 
 
 class AlertAcknowledged(_AlertPayload):

@@ -110,3 +110,12 @@ def _document_v1_to_v2(p: Raw) -> Raw:
     """v1 did not record the language; its stored text tells it, as ingestion would."""
     text = p.get("text")
     return {**p, "language": script_language(text) if isinstance(text, str) else "en"}
+
+
+def _alert_v1_to_v2(p: Raw) -> Raw:
+    """v1 told a condition once: every v1 raise or resolution is the first of its kind."""
+    return {**p, "after": 0}
+
+
+upcaster("AlertRaised", 1)(_alert_v1_to_v2)
+upcaster("AlertResolved", 1)(_alert_v1_to_v2)

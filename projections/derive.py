@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from projections.slips import hold_out_implied_priors, hold_out_impossible_parts
+from projections.tables import recorded_order
 from projections.vintages import Choice, Suspect, choose, held_slips, usable, vintage_key
 
 Row = dict[str, Any]
@@ -293,7 +294,7 @@ def derive_pilot(events: Sequence[Row]) -> Row:
 
 def derive_alert(events: Sequence[Row]) -> Row | None:
     """State of one alert key from its raised, resolved, acknowledged and silenced events."""
-    ordered = sorted(events, key=lambda e: (e["recorded_at"], e["event_id"]))
+    ordered = sorted(events, key=recorded_order)
     state: Row | None = None
     raised: set[str] = set()
     for e in ordered:

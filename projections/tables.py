@@ -8,6 +8,7 @@ set of events, not of the sequence in which they arrived.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -68,6 +69,13 @@ def parse_instant(value: Any) -> datetime:
     """An aware datetime of an ISO text (naive means UTC) or of a datetime."""
     when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def recorded_order(row: Mapping[str, Any]) -> tuple[datetime, str]:
+    """The order events happened in: by the instant recorded, then by id."""
+    # as text an instant on a whole second ("12:00:00Z") sorts after the ones with a
+    # fraction in that second ("12:00:00.5Z"): compare the instants
+    return parse_instant(row["recorded_at"]), str(row["event_id"])
 
 
 def instant_text(value: datetime) -> str:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from projections.tables import recorded_order
+
 Row = dict[str, Any]
 MAX_FACTOR = 4
 MAX_ROUNDING = Decimal("0.005")
@@ -215,5 +217,5 @@ def usable(
 
 def latest_decisions(reviews: Iterable[Row]) -> dict[str, str]:
     """Reviewed event id -> the decision recorded last on it."""
-    ordered = sorted(reviews, key=lambda r: (r["recorded_at"], r["event_id"]))
+    ordered = sorted(reviews, key=recorded_order)
     return {r["reviewed_event_id"]: r["decision"] for r in ordered}

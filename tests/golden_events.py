@@ -175,4 +175,6 @@ UPCAST = {
     "StatisticPublished.v1": "StatisticPublished.v2",
     "CityPilotDesignated.v1": "CityPilotDesignated.v2",
     "CityPilotStatusChanged.v1": "CityPilotStatusChanged.v2",
+    "AlertRaised.v1": "AlertRaised.v2",
+    "AlertResolved.v1": "AlertResolved.v2",
 }

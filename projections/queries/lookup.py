@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from projections import tables
 from projections.queries.base import to_models
-from projections.queries.keys import Keys
+from projections.queries.keys import ALERT, Keys
 from projections.queries.models import Alert, CurrentValue, GrowthRate, YearlyTotal
 
 OPEN = "resolved"  # the one state an alert is not open in
@@ -119,14 +119,22 @@ def open_alerts(conn: Connection, rule: str) -> list[Alert]:
     return to_models(Alert, conn.execute(stmt), trusted=True)
 
 
-def open_alerts_of_periods(conn: Connection, rules: Iterable[str], periods: Keys) -> list[Alert]:
+def open_alerts_of_periods(
+    conn: Connection, rules: Iterable[str], periods: Iterable[tuple[str, str, str]]
+) -> list[Alert]:
     """Open alerts of these rules whose key is one of the periods (metric|geography|period)."""
     t = tables.alerts
-    k = periods.source(conn)
-    key = k.c.metric.concat("|").concat(k.c.geography).concat("|").concat(k.c.period_key)
-    on = sa.and_(t.c.rule.in_(sorted(rules)), t.c.key == key)
-    stmt = sa.select(t).select_from(k.join(t, on)).where(t.c.state != OPEN)
-    return to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
+    names = sorted(set(rules))
+    wanted = {f"{m}|{g}|{pk}" for m, g, pk in periods}
+    held = sa.select(sa.func.count()).select_from(t).where(t.c.rule.in_(names))
+    if conn.execute(held).scalar_one() < len(names) * len(wanted):
+        # fewer alerts of the rules than keys asked for: reading them all is the cheaper
+        stmt = sa.select(t).where(t.c.rule.in_(names), t.c.state != OPEN)
+        found = to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
+        return [a for a in found if a.key in wanted]
+    # joined on a key built from the periods' columns, SQLite read every alert of the rules
+    # and scanned all the periods for each; whole (rule, key) pairs reach each by its index
+    return open_alerts_of(conn, Keys.of(ALERT, [(r, k) for r in names for k in wanted]))
 
 
 def open_alerts_of(conn: Connection, keys: Keys) -> list[Alert]:
@@ -134,6 +142,25 @@ def open_alerts_of(conn: Connection, keys: Keys) -> list[Alert]:
     t = tables.alerts
     stmt = _keyed(conn, keys, t).where(t.c.state != OPEN)
     return to_models(Alert, conn.execute(stmt.order_by(t.c.rule, t.c.key)), trusted=True)
+
+
+def alerts_of(conn: Connection, keys: Keys) -> list[Alert]:
+    """The alerts of the given (rule, key) pairs, in whatever state."""
+    t = tables.alerts
+    stmt = _keyed(conn, keys, t).order_by(t.c.rule, t.c.key)
+    return to_models(Alert, conn.execute(stmt), trusted=True)
+
+
+def event_counts(conn: Connection, keys: Keys) -> dict[tuple[str, str], int]:
+    """How many alert events each of the given (rule, key) pairs has, if any."""
+    e = tables.alert_events
+    k = keys.source(conn)
+    stmt = (
+        sa.select(e.c.rule, e.c.key, sa.func.count())
+        .select_from(k.join(e, keys.on(k, e)))
+        .group_by(e.c.rule, e.c.key)
+    )
+    return {(r, key): int(n) for r, key, n in conn.execute(stmt)}
 
 
 def revised_events(conn: Connection, event_ids: Keys) -> list[tuple[str, str, str, str]]:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
-from uuid import UUID
+from dataclasses import replace
 
 from sqlalchemy.engine import Connection
 
-from events import AlertRaised, AlertResolved, Event, make_event
 from projections import queries
-from projections.projector import Changes, shift_key
+from projections.projector import Changes, PeriodKey, shift_key
 from projections.queries import lookup
 from projections.queries.keys import ALERT, SERIES, YEAR, Keys
 from projections.queries.models import mismatch
 from services.alerts import quality
+from services.alerts.news import Cleared, news
 from services.alerts.rules import (
     AlertConfig,
     Condition,
@@ -28,38 +28,69 @@ from services.alerts.rules import (
 
 PERIOD_RULES = ("growth_mismatch", "growth_unusual", "value_revised", "source_disagreement")
 UNUSUAL = "growth_unusual"
+YTD = "ytd_exceeds_official"
+SCALE = "suspected_scale_error"
+NOTICE = "notice_issued"
+PILOT = "pilot_status_changed"
 
 
-def _open_periods(alerts: Iterable[queries.Alert]) -> set[tuple[str, str, str]]:
-    """The (metric, geography, period key) each period alert is about."""
+def _open_periods(keys: Iterable[str]) -> set[tuple[str, str, str]]:
+    """The (metric, geography, period key) each period alert key is about."""
     out = set()
-    for a in alerts:
-        metric, _, rest = a.key.partition("|")
+    for key in keys:
+        metric, _, rest = key.partition("|")
         geography, _, period = rest.rpartition("|")
         out.add((metric, geography, period))
     return out
 
 
+def judged_keys(changes: Changes) -> Changes:
+    """`changes` with the keys of the period, year, notice and pilot alerts it projected.
+
+    An alert's events reach the projections a batch or more after the batch that raised
+    it, and a batch between them may have changed its condition without seeing the
+    alert open; judging every key whose alert a batch projected closes that gap.
+    """
+    by_rule: dict[str, set[str]] = defaultdict(set)
+    for rule, key in changes.alerts:
+        by_rule["period" if rule in PERIOD_RULES else rule].add(key)
+    if not by_rule:
+        return changes
+    years = _open_periods(by_rule[YTD])
+    return replace(
+        changes,
+        periods=changes.periods | _open_periods(by_rule["period"]),
+        years=changes.years | {(m, g, int(y)) for m, g, y in years if y.isdigit()},
+        notices=changes.notices | by_rule[NOTICE],
+        pilots=changes.pilots | {_pilot(k) for k in by_rule[PILOT]},
+    )
+
+
+def _pilot(key: str) -> tuple[str, str]:
+    program, _, city = key.rpartition("|")
+    return program, city
+
+
 def _unusual_judged(
-    conn: Connection, changes: Changes
+    conn: Connection, changes: Changes, rederived: set[PeriodKey]
 ) -> tuple[list[lookup.GrowthPoint], set[lookup.GrowthPoint], set[tuple[str, str]]]:
     """The growth rows of the series kinds growth_unusual must judge again, those it
     judges, and the series judged.
 
     A growth is judged against the earlier growths of its period kind, so a batch changes
-    the verdict of its touched periods and of the later periods of their kinds, and no
+    the verdict of its `rederived` periods and of the later periods of their kinds, and no
     other; open alerts of a touched series are judged too, so that one raised before a
-    change of its period was projected still clears. Only series with a touched growth
-    row are judged at all.
+    change of its period was projected still clears, and so are the other periods of
+    `changes` (those of alerts read back), alone. Only series with a touched growth row
+    are judged at all.
     """
     first: dict[tuple[str, str, str], int] = {}
-    for m, g, pk in changes.periods:
+    for m, g, pk in rederived:
         kind = (m, g, quality.period_kind(pk))
         first[kind] = min(first.get(kind, int(pk[:4])), int(pk[:4]))
     series = {(m, g) for m, g, _ in changes.periods}
-    still_open = {
-        p for p in _open_periods(lookup.open_alerts(conn, UNUSUAL)) if p[:2] in series
-    }
+    opened = _open_periods(a.key for a in lookup.open_alerts(conn, UNUSUAL))
+    still_open = {p for p in opened if p[:2] in series} | (changes.periods - rederived)
     kinds = set(first) | {(m, g, quality.period_kind(pk)) for m, g, pk in still_open}
     # a series is read once for all its kinds; the kinds it did not touch are left out here
     found = lookup.growth_of_series(
@@ -101,11 +132,12 @@ def _revised(
 
 
 def _period_conditions(
-    conn: Connection, flagged: lookup.Flagged, changes: Changes, cfg: AlertConfig
+    conn: Connection, flagged: lookup.Flagged, changes: Changes, rederived: set[PeriodKey],
+    cfg: AlertConfig,
 ) -> tuple[list[Condition], list[Condition], list[tuple[str, str]], set[tuple[str, str]]]:
     """Conditions of the touched periods, the revisions among them, the growth_unusual
     keys judged and the series they lie in."""
-    rows, judged, series = _unusual_judged(conn, changes)
+    rows, judged, series = _unusual_judged(conn, changes, rederived)
     tolerance = cfg.rule("growth_mismatch").threshold or 0.0
     revisions = revision_conditions(flagged.revised, cfg)
     # every touched period's growth row is among `rows`: the few off by more than the
@@ -136,21 +168,32 @@ def _scale_conditions(
 
 def evaluate(
     conn: Connection, changes: Changes, cfg: AlertConfig
-) -> tuple[list[Condition], list[queries.Alert]]:
-    """Conditions firing among the keys a batch touched, and open alerts that cleared."""
+) -> tuple[list[Condition], list[Cleared]]:
+    """Conditions firing among the keys a batch touched that the alerts do not say yet,
+    and open alerts that cleared."""
+    rederived, changes = changes.periods, judged_keys(changes)
     firing: list[Condition] = []
     revisions: list[Condition] = []
-    candidates = [("ytd_exceeds_official", series_key(m, g, y)) for m, g, y in changes.years]
+    # only keys this batch touched (and open scale alerts) can have cleared
+    candidates = [(YTD, series_key(m, g, y)) for m, g, y in changes.years]
+    candidates += [(NOTICE, k) for k in changes.notices]
+    candidates += [(PILOT, f"{p}|{c}") for p, c in changes.pilots]
     open_alerts: list[queries.Alert] = []
     series: set[tuple[str, str]] = set()
+    suspect = Keys.of_periods(())
     if changes.periods:
         periods = Keys.of_periods(changes.periods)
         flagged = lookup.flagged_values(conn, periods)
-        firing, revisions, judged, series = _period_conditions(conn, flagged, changes, cfg)
-        open_alerts = lookup.open_alerts(conn, "suspected_scale_error")
-        firing += _scale_conditions(conn, flagged.suspect, open_alerts, cfg)
-        open_alerts += lookup.open_alerts_of_periods(conn, PERIOD_RULES, periods)
+        firing, revisions, judged, series = _period_conditions(
+            conn, flagged, changes, rederived, cfg
+        )
+        suspect = flagged.suspect
+        open_alerts = lookup.open_alerts_of_periods(conn, PERIOD_RULES, changes.periods)
         candidates += judged
+    if changes.periods or any(rule == SCALE for rule, _ in changes.alerts):
+        slips = lookup.open_alerts(conn, SCALE)
+        firing += _scale_conditions(conn, suspect, slips, cfg)
+        open_alerts += slips
     if changes.years:
         firing += ytd_conditions(lookup.exceeded_years(conn, Keys.of(YEAR, changes.years)), cfg)
     if changes.notices:
@@ -159,45 +202,8 @@ def evaluate(
         firing += pilot_conditions(queries.pilots(conn, sorted(changes.pilots)), cfg)
     revised = {c.evidence[0] for c in revisions} | _revised(conn, firing, series)
     firing = quality.inhibit(firing, revised)
-    # Only keys this batch touched (and open scale alerts) can have cleared.
     if candidates:
         open_alerts += lookup.open_alerts_of(conn, Keys.of(ALERT, candidates))
     live = {(c.rule, c.key) for c in firing}
     found = {(a.rule, a.key): a for a in open_alerts if (a.rule, a.key) not in live}
-    return firing, [found[k] for k in sorted(found)]
-
-
-def alert_events(
-    firing: Iterable[Condition], cleared: Iterable[queries.Alert], now: datetime
-) -> list[Event]:
-    """AlertRaised and AlertResolved events for the conditions found."""
-    out = [
-        make_event(
-            AlertRaised(
-                rule=c.rule,
-                key=c.key,
-                severity=c.severity,
-                message=c.message,
-                evidence=tuple(UUID(x) for x in c.evidence),
-                fingerprint=c.fingerprint,
-            ),
-            published_at=now.date(),
-            recorded_at=now,
-        )
-        for c in firing
-    ]
-    out += [
-        make_event(
-            AlertResolved(
-                rule=a.rule,
-                key=a.key,
-                message=f"cleared: {a.message}",
-                evidence=tuple(UUID(x) for x in a.evidence),
-                fingerprint=f"{a.fingerprint}|resolved",
-            ),
-            published_at=now.date(),
-            recorded_at=now,
-        )
-        for a in cleared
-    ]
-    return out
+    return news(conn, firing, [found[k] for k in sorted(found)])

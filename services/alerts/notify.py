@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from projections.tables import recorded_order
 from services.alerts.delivery import AlertKey
 
 NOTIFIED_TYPES = ("AlertRaised", "AlertResolved")
@@ -35,7 +36,7 @@ def _active(until: str | None, now: datetime) -> bool:
 def latest_per_key(rows: Sequence[dict[str, Any]]) -> dict[AlertKey, dict[str, Any]]:
     """The last raise or resolution of each alert key among `rows`."""
     latest: dict[AlertKey, dict[str, Any]] = {}
-    for r in sorted(rows, key=lambda r: (str(r["recorded_at"]), r["event_id"])):
+    for r in sorted(rows, key=recorded_order):
         if r["event_type"] in NOTIFIED_TYPES:
             latest[(r["rule"], r["key"])] = r
     return latest

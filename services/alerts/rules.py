@@ -90,6 +90,7 @@ class Condition:
     message: str
     evidence: tuple[str, ...]
     fingerprint: str = ""
+    after: int = 0  # events of the key before the one that tells this condition
 
     def __post_init__(self) -> None:
         # By default the condition is what the alert says and the events behind it: the

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 
 from events.log import EventLog, Record
 from projections.projector import Changes, Projector
-from services.alerts.evaluate import alert_events, evaluate
+from services.alerts.evaluate import evaluate
+from services.alerts.news import alert_events
 from services.alerts.rules import AlertConfig
 from services.processor.common import dead_letters
 

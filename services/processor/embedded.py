@@ -10,7 +10,8 @@ from datetime import datetime
 from events.envelope import utcnow
 from events.log import EventLog
 from projections.projector import Changes, Projector, all_keys
-from services.alerts.evaluate import alert_events, evaluate
+from services.alerts.evaluate import evaluate
+from services.alerts.news import alert_events
 from services.alerts.rules import AlertConfig
 from services.alerts.sinks import AlertSink
 from services.processor.common import deliver

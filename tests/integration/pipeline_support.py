@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,17 @@ def lock_waiters(engine: Engine) -> int:
         )).scalar_one())
 
 
+def ticking(start: datetime) -> Callable[[], datetime]:
+    """A clock that moves on a microsecond each time it is read.
+
+    An alert's state is the last of its events by the time they were recorded; a real
+    clock moves between batches, and so must the clock of a run that compares the alerts
+    of several batch sizes, or a raise and its resolution would tie.
+    """
+    ticks = itertools.count()
+    return lambda: start + timedelta(microseconds=next(ticks))
+
+
 def embedded_projections(
     tmp_path: Path, batch_size: int = 5000
 ) -> dict[str, list[tuple[Any, ...]]]:
@@ -255,7 +267,7 @@ def embedded_projections(
     engine = projection_engine(f"sqlite:///{tmp_path / 'projections.sqlite'}")
     projector = Projector(engine)
     projector.create()
-    EmbeddedRunner(log, projector, clock=lambda: CLOCK, batch_size=batch_size).catch_up()
+    EmbeddedRunner(log, projector, clock=ticking(CLOCK), batch_size=batch_size).catch_up()
     out = dump(engine)
     engine.dispose()
     log.close()

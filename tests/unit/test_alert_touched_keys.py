@@ -1,11 +1,13 @@
-"""growth_unusual judges again exactly what a batch can have changed: the touched periods,
-the later periods of their kind, and open alerts of the touched series."""
+"""Alert rules judge again exactly what a batch can have changed: for growth_unusual the
+touched periods, the later periods of their kind and open alerts of the touched series;
+for every rule the keys of the alerts the batch read back from the log."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from factories import statistic
+from factories import notice, statistic
+from projection_histories import retraction_of
 
 from events import Event
 from projections import queries
@@ -52,21 +54,40 @@ def test_earlier_years_of_a_kind_change_the_verdict_on_a_later_one(
     assert states(runner)[KEY_2021] == "firing"
 
 
-def test_an_open_alert_raised_before_its_period_changed_clears_later(
+def test_an_alert_raised_before_its_period_changed_is_judged_when_it_is_read_back(
     runner: EmbeddedRunner,
 ) -> None:
     runner.batch_size = 1
     runner.log.append(
         [
-            counted("2021", "298", "+35%", 1, date(2022, 2, 1)),
-            # a later vintage reports a usual growth; it is applied before the alert
-            # the first one raised is read back from the log
-            counted("2021", "298", "+5%", 2, date(2022, 6, 1)),
+            counted("2020", "220", None, 1, date(2021, 2, 1)),
+            counted("2021", "298", "+35%", 2, date(2022, 2, 1)),
+            # a later vintage reports a usual growth; it is applied before the alert the
+            # first one raised is read back from the log, so that batch saw no alert open
+            counted("2021", "231", "+5%", 3, date(2022, 6, 1)),
         ]
     )
     runner.catch_up()
-    assert states(runner)[KEY_2021] == "firing"
-    # a batch that touches another kind and a distant year of the same series
-    runner.log.append([counted("2010-Q1", "50", "+3%", 3, date(2010, 4, 20))])
-    runner.catch_up()
     assert states(runner)[KEY_2021] == "resolved"
+
+
+def test_a_notice_alert_clears_when_its_notice_is_retracted(runner: EmbeddedRunner) -> None:
+    runner.batch_size = 1
+    issued = notice("Measures on Patent Pledges", doc=7)
+    # the retraction is applied before the alert the notice raised is read back
+    runner.log.append([issued, retraction_of(issued)])
+    runner.catch_up()
+    assert states(runner) == {("notice_issued", "measures on patent pledges"): "resolved"}
+
+
+def test_a_condition_told_again_after_another_is_a_new_event(runner: EmbeddedRunner) -> None:
+    runner.batch_size = 1
+    later = notice("Measures on Patent Pledges", doc=8, published=date(2020, 3, 2))
+    earlier = notice("Measures on Patent Pledges", doc=7, published=date(2020, 3, 1))
+    # the alert cites the later notice, then the earlier one, then the later one again: the
+    # third telling is the first one's words, yet it must not pass for a repeat of it
+    runner.log.append([later, earlier, retraction_of(earlier)])
+    runner.catch_up()
+    with runner.projector.engine.connect() as conn:
+        (alert,) = queries.alerts(conn)
+    assert alert.state == "firing" and alert.evidence == [str(later.event_id)]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from factories import statistic
+from projection_histories import retraction_of
 
 from events import sources
 from events.log.sqlite import SqliteEventLog
@@ -236,3 +237,18 @@ def test_the_alerts_firing_at_the_end_do_not_depend_on_batching(
         engine.dispose()
     assert ends[0] == ends[1]
     assert {rule for rule, _ in ends[0]} >= {"value_revised", "source_disagreement"}
+
+
+def test_a_scale_alert_read_back_after_its_slip_was_retracted_resolves(
+    runner: EmbeddedRunner,
+) -> None:
+    history = slipped_history()
+    others = [statistic("pct_applications", str(y), "70000", unit="count", doc=10 + y)
+              for y in (2019, 2020, 2021)]
+    # the first batch ends on the reprint; the second, its retraction and other series, is
+    # applied before the alert the reprint raised is read back from the log
+    runner.batch_size = len(history)
+    feed(runner, *history, retraction_of(history[-1]), *others)
+    with runner.projector.engine.connect() as conn:
+        states = {a.rule: a.state for a in queries.alerts(conn)}
+    assert states["suspected_scale_error"] == "resolved"

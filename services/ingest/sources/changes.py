@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from events import DocumentChanged, Event, make_event
-from services.alerts.evaluate import alert_events
+from services.alerts.news import alert_events
 from services.alerts.rules import AlertConfig, Condition
 from services.ingest.sources.outcomes import figures_diff
 from services.ingest.sources.state import StateStore
