@@ -81,7 +81,7 @@ def test_district_of_city() -> None:
     )
     [p] = designated(text)
     assert (p.city, p.admin_level, p.role, p.year) == (
-        "Pidu District, Chengdu",
+        "Pidu, Chengdu",
         "district",
         "pilot",
         2019,

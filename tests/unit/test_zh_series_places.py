@@ -55,3 +55,11 @@ def test_a_chinese_pilot_is_the_pilot_an_english_release_names() -> None:
         "pilot:ip_operation_service_key_cities:Ningbo",
         "pilot:ip_operation_service_key_cities:Xiamen",
     }
+
+
+def test_a_district_is_one_pilot_in_both_languages() -> None:
+    chinese = _pilots("北京市海淀区被确定为国家知识产权强县工程示范县（区）。")
+    english = _pilots(
+        "Beijing's Haidian District was named a national IP strong county demonstration district."
+    )
+    assert chinese == english == {"pilot:ip_strong_county:Haidian, Beijing"}

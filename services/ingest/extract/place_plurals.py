@@ -12,7 +12,12 @@ from functools import cache
 
 from services.ingest.extract import lexicon
 from services.ingest.extract.place_gazetteer import NAME, WORD, level_of
-from services.ingest.extract.places import Place, descriptor_title, district_parent
+from services.ingest.extract.places import (
+    Place,
+    descriptor_title,
+    district_name,
+    district_parent,
+)
 
 _ITEM = re.compile(rf"(?!and\b){WORD}(?:\s+(?!and\b){WORD}){{0,2}}")
 
@@ -61,10 +66,10 @@ def plural_list(text: str, pos: int, limit: int) -> list[Place]:
     items = list(_ITEM.finditer(m.group("names")))
     out = []
     for i, w in enumerate(items):
-        name = f"{w.group(0)} {desc}"
+        name = district_name(w.group(0), f"{w.group(0)} {desc}", desc, parent)
         start = m.start("names") + w.start()
         stop = end if i == len(items) - 1 else m.start("names") + w.end()
-        out.append(Place(f"{name}, {parent}" if parent else name, "district", start, stop))
+        out.append(Place(name, "district", start, stop))
     return out
 
 
@@ -97,7 +102,10 @@ def counted_list(text: str, pos: int, limit: int) -> list[Place]:
     desc = descriptor_title(singular[" ".join(head.group("desc").lower().split())])
     parent = head.group("parent")
     return [
-        Place(f"{w.group(0)} {desc}, {parent}", "district", pos + w.start(), pos + w.end())
+        Place(
+            district_name(w.group(0), f"{w.group(0)} {desc}", desc, parent),
+            "district", pos + w.start(), pos + w.end(),
+        )
         for w in _ITEM.finditer(m.group(0))
     ]
 

@@ -154,7 +154,16 @@ def _described(text: str, m: re.Match[str]) -> Place:
         parent = g.parents.get(name.lower().translate(_APOS))
     if parent and parent.lower() in name.lower():
         parent = None  # "Wuhan East Lake High-tech Zone" names its city already
-    return Place(f"{written}, {parent}" if parent else written, "district", m.start(), end)
+    return Place(district_name(name, written, m.group("desc"), parent), "district", m.start(), end)
+
+
+def district_name(name: str, written: str, desc: str, parent: str | None) -> str:
+    """How a district is named: "Haidian District" of Beijing is the gazetteer's "Haidian,
+    Beijing" (as 北京市海淀区 is), a descriptor of its own kept ("Suzhou New District")."""
+    plain = lexicon.load("places")["district_names"]["plain_descriptors"]
+    if parent and level_of(name) == "district" and " ".join(desc.lower().split()) in plain:
+        return f"{name}, {parent}"
+    return f"{written}, {parent}" if parent else written
 
 
 def _named(text: str, m: re.Match[str], kind: str | None) -> Place | None:
