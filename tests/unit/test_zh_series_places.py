@@ -8,6 +8,7 @@ import pytest
 
 from events import CityPilotDesignated, StatisticPublished
 from services.ingest.extract import Document, extract_facts
+from services.ingest.extract.stat_geography import places_in, update_places
 
 
 def _series(text: str) -> set[tuple[str, str, str]]:
@@ -63,3 +64,25 @@ def test_a_district_is_one_pilot_in_both_languages() -> None:
         "Beijing's Haidian District was named a national IP strong county demonstration district."
     )
     assert chinese == english == {"pilot:ip_strong_county:Haidian, Beijing"}
+
+
+def test_a_bare_or_owned_district_in_english_text_is_named_with_its_city() -> None:
+    assert [p[2] for p in places_in("Haidian and Qianhai led the list.")] == [
+        "Haidian, Beijing",
+        "Qianhai, Shenzhen",
+    ]
+    assert [p[2] for p in places_in("Huangpu led the list.")] == ["Huangpu"]  # two cities
+
+
+class _Places:
+    def __init__(self) -> None:
+        self.place: str | None = None
+        self.places: dict[str, str] = {}
+
+
+def test_a_district_a_city_owns_is_named_as_the_gazetteer_names_it() -> None:
+    state = _Places()
+    update_places("Guangzhou's Huangpu district leads the province.", state)
+    assert state.place == "Huangpu, Guangzhou"
+    update_places("Haimen district in Nantong came second.", state)
+    assert state.place == "Haimen District, Nantong"  # a district the gazetteer does not list

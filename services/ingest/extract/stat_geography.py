@@ -15,7 +15,8 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
-from services.ingest.extract.places import level_of, place_at
+from services.ingest.extract.place_gazetteer import gazetteer
+from services.ingest.extract.places import district_name, level_of, place_at
 from services.ingest.extract.span_index import matches_before
 from services.ingest.extract.stat_text import lower
 
@@ -161,9 +162,16 @@ def places_in(s: str) -> tuple[tuple[int, int, str], ...]:
         name = word.group(0) if word else ""
         after = s[m.start() + len(name) : m.start() + len(name) + 2]
         if name in PLACE_NAMES and (after[:1] != "'" or after == "'s"):
-            out.append((m.start(), m.start() + len(name), name))
+            out.append((m.start(), m.start() + len(name), _bare(name)))
             end = m.start() + len(name)
     return tuple(out)
+
+
+def _bare(name: str) -> str:
+    """A name of the list above as the gazetteer names it: a district with its city
+    ("Haidian" -> "Haidian, Beijing"), a city or province as written."""
+    parent = gazetteer().parents.get(name.lower()) if level_of(name) == "district" else None
+    return f"{name}, {parent}" if parent else name
 
 
 _ORG_AFTER = re.compile(
@@ -203,8 +211,9 @@ def update_places(s: str, state: PlaceContext) -> None:
     # "Guangzhou's Huangpu district", "Haimen district in Nantong": the district, not the city
     defs = [*_DISTRICT_DEF.finditer(s)] if "'s " in s else []
     for dm in [*defs, *_DISTRICT_IN.finditer(s)]:
-        state.places[dm.group("name")] = f"{dm.group('name')} District, {dm.group('city')}"
-        state.place = state.places[dm.group("name")]
+        name = dm.group("name")
+        state.places[name] = district_name(name, f"{name} District", "district", dm.group("city"))
+        state.place = state.places[name]
     for zm in _ZONE_IN.finditer(s) if ("Zone" in s or "Park" in s or "Area" in s) else ():
         state.places[zm.group("name")] = f"{zm.group('name')}, {zm.group('city')}"
         state.place = state.places[zm.group("name")]
