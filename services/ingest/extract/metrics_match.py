@@ -114,7 +114,6 @@ def _token_words(token: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=256)
-@lru_cache(maxsize=256)
 def _prefixes(text: str) -> frozenset[str]:
     """The alias words that prefix some token of the text, so that an alias word is found
     with one set lookup (prefixes no alias uses are never asked for, so they are left out)."""
