@@ -61,6 +61,14 @@ def _bomless_utf16(data: bytes) -> bool:
     return False
 
 
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a file; IngestError naming the file when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read: {exc.strerror}") from None
+
+
 def decode_text(data: bytes, origin: str | Path) -> str:
     """Text of a document (UTF-8 with or without a BOM, UTF-16 or UTF-32 with a BOM, GB18030),
     refusing empty, binary, undecodable and oversized."""
@@ -172,11 +180,7 @@ def read_document(path: Path, published: date | None = None) -> DocumentFile:
     the text states in its first lines, else the file's modification date, which is
     recorded as such.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(path, f"cannot read: {exc.strerror}") from None
-    full = decode_text(data, path)
+    full = decode_text(file_bytes(path), path)
     meta, text = _front_matter(full, path)
     if not text.strip():
         raise IngestError(path, "document has front matter but no text")

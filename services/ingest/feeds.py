@@ -168,12 +168,8 @@ def _published(rec: dict[str, Any]) -> date:
     return date.fromisoformat(str(published_text))
 
 
-def read_feed(path: Path, document_id: str) -> tuple[str, list[FeedRow]]:
-    """Validate every row of a feed file; raise RowsRejected naming every bad row."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(path, f"cannot read: {exc.strerror}") from None
+def read_feed(path: Path, data: bytes, document_id: str) -> tuple[str, list[FeedRow]]:
+    """Validate every row of a feed file's bytes; raise RowsRejected naming every bad row."""
     text = decode_text(data, path)
     metrics = metric_ids()
     out: list[FeedRow] = []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from services.ingest.documents import (
     DocumentFile,
+    file_bytes,
     meta_url,
     publication_date,
     sidecar_meta,
@@ -21,11 +22,7 @@ def read_html_document(path: Path, published: date | None = None) -> DocumentFil
     """Read a saved web page the way a fetched one is read; its metadata may come from a
     `<name>.meta.json` beside it, which wins over what the page itself declares."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(path, f"cannot read: {exc.strerror}") from None
-    try:
-        page = page_text(data, "text/html")
+        page = page_text(file_bytes(path), "text/html")
     except PageError as exc:
         raise IngestError(path, str(exc)) from None
     meta = sidecar_meta(path.with_name(path.name + ".meta.json"))

@@ -12,7 +12,13 @@ from pathlib import Path
 from events import DocumentReceived, Event, make_event
 from events.envelope import utcnow
 from events.log import EventLog
-from services.ingest.documents import FEED_SUFFIXES, TEXT_SUFFIXES, decode_text, read_document
+from services.ingest.documents import (
+    FEED_SUFFIXES,
+    TEXT_SUFFIXES,
+    decode_text,
+    file_bytes,
+    read_document,
+)
 from services.ingest.errors import IngestError, each_error
 from services.ingest.extract import Document, Fact, extract_facts, extraction_problems
 from services.ingest.extract.base import ExtractionError, document_id
@@ -156,12 +162,9 @@ class IngestService:
 
     def ingest_feed(self, path: Path) -> IngestResult:
         """Append every row of a feed, or none of them if any row is bad."""
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise IngestError(path, f"cannot read: {exc.strerror}") from None
+        data = file_bytes(path)  # read once: its id and its rows come from the same bytes
         doc_id = document_id(_feed_text(data, path))
-        _, rows = read_feed(path, doc_id)
+        _, rows = read_feed(path, data, doc_id)
         now = self.clock()
         events = [
             make_event(r.payload, published_at=r.published, source=r.source, recorded_at=now)
