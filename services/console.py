@@ -74,7 +74,7 @@ def refuse(exc: Exception) -> NoReturn:
 
 def expand(paths: list[Path]) -> list[Path]:
     """Folders replaced by the inbox files inside them; files of other kinds are named."""
-    from services.ingest.service import READ_SUFFIXES, inbox_files, unread_files
+    from services.ingest.service import inbox_files, not_read_reason, unread_files
 
     out: list[Path] = []
     for p in paths:
@@ -83,8 +83,7 @@ def expand(paths: list[Path]) -> list[Path]:
             continue
         out.extend(inbox_files(p))
         for q in unread_files(p):
-            kinds = ", ".join(sorted(READ_SUFFIXES))
-            err.print(f"[yellow]skipped[/] {q}: not a kind of file ipmon reads ({kinds})")
+            err.print(f"[yellow]skipped[/] {escape(not_read_reason(q))}")
     return out
 
 

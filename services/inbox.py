@@ -8,7 +8,12 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from services.ingest.service import READ_SUFFIXES, inbox_files, unread_files
+from services.ingest.service import (
+    is_read,
+    is_skipped,
+    listed_files,
+    not_read_reason,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +34,11 @@ Snapshot = dict[Path, tuple[int, int]]
 
 
 def snapshot(inbox: Path) -> Snapshot:
-    """The size and modification time of every inbox file ipmon reads, by absolute path."""
+    """The size and modification time of every inbox file ipmon reads or names as skipped,
+    by absolute path."""
     out: Snapshot = {}
-    for path in inbox_files(inbox.resolve()) if inbox.is_dir() else ():
+    listed = listed_files(inbox.resolve()) if inbox.is_dir() else []
+    for path in (p for p in listed if is_read(p) or is_skipped(p)):
         sig = _signature(path)
         if sig is not None:
             out[path] = sig
@@ -51,9 +58,11 @@ class InboxWatcher:
     def since(self, baseline: Snapshot) -> None:
         """Note files added or changed since `baseline` was taken (before watching began)."""
         now = time.monotonic()
-        for path, sig in snapshot(self.inbox).items():
-            if baseline.get(path) != sig:
+        changed = {p: sig for p, sig in snapshot(self.inbox).items() if baseline.get(p) != sig}
+        for path, sig in changed.items():
+            if is_read(path):
                 self._pending.setdefault(path, (sig, now))
+        self._tell(changed)
 
     def changed(self, paths: Iterable[str | Path]) -> None:
         """Note files that were added or modified (those of the inbox that ipmon reads)."""
@@ -61,14 +70,18 @@ class InboxWatcher:
         if not resolved:
             return
         now = time.monotonic()
-        for path in resolved & set(inbox_files(self.inbox)):
+        listed = resolved.intersection(listed_files(self.inbox))  # one walk for both kinds
+        for path in (p for p in listed if is_read(p)):
             sig = _signature(path)
             if sig is not None:
                 self._pending[path] = (sig, now)
-        for path in sorted(resolved & set(unread_files(self.inbox)) - self._told):
+        self._tell(listed)
+
+    def _tell(self, paths: Iterable[Path]) -> None:
+        """Name each file of another kind among `paths` once."""
+        for path in sorted(p for p in set(paths) - self._told if is_skipped(p)):
             self._told.add(path)
-            kinds = ", ".join(sorted(READ_SUFFIXES))
-            log.warning("skipped %s: not a kind of file ipmon reads (%s)", path, kinds)
+            log.warning("skipped %s", not_read_reason(path))
 
     def ready(self) -> list[Path]:
         """Pending files unchanged for the settling time; files still changing wait."""

@@ -196,7 +196,7 @@ class IngestService:
         return total
 
 
-def _listed(folder: Path) -> list[Path]:
+def listed_files(folder: Path) -> list[Path]:
     """Files of a folder that are neither hidden nor a metadata sidecar, in name order."""
     if not folder.is_dir():
         return []
@@ -207,19 +207,31 @@ def _listed(folder: Path) -> list[Path]:
     )
 
 
+def is_read(path: Path) -> bool:
+    """Whether a listed file is of a kind ipmon reads."""
+    return path.suffix.lower() in READ_SUFFIXES
+
+
+def is_skipped(path: Path) -> bool:
+    """Whether a listed file is of a kind ipmon does not read, one still being written
+    under a temporary name (`x.csv.part`) left out."""
+    suffix = path.suffix.lower()
+    return suffix not in READ_SUFFIXES | PARTIAL_SUFFIXES and not path.name.endswith("~")
+
+
+def not_read_reason(path: Path) -> str:
+    """Why a file of a kind ipmon does not read is skipped, naming it."""
+    return f"{path}: not a kind of file ipmon reads ({', '.join(sorted(READ_SUFFIXES))})"
+
+
 def inbox_files(folder: Path) -> list[Path]:
     """Files in an inbox folder that ipmon reads, in name order (metadata sidecars excluded)."""
-    return [p for p in _listed(folder) if p.suffix.lower() in READ_SUFFIXES]
+    return [p for p in listed_files(folder) if is_read(p)]
 
 
 def unread_files(folder: Path) -> list[Path]:
-    """Files of an inbox folder of a kind ipmon does not read, files still being written
-    under a temporary name (`x.csv.part`) left out."""
-    return [
-        p
-        for p in _listed(folder)
-        if p.suffix.lower() not in READ_SUFFIXES | PARTIAL_SUFFIXES and not p.name.endswith("~")
-    ]
+    """Files of an inbox folder of a kind ipmon does not read (see `is_skipped`)."""
+    return [p for p in listed_files(folder) if is_skipped(p)]
 
 
 def _feed_text(data: bytes, path: Path) -> str:

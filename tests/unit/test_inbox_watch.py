@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
-from services.inbox import snapshot, watch_inbox
+import pytest
+
+from services.inbox import InboxWatcher, snapshot, watch_inbox
 
 FEED = "record,metric,geography,period,value,unit,published\n"
 
@@ -49,3 +52,21 @@ def test_files_unchanged_since_the_baseline_are_not_handled_again(tmp_path: Path
     watcher.join(30)
     stop.set()
     assert got == [(inbox / "new.csv").resolve()]
+
+
+def test_a_file_of_another_kind_written_before_the_watch_began_is_named_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "old.pdf").write_bytes(b"%PDF")  # there at start: the first pass names it
+    baseline = snapshot(inbox)
+    (inbox / "early.pdf").write_bytes(b"%PDF")  # before the watch: raises no event
+    watcher = InboxWatcher(inbox)
+    with caplog.at_level(logging.WARNING, logger="services.inbox"):
+        watcher.since(baseline)
+        told = [r.getMessage() for r in caplog.records]
+        assert len(told) == 1 and "early.pdf" in told[0] and "not a kind of file" in told[0]
+        watcher.changed([inbox / "early.pdf"])  # changed again once watched: not again
+    assert len(caplog.records) == 1
+    assert watcher.ready() == []  # nothing to ingest
