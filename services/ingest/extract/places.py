@@ -145,16 +145,22 @@ def _place_at(text: str, pos: int) -> Place | None:
 
 def _described(text: str, m: re.Match[str]) -> Place:
     """'Pidu District of Chengdu', "Chengdu's Pidu District", 'Suzhou New District'."""
-    g = _gazetteer()
     name = " ".join(m.group("name").split())
     written = f"{name} " + " ".join(_title(w) for w in m.group("desc").split())
     owner = m.group("owner")
     parent, end = (owner, m.end()) if owner else _parent(text, m.end(), district=True)
-    if parent is None and level_of(name) == "district":
-        parent = g.parents.get(name.lower().translate(_APOS))
+    if parent is None:
+        parent = listed_parent(name)
     if parent and parent.lower() in name.lower():
         parent = None  # "Wuhan East Lake High-tech Zone" names its city already
     return Place(district_name(name, written, m.group("desc"), parent), "district", m.start(), end)
+
+
+def listed_parent(name: str) -> str | None:
+    """The city the gazetteer puts a listed district in ("Haidian" -> "Beijing"), if one."""
+    if level_of(name) != "district":
+        return None
+    return _gazetteer().parents.get(name.lower().translate(_APOS))
 
 
 def district_name(name: str, written: str, desc: str, parent: str | None) -> str:

@@ -15,8 +15,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from services.ingest.extract import lexicon
-from services.ingest.extract.place_gazetteer import gazetteer
-from services.ingest.extract.places import district_name, level_of, place_at
+from services.ingest.extract.places import district_name, level_of, listed_parent, place_at
 from services.ingest.extract.span_index import matches_before
 from services.ingest.extract.stat_text import lower
 
@@ -170,7 +169,7 @@ def places_in(s: str) -> tuple[tuple[int, int, str], ...]:
 def _bare(name: str) -> str:
     """A name of the list above as the gazetteer names it: a district with its city
     ("Haidian" -> "Haidian, Beijing"), a city or province as written."""
-    parent = gazetteer().parents.get(name.lower()) if level_of(name) == "district" else None
+    parent = listed_parent(name)
     return f"{name}, {parent}" if parent else name
 
 
