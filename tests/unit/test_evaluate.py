@@ -229,29 +229,24 @@ def test_chinese_places_and_titles_are_compared_by_their_characters() -> None:
     assert ev.similarity(same, "关于印发专利转化运用专项行动方案的通知") < 0.6
 
 
-def test_documents_get_the_approximate_date(monkeypatch: pytest.MonkeyPatch) -> None:
+def _document_of(monkeypatch: pytest.MonkeyPatch, record: dict[str, Any]) -> Document:
+    """The document the evaluation gives the extractor for one labelled record."""
     seen: list[Document] = []
 
-    def record(doc: Document) -> list[Fact]:
+    def extract(doc: Document) -> list[Fact]:
         seen.append(doc)
         return []
 
-    monkeypatch.setattr(runner, "_extract", record)
-    ev.evaluate_records(
-        [{"id": "x", "published": None, "published_note": "approx. May 2019", "text": "t"}]
-    )
-    assert seen[0].published == date(2019, 5, 15)
+    monkeypatch.setattr(runner, "_extract", extract)
+    ev.evaluate_records([record])
+    return seen[0]
+
+
+def test_documents_get_the_approximate_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    record = {"id": "x", "published": None, "published_note": "approx. May 2019", "text": "t"}
+    assert _document_of(monkeypatch, record).published == date(2019, 5, 15)
 
 
 def test_documents_carry_the_page_title(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[Document] = []
-
-    def record(doc: Document) -> list[Fact]:
-        seen.append(doc)
-        return []
-
-    monkeypatch.setattr(runner, "_extract", record)
-    ev.evaluate_records(
-        [{"id": "x", "published": "2018-05-01", "text": "t", "page_title": "安徽专利统计"}]
-    )
-    assert seen[0].title == "安徽专利统计"
+    record = {"id": "x", "published": "2018-05-01", "text": "t", "page_title": "安徽专利统计"}
+    assert _document_of(monkeypatch, record).title == "安徽专利统计"
